@@ -1,0 +1,131 @@
+# bpfnic: one entry point. Every component adds itself through its own build.mk
+# fragment (see "Fragments" below), so this file rarely changes.
+#
+#   make            build everything into $(BUILD)/
+#   make check      install missing packages, build, run every test tier
+#   make demo       lab + bpfnicd + load + result, then remove the lab
+#   make bench      benchmarks: figures, never pass/fail
+#   make install    DESTDIR= PREFIX= aware
+#   make deb        Debian package
+#   make clean
+
+BUILD   ?= build
+PREFIX  ?= /usr
+DESTDIR ?=
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
+
+PKGS := libbpf libsystemd json-c inih
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror
+CPPFLAGS := -D_GNU_SOURCE -DBPFNIC_VERSION='"$(VERSION)"' -I$(BUILD)/bpf -Ibpf -Ilib -I.
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -fno-strict-aliasing -MMD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function \
+	-Ibpf -I/usr/include/$(MULTIARCH)
+
+.DEFAULT_GOAL := all
+.PHONY: all check demo bench install deb clean deps
+
+# ----------------------------------------------------------------------------
+# Fragments append to these:
+#   PROGRAMS      user-space binaries in $(BUILD)/ (installed)
+#   BPF_OBJS      BPF objects in $(BUILD)/bpf/ (each gets a .skel.h)
+#   TEST_BINS     test executables (built by "make all" too, so check only runs them)
+#   BENCH_BINS    benchmark executables
+# and use these helpers:
+#   $(call program,NAME,SOURCES,LIBS)          -> $(BUILD)/NAME
+#   $(call unit_test,NAME,SOURCES,LIBS)        -> $(BUILD)/tests/unit/NAME and the
+#                                                 ASan/UBSan twin $(BUILD)/tests/unit-asan/NAME
+#   $(call test_prog,TIER,NAME,SOURCES,LIBS)   -> $(BUILD)/tests/TIER/NAME
+PROGRAMS   :=
+BPF_OBJS   :=
+TEST_BINS  :=
+BENCH_BINS :=
+
+obj  = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+aobj = $(patsubst %.c,$(BUILD)/asan/%.o,$(1))
+
+define program
+PROGRAMS += $(BUILD)/$(1)
+$(BUILD)/$(1): $(call obj,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
+endef
+
+define unit_test
+TEST_BINS += $(BUILD)/tests/unit/$(1) $(BUILD)/tests/unit-asan/$(1)
+$(BUILD)/tests/unit/$(1): $(call obj,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3) -lcmocka
+$(BUILD)/tests/unit-asan/$(1): $(call aobj,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(SAN_FLAGS) $$(LDFLAGS) -o $$@ $$^ $(3) -lcmocka
+endef
+
+define test_prog
+TEST_BINS += $(BUILD)/tests/$(1)/$(2)
+$(BUILD)/tests/$(1)/$(2): $(call obj,$(3))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(4)
+endef
+
+define bench_prog
+BENCH_BINS += $(BUILD)/bench/$(1)
+$(BUILD)/bench/$(1): $(call obj,$(2))
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
+endef
+
+# Fragments, one per component folder.
+include $(sort $(wildcard */build.mk tests/*/build.mk))
+
+SKELS := $(BPF_OBJS:.bpf.o=.skel.h)
+
+$(BUILD)/obj/%.o: %.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/%.o: %.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@.tmp && mv $@.tmp $@
+
+all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(TEST_BINS) $(BENCH_BINS)
+
+deps:
+	scripts/install-deps
+
+# check: deps first (a fresh machine has nothing), then build, then every tier.
+check:
+	scripts/install-deps
+	$(MAKE) all
+	BUILD=$(abspath $(BUILD)) tests/run
+
+bench:
+	scripts/install-deps
+	$(MAKE) all
+	BUILD=$(abspath $(BUILD)) bench/run
+
+demo:
+	scripts/install-deps
+	$(MAKE) all
+	BUILD=$(abspath $(BUILD)) scripts/demo
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

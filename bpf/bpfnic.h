@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * bpfnic: the one definition of everything the BPF programs and user space share:
+ * the request wire format, the map value layouts, policy ids, statistics and the
+ * log-scale histogram bucketing. Included by bpf/*.bpf.c (compiled with clang
+ * -target bpf) and by every user-space component; keep it free of libc.
+ */
+#ifndef BPFNIC_H
+#define BPFNIC_H
+
+#include <linux/types.h>
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* ---------------------------------------------------------------------------------
+ * Wire format. All multi-byte fields are little-endian (the paper's client and server
+ * were both x86; the format is defined as LE so that a BE host must convert).
+ *
+ * The paper's request: exactly 25 bytes of UDP payload.
+ */
+struct bpfnic_req {
+	__u64 client_send_ns;   /* client clock, written by the load generator */
+	__u64 sched_arrival_ns; /* server clock, written by the XDP scheduler */
+	__u64 worker_pickup_ns; /* server clock, written by the cpumap worker */
+	__u8 class;             /* enum bpfnic_class; anything else is served as short */
+} __attribute__((packed));
+
+/*
+ * Optional extension, immediately after the 25 paper bytes. The version byte comes
+ * first so that every later field sits at an even offset from the UDP header, which
+ * keeps incremental UDP checksum updates on 16-bit word boundaries.
+ */
+struct bpfnic_req_ext {
+	__u8 version;           /* BPFNIC_EXT_VERSION */
+	__u32 magic;            /* BPFNIC_EXT_MAGIC */
+	__u16 worker_cpu;       /* written by the worker: the CPU that served it */
+	__u64 seq;              /* client sequence number, echoed untouched */
+	__u64 service_ns;       /* requested service time; 0 = the class's configured time */
+	__u64 worker_finish_ns; /* server clock, written by the worker after the workload */
+} __attribute__((packed));
+
+struct bpfnic_req_full {
+	struct bpfnic_req req;
+	struct bpfnic_req_ext ext;
+} __attribute__((packed));
+
+#define BPFNIC_REQ_LEN     25u /* sizeof(struct bpfnic_req) */
+#define BPFNIC_REQ_EXT_LEN 56u /* sizeof(struct bpfnic_req_full) */
+#define BPFNIC_EXT_MAGIC   0x54584e42u /* "BNXT" in little-endian byte order */
+#define BPFNIC_EXT_VERSION 1u
+
+/* Byte offsets into the UDP payload; the BPF side writes through these. */
+#define BPFNIC_OFF_CLIENT_SEND   0u
+#define BPFNIC_OFF_ARRIVAL       8u
+#define BPFNIC_OFF_PICKUP        16u
+#define BPFNIC_OFF_CLASS         24u
+#define BPFNIC_OFF_EXT_VERSION   25u
+#define BPFNIC_OFF_EXT_MAGIC     26u
+#define BPFNIC_OFF_EXT_CPU       30u
+#define BPFNIC_OFF_EXT_SEQ       32u
+#define BPFNIC_OFF_EXT_SERVICE   40u
+#define BPFNIC_OFF_EXT_FINISH    48u
+
+_Static_assert(sizeof(struct bpfnic_req) == BPFNIC_REQ_LEN, "paper request is 25 bytes");
+_Static_assert(sizeof(struct bpfnic_req_full) == BPFNIC_REQ_EXT_LEN, "extended request");
+_Static_assert(__builtin_offsetof(struct bpfnic_req_full, ext.worker_finish_ns) ==
+		       BPFNIC_OFF_EXT_FINISH, "offsets match the struct");
+_Static_assert(__builtin_offsetof(struct bpfnic_req_full, ext.service_ns) ==
+		       BPFNIC_OFF_EXT_SERVICE, "offsets match the struct");
+_Static_assert(__builtin_offsetof(struct bpfnic_req_full, ext.worker_cpu) ==
+		       BPFNIC_OFF_EXT_CPU, "offsets match the struct");
+
+enum bpfnic_class {
+	BPFNIC_CLASS_SHORT = 0,
+	BPFNIC_CLASS_LONG = 1,
+	BPFNIC_CLASS_UNKNOWN = 2, /* statistics slot for class bytes that are neither */
+	BPFNIC_NR_CLASSES = 3,
+};
+
+/* ---------------------------------------------------------------------------------
+ * Policies and core groups.
+ */
+enum bpfnic_policy {
+	BPFNIC_POLICY_RR = 0,      /* round-robin over group 0 */
+	BPFNIC_POLICY_SPLIT = 1,   /* class long -> group 1, everything else -> group 0 */
+	BPFNIC_POLICY_DYNAMIC = 2, /* round-robin over group 0, whose size the daemon steers */
+	BPFNIC_NR_POLICIES = 3,
+};
+
+enum bpfnic_group {
+	BPFNIC_GROUP_MAIN = 0, /* rr, dynamic, and split's short group */
+	BPFNIC_GROUP_LONG = 1, /* split's long group */
+	BPFNIC_NR_GROUPS = 2,
+};
+
+/* Upper bound on candidate worker CPUs (cpumap size, group slots). */
+#define BPFNIC_MAX_CPUS 256u
+
+/*
+ * Map "bpfnic_config", one entry. Written by user space as a whole; the data path
+ * reads it per packet.
+ */
+struct bpfnic_config {
+	__u16 port;       /* UDP destination port, host order; 0 = touch nothing */
+	__u8 policy;      /* enum bpfnic_policy */
+	__u8 reserved[5];
+	__u64 service_ns[2]; /* workload per class: [SHORT], [LONG] */
+	__u64 max_service_ns; /* cap on any workload, including a requested one */
+};
+
+/*
+ * Map "bpfnic_group_size": key = enum bpfnic_group, value = __u32 number of active slots.
+ * Map "bpfnic_group_cpus": key = group * BPFNIC_MAX_CPUS + slot, value = __u32 CPU id.
+ * Two maps so that user space orders its writes: growing writes the slot, then the
+ * size; shrinking lowers the size first.
+ */
+#define BPFNIC_GROUP_SLOT(group, slot) ((__u32)(group) * BPFNIC_MAX_CPUS + (__u32)(slot))
+
+/* Longest workload one bpf_loop can spin (bpf_loop's 1<<23 iterations cap the loop). */
+#define BPFNIC_MAX_SERVICE_NS 100000000ull /* 100 ms */
+
+/* ---------------------------------------------------------------------------------
+ * Log-scale histogram bucketing, shared by the BPF statistics (sub_bits = 3, ~6 %
+ * error at the bucket midpoint) and user space. Values below 2^sub_bits get a bucket
+ * each; above, each power of two is split into 2^sub_bits linear sub-buckets.
+ */
+static __always_inline __u32 bpfnic_fls64(__u64 v)
+{
+	/* Position of the highest set bit, 1-based; 0 for 0. Branch-light, loop-free. */
+	__u32 n = 0;
+
+	if (v >> 32) { n += 32; v >>= 32; }
+	if (v >> 16) { n += 16; v >>= 16; }
+	if (v >> 8) { n += 8; v >>= 8; }
+	if (v >> 4) { n += 4; v >>= 4; }
+	if (v >> 2) { n += 2; v >>= 2; }
+	if (v >> 1) { n += 1; v >>= 1; }
+	return n + (__u32)v;
+}
+
+static __always_inline __u32 bpfnic_log_bucket(__u64 v, __u32 sub_bits)
+{
+	__u32 msb = bpfnic_fls64(v); /* v in [2^(msb-1), 2^msb) */
+
+	if (msb <= sub_bits)
+		return (__u32)v;
+	return ((msb - sub_bits) << sub_bits) + (__u32)((v >> (msb - 1 - sub_bits)) &
+							   ((1u << sub_bits) - 1));
+}
+
+/* Smallest value that falls in bucket b (the inverse of bpfnic_log_bucket). */
+static __always_inline __u64 bpfnic_log_bucket_low(__u32 b, __u32 sub_bits)
+{
+	__u32 octave = b >> sub_bits, sub = b & ((1u << sub_bits) - 1);
+
+	if (octave == 0)
+		return b;
+	return (__u64)((1u << sub_bits) | sub) << (octave - 1);
+}
+
+/* BPF histogram: 3 sub-bits, buckets up to 2^36 ns (~68 s); larger values clamp. */
+#define BPFNIC_HIST_SUB_BITS 3u
+#define BPFNIC_HIST_BUCKETS  ((36u - BPFNIC_HIST_SUB_BITS + 1u) << BPFNIC_HIST_SUB_BITS)
+
+/* ---------------------------------------------------------------------------------
+ * Statistics: per-CPU array maps with one entry each; user space sums over CPUs.
+ */
+
+/* Map "bpfnic_sched_stats": counted on the CPU that runs the scheduler (NIC RX). */
+struct bpfnic_sched_stats {
+	__u64 rx;              /* frames the scheduler saw */
+	__u64 passed;          /* not ours: XDP_PASS, untouched */
+	__u64 short_payload;   /* UDP to our port but shorter than 25 bytes: passed */
+	__u64 requests[BPFNIC_NR_CLASSES]; /* requests by class byte */
+	__u64 redirected;      /* handed to the cpumap */
+	__u64 redirect_err;    /* bpf_redirect_map refused (no such CPU entry): dropped */
+	__u64 no_cpu;          /* the chosen group was empty: dropped */
+};
+
+/* Map "bpfnic_worker_stats": counted on the worker CPU that served the request. */
+struct bpfnic_worker_stats {
+	__u64 processed[BPFNIC_NR_CLASSES]; /* requests served, by class */
+	__u64 qdelay_sum_ns;   /* sum of (pick-up - arrival) */
+	__u64 qdelay_max_ns;
+	__u64 service_sum_ns;  /* sum of measured workload time (finish - pick-up) */
+	__u64 tx;              /* replies handed to the devmap */
+	__u64 tx_err;          /* devmap redirect refused: dropped */
+	__u64 malformed;       /* frames that reached the worker but were not requests */
+	__u64 qdelay_hist[BPFNIC_HIST_BUCKETS];
+};
+
+#endif /* BPFNIC_H */

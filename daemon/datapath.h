@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The data-path module: loads the BPF object (libbpf skeleton), creates the cpumap
+ * and devmap entries, fills the config and group maps, attaches the scheduler with
+ * a bpf_link it owns, reads the per-CPU statistics, and detaches.
+ *
+ * Library code: it never logs (libbpf's own messages go wherever the caller routed
+ * libbpf_set_print()), returns 0 or -errno, and releases everything on every path.
+ * bpfnicd, the BPF tests and the benchmarks all use it.
+ */
+#ifndef BPFNIC_DATAPATH_H
+#define BPFNIC_DATAPATH_H
+
+#include <stdbool.h>
+#include "bpfnic.h"
+
+struct bpfnic_bpf; /* the generated skeleton, build/bpf/bpfnic.skel.h */
+struct bpfnic_dp;
+
+enum bpfnic_xdp_mode {
+	BPFNIC_XDP_AUTO = 0, /* native (driver) mode, generic (skb) mode if the driver has none */
+	BPFNIC_XDP_NATIVE,
+	BPFNIC_XDP_GENERIC,
+};
+
+struct bpfnic_dp_opts {
+	const char *ifname;          /* NULL: load and fill maps, attach nothing (tests) */
+	enum bpfnic_xdp_mode xdp_mode;
+	const unsigned *cpus;        /* candidate worker CPUs: one cpumap entry each */
+	unsigned n_cpus;
+	unsigned queue_size;         /* cpumap queue per CPU; 0 = 4096, as in the paper */
+	struct bpfnic_config config; /* port, policy, service times */
+	bool test_progs;             /* also load the test and benchmark programs */
+	int devmap_ifindex;          /* reply interface when ifname is NULL; 0 = none */
+};
+
+/* Load, fill and (when opts->ifname is set) attach. *out is NULL on error. */
+int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out);
+
+/* Detach (the link goes, the interface falls back to the normal stack) and free. */
+void bpfnic_dp_close(struct bpfnic_dp *dp);
+
+/* Replace the whole config map entry (port, policy, service times): a live change. */
+int bpfnic_dp_set_config(struct bpfnic_dp *dp, const struct bpfnic_config *cfg);
+
+/*
+ * Make cpus[0..n) the members of group g, in that round-robin order. Every CPU must
+ * be one of the candidates. Growing writes the new slots before the size, shrinking
+ * lowers the size first, so the scheduler never reads a slot that is not filled.
+ */
+int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigned *cpus,
+			unsigned n);
+
+/* Per-CPU statistics as the kernel has them now (monotonic counters). */
+struct bpfnic_dp_stats {
+	unsigned nr_cpus;                   /* possible CPUs: the arrays' length */
+	struct bpfnic_sched_stats *sched;   /* [nr_cpus] */
+	struct bpfnic_worker_stats *worker; /* [nr_cpus] */
+};
+
+/* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */
+int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st);
+void bpfnic_dp_stats_free(struct bpfnic_dp_stats *st);
+int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st);
+
+/* What is attached where, for status and tests. */
+struct bpfnic_dp_info {
+	int ifindex;                 /* 0 when not attached */
+	enum bpfnic_xdp_mode mode;   /* the mode actually in use */
+	unsigned sched_prog_id, worker_prog_id, link_id;
+	int cpumap_id;               /* map id: cpumap kthreads are named "cpumap/CPU/map:ID" */
+};
+int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info);
+
+/* The skeleton, for the tests and benchmarks that run programs directly. */
+struct bpfnic_bpf *bpfnic_dp_skel(struct bpfnic_dp *dp);
+
+#endif
