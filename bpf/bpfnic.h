@@ -179,6 +179,12 @@ struct bpfnic_sched_stats {
 	__u64 no_cpu;          /* the chosen group was empty: dropped */
 };
 
+/*
+ * Map "bpfnic_sched_target": per-CPU array, key = target (worker) CPU, value = __u64
+ * requests the scheduler handed to that CPU's cpumap queue. Per worker CPU,
+ * handed - processed = queue drops + in flight (the thesis' fig. 5.3, per CPU).
+ */
+
 /* Map "bpfnic_worker_stats": counted on the worker CPU that served the request. */
 struct bpfnic_worker_stats {
 	__u64 processed[BPFNIC_NR_CLASSES]; /* requests served, by class */
