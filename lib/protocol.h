@@ -68,9 +68,9 @@
 #define BPFNIC_CLIENT_IDLE_MS  5000 /* a client that sends nothing for this long is closed */
 
 /* Names of policies and metrics, indexed by enum bpfnic_policy / bpfnic_metric. */
-static const char *const bpfnic_policy_names[] = { "rr", "split", "dynamic" };
+static const char *const bpfnic_policy_names[] __attribute__((unused)) = { "rr", "split", "dynamic" };
 
 enum bpfnic_metric { BPFNIC_METRIC_AVG = 0, BPFNIC_METRIC_P99 = 1 };
-static const char *const bpfnic_metric_names[] = { "avg", "p99" };
+static const char *const bpfnic_metric_names[] __attribute__((unused)) = { "avg", "p99" };
 
 #endif
