@@ -33,6 +33,7 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 
 .DEFAULT_GOAL := all
 .PHONY: all check demo bench install deb clean deps
+# install and deb: recipes in packaging/build.mk
 
 # ----------------------------------------------------------------------------
 # Fragments append to these:
