@@ -6,6 +6,9 @@
  */
 #include "ctl/format.h"
 
+#include "bpfnic.h"
+#include "cpulist.h"
+
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
@@ -70,37 +73,28 @@ const char *ctl_fmt_json_int(char *buf, size_t len, struct json_object *v)
 
 const char *ctl_fmt_cpulist(char *buf, size_t len, struct json_object *arr)
 {
-	size_t n, used = 0;
+	unsigned cpus[BPFNIC_MAX_CPUS];
+	size_t n;
 
 	if (!len)
 		return buf;
-	buf[0] = '\0';
-	if (!arr || !json_object_is_type(arr, json_type_array) ||
-	    !(n = json_object_array_length(arr))) {
-		snprintf(buf, len, "%s", dash);
+	snprintf(buf, len, "%s", dash);
+	if (!arr || !json_object_is_type(arr, json_type_array))
 		return buf;
-	}
-	/* Runs of consecutive ids in the order given (groups are round-robin ordered). */
-	for (size_t i = 0; i < n;) {
-		long long first = json_object_get_int64(json_object_array_get_idx(arr, i)), last = first;
-		size_t j = i + 1;
-		int w;
+	n = json_object_array_length(arr);
+	if (!n || n > BPFNIC_MAX_CPUS)
+		return buf;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+		int64_t cpu = json_object_get_int64(v);
 
-		while (j < n && json_object_get_int64(json_object_array_get_idx(arr, j)) == last + 1) {
-			last++;
-			j++;
-		}
-		if (last == first)
-			w = snprintf(buf + used, len - used, "%s%lld", i ? "," : "", first);
-		else
-			w = snprintf(buf + used, len - used, "%s%lld-%lld", i ? "," : "", first, last);
-		if (w < 0 || (size_t)w >= len - used) {
-			buf[used] = '\0'; /* truncated: keep the whole items that fit */
-			break;
-		}
-		used += (size_t)w;
-		i = j;
+		if (!json_object_is_type(v, json_type_int) || cpu < 0 || cpu >= BPFNIC_MAX_CPUS)
+			return buf;
+		cpus[i] = (unsigned)cpu;
 	}
+	/* Runs in the order given (groups are round-robin ordered): "0-2,5". */
+	if (bpfnic_cpulist_format(cpus, n, buf, len))
+		snprintf(buf, len, "%zu CPUs", n);
 	return buf;
 }
 

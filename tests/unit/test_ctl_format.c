@@ -72,7 +72,7 @@ static void test_fmt_json_values(void **state)
 static void test_fmt_cpulist(void **state)
 {
 	char b[64];
-	struct json_object *o = json_tokener_parse(
+	struct json_object *o2, *o = json_tokener_parse(
 		"{\"a\":[0,1,2,5],\"b\":[3],\"c\":[],\"d\":[1,0],\"e\":[0,1,2,3,7,8,10]}");
 
 	(void)state;
@@ -82,8 +82,11 @@ static void test_fmt_cpulist(void **state)
 	assert_string_equal(ctl_fmt_cpulist(b, sizeof(b), json_object_object_get(o, "d")), "1,0");
 	assert_string_equal(ctl_fmt_cpulist(b, sizeof(b), json_object_object_get(o, "e")), "0-3,7-8,10");
 	assert_string_equal(ctl_fmt_cpulist(b, sizeof(b), NULL), "-");
-	/* truncation keeps whole items and the NUL */
-	assert_string_equal(ctl_fmt_cpulist(b, 6, json_object_object_get(o, "e")), "0-3");
+	/* too long for the buffer: the count instead */
+	assert_string_equal(ctl_fmt_cpulist(b, 8, json_object_object_get(o, "e")), "7 CPUs");
+	o2 = json_tokener_parse("[0,-1]");
+	assert_string_equal(ctl_fmt_cpulist(b, sizeof(b), o2), "-");
+	json_object_put(o2);
 	json_object_put(o);
 }
 
