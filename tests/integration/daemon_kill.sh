@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Fail-open: `kill -9` of bpfnicd takes its XDP program with it (bpf_link owned by the
+# process), the interface falls back to the normal stack, and ping works.
+. "$(dirname "$0")/daemon_env.bash"
+
+daemon_setup kl
+daemon_config
+daemon_start
+
+check "XDP program attached while bpfnicd runs" xdp_attached
+r=$(send --count 200 --rate 1000)
+check_eq "requests answered by the data path" 200 "$(kv received "$r")"
+
+kill -KILL "$DPID"
+wait "$DPID" 2>/dev/null
+DPID=
+detached() { ! xdp_attached; }
+check "no XDP program on the interface after kill -9" wait_until 10 detached
+check "no bpf link left on the interface" \
+	bash -c "! ip netns exec '$LAB_SRV_NS' bpftool net show dev '$LAB_SRV_IF' 2>/dev/null | grep -q bpfnic"
+check "ping works after kill -9" ip netns exec "$LAB_CLI_NS" ping -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP4"
+check "IPv6 ping works after kill -9" ip netns exec "$LAB_CLI_NS" ping -6 -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP6"
+"$BPFNICCTL" --socket "$SOCK" --timeout 2000 status 2>/dev/null
+check_eq "bpfnicctl reports the dead daemon as unreachable" 3 "$?"
+
+# A new daemon attaches again on the same interface (nothing stale in the way).
+daemon_start
+check "a restarted bpfnicd attaches again" xdp_attached
+r=$(send --count 200 --rate 1000)
+check_eq "requests answered after the restart" 200 "$(kv received "$r")"
