@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpfnic.h"
@@ -62,8 +63,8 @@ static const char *const help_stats =
 	"\n"
 	"  --watch          follow: one table per interval (io.bpfnic.Monitor) until\n"
 	"                   interrupted (Ctrl-C) or the reader goes away\n"
-	"  --interval MS    refresh interval for --watch (default: the daemon's controller\n"
-	"                   interval)\n"
+	"  --interval MS    show at most one table per MS (default: every sample; the\n"
+	"                   daemon sends one per controller interval, [Dynamic] IntervalMs=)\n"
 	"  --count N        stop after N tables (implies --watch)\n"
 	"With --json every table is one JSON object on its own line.\n";
 
@@ -222,28 +223,59 @@ static int run_simple(const struct ctl_args *a, struct bpfnic_vl_client *c, cons
 	return r;
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The daemon's controller interval (Monitor's pace), from GetStatus; 0 if unknown. */
+static unsigned daemon_interval_ms(const struct ctl_args *a, struct bpfnic_vl_client *c)
+{
+	struct json_object *msg, *policy, *iv;
+	struct bpfnic_vl_reply reply;
+	unsigned ms = 0;
+
+	if (ctl_call(c, BPFNIC_M_GET_STATUS, NULL, false, a->timeout_ms, &msg, &reply) < 0)
+		return 0;
+	if (!reply.error && json_object_object_get_ex(reply.parameters, "policy", &policy) &&
+	    json_object_object_get_ex(policy, "interval_ms", &iv) &&
+	    json_object_is_type(iv, json_type_int) && json_object_get_int64(iv) > 0 &&
+	    json_object_get_int64(iv) <= 3600000)
+		ms = (unsigned)json_object_get_int64(iv);
+	json_object_put(msg);
+	return ms;
+}
+
+/*
+ * stats --watch: io.bpfnic.Monitor streams one statistics object per controller
+ * interval; --interval MS shows at most one of them per MS (the daemon sets the pace,
+ * the window of each sample is its controller interval).
+ */
 static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 {
 	struct sigaction sa = { .sa_handler = on_interrupt }; /* no SA_RESTART */
-	struct json_object *params = json_object_new_object(), *msg = NULL;
+	struct json_object *msg = NULL;
 	struct bpfnic_vl_reply reply;
 	unsigned long long shown = 0;
-	/* Samples arrive every interval: wait for one interval plus the usual timeout. */
-	unsigned wait_ms = a->timeout_ms + (a->interval_ms.set ? (unsigned)a->interval_ms.value : 1000u);
+	unsigned pace = daemon_interval_ms(a, c);
+	/* Samples arrive every controller interval: wait for one plus the usual timeout. */
+	unsigned wait_ms = a->timeout_ms + (pace ? pace : 60000u);
 	bool clear = !a->json && isatty(STDOUT_FILENO);
+	long long last_shown = 0;
 	int r;
 
-	if (!params)
-		return output_failed(-ENOMEM);
-	if (a->interval_ms.set)
-		json_object_object_add(params, "interval_ms", json_object_new_int64((int64_t)a->interval_ms.value));
 	watch_fd = c->fd;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	r = ctl_call(c, BPFNIC_M_MONITOR, params, true, wait_ms, &msg, &reply);
+	r = ctl_call(c, BPFNIC_M_MONITOR, NULL, true, wait_ms, &msg, &reply);
 	for (;;) {
+		long long now = monotonic_ms();
+
 		if (interrupted) {
 			r = EXIT_OK;
 			break;
@@ -256,22 +288,26 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 			r = refused(&reply);
 			break;
 		}
-		if (a->json) {
-			r = print_json(reply.parameters);
-		} else {
-			if (clear)
-				fputs("\033[H\033[2J", stdout);
-			else if (shown)
-				fputc('\n', stdout);
-			r = ctl_print_stats(stdout, reply.parameters);
-			if (!r)
-				r = flush_stdout();
+		if (!shown || !a->interval_ms.set ||
+		    now - last_shown >= (long long)a->interval_ms.value) {
+			if (a->json) {
+				r = print_json(reply.parameters);
+			} else {
+				if (clear)
+					fputs("\033[H\033[2J", stdout);
+				else if (shown)
+					fputc('\n', stdout);
+				r = ctl_print_stats(stdout, reply.parameters);
+				if (!r)
+					r = flush_stdout();
+			}
+			if (r) {
+				r = output_failed(r);
+				break;
+			}
+			shown++;
+			last_shown = now;
 		}
-		if (r) {
-			r = output_failed(r);
-			break;
-		}
-		shown++;
 		if ((a->count.set && shown >= a->count.value) || !reply.continues) {
 			r = EXIT_OK;
 			break;
