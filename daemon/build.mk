@@ -2,3 +2,7 @@
 VARLINK_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 $(eval $(call unit_test,test_varlink,tests/unit/test_varlink.c lib/varlink.c,$(VARLINK_LIBS) -lm))
+INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
+$(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c lib/cpulist.c,$(INIH_LIBS)))
+$(eval $(call unit_test,test_controller,tests/unit/test_controller.c daemon/controller.c,))
+$(eval $(call unit_test,test_request,tests/unit/test_request.c daemon/request.c daemon/config.c lib/cpulist.c lib/varlink.c,$(VARLINK_LIBS) $(INIH_LIBS) -lm))
