@@ -6,3 +6,10 @@ INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 $(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c lib/cpulist.c,$(INIH_LIBS)))
 $(eval $(call unit_test,test_controller,tests/unit/test_controller.c daemon/controller.c,))
 $(eval $(call unit_test,test_request,tests/unit/test_request.c daemon/request.c daemon/config.c lib/cpulist.c lib/varlink.c,$(VARLINK_LIBS) $(INIH_LIBS) -lm))
+
+# bpfnicd itself.
+SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
+BPFNICD_SRCS := daemon/bpfnicd.c daemon/methods.c daemon/control.c daemon/log.c \
+	daemon/config.c daemon/controller.c daemon/request.c daemon/stats.c daemon/kthread.c \
+	lib/varlink.c lib/cpulist.c $(DATAPATH_SRCS)
+$(eval $(call program,bpfnicd,$(BPFNICD_SRCS),$(DATAPATH_LIBS) $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS)))
