@@ -3,7 +3,9 @@
  * ctl-raw: talk to bpfnicd's control socket with arbitrary bytes, for the
  * malformed-request integration tests (bpfnicctl only ever sends well-formed calls).
  *
- *   ctl-raw SOCKET [--timeout-ms MS]          send stdin verbatim, print the reply
+ *   ctl-raw SOCKET [--timeout-ms MS] [--shut-wr]
+ *                                             send stdin verbatim (then hang up our
+ *                                             sending side), print the reply
  *   ctl-raw SOCKET --idle [--timeout-ms MS]   connect, say nothing, wait to be closed
  *   ctl-raw SOCKET --hold N [--timeout-ms MS] open N silent connections at once and
  *                                             count those the daemon refuses
@@ -66,10 +68,17 @@ static int read_reply(int fd, long long deadline, int print)
 		ssize_t n;
 		char *nul;
 
-		if (left <= 0)
-			return 5;
-		if (poll(&pfd, 1, (int)left) <= 0)
+		int ready;
+
+		/* Past the deadline, still look once (timeout 0): --hold checks many fds. */
+		ready = poll(&pfd, 1, left > 0 ? (int)left : 0);
+		if (ready < 0 && errno == EINTR)
 			continue;
+		if (ready <= 0) {
+			if (left <= 0)
+				return 5;
+			continue;
+		}
 		n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
 		if (n <= 0) {
 			if (n < 0 && errno == EINTR)
@@ -90,6 +99,8 @@ static int read_reply(int fd, long long deadline, int print)
 		}
 	}
 }
+
+static int shut_wr;
 
 static int send_stdin(const char *path, int timeout_ms)
 {
@@ -122,6 +133,8 @@ static int send_stdin(const char *path, int timeout_ms)
 		off += (size_t)n;
 	}
 	free(in);
+	if (shut_wr)
+		shutdown(fd, SHUT_WR); /* hang up our side: the daemon reads EOF */
 	r = read_reply(fd, now_ms() + timeout_ms, 1);
 	close(fd);
 	return r;
@@ -181,6 +194,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--timeout-ms") && i + 1 < argc)
 			timeout_ms = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--shut-wr"))
+			shut_wr = 1;
 		else if (!strcmp(argv[i], "--idle"))
 			is_idle = 1;
 		else if (!strcmp(argv[i], "--hold") && i + 1 < argc)
