@@ -8,6 +8,11 @@
 # shellcheck shell=bash
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
 
+# Remember failures so that daemon_stop can show the daemon's log with them.
+_daemon_test_failed=
+eval "_lib_$(declare -f fail)"
+fail() { _daemon_test_failed=1; _lib_fail "$@"; }
+
 BPFNICD=$BUILD/bpfnicd
 BPFNICCTL=$BUILD/bpfnicctl
 UDPSEND=$BUILD/tests/tools/ctl-udpsend
@@ -87,6 +92,14 @@ EOF
 
 ctl() { "$BPFNICCTL" --socket "$SOCK" "$@"; }
 ctl_quiet() { ctl "$@" >/dev/null 2>&1; }
+# Like ctl_quiet, but a failure shows bpfnicctl's stderr in the log.
+ctl_ok() {
+	local err rc
+	err=$(ctl "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc -eq 0 ] || diag "bpfnicctl $* -> exit $rc: $err"
+	return $rc
+}
 
 # One field of the status reply, through jq.
 status_get() { ctl --json status 2>/dev/null | jq -cr "$1"; }
@@ -110,8 +123,8 @@ daemon_stop() {
 	daemon_alive && kill -KILL "$DPID" 2>/dev/null
 	wait "$DPID" 2>/dev/null || true
 	DPID=
-	if [ -n "${DLOG:-}" ] && [ -f "$DLOG" ] && [ -n "${DAEMON_LOG_TAIL:-}" ]; then
-		sed 's/^/# bpfnicd: /' "$DLOG" | tail -n "$DAEMON_LOG_TAIL"
+	if [ -n "${DLOG:-}" ] && [ -f "$DLOG" ] && [ -n "$_daemon_test_failed" ]; then
+		sed 's/^/# bpfnicd: /' "$DLOG" | tail -n 40
 	fi
 }
 

@@ -27,18 +27,18 @@ advance() { wait_until 20 more_traffic "$1"; last=$(status_get .totals.requests)
 advance 2000 || fail "load reaches the daemon"
 check_eq "starts with rr over both CPUs" "rr [0,1]" "$(status_get '"\(.policy.name) \(.groups.main)"')"
 
-check "policy split --long-cpus 1" ctl_quiet policy split --long-cpus 1
+check "policy split --long-cpus 1" ctl_ok policy split --long-cpus 1
 check_eq "split: short group 0, long group 1" "split [0] [1]" \
 	"$(status_get '"\(.policy.name) \(.groups.main) \(.groups.long)"')"
 advance 2000 || fail "load continues under split"
 
 check "policy dynamic --threshold-us 1000 --min-cpus 1 --max-cpus 2" \
-	ctl_quiet policy dynamic --threshold-us 1000 --min-cpus 1 --max-cpus 2 --metric avg
+	ctl_ok policy dynamic --threshold-us 1000 --min-cpus 1 --max-cpus 2 --metric avg
 check_eq "dynamic, thresholds as given" "dynamic 1000 avg 1 2" \
 	"$(status_get '"\(.policy.name) \(.policy.threshold_us) \(.policy.metric) \(.policy.min_cpus) \(.policy.max_cpus)"')"
 advance 2000 || fail "load continues under dynamic"
 
-check "policy rr" ctl_quiet policy rr
+check "policy rr" ctl_ok policy rr
 check_eq "back to rr over both CPUs" "rr [0,1]" "$(status_get '"\(.policy.name) \(.groups.main)"')"
 
 # Refusals: exit 1, the error named on stderr, nothing changed.
@@ -48,7 +48,7 @@ check "the refusal names InvalidParameter" grep -q InvalidParameter "$TMPD/err"
 check_eq "a refused change leaves the policy" rr "$(status_get .policy.name)"
 ctl --json policy split --long-cpus 1 >"$TMPD/reply.json"
 check_eq "policy --json prints the reply's policy object" split "$(jq -r .policy.name "$TMPD/reply.json")"
-check "policy rr (again)" ctl_quiet policy rr
+check "policy rr (again)" ctl_ok policy rr
 
 wait "$spid" "$lpid"
 rs=$(cat "$TMPD/short.out")

@@ -33,7 +33,7 @@ check_eq "status still shows the old values after reload" "20 6" \
 
 # A good file applies live, through both paths.
 D_POLICY=dynamic D_THRESHOLD_US=30 D_SHORT_US=8 daemon_config
-check "bpfnicctl reload with a good config" ctl_quiet reload
+check "bpfnicctl reload with a good config" ctl_ok reload
 check_eq "new values live" "30 8" "$(status_get '"\(.policy.threshold_us) \(.workload.short_us)"')"
 
 D_POLICY=rr D_THRESHOLD_US=30 D_SHORT_US=9 daemon_config
