@@ -129,11 +129,13 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 	groups_for(d, p, size, main_cpus, &n_main, long_cpus, &n_long);
 
 	/* Groups first, then the policy: every packet finds a filled group. */
-	r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_LONG, long_cpus,
-				p->policy == BPFNIC_POLICY_SPLIT ? n_long : d->n_long);
-	if (r >= 0 && p->policy == BPFNIC_POLICY_SPLIT) {
-		memcpy(d->long_cpus, long_cpus, n_long * sizeof(unsigned));
-		d->n_long = n_long;
+	r = 0;
+	if (p->policy == BPFNIC_POLICY_SPLIT) {
+		r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_LONG, long_cpus, n_long);
+		if (r >= 0) {
+			memcpy(d->long_cpus, long_cpus, n_long * sizeof(unsigned));
+			d->n_long = n_long;
+		}
 	}
 	if (r >= 0)
 		r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_MAIN, main_cpus, n_main);

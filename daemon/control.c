@@ -45,6 +45,7 @@ struct bpfnicd_control {
 	bool admin_gid_valid;
 	gid_t admin_gid;
 	unsigned n_clients, n_monitors;
+	bool refusing; /* at the client limit: logged once until it is left */
 	struct bpfnicd_client *clients;
 	bpfnicd_dispatch_fn dispatch;
 	void *userdata;
@@ -377,10 +378,14 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 			return 0;
 		}
 		if (ctl->n_clients >= BPFNIC_MAX_CLIENTS) {
-			log_warning("control: %u clients connected, refusing one more", ctl->n_clients);
+			if (!ctl->refusing)
+				log_warning("control: %u clients connected, refusing more until one leaves",
+					    ctl->n_clients);
+			ctl->refusing = true;
 			refuse_client(cfd, "too many clients");
 			continue;
 		}
+		ctl->refusing = false;
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(cfd);

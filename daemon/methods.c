@@ -18,9 +18,12 @@ static const char *const xdp_mode_names[] = { "auto", "native", "generic" };
 /* Doubles rounded to 0.1 (rates, microseconds): readable, and no 17-digit noise. */
 static struct json_object *num(double v)
 {
+	char text[64];
+
 	if (!isfinite(v))
 		v = 0;
-	return json_object_new_double(round(v * 10.0) / 10.0);
+	snprintf(text, sizeof(text), "%.1f", v);
+	return json_object_new_double_s(round(v * 10.0) / 10.0, text);
 }
 
 static struct json_object *cpu_array(const unsigned *cpus, unsigned n)
@@ -103,8 +106,15 @@ static struct json_object *stats_json(struct bpfnicd *d, const struct bpfnicd_wi
 		json_object_object_add(q, "max", num(w->qdelay_max_us));
 		json_object_object_add(c, "qdelay_us", q);
 		json_object_object_add(c, "service_us", num(w->service_us));
-		json_object_object_add(c, "kthread_util", w->kthread_util < 0 ? NULL :
-				       json_object_new_double(round(w->kthread_util * 1000.0) / 1000.0));
+		if (w->kthread_util >= 0) {
+			char text[32];
+
+			snprintf(text, sizeof(text), "%.3f", w->kthread_util);
+			json_object_object_add(c, "kthread_util",
+					       json_object_new_double_s(round(w->kthread_util * 1000.0) / 1000.0, text));
+		} else {
+			json_object_object_add(c, "kthread_util", NULL);
+		}
 		json_object_object_add(c, "handed", json_object_new_uint64(cum->cpu[i].handed));
 		json_object_object_add(c, "processed", json_object_new_uint64(cum->cpu[i].processed));
 		json_object_array_add(cpus, c);
