@@ -113,6 +113,15 @@ static void update_status(struct bpfnicd *d, bool force)
 	}
 }
 
+static bool policy_equal(const struct bpfnicd_policy *a, const struct bpfnicd_policy *b)
+{
+	return a->policy == b->policy && a->long_cpus == b->long_cpus &&
+	       a->threshold_us == b->threshold_us && a->metric == b->metric &&
+	       a->min_cpus == b->min_cpus && a->max_cpus == b->max_cpus &&
+	       a->cooldown_ms == b->cooldown_ms && a->shrink_below_us == b->shrink_below_us &&
+	       a->interval_ms == b->interval_ms;
+}
+
 int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, const char *by)
 {
 	unsigned main_cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], n_main, n_long, size;
@@ -122,6 +131,8 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 	char fields[2][64];
 	const char *fv[] = { fields[0], fields[1], NULL };
 	int r;
+
+	unsigned old_n_main = d->n_main;
 
 	/* Entering dynamic: start from the group in use, within the bounds. */
 	size = was_dynamic ? d->ctl.size : d->n_main;
@@ -157,7 +168,9 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_names[p->policy]);
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_BY=%s", by);
-	if (p->policy == BPFNIC_POLICY_DYNAMIC)
+	if (policy_equal(p, &d->policy) && n_main == old_n_main)
+		log_debug("policy %s unchanged, by %s", bpfnic_policy_names[p->policy], by);
+	else if (p->policy == BPFNIC_POLICY_DYNAMIC)
 		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
 				   "policy dynamic (%s %u us, shrink below %u us, %u..%u CPUs, cooldown "
 				   "%u ms, interval %u ms), group of %u, by %s",
@@ -324,6 +337,7 @@ int bpfnicd_reload(struct bpfnicd *d, const char **names, unsigned max, unsigned
 	*n = 0;
 	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu", d->config_path,
 		   (unsigned long long)now_usec(CLOCK_MONOTONIC));
+	d->status[0] = '\0'; /* STATUS= now says "reloading": send the summary again after */
 	memset(errs, 0, sizeof(*errs));
 	r = read_cpusets(&present, &online);
 	if (r >= 0)
