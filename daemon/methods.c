@@ -344,12 +344,22 @@ struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller
 	if (m->needs_more && !call->more)
 		return bpfnic_vl_error_reason(BPFNIC_E_EXPECTED_MORE, NULL,
 					      "%s streams: call it with \"more\": true", m->name);
-	if (m->admin && !who->admin) {
-		log_warning("refused %s from uid %u pid %d: needs root or group %s", m->name,
-			    (unsigned)who->uid, (int)who->pid, d->cfg.admin_group);
-		return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL,
-					      "%s needs root or membership in group %s", m->name,
-					      d->cfg.admin_group);
+	if (m->admin) {
+		char uid_field[40], pid_field[40];
+		const char *fields[] = { uid_field, pid_field, NULL };
+
+		snprintf(uid_field, sizeof(uid_field), "BPFNIC_CALLER_UID=%u", (unsigned)who->uid);
+		snprintf(pid_field, sizeof(pid_field), "BPFNIC_CALLER_PID=%d", (int)who->pid);
+		if (!who->admin) {
+			bpfnicd_log_struct(LOG_WARNING, 0, NULL, fields,
+					   "refused %s from uid %u pid %d: needs root or group %s",
+					   m->name, (unsigned)who->uid, (int)who->pid, d->cfg.admin_group);
+			return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL,
+						      "%s needs root or membership in group %s",
+						      m->name, d->cfg.admin_group);
+		}
+		bpfnicd_log_struct(LOG_INFO, 0, NULL, fields, "%s called by uid %u pid %d", m->name,
+				   (unsigned)who->uid, (int)who->pid);
 	}
 
 	switch (m->id) {
