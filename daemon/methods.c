@@ -334,7 +334,19 @@ struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller
 
 	if (!m) {
 		struct json_object *p = json_object_new_object();
+		const char *dot = strrchr(call->method, '.');
+		size_t iface_len = dot ? (size_t)(dot - call->method) : 0;
 
+		/* varlink: a method of an interface we do not implement is InterfaceNotFound. */
+		if (!(iface_len == strlen(BPFNIC_INTERFACE) &&
+		      strncmp(call->method, BPFNIC_INTERFACE, iface_len) == 0) &&
+		    !(iface_len == strlen("org.varlink.service") &&
+		      strncmp(call->method, "org.varlink.service", iface_len) == 0)) {
+			json_object_object_add(p, "interface",
+					       json_object_new_string_len(call->method, (int)iface_len));
+			json_object_object_add(p, "reason", json_object_new_string("no such interface"));
+			return bpfnic_vl_error_new("org.varlink.service.InterfaceNotFound", p);
+		}
 		json_object_object_add(p, "method", json_object_new_string(call->method));
 		json_object_object_add(p, "reason", json_object_new_string("no such method"));
 		return bpfnic_vl_error_new(BPFNIC_E_METHOD_NOT_FOUND, p);
