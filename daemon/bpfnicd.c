@@ -10,6 +10,7 @@
  * steps the controller, feeds Monitor subscribers and pings the watchdog.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
+#define IFACE_CHECK_USEC  (1ull * 1000000)
 
 /* snprintf into a fixed buffer where cutting a long message short is fine. */
 static void __attribute__((format(printf, 3, 4))) format_into(char *buf, size_t size, const char *fmt, ...)
@@ -293,6 +295,19 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 		}
 		update_status(d, false);
 	}
+	/* The program goes with its interface: without it there is nothing to steer. */
+	if (now - d->iface_check_usec >= IFACE_CHECK_USEC) {
+		char name[IF_NAMESIZE];
+
+		d->iface_check_usec = now;
+		if (!if_indextoname((unsigned)d->info.ifindex, name) ||
+		    strcmp(name, d->cfg.interface) != 0) {
+			log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
+				  d->cfg.interface, d->info.ifindex);
+			sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
+			return sd_event_exit(d->event, -ENODEV);
+		}
+	}
 	if (d->watchdog_usec)
 		sd_notify(0, "WATCHDOG=1");
 
@@ -528,6 +543,8 @@ static int run(struct bpfnicd *d)
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
+	if (r == -ENODEV) /* the interface went away: already said */
+		return r;
 	return r < 0 ? log_error_errno(r, "event loop failed") : 0;
 }
 
