@@ -10,6 +10,7 @@
  * steps the controller, feeds Monitor subscribers and pings the watchdog.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -30,6 +31,7 @@
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
+#define IFACE_CHECK_USEC  (1ull * 1000000)
 
 /* snprintf into a fixed buffer where cutting a long message short is fine. */
 static void __attribute__((format(printf, 3, 4))) format_into(char *buf, size_t size, const char *fmt, ...)
@@ -113,6 +115,15 @@ static void update_status(struct bpfnicd *d, bool force)
 	}
 }
 
+static bool policy_equal(const struct bpfnicd_policy *a, const struct bpfnicd_policy *b)
+{
+	return a->policy == b->policy && a->long_cpus == b->long_cpus &&
+	       a->threshold_us == b->threshold_us && a->metric == b->metric &&
+	       a->min_cpus == b->min_cpus && a->max_cpus == b->max_cpus &&
+	       a->cooldown_ms == b->cooldown_ms && a->shrink_below_us == b->shrink_below_us &&
+	       a->interval_ms == b->interval_ms;
+}
+
 int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, const char *by)
 {
 	unsigned main_cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], n_main, n_long, size;
@@ -123,17 +134,21 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 	const char *fv[] = { fields[0], fields[1], NULL };
 	int r;
 
+	unsigned old_n_main = d->n_main;
+
 	/* Entering dynamic: start from the group in use, within the bounds. */
 	size = was_dynamic ? d->ctl.size : d->n_main;
 	size = size < p->min_cpus ? p->min_cpus : size > p->max_cpus ? p->max_cpus : size;
 	groups_for(d, p, size, main_cpus, &n_main, long_cpus, &n_long);
 
 	/* Groups first, then the policy: every packet finds a filled group. */
-	r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_LONG, long_cpus,
-				p->policy == BPFNIC_POLICY_SPLIT ? n_long : d->n_long);
-	if (r >= 0 && p->policy == BPFNIC_POLICY_SPLIT) {
-		memcpy(d->long_cpus, long_cpus, n_long * sizeof(unsigned));
-		d->n_long = n_long;
+	r = 0;
+	if (p->policy == BPFNIC_POLICY_SPLIT) {
+		r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_LONG, long_cpus, n_long);
+		if (r >= 0) {
+			memcpy(d->long_cpus, long_cpus, n_long * sizeof(unsigned));
+			d->n_long = n_long;
+		}
 	}
 	if (r >= 0)
 		r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_MAIN, main_cpus, n_main);
@@ -155,7 +170,9 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_names[p->policy]);
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_BY=%s", by);
-	if (p->policy == BPFNIC_POLICY_DYNAMIC)
+	if (policy_equal(p, &d->policy) && n_main == old_n_main)
+		log_debug("policy %s unchanged, by %s", bpfnic_policy_names[p->policy], by);
+	else if (p->policy == BPFNIC_POLICY_DYNAMIC)
 		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
 				   "policy dynamic (%s %u us, shrink below %u us, %u..%u CPUs, cooldown "
 				   "%u ms, interval %u ms), group of %u, by %s",
@@ -278,6 +295,19 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 		}
 		update_status(d, false);
 	}
+	/* The program goes with its interface: without it there is nothing to steer. */
+	if (now - d->iface_check_usec >= IFACE_CHECK_USEC) {
+		char name[IF_NAMESIZE];
+
+		d->iface_check_usec = now;
+		if (!if_indextoname((unsigned)d->info.ifindex, name) ||
+		    strcmp(name, d->cfg.interface) != 0) {
+			log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
+				  d->cfg.interface, d->info.ifindex);
+			sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
+			return sd_event_exit(d->event, -ENODEV);
+		}
+	}
 	if (d->watchdog_usec)
 		sd_notify(0, "WATCHDOG=1");
 
@@ -322,6 +352,7 @@ int bpfnicd_reload(struct bpfnicd *d, const char **names, unsigned max, unsigned
 	*n = 0;
 	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu", d->config_path,
 		   (unsigned long long)now_usec(CLOCK_MONOTONIC));
+	d->status[0] = '\0'; /* STATUS= now says "reloading": send the summary again after */
 	memset(errs, 0, sizeof(*errs));
 	r = read_cpusets(&present, &online);
 	if (r >= 0)
@@ -512,6 +543,8 @@ static int run(struct bpfnicd *d)
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
+	if (r == -ENODEV) /* the interface went away: already said */
+		return r;
 	return r < 0 ? log_error_errno(r, "event loop failed") : 0;
 }
 

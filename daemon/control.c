@@ -19,7 +19,7 @@
 
 #define MAX_PEER_GROUPS     256
 #define OUT_PAUSE_READING   (256u * 1024u) /* stop reading requests while this much is unsent */
-#define OUT_MAX             (4u * 1024u * 1024u) /* a client this far behind is dropped */
+#define OUT_MAX             (1024u * 1024u) /* a client this far behind is dropped */
 #define READS_PER_EVENT     4              /* bounded work per wake-up: others get served too */
 
 struct bpfnicd_client {
@@ -45,6 +45,7 @@ struct bpfnicd_control {
 	bool admin_gid_valid;
 	gid_t admin_gid;
 	unsigned n_clients, n_monitors;
+	bool refusing; /* at the client limit: logged once until it is left */
 	struct bpfnicd_client *clients;
 	bpfnicd_dispatch_fn dispatch;
 	void *userdata;
@@ -186,6 +187,18 @@ static void arm_idle(struct bpfnicd_client *c)
 	sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
 }
 
+/*
+ * Stop reading; what is queued still goes out. A peer that does not take it within
+ * BPFNIC_CLIENT_IDLE_MS is dropped by the idle timer (which is re-armed here, also
+ * for Monitor subscribers), so a closing client never holds its slot for ever.
+ */
+static void client_start_closing(struct bpfnicd_client *c)
+{
+	c->closing = true;
+	sd_event_source_set_time_relative(c->idle, (uint64_t)BPFNIC_CLIENT_IDLE_MS * 1000);
+	sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
+}
+
 /* One complete message. 1: the client must be closed. */
 static int client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
 {
@@ -245,7 +258,7 @@ static int client_read(struct bpfnicd_client *c)
 			return 1;
 		}
 		if (n == 0) { /* the client is done sending: answer what it asked, then close */
-			c->closing = true;
+			client_start_closing(c);
 			break;
 		}
 		r = bpfnic_vl_input_feed(&c->in, buf, (size_t)n);
@@ -269,7 +282,7 @@ static int client_read(struct bpfnicd_client *c)
 			/* The stream cannot be resynchronised after an over-long message. */
 			log_debug("control: message over %u bytes from pid %d, closing",
 				  BPFNIC_MAX_MESSAGE, (int)c->cred.pid);
-			c->closing = true;
+			client_start_closing(c);
 			return client_queue_error(c, BPFNIC_E_MESSAGE_TOO_LARGE,
 						  bpfnic_vl_strerror(-EMSGSIZE));
 		}
@@ -304,8 +317,13 @@ static int on_client_idle(sd_event_source *s, uint64_t usec, void *userdata)
 	struct bpfnicd_client *c = userdata;
 
 	(void)s, (void)usec;
+	if (c->closing) { /* it did not even take its last replies */
+		log_debug("control: dropping client pid %d: replies not read", (int)c->cred.pid);
+		client_free(c);
+		return 0;
+	}
 	log_debug("control: closing idle client pid %d", (int)c->cred.pid);
-	c->closing = true;
+	client_start_closing(c);
 	if (client_queue_error(c, BPFNIC_E_FAILED, "idle for too long, closing") ||
 	    c->out_len == c->out_off)
 		client_free(c);
@@ -377,10 +395,14 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 			return 0;
 		}
 		if (ctl->n_clients >= BPFNIC_MAX_CLIENTS) {
-			log_warning("control: %u clients connected, refusing one more", ctl->n_clients);
+			if (!ctl->refusing)
+				log_warning("control: %u clients connected, refusing more until one leaves",
+					    ctl->n_clients);
+			ctl->refusing = true;
 			refuse_client(cfd, "too many clients");
 			continue;
 		}
+		ctl->refusing = false;
 		c = calloc(1, sizeof(*c));
 		if (!c) {
 			close(cfd);

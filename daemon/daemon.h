@@ -53,6 +53,7 @@ struct bpfnicd {
 	struct bpfnicd_control *control;
 	uint64_t watchdog_usec;         /* 0: no watchdog */
 	uint64_t status_usec;
+	uint64_t iface_check_usec;      /* last check that the interface still exists */
 	char status[256];
 };
 

@@ -75,8 +75,8 @@ void bpfnicd_log_set_iface(const char *ifname)
 	snprintf(iface_field, sizeof(iface_field), "BPFNIC_IFACE=%s", ifname);
 }
 
-int bpfnicd_log_struct(int level, int err, const char *message_id, const char *const *fields,
-		       const char *fmt, ...)
+int bpfnicd_log_internal(const char *file, int line, const char *func, int level, int err,
+			 const char *message_id, const char *const *fields, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -94,7 +94,7 @@ int bpfnicd_log_struct(int level, int err, const char *message_id, const char *c
 	}
 
 	if (to_journal) {
-		char m[sizeof(msg) + 16], prio[16], mid[64], errf[32];
+		char m[sizeof(msg) + 16], prio[16], mid[64], errf[32], code_file[256], code_line[32];
 		struct iovec iov[24];
 		int n = 0;
 
@@ -117,7 +117,9 @@ int bpfnicd_log_struct(int level, int err, const char *message_id, const char *c
 		for (unsigned i = 0; fields && fields[i] && n < 24; i++)
 			ADD(fields[i]);
 #undef ADD
-		if (sd_journal_sendv(iov, n) >= 0)
+		snprintf(code_file, sizeof(code_file), "CODE_FILE=%s", file);
+		snprintf(code_line, sizeof(code_line), "CODE_LINE=%d", line);
+		if (sd_journal_sendv_with_location(code_file, code_line, func, iov, n) >= 0)
 			goto out;
 		/* journald unreachable: fall through to stderr rather than lose it. */
 	}
@@ -142,7 +144,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	n = strlen(buf);
 	while (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
-	bpfnicd_log_struct(LOG_DEBUG, 0, NULL, NULL, "libbpf: %s", buf);
+	bpfnicd_log_internal("libbpf", 0, "libbpf_print", LOG_DEBUG, 0, NULL, NULL, "libbpf: %s", buf);
 	return 0;
 }
 

@@ -37,19 +37,24 @@ void bpfnicd_log_route_libbpf(void);
 
 /*
  * Log one message. message_id may be NULL; fields is a NULL-terminated list of extra
- * "KEY=value" journal fields (may be NULL). Returns -err (when err != 0) so callers
- * can "return bpfnicd_log_errno(...)".
+ * "KEY=value" journal fields (may be NULL). err (a -errno or 0) is appended as
+ * ": strerror" and sent as ERRNO=. Returns err when negative, -err otherwise, so
+ * callers can "return log_error_errno(r, ...)". Use the macros: they record the
+ * caller's CODE_FILE/CODE_LINE/CODE_FUNC.
  */
-int bpfnicd_log_struct(int level, int err, const char *message_id, const char *const *fields,
-		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int bpfnicd_log_internal(const char *file, int line, const char *func, int level, int err,
+			 const char *message_id, const char *const *fields, const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
+
+#define bpfnicd_log_struct(level, err, message_id, fields, ...) \
+	bpfnicd_log_internal(__FILE__, __LINE__, __func__, level, err, message_id, fields, __VA_ARGS__)
 
 #define log_debug(...)   bpfnicd_log_struct(LOG_DEBUG, 0, NULL, NULL, __VA_ARGS__)
 #define log_info(...)    bpfnicd_log_struct(LOG_INFO, 0, NULL, NULL, __VA_ARGS__)
 #define log_notice(...)  bpfnicd_log_struct(LOG_NOTICE, 0, NULL, NULL, __VA_ARGS__)
 #define log_warning(...) bpfnicd_log_struct(LOG_WARNING, 0, NULL, NULL, __VA_ARGS__)
 #define log_error(...)   bpfnicd_log_struct(LOG_ERR, 0, NULL, NULL, __VA_ARGS__)
-/* err is a -errno; the message should end with ": %m"-free text, the error is appended. */
-#define log_error_errno(err, ...) bpfnicd_log_struct(LOG_ERR, (err), NULL, NULL, __VA_ARGS__)
+#define log_error_errno(err, ...)   bpfnicd_log_struct(LOG_ERR, (err), NULL, NULL, __VA_ARGS__)
 #define log_warning_errno(err, ...) bpfnicd_log_struct(LOG_WARNING, (err), NULL, NULL, __VA_ARGS__)
 
 #endif

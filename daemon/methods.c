@@ -18,9 +18,12 @@ static const char *const xdp_mode_names[] = { "auto", "native", "generic" };
 /* Doubles rounded to 0.1 (rates, microseconds): readable, and no 17-digit noise. */
 static struct json_object *num(double v)
 {
+	char text[64];
+
 	if (!isfinite(v))
 		v = 0;
-	return json_object_new_double(round(v * 10.0) / 10.0);
+	snprintf(text, sizeof(text), "%.1f", v);
+	return json_object_new_double_s(round(v * 10.0) / 10.0, text);
 }
 
 static struct json_object *cpu_array(const unsigned *cpus, unsigned n)
@@ -103,8 +106,15 @@ static struct json_object *stats_json(struct bpfnicd *d, const struct bpfnicd_wi
 		json_object_object_add(q, "max", num(w->qdelay_max_us));
 		json_object_object_add(c, "qdelay_us", q);
 		json_object_object_add(c, "service_us", num(w->service_us));
-		json_object_object_add(c, "kthread_util", w->kthread_util < 0 ? NULL :
-				       json_object_new_double(round(w->kthread_util * 1000.0) / 1000.0));
+		if (w->kthread_util >= 0) {
+			char text[32];
+
+			snprintf(text, sizeof(text), "%.3f", w->kthread_util);
+			json_object_object_add(c, "kthread_util",
+					       json_object_new_double_s(round(w->kthread_util * 1000.0) / 1000.0, text));
+		} else {
+			json_object_object_add(c, "kthread_util", NULL);
+		}
 		json_object_object_add(c, "handed", json_object_new_uint64(cum->cpu[i].handed));
 		json_object_object_add(c, "processed", json_object_new_uint64(cum->cpu[i].processed));
 		json_object_array_add(cpus, c);
@@ -324,7 +334,19 @@ struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller
 
 	if (!m) {
 		struct json_object *p = json_object_new_object();
+		const char *dot = strrchr(call->method, '.');
+		size_t iface_len = dot ? (size_t)(dot - call->method) : 0;
 
+		/* varlink: a method of an interface we do not implement is InterfaceNotFound. */
+		if (!(iface_len == strlen(BPFNIC_INTERFACE) &&
+		      strncmp(call->method, BPFNIC_INTERFACE, iface_len) == 0) &&
+		    !(iface_len == strlen("org.varlink.service") &&
+		      strncmp(call->method, "org.varlink.service", iface_len) == 0)) {
+			json_object_object_add(p, "interface",
+					       json_object_new_string_len(call->method, (int)iface_len));
+			json_object_object_add(p, "reason", json_object_new_string("no such interface"));
+			return bpfnic_vl_error_new("org.varlink.service.InterfaceNotFound", p);
+		}
 		json_object_object_add(p, "method", json_object_new_string(call->method));
 		json_object_object_add(p, "reason", json_object_new_string("no such method"));
 		return bpfnic_vl_error_new(BPFNIC_E_METHOD_NOT_FOUND, p);
@@ -334,12 +356,22 @@ struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller
 	if (m->needs_more && !call->more)
 		return bpfnic_vl_error_reason(BPFNIC_E_EXPECTED_MORE, NULL,
 					      "%s streams: call it with \"more\": true", m->name);
-	if (m->admin && !who->admin) {
-		log_warning("refused %s from uid %u pid %d: needs root or group %s", m->name,
-			    (unsigned)who->uid, (int)who->pid, d->cfg.admin_group);
-		return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL,
-					      "%s needs root or membership in group %s", m->name,
-					      d->cfg.admin_group);
+	if (m->admin) {
+		char uid_field[40], pid_field[40];
+		const char *fields[] = { uid_field, pid_field, NULL };
+
+		snprintf(uid_field, sizeof(uid_field), "BPFNIC_CALLER_UID=%u", (unsigned)who->uid);
+		snprintf(pid_field, sizeof(pid_field), "BPFNIC_CALLER_PID=%d", (int)who->pid);
+		if (!who->admin) {
+			bpfnicd_log_struct(LOG_WARNING, 0, NULL, fields,
+					   "refused %s from uid %u pid %d: needs root or group %s",
+					   m->name, (unsigned)who->uid, (int)who->pid, d->cfg.admin_group);
+			return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL,
+						      "%s needs root or membership in group %s",
+						      m->name, d->cfg.admin_group);
+		}
+		bpfnicd_log_struct(LOG_INFO, 0, NULL, fields, "%s called by uid %u pid %d", m->name,
+				   (unsigned)who->uid, (int)who->pid);
 	}
 
 	switch (m->id) {
