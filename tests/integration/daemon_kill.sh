@@ -11,13 +11,17 @@ check "XDP program attached while bpfnicd runs" xdp_attached
 r=$(send --count 200 --rate 1000)
 check_eq "requests answered by the data path" 200 "$(kv received "$r")"
 
+prog_id=$(ip -n "$LAB_SRV_NS" -d link show dev "$LAB_SRV_IF" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
+check "the attached program is bpfnicd's scheduler" \
+	bash -c "bpftool prog show id '$prog_id' | grep -q bpfnic_sched"
+
 kill -KILL "$DPID"
 wait "$DPID" 2>/dev/null
 DPID=
 detached() { ! xdp_attached; }
 check "no XDP program on the interface after kill -9" wait_until 10 detached
-check "no bpf link left on the interface" \
-	bash -c "! ip netns exec '$LAB_SRV_NS' bpftool net show dev '$LAB_SRV_IF' 2>/dev/null | grep -q bpfnic"
+prog_gone() { ! bpftool prog show id "$prog_id" >/dev/null 2>&1; }
+check "the scheduler program itself is freed (id $prog_id)" wait_until 10 prog_gone
 check "ping works after kill -9" ip netns exec "$LAB_CLI_NS" ping -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP4"
 check "IPv6 ping works after kill -9" ip netns exec "$LAB_CLI_NS" ping -6 -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP6"
 "$BPFNICCTL" --socket "$SOCK" --timeout 2000 status 2>/dev/null
