@@ -31,3 +31,15 @@ check "the reload refusal is PermissionDenied" grep -q PermissionDenied "$TMPD/e
 check "root can change the policy" ctl_ok policy split --long-cpus 1
 check_eq "root's change applied" split "$(status_get .policy.name)"
 check "the refused attempt is logged with the caller's uid" grep -qiE "uid[=: ]*65534" "$DLOG"
+
+# A member of AdminGroup= (here as a supplementary group) may change state.
+admin_gid=$(getent group daemon | cut -d: -f3)
+D_DAEMON_EXTRA="SocketMode=0666" daemon_config
+sed -i 's/^AdminGroup=.*/AdminGroup=daemon/' "$CONF"
+check "reload: AdminGroup=daemon" ctl_ok reload
+as_admin() { setpriv --reuid=nobody --regid=nogroup --groups="$admin_gid" "$TMPD/bpfnicctl" --socket "$SOCK" "$@"; }
+as_admin policy rr >/dev/null 2>"$TMPD/err"
+check_eq "a member of AdminGroup changes the policy" 0 "$?"
+check_eq "the member's change applied" rr "$(status_get .policy.name)"
+as_nobody policy split --long-cpus 1 2>/dev/null
+check_eq "still refused without the group" 1 "$?"
