@@ -60,6 +60,18 @@ const char *ctl_fmt_json_us(char *buf, size_t len, struct json_object *v)
 	return ctl_fmt_us(buf, len, json_object_get_double(v));
 }
 
+/* "6.00 µs", or "-" (no unit) when absent. */
+static const char *fmt_json_us_unit(char *buf, size_t len, struct json_object *v)
+{
+	if (!is_number(v) || json_object_get_double(v) < 0) {
+		snprintf(buf, len, "%s", dash);
+		return buf;
+	}
+	ctl_fmt_us(buf, len, json_object_get_double(v));
+	strncat(buf, " µs", len - strlen(buf) - 1);
+	return buf;
+}
+
 const char *ctl_fmt_json_int(char *buf, size_t len, struct json_object *v)
 {
 	if (v && json_object_is_type(v, json_type_int))
@@ -142,11 +154,11 @@ const char *ctl_fmt_policy(char *buf, size_t len, struct json_object *policy)
 				 ctl_fmt_json_int(a, sizeof(a), lc));
 	} else if (!strcmp(name, "dynamic")) {
 		snprintf(buf, len,
-			 "dynamic: grow above %s µs (%s), shrink below %s µs, %s..%s CPUs, "
+			 "dynamic: grow above %s (%s), shrink below %s, %s..%s CPUs, "
 			 "cooldown %s ms, every %s ms",
-			 ctl_fmt_json_us(a, sizeof(a), get(policy, "threshold_us")),
+			 fmt_json_us_unit(a, sizeof(a), get(policy, "threshold_us")),
 			 str_or_dash(get(policy, "metric")),
-			 ctl_fmt_json_us(b, sizeof(b), get(policy, "shrink_below_us")),
+			 fmt_json_us_unit(b, sizeof(b), get(policy, "shrink_below_us")),
 			 ctl_fmt_json_int(c, sizeof(c), get(policy, "min_cpus")),
 			 ctl_fmt_json_int(d, sizeof(d), get(policy, "max_cpus")),
 			 ctl_fmt_json_int(e, sizeof(e), get(policy, "cooldown_ms")),
@@ -354,10 +366,10 @@ int ctl_print_status(FILE *out, struct json_object *p)
 	snprintf(iface, sizeof(iface), "%s (XDP %s), UDP port %s", str_or_dash(get(p, "interface")),
 		 str_or_dash(get(p, "xdp_mode")), ctl_fmt_json_int(b, sizeof(b), get(p, "port")));
 	ctl_fmt_policy(policy, sizeof(policy), get(p, "policy"));
-	snprintf(workload, sizeof(workload), "short %s µs, long %s µs, max %s µs",
-		 ctl_fmt_json_us(a, sizeof(a), get(wl, "short_us")),
-		 ctl_fmt_json_us(b, sizeof(b), get(wl, "long_us")),
-		 ctl_fmt_json_us(c, sizeof(c), get(wl, "max_us")));
+	snprintf(workload, sizeof(workload), "short %s, long %s, max %s",
+		 fmt_json_us_unit(a, sizeof(a), get(wl, "short_us")),
+		 fmt_json_us_unit(b, sizeof(b), get(wl, "long_us")),
+		 fmt_json_us_unit(c, sizeof(c), get(wl, "max_us")));
 	snprintf(grp, sizeof(grp), "main %s, long %s", ctl_fmt_cpulist(d, sizeof(d), get(groups, "main")),
 		 ctl_fmt_cpulist(e, sizeof(e), get(groups, "long")));
 	fmt_totals(rate, sizeof(rate), counts, sizeof(counts), totals);

@@ -177,6 +177,7 @@ static void test_status_missing_and_mistyped(void **state)
 	s = render(ctl_print_status, "{}");
 	assert_contains(s, "daemon      bpfnicd -, up -\n");
 	assert_contains(s, "policy      -\n");
+	assert_contains(s, "workload    short -, long -, max -\n");
 	assert_contains(s, "history     no core-group change yet\n");
 	s = render(ctl_print_status,
 		   "{\"version\":7,\"uptime_sec\":\"x\",\"policy\":[],\"groups\":{\"main\":\"0\"},"
@@ -197,6 +198,10 @@ static void test_policy_lines(void **state)
 	json_object_put(o);
 	o = json_tokener_parse("{\"name\":\"split\",\"long_cpus\":[1,2]}");
 	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o), "split: CPUs 1-2 for long requests");
+	json_object_put(o);
+	o = json_tokener_parse("{\"name\":\"dynamic\",\"threshold_us\":\"x\"}");
+	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o),
+			    "dynamic: grow above - (-), shrink below -, -..- CPUs, cooldown - ms, every - ms");
 	json_object_put(o);
 	o = json_tokener_parse("{\"name\":\"rr\",\"threshold_us\":3}");
 	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o), "rr");
