@@ -1,0 +1,8 @@
+# BPF tier: the data-path programs through BPF_PROG_TEST_RUN (tests/bpf/), and the
+# request client the integration test drives (tests/tools/reqping).
+# tests/bpf/pkt.c (frames, independent checksum) and tests/bpf/dptest.c (open the
+# data path with its test programs, run, read stats) are shared with bench/.
+BPFTEST_DP_SRCS := daemon/datapath.c lib/dpstats.c tests/bpf/dptest.c tests/bpf/pkt.c
+BPFTEST_DP_LIBS := -lbpf -lelf -lz
+
+$(eval $(call test_prog,bpf,test_sched,tests/bpf/test_sched.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
