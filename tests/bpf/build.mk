@@ -6,3 +6,4 @@ BPFTEST_DP_SRCS := daemon/datapath.c lib/dpstats.c tests/bpf/dptest.c tests/bpf/
 BPFTEST_DP_LIBS := -lbpf -lelf -lz
 
 $(eval $(call test_prog,bpf,test_sched,tests/bpf/test_sched.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
+$(eval $(call test_prog,bpf,test_worker,tests/bpf/test_worker.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
