@@ -3,7 +3,8 @@
 # tests/bpf/pkt.c (frames, independent checksum) and tests/bpf/dptest.c (open the
 # data path with its test programs, run, read stats) are shared with bench/.
 BPFTEST_DP_SRCS := daemon/datapath.c lib/dpstats.c tests/bpf/dptest.c tests/bpf/pkt.c
-BPFTEST_DP_LIBS := -lbpf -lelf -lz
+BPFTEST_DP_LIBS := -lbpf -lelf -lz -lm
 
 $(eval $(call test_prog,bpf,test_sched,tests/bpf/test_sched.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
 $(eval $(call test_prog,bpf,test_worker,tests/bpf/test_worker.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
+$(eval $(call test_prog,tools,reqping,tests/tools/reqping.c,))
