@@ -7,7 +7,7 @@ BPFTEST_DP_LIBS := -lbpf -lelf -lz -lm
 
 $(eval $(call test_prog,bpf,test_sched,tests/bpf/test_sched.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
 $(eval $(call test_prog,bpf,test_worker,tests/bpf/test_worker.c $(BPFTEST_DP_SRCS),$(BPFTEST_DP_LIBS) -lcmocka))
-$(eval $(call test_prog,tools,reqping,tests/tools/reqping.c,))
+$(eval $(call test_prog,tools,reqping,tests/tools/reqping.c tests/bpf/pkt.c,))
 
 # The same BPF tests built with ASan/UBSan: they drive the data-path module
 # (daemon/datapath.c) through open/close cycles, so leaks and overflows there show.

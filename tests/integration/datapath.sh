@@ -75,6 +75,15 @@ reqs() {
 		fail "$name (reqping rc $rc)"
 		sed 's/^/# /' <<<"$out"
 	fi
+	# With --capture, reqping also recomputed every reply frame's checksums off the wire.
+	if grep -q '^captured=' <<<"$out"; then
+		if [ "$(kv "$out" capture_bad_csum)" = 0 ] &&
+			[ "$(kv "$out" captured)" -ge "$(kv "$out" valid)" ]; then
+			ok "$name: IP and UDP checksums recomputed right in $(kv "$out" captured) reply frames"
+		else
+			fail "$name: $(kv "$out" capture_bad_csum) of $(kv "$out" captured) reply frames with a wrong checksum"
+		fi
+	fi
 }
 
 # in_range NAME VALUE LOW HIGH: LOW <= VALUE <= HIGH (integers).
@@ -92,18 +101,24 @@ check "dp-attach ready" start_attach --short-us 5 --long-us 50 --max-us 1000 \
 	--stats-json "$tmp/stats.json"
 check "XDP program on $LAB_SRV_IF while attached" xdp_on_iface
 
-reqs "IPv4 25-byte requests" --host "$LAB_SRV_IP4" --count 100 --format paper --class 0
+reqs "IPv4 25-byte requests" --host "$LAB_SRV_IP4" --count 100 --format paper --class 0 \
+	--capture "$LAB_CLI_IF"
 in_range "IPv4 25-byte: queuing delay bounded (ns)" "$(kv "$out" qdelay_max_ns)" 0 999999999
 in_range "IPv4 25-byte: round trip non-zero and bounded (ns)" "$(kv "$out" rtt_min_ns)" 1 999999999
 
-reqs "IPv6 25-byte requests, class 1" --host "$LAB_SRV_IP6" --count 100 --format paper --class 1
+reqs "IPv6 25-byte requests, class 1" --host "$LAB_SRV_IP6" --count 100 --format paper --class 1 \
+	--capture "$LAB_CLI_IF"
+reqs "IPv4 extended requests with IP options (ihl 6)" --host "$LAB_SRV_IP4" --count 50 --format ext \
+	--ip-options --capture "$LAB_CLI_IF"
+check_eq "IP options made it to the reply (ihl)" 6 "$(kv "$out" capture_ihl_max)"
 
-reqs "IPv4 extended requests, class 1" --host "$LAB_SRV_IP4" --count 100 --format ext --class 1
+reqs "IPv4 extended requests, class 1" --host "$LAB_SRV_IP4" --count 100 --format ext --class 1 \
+	--capture "$LAB_CLI_IF"
 in_range "IPv4 ext class 1: service >= the long 50 us (ns)" "$(kv "$out" service_min_ns)" 50000 999999999
 in_range "IPv4 ext: queuing delay bounded (ns)" "$(kv "$out" qdelay_max_ns)" 0 999999999
 
 reqs "IPv6 extended requests, 20 us requested" --host "$LAB_SRV_IP6" --count 100 --format ext \
-	--class 0 --service-us 20
+	--class 0 --service-us 20 --capture "$LAB_CLI_IF"
 in_range "IPv6 ext: service >= the requested 20 us (ns)" "$(kv "$out" service_min_ns)" 20000 999999999
 
 reqs "IPv4 extended requests, class 0" --host "$LAB_SRV_IP4" --count 50 --format ext --class 0
@@ -113,7 +128,7 @@ reqs "IPv6 extended, unknown class 7 served" --host "$LAB_SRV_IP6" --count 20 --
 in_range "class 7 served as short, not long (ns)" "$(kv "$out" service_min_ns)" 5000 49999
 
 reqs "IPv4 extended, bursts of 64" --host "$LAB_SRV_IP4" --count 512 --burst 64 --format ext \
-	--service-us 10
+	--service-us 10 --capture "$LAB_CLI_IF"
 cpus=$(kv "$out" cpus)
 check "rr spread the bursts over CPUs 0 and 1 ($cpus)" bash -c "[[ '$cpus' == *0:* && '$cpus' == *1:* ]]"
 
@@ -155,7 +170,7 @@ stats=$(cat "$tmp/stats.json" 2>/dev/null)
 jnum() { grep -o "\"$1\":[0-9]*" <<<"$stats" | head -1 | cut -d: -f2; }
 jarr_sum() { grep -o "\"$1\":\[[0-9,]*\]" <<<"$stats" | head -1 | grep -o '[0-9,]*\]' |
 	tr -d ']' | awk -F, '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }'; }
-total=$((100 + 100 + 100 + 100 + 50 + 20 + 512))
+total=$((100 + 100 + 50 + 100 + 100 + 50 + 20 + 512))
 check_eq "stats: every request processed" "$total" "$(jarr_sum processed)"
 check_eq "stats: every request counted by class" "$total" "$(jarr_sum requests)"
 check_eq "stats: every request redirected" "$total" "$(jnum redirected)"
@@ -178,8 +193,10 @@ check "no XDP program left after kill -9 of dp-attach" no_xdp_within
 check "dp-attach ready in generic mode" start_attach --mode generic --short-us 1
 check "generic XDP attached" bash -c \
 	"ip netns exec $LAB_SRV_NS ip link show dev $LAB_SRV_IF | grep -q xdpgeneric"
-reqs "IPv4 extended requests in generic mode" --host "$LAB_SRV_IP4" --count 50 --format ext
-reqs "IPv6 25-byte requests in generic mode" --host "$LAB_SRV_IP6" --count 50 --format paper
+reqs "IPv4 extended requests in generic mode" --host "$LAB_SRV_IP4" --count 50 --format ext \
+	--ip-options --capture "$LAB_CLI_IF"
+reqs "IPv6 25-byte requests in generic mode" --host "$LAB_SRV_IP6" --count 50 --format paper \
+	--capture "$LAB_CLI_IF"
 stop_attach INT
 check "no XDP program left after generic mode" no_xdp_within
 

@@ -7,6 +7,13 @@
  *
  *   reqping --host 198.18.0.1 [--port 7777] [--count 100] [--format paper|ext]
  *           [--class N] [--service-us N] [--burst N] [--timeout-ms N]
+ *           [--capture IFNAME] [--ip-options]
+ *
+ * --capture IFNAME also reads every reply frame off the client's interface with a
+ * packet socket and checks its IPv4 header and UDP checksums with the tests' own
+ * implementation (tests/bpf/pkt.c): on a veth the receiving stack may trust a
+ * checksum it never verifies, so the socket alone would not notice a wrong one.
+ * --ip-options sends IPv4 requests with 4 bytes of IP options (ihl 6).
  *
  * Exit status: 0 when every request got exactly one valid reply, 1 otherwise,
  * 2 on a usage error, 3 when the socket could not be set up.
@@ -22,9 +29,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <sys/socket.h>
 
 #include "bpfnic.h"
+#include "tests/bpf/pkt.h"
 
 #define MAX_COUNT   1000000u
 #define MAX_BURST   1024u
@@ -37,6 +50,8 @@ struct opts {
 	bool ext;
 	uint8_t class;
 	uint64_t service_ns;
+	const char *capture;
+	bool ip_options;
 };
 
 struct minmax {
@@ -49,7 +64,85 @@ struct summary {
 	struct minmax rtt, qdelay, service;
 	uint64_t per_cpu[BPFNIC_MAX_CPUS];
 	char first_error[160];
+	uint64_t captured, capture_bad_csum, capture_ihl_max;
 };
+
+/* Replies seen on the wire: from the server's port to ours, checksums recomputed. */
+struct capture {
+	int fd;              /* -1: not capturing */
+	uint16_t local_port, server_port;
+};
+
+static void capture_drain(struct capture *c, struct summary *s)
+{
+	uint8_t frame[2048];
+
+	if (c->fd < 0)
+		return;
+	for (int i = 0; i < 100000; i++) {
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		struct pkt_layout lo;
+		ssize_t n = recvfrom(c->fd, frame, sizeof(frame), MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &fl);
+
+		if (n < 0)
+			return;
+		if (from.sll_pkttype == PACKET_OUTGOING || pkt_parse(frame, (size_t)n, &lo) < 0)
+			continue;
+		if ((lo.family == 4 ? frame[lo.l3 + 9] : frame[lo.l3 + 6]) != IPPROTO_UDP)
+			continue;
+		if (pkt_get_be16(frame + lo.l4) != c->server_port ||
+		    pkt_get_be16(frame + lo.l4 + 2) != c->local_port)
+			continue;
+		s->captured++;
+		if (lo.family == 4) {
+			unsigned ihl = frame[lo.l3] & 0xf;
+
+			if (ihl > s->capture_ihl_max)
+				s->capture_ihl_max = ihl;
+			if (!pkt_ipv4_csum_ok(frame + lo.l3)) {
+				s->capture_bad_csum++;
+				continue;
+			}
+		}
+		if (pkt_get_be16(frame + lo.l4 + 4) + lo.l4 > (size_t)n || !pkt_udp_csum_ok(frame, &lo))
+			s->capture_bad_csum++;
+	}
+}
+
+static int capture_open(struct capture *c, const char *ifname, int udp_fd, uint16_t server_port)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	struct sockaddr_storage local;
+	socklen_t ll = sizeof(local);
+	int size = 4 << 20;
+
+	c->fd = -1;
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	if (!sll.sll_ifindex)
+		return -errno;
+	if (getsockname(udp_fd, (struct sockaddr *)&local, &ll) < 0)
+		return -errno;
+	c->local_port = ntohs(local.ss_family == AF_INET ?
+				      ((struct sockaddr_in *)&local)->sin_port :
+				      ((struct sockaddr_in6 *)&local)->sin6_port);
+	c->server_port = server_port;
+	c->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (c->fd < 0)
+		return -errno;
+	/* Room for a whole burst of replies between drains. */
+	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(c->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+		int e = -errno;
+
+		close(c->fd);
+		c->fd = -1;
+		return e;
+	}
+	return 0;
+}
 
 static void mm_add(struct minmax *m, uint64_t v)
 {
@@ -198,7 +291,7 @@ static int check_reply(const uint8_t *buf, ssize_t n, uint64_t recv_ns, const st
 	return slot;
 }
 
-static int run(int fd, const struct opts *o, struct summary *s)
+static int run(int fd, const struct opts *o, struct summary *s, struct capture *cap)
 {
 	static struct pending pend[MAX_BURST];
 	uint8_t buf[2048];
@@ -255,6 +348,7 @@ static int run(int fd, const struct opts *o, struct summary *s)
 				left--;
 		}
 		s->timeouts += left;
+		capture_drain(cap, s);
 		done += nb;
 	}
 	return 0;
@@ -270,7 +364,8 @@ static void print_mm(const char *name, const struct minmax *m)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: reqping --host ADDR [--port N] [--count N] [--format paper|ext]\n"
-		   "               [--class N] [--service-us N] [--burst N] [--timeout-ms N]\n");
+		   "               [--class N] [--service-us N] [--burst N] [--timeout-ms N]\n"
+		   "               [--capture IFNAME] [--ip-options]\n");
 }
 
 static int parse_num(const char *s, unsigned long long max, unsigned long long *out)
@@ -293,6 +388,8 @@ int main(int argc, char **argv)
 		{ "service-us", required_argument, NULL, 's' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "capture", required_argument, NULL, 'C' },
+		{ "ip-options", no_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -306,6 +403,8 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'H': o.host = optarg; break;
+		case 'C': o.capture = optarg; break;
+		case 'O': o.ip_options = true; break;
 		case 'p': o.port = optarg; break;
 		case 'f':
 			if (!strcmp(optarg, "ext")) o.ext = true;
@@ -350,7 +449,31 @@ int main(int argc, char **argv)
 	}
 	freeaddrinfo(ai);
 
-	r = run(fd, &o, &s);
+	struct capture cap = { .fd = -1 };
+	if (o.ip_options) {
+		/* Three NOPs and an end-of-list: ihl 6 on every request. */
+		static const uint8_t opts[4] = { 1, 1, 1, 0 };
+
+		if (setsockopt(fd, IPPROTO_IP, IP_OPTIONS, opts, sizeof(opts)) < 0) {
+			fprintf(stderr, "reqping: IP_OPTIONS: %s\n", strerror(errno));
+			close(fd);
+			return 3;
+		}
+	}
+	if (o.capture) {
+		r = capture_open(&cap, o.capture, fd, (uint16_t)atoi(o.port));
+		if (r < 0) {
+			fprintf(stderr, "reqping: capture on %s: %s\n", o.capture, strerror(-r));
+			close(fd);
+			return 3;
+		}
+	}
+	r = run(fd, &o, &s, &cap);
+	if (cap.fd >= 0) {
+		usleep(50000); /* late frames of the last burst */
+		capture_drain(&cap, &s);
+		close(cap.fd);
+	}
 	close(fd);
 	if (r < 0) {
 		fprintf(stderr, "reqping: %s\n", strerror(-r));
@@ -363,6 +486,10 @@ int main(int argc, char **argv)
 	       (unsigned long long)s.valid, (unsigned long long)s.invalid,
 	       (unsigned long long)s.timeouts, (unsigned long long)s.late,
 	       (unsigned long long)s.send_err);
+	if (o.capture)
+		printf("captured=%llu\ncapture_bad_csum=%llu\ncapture_ihl_max=%llu\n",
+		       (unsigned long long)s.captured, (unsigned long long)s.capture_bad_csum,
+		       (unsigned long long)s.capture_ihl_max);
 	print_mm("rtt", &s.rtt);
 	print_mm("qdelay", &s.qdelay);
 	if (o.ext) {
@@ -377,5 +504,7 @@ int main(int argc, char **argv)
 	}
 	if (s.first_error[0])
 		printf("first_error=%s\n", s.first_error);
+	if (o.capture && (s.capture_bad_csum || s.captured < s.valid))
+		return 1;
 	return s.valid == o.count && s.invalid == 0 && s.late == 0 ? 0 : 1;
 }
