@@ -209,4 +209,23 @@ check_eq "split: class 0 served only by CPU 0" "0:40" "$(kv "$out" cpus)"
 stop_attach TERM
 check_eq "dp-attach exits 0 on SIGTERM" 0 "$attach_rc"
 check "no XDP program left after split" no_xdp_within
+
+# --- a tiny cpumap queue overflows: every loss is accounted ---------------------------
+# Queues of 8 frames, 64 requests at once at 200 us each: most are dropped at the
+# cpumap queue. What the client lost must be exactly what the server says it
+# handed to a queue and never processed (the thesis' fig. 5.3, per CPU).
+check "dp-attach ready with 8-frame queues" start_attach --queue-size 8 --short-us 200 \
+	--stats-json "$tmp/drops.json"
+out=$(in_cli "$REQPING" --host "$LAB_SRV_IP4" --count 64 --burst 64 --timeout-ms 1500 --format ext 2>&1)
+lost=$(( $(kv "$out" sent) - $(kv "$out" valid) ))
+diag "64 requests at once into 8-frame queues: $(kv "$out" valid) replies, $lost lost"
+stop_attach INT
+stats=$(cat "$tmp/drops.json" 2>/dev/null)
+handed=$(grep -o '"handed":[0-9]*' <<<"$stats" | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }')
+served=$(jarr_sum processed)
+check_eq "overflow: every request handed to a queue" 64 "$handed"
+check_eq "overflow: the client's losses are the queues' drops (handed - processed)" \
+	"$lost" "$((handed - served))"
+check_eq "overflow: every processed request answered" "$(kv "$out" valid)" "$(jnum tx)"
+check "no XDP program left after the overflow run" no_xdp_within
 echo "1..$_tap_n"
