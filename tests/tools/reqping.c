@@ -57,6 +57,7 @@ struct opts {
 struct minmax {
 	uint64_t n, min, max;
 	long double sum;
+	uint64_t *all; /* every value, for percentiles (room for --count values) */
 };
 
 struct summary {
@@ -150,8 +151,29 @@ static void mm_add(struct minmax *m, uint64_t v)
 		m->min = v;
 	if (!m->n || v > m->max)
 		m->max = v;
+	if (m->all)
+		m->all[m->n] = v;
 	m->n++;
 	m->sum += v;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank q-quantile of the values seen; sorts them in place. */
+static uint64_t mm_quantile(struct minmax *m, double q)
+{
+	uint64_t rank;
+
+	if (!m->all || !m->n)
+		return 0;
+	qsort(m->all, m->n, sizeof(*m->all), cmp_u64);
+	rank = (uint64_t)(q * (double)m->n + 0.999999);
+	return m->all[(rank ? rank : 1) - 1];
 }
 
 static uint64_t now_ns(void)
@@ -354,11 +376,14 @@ static int run(int fd, const struct opts *o, struct summary *s, struct capture *
 	return 0;
 }
 
-static void print_mm(const char *name, const struct minmax *m)
+static void print_mm(const char *name, struct minmax *m)
 {
 	printf("%s_min_ns=%llu\n%s_avg_ns=%.0Lf\n%s_max_ns=%llu\n", name,
 	       (unsigned long long)m->min, name, m->n ? m->sum / m->n : 0.0L, name,
 	       (unsigned long long)m->max);
+	printf("%s_p50_ns=%llu\n%s_p99_ns=%llu\n", name,
+	       (unsigned long long)mm_quantile(m, 0.5), name,
+	       (unsigned long long)mm_quantile(m, 0.99));
 }
 
 static void usage(FILE *f)
@@ -468,6 +493,9 @@ int main(int argc, char **argv)
 			return 3;
 		}
 	}
+	s.rtt.all = calloc(o.count, sizeof(uint64_t));
+	s.qdelay.all = calloc(o.count, sizeof(uint64_t));
+	s.service.all = calloc(o.count, sizeof(uint64_t));
 	r = run(fd, &o, &s, &cap);
 	if (cap.fd >= 0) {
 		usleep(50000); /* late frames of the last burst */
@@ -504,6 +532,9 @@ int main(int argc, char **argv)
 	}
 	if (s.first_error[0])
 		printf("first_error=%s\n", s.first_error);
+	free(s.rtt.all);
+	free(s.qdelay.all);
+	free(s.service.all);
 	if (o.capture && (s.capture_bad_csum || s.captured < s.valid))
 		return 1;
 	return s.valid == o.count && s.invalid == 0 && s.late == 0 ? 0 : 1;
