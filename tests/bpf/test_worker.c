@@ -237,6 +237,18 @@ static void test_v6_paper_reply(void **state)
 	assert_true(sv.after.worker.qdelay_max_ns >= 150000);
 }
 
+static void test_qdelay_histogram_clamps(void **state)
+{
+	uint64_t now = pkt_mono_ns(), big = 80000000000ull; /* 80 s: past the last bucket */
+	struct req q = { .family = 4, .class = 0, .qdelay_ns = big < now ? big : now - 1 };
+	struct served sv;
+
+	(void)state;
+	/* serve() checks the delay lands in bpfnic_log_bucket's bucket, clamped to the last. */
+	serve(make_request(&q), false, &sv);
+	assert_true(sv.after.worker.qdelay_max_ns >= q.qdelay_ns);
+}
+
 static void test_v4_ihl6_reply(void **state)
 {
 	struct req q = { .family = 4, .ihl = 6, .class = BPFNIC_CLASS_SHORT, .qdelay_ns = 10 };
@@ -497,6 +509,7 @@ int main(void)
 		T("worker: IPv4 25-byte request -> reply, checksums, stats", test_v4_paper_reply),
 		T("worker: IPv6 25-byte request -> reply, checksums, stats", test_v6_paper_reply),
 		T("worker: IPv4 ihl 6 request -> reply", test_v4_ihl6_reply),
+		T("worker: an 80 s queuing delay lands in the last bucket", test_qdelay_histogram_clamps),
 		T("worker: IPv4 ihl 7 extended request -> reply", test_v4_ihl7_ext_reply),
 		T("worker: IPv4 ihl 15 extended request -> reply", test_v4_ihl15_ext_reply),
 		T("worker: IPv4 UDP checksum 0 stays 0", test_v4_no_udp_csum_stays_zero),

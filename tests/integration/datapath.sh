@@ -38,16 +38,24 @@ start_attach() {
 		sleep 0.1
 	done
 	diag "dp-attach not ready: $(cat "$tmp/attach.err")"
+	kill -KILL "$attach_pid" 2>/dev/null
+	wait "$attach_pid" 2>/dev/null
+	attach_pid=
 	return 1
 }
 
 # stop_attach SIGNAL: signal dp-attach and wait (bounded); sets attach_rc.
 stop_attach() {
+	if [ -z "$attach_pid" ]; then
+		attach_rc=none
+		return
+	fi
 	kill -"$1" "$attach_pid" 2>/dev/null
 	for _ in $(seq 50); do
 		kill -0 "$attach_pid" 2>/dev/null || break
 		sleep 0.1
 	done
+	kill -KILL "$attach_pid" 2>/dev/null # still there after 5 s: a failure, not a hang
 	wait "$attach_pid"
 	attach_rc=$?
 	attach_pid=
