@@ -260,7 +260,7 @@ static struct json_object *varlink_describe(struct json_object *params)
 		json_object_object_add(p, "description", json_object_new_string(idl_service));
 	else {
 		json_object_object_add(p, "interface", json_object_new_string(name));
-		return bpfnic_vl_error_new("org.varlink.service.InterfaceNotFound", p);
+		return bpfnic_vl_error_new(BPFNIC_E_INTERFACE_NOT_FOUND, p);
 	}
 	return bpfnic_vl_reply_new(p, false);
 }
@@ -345,7 +345,7 @@ struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller
 			json_object_object_add(p, "interface",
 					       json_object_new_string_len(call->method, (int)iface_len));
 			json_object_object_add(p, "reason", json_object_new_string("no such interface"));
-			return bpfnic_vl_error_new("org.varlink.service.InterfaceNotFound", p);
+			return bpfnic_vl_error_new(BPFNIC_E_INTERFACE_NOT_FOUND, p);
 		}
 		json_object_object_add(p, "method", json_object_new_string(call->method));
 		json_object_object_add(p, "reason", json_object_new_string("no such method"));
