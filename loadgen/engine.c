@@ -1,0 +1,661 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include "engine.h"
+#include "request.h"
+
+const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
+
+#define SEQ_STEP_SHIFT 40
+#define SEQ_MASK       ((1ull << SEQ_STEP_SHIFT) - 1)
+#define SLOT_REPLIED   0x80u
+#define SLOT_CLASS     0x03u
+#define MAX_SLOTS      (1ull << 31) /* per client and step: 2 G requests */
+#define RX_BUF_LEN     2048         /* larger than any reply we accept, so MSG_TRUNC means foreign */
+#define TX_BUF_LEN     64
+/* A reply may carry a send time at most this far past our receive time (clock noise). */
+#define FUTURE_SLACK_NS 1000000ull
+/* The sender never wakes more than this much early to absorb timer latency. */
+#define MAX_OVERSLEEP_NS 1000000ull
+
+static inline uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static void sleep_until(uint64_t t)
+{
+	struct timespec ts = { .tv_sec = (time_t)(t / 1000000000ull), .tv_nsec = (long)(t % 1000000000ull) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, to bring kernel receive stamps onto our clock. */
+static int64_t real_minus_mono(void)
+{
+	int64_t best = 0;
+	uint64_t best_width = UINT64_MAX;
+
+	for (int i = 0; i < 5; i++) {
+		struct timespec r;
+		uint64_t a = mono_ns(), b;
+
+		clock_gettime(CLOCK_REALTIME, &r);
+		b = mono_ns();
+		if (b - a < best_width) {
+			best_width = b - a;
+			best = (int64_t)((uint64_t)r.tv_sec * 1000000000ull + (uint64_t)r.tv_nsec) -
+			       (int64_t)(a + (b - a) / 2);
+		}
+	}
+	return best;
+}
+
+struct lg_client {
+	struct lg_engine *e;
+	unsigned index;
+	int cpu; /* -1: not pinned */
+	int *fds;
+	unsigned nfds;
+
+	/* Step parameters, written before the threads start. */
+	uint32_t step_id;
+	uint64_t t0, measure_start, send_end, stop_at;
+	int64_t real_minus_mono;
+
+	/* Sender-owned. */
+	struct bpfnic_arrival arr;
+	struct bpfnic_rng class_rng;
+	uint64_t sent[2], failed[2], issued;
+	struct bpfnic_hist lag;
+	uint8_t *slots; /* ext: per sequence number, class | SLOT_REPLIED */
+	uint64_t slot_cap;
+	_Atomic uint64_t published; /* sequence numbers whose slot is written */
+
+	/* Receiver-owned. */
+	uint64_t received[2], invalid[LG_NR_CLASSES], stale, warm;
+	bool kernel_ts;
+	struct bpfnic_hist rtt[2], qdelay[2];
+
+	/* Progress, read by the main thread (relaxed). */
+	_Atomic uint64_t prog_sent, prog_recv;
+	int sender_err, receiver_err;
+};
+
+struct lg_engine {
+	const struct lg_config *cfg;
+	struct bpfnic_mix mix;
+	unsigned max_clients;
+	struct lg_client *clients;
+	int *all_fds;
+	unsigned n_fds;
+	struct bpfnic_hist *scratch; /* for merging */
+};
+
+void lg_summarize(const struct bpfnic_hist *h, struct lg_summary *s)
+{
+	s->count = h->count;
+	s->p50 = bpfnic_hist_quantile(h, 0.50);
+	s->p90 = bpfnic_hist_quantile(h, 0.90);
+	s->p99 = bpfnic_hist_quantile(h, 0.99);
+	s->p999 = bpfnic_hist_quantile(h, 0.999);
+	s->p9999 = bpfnic_hist_quantile(h, 0.9999);
+	s->max = h->count ? (double)h->max : 0;
+	s->min = h->count ? (double)h->min : 0;
+	s->mean = bpfnic_hist_mean(h);
+}
+
+static int open_socket(const struct lg_config *c)
+{
+	int fd = socket(c->target.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int one = 1, rcv = 8 << 20, snd = 4 << 20;
+
+	if (fd < 0)
+		return -errno;
+	/* Big buffers so a burst of replies is not dropped by our own socket. FORCE needs
+	 * CAP_NET_ADMIN; without it the plain option is capped by rmem_max. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+	if (connect(fd, (const struct sockaddr *)&c->target, c->target_len)) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int lg_engine_open(struct lg_engine **ep, const struct lg_config *c, unsigned max_clients)
+{
+	struct lg_engine *e = calloc(1, sizeof(*e));
+	unsigned flows = c->flows ? c->flows : max_clients, k = 0;
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->cfg = c;
+	e->max_clients = max_clients;
+	bpfnic_mix_init(&e->mix, c->mix[0], c->mix[1]);
+	e->clients = calloc(max_clients, sizeof(*e->clients));
+	e->all_fds = calloc(flows, sizeof(int));
+	e->scratch = malloc(sizeof(*e->scratch));
+	if (!e->clients || !e->all_fds || !e->scratch) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (unsigned i = 0; i < flows; i++)
+		e->all_fds[i] = -1;
+	for (unsigned i = 0; i < flows; i++) {
+		int fd = open_socket(c);
+
+		if (fd < 0) {
+			r = fd;
+			goto fail;
+		}
+		e->all_fds[i] = fd;
+		e->n_fds++;
+	}
+	for (unsigned i = 0; i < max_clients; i++) {
+		struct lg_client *cl = &e->clients[i];
+
+		cl->e = e;
+		cl->index = i;
+		cl->cpu = c->n_cpus ? c->cpus[i % c->n_cpus] : -1;
+		cl->nfds = flows / max_clients + (i < flows % max_clients);
+		cl->fds = &e->all_fds[k];
+		k += cl->nfds;
+	}
+	*ep = e;
+	return 0;
+fail:
+	lg_engine_close(e);
+	return r;
+}
+
+void lg_engine_close(struct lg_engine *e)
+{
+	if (!e)
+		return;
+	for (unsigned i = 0; i < e->n_fds; i++)
+		close(e->all_fds[i]);
+	if (e->clients)
+		for (unsigned i = 0; i < e->max_clients; i++)
+			free(e->clients[i].slots);
+	free(e->all_fds);
+	free(e->clients);
+	free(e->scratch);
+	free(e);
+}
+
+static void pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+/* ------------------------------------------------------------------------------------
+ * Sender: absolute schedule; sleep to `spin` before the next intended time, spin the
+ * rest, then send everything already due (never early) in one sendmmsg.
+ */
+static void *sender_main(void *arg)
+{
+	struct lg_client *cl = arg;
+	const struct lg_config *c = cl->e->cfg;
+	const struct bpfnic_mix *mix = &cl->e->mix;
+	unsigned batch = c->batch, sock = 0;
+	struct mmsghdr msgs[LG_MAX_BATCH];
+	struct iovec iov[LG_MAX_BATCH];
+	static __thread uint8_t bufs[LG_MAX_BATCH][TX_BUF_LEN];
+	uint64_t intended[LG_MAX_BATCH];
+	uint8_t cls[LG_MAX_BATCH];
+	uint64_t next, seq_base = (uint64_t)cl->step_id << SEQ_STEP_SHIFT;
+	bool full = false;
+	uint64_t oversleep = 0;
+
+	pin_self(cl->cpu);
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake-ups on time, not 50 us late */
+	memset(msgs, 0, sizeof(msgs));
+	for (unsigned i = 0; i < batch; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = bpfnic_format_len(c->format);
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	next = bpfnic_arrival_peek(&cl->arr);
+	while (next < cl->send_end) {
+		uint64_t now = mono_ns(), t_send;
+		unsigned k = 0, done = 0;
+
+		if (now >= cl->send_end)
+			break; /* behind at the end of the window: the rest is never sent */
+		if (next > now) {
+			uint64_t lead = c->spin_ns + oversleep;
+
+			if (next - now > lead) {
+				uint64_t wake = next - lead, late;
+
+				sleep_until(wake);
+				now = mono_ns();
+				/* Learn the timer's wake-up latency (a slowly decaying maximum) and
+				 * wake that much earlier next time, so the spin absorbs it. */
+				late = now > wake ? now - wake : 0;
+				oversleep -= oversleep >> 8;
+				if (late > oversleep)
+					oversleep = late < MAX_OVERSLEEP_NS ? late : MAX_OVERSLEEP_NS;
+			}
+			while ((now = mono_ns()) < next)
+				cpu_relax();
+		}
+		while (k < batch && next <= now && next < cl->send_end) {
+			if (cl->slots && cl->issued >= cl->slot_cap) {
+				full = true;
+				break;
+			}
+			cls[k] = (uint8_t)bpfnic_mix_pick(mix, &cl->class_rng);
+			intended[k] = bpfnic_arrival_next(&cl->arr);
+			next = bpfnic_arrival_peek(&cl->arr);
+			bpfnic_req_encode(bufs[k], TX_BUF_LEN, c->format, intended[k], cls[k],
+					  seq_base | cl->issued, 0);
+			if (cl->slots)
+				cl->slots[cl->issued] = cls[k];
+			cl->issued++;
+			k++;
+		}
+		/* Publish before sending: a reply can come back before sendmmsg returns. */
+		atomic_store_explicit(&cl->published, cl->issued, memory_order_release);
+		t_send = mono_ns();
+		while (done < k) {
+			int r = sendmmsg(cl->fds[sock], msgs + done, k - done, MSG_DONTWAIT);
+
+			if (r > 0) {
+				for (unsigned i = done; i < done + (unsigned)r; i++) {
+					if (intended[i] >= cl->measure_start) {
+						cl->sent[cls[i]]++;
+						bpfnic_hist_record(&cl->lag, t_send - intended[i]);
+					}
+				}
+				done += (unsigned)r;
+			} else {
+				/* EAGAIN, ENOBUFS, a queued ICMP error...: this one is lost to us. */
+				if (intended[done] >= cl->measure_start)
+					cl->failed[cls[done]]++;
+				done++;
+			}
+		}
+		atomic_fetch_add_explicit(&cl->prog_sent, k, memory_order_relaxed);
+		sock = (sock + 1) % cl->nfds;
+		if (full)
+			break;
+	}
+	/* What the schedule still called for in the window was never sent: a failure of
+	 * the generator, counted so that scheduled = sent + failed holds exactly. */
+	while (next < cl->send_end) {
+		unsigned k = bpfnic_mix_pick(mix, &cl->class_rng);
+		uint64_t t = bpfnic_arrival_next(&cl->arr);
+
+		if (t >= cl->measure_start)
+			cl->failed[k]++;
+		next = bpfnic_arrival_peek(&cl->arr);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------------------
+ * Receiver.
+ */
+static void handle_reply(struct lg_client *cl, const uint8_t *buf, size_t len, bool truncated,
+			 uint64_t rx_ns)
+{
+	const struct lg_config *c = cl->e->cfg;
+	struct bpfnic_msg m;
+	int err = bpfnic_reply_decode(buf, len, c->format, &m);
+	unsigned k;
+
+	if (truncated) {
+		cl->invalid[LG_CLASS_OTHER]++;
+		return;
+	}
+	if (err != BPFNIC_DECODE_OK) {
+		cl->invalid[m.class <= BPFNIC_CLASS_LONG ? m.class : LG_CLASS_OTHER]++;
+		return;
+	}
+	k = m.class;
+	if (m.client_send_ns < cl->t0) {
+		cl->stale++; /* an earlier step's request, counted lost there */
+		return;
+	}
+	if (m.client_send_ns > rx_ns + FUTURE_SLACK_NS) {
+		cl->invalid[k]++; /* a send time we have not used yet: foreign */
+		return;
+	}
+	if (cl->slots) {
+		uint64_t n = m.seq & SEQ_MASK;
+		uint64_t pub = atomic_load_explicit(&cl->published, memory_order_acquire);
+
+		if ((m.seq >> SEQ_STEP_SHIFT) != cl->step_id || n >= pub ||
+		    (cl->slots[n] & SLOT_REPLIED) || (cl->slots[n] & SLOT_CLASS) != k) {
+			cl->invalid[k]++; /* never sent, a duplicate, or its class was changed */
+			return;
+		}
+		cl->slots[n] |= SLOT_REPLIED;
+	}
+	if (m.client_send_ns < cl->measure_start) {
+		cl->warm++;
+		return;
+	}
+	cl->received[k]++;
+	bpfnic_hist_record(&cl->rtt[k], rx_ns > m.client_send_ns ? rx_ns - m.client_send_ns : 0);
+	bpfnic_hist_record(&cl->qdelay[k], m.worker_pickup_ns - m.sched_arrival_ns);
+}
+
+static void *receiver_main(void *arg)
+{
+	struct lg_client *cl = arg;
+	unsigned batch = cl->e->cfg->batch;
+	struct mmsghdr msgs[LG_MAX_BATCH];
+	struct iovec iov[LG_MAX_BATCH];
+	static __thread uint8_t bufs[LG_MAX_BATCH][RX_BUF_LEN];
+	static __thread union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctrl[LG_MAX_BATCH];
+	struct pollfd pfds[LG_MAX_FLOWS];
+
+	pin_self(cl->cpu);
+	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	for (unsigned i = 0; i < cl->nfds; i++)
+		pfds[i] = (struct pollfd){ .fd = cl->fds[i], .events = POLLIN };
+	for (unsigned i = 0; i < batch; i++) {
+		iov[i].iov_base = bufs[i];
+		iov[i].iov_len = RX_BUF_LEN;
+	}
+	for (;;) {
+		uint64_t now = mono_ns();
+		int timeout_ms, r;
+
+		if (now >= cl->stop_at)
+			break;
+		timeout_ms = (int)((cl->stop_at - now + 999999) / 1000000);
+		if (timeout_ms > 50)
+			timeout_ms = 50;
+		r = poll(pfds, cl->nfds, timeout_ms);
+		if (r < 0 && errno != EINTR) {
+			cl->receiver_err = -errno;
+			break;
+		}
+		if (r <= 0)
+			continue;
+		for (unsigned f = 0; f < cl->nfds; f++) {
+			if (!pfds[f].revents)
+				continue;
+			for (;;) {
+				int n;
+				uint64_t t_user;
+
+				for (unsigned i = 0; i < batch; i++) {
+					memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
+					msgs[i].msg_hdr.msg_iov = &iov[i];
+					msgs[i].msg_hdr.msg_iovlen = 1;
+					msgs[i].msg_hdr.msg_control = ctrl[i].buf;
+					msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i].buf);
+				}
+				n = recvmmsg(cl->fds[f], msgs, batch, MSG_DONTWAIT, NULL);
+				if (n <= 0)
+					break; /* EAGAIN, or a queued ICMP error (consumed) */
+				t_user = mono_ns();
+				for (int i = 0; i < n; i++) {
+					struct msghdr *h = &msgs[i].msg_hdr;
+					uint64_t rx = t_user;
+
+					for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm)) {
+						if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPNS) {
+							struct timespec ts;
+							int64_t k;
+
+							memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+							k = (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec -
+							    cl->real_minus_mono;
+							/* Trust the kernel stamp only when it is sane. */
+							if (k > 0 && (uint64_t)k <= t_user) {
+								rx = (uint64_t)k;
+								cl->kernel_ts = true;
+							}
+						}
+					}
+					handle_reply(cl, bufs[i], msgs[i].msg_len,
+						     (h->msg_flags & MSG_TRUNC) != 0, rx);
+				}
+				atomic_fetch_add_explicit(&cl->prog_recv, (uint64_t)n, memory_order_relaxed);
+				if ((unsigned)n < batch)
+					break;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------------------
+ * One step.
+ */
+static int client_prepare(struct lg_client *cl, const struct lg_config *c, unsigned index,
+			  unsigned nclients, double rate_total, uint64_t t0, uint64_t warmup_ns,
+			  uint64_t duration_ns, uint64_t drain_ns)
+{
+	double rate = rate_total / nclients;
+	int r;
+
+	cl->step_id = (index + 1) & 0xffffff;
+	cl->t0 = t0;
+	cl->measure_start = t0 + warmup_ns;
+	cl->send_end = cl->measure_start + duration_ns;
+	cl->stop_at = cl->send_end + drain_ns;
+	cl->real_minus_mono = real_minus_mono();
+	r = bpfnic_arrival_init(&cl->arr, c->arrivals, rate, t0, c->seed,
+				(uint64_t)index << 20 | cl->index);
+	if (r)
+		return r;
+	bpfnic_rng_seed(&cl->class_rng, c->seed ^ 0x636c617373ull, (uint64_t)index << 20 | cl->index);
+	memset(cl->sent, 0, sizeof(cl->sent));
+	memset(cl->failed, 0, sizeof(cl->failed));
+	memset(cl->received, 0, sizeof(cl->received));
+	memset(cl->invalid, 0, sizeof(cl->invalid));
+	cl->issued = cl->stale = cl->warm = 0;
+	cl->kernel_ts = false;
+	cl->sender_err = cl->receiver_err = 0;
+	atomic_store(&cl->published, 0);
+	atomic_store(&cl->prog_sent, 0);
+	atomic_store(&cl->prog_recv, 0);
+	bpfnic_hist_init(&cl->lag);
+	for (int k = 0; k < 2; k++) {
+		bpfnic_hist_init(&cl->rtt[k]);
+		bpfnic_hist_init(&cl->qdelay[k]);
+	}
+	free(cl->slots);
+	cl->slots = NULL;
+	cl->slot_cap = 0;
+	if (c->format == BPFNIC_FORMAT_EXT) {
+		/* Room for the expected count plus a margin far above Poisson's spread. */
+		double expect = rate * (double)(warmup_ns + duration_ns) / 1e9;
+		double cap = expect * 1.2 + 10.0 * sqrt(expect) + 4096;
+
+		cl->slot_cap = cap > (double)MAX_SLOTS ? MAX_SLOTS : (uint64_t)cap;
+		cl->slots = calloc(cl->slot_cap, 1);
+		if (!cl->slots)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, double rate_total,
+		       uint64_t duration_ns, uint64_t warmup_ns, uint64_t drain_ns,
+		       struct lg_step_result *out, lg_progress_fn progress, void *ctx,
+		       char *err, size_t errlen)
+{
+	const struct lg_config *c = e->cfg;
+	pthread_t snd[LG_MAX_THREADS], rcv[LG_MAX_THREADS];
+	unsigned started_s = 0, started_r = 0;
+	uint64_t t0;
+	int r = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->index = index;
+	out->clients = nclients;
+	out->offered_rps = rate_total;
+	out->duration_ns = duration_ns;
+	out->warmup_ns = warmup_ns;
+	out->drain_ns = drain_ns;
+	out->mean_gap_ns = 1e9 * nclients / rate_total;
+	if (nclients > e->max_clients)
+		return -EINVAL;
+
+	/* Start a little in the future so every thread is up before its first send. */
+	t0 = mono_ns() + 20000000ull;
+	for (unsigned i = 0; i < nclients; i++) {
+		r = client_prepare(&e->clients[i], c, index, nclients, rate_total, t0, warmup_ns,
+				   duration_ns, drain_ns);
+		if (r) {
+			snprintf(err, errlen, "cannot prepare client %u: %s", i, strerror(-r));
+			return r;
+		}
+	}
+	for (unsigned i = 0; i < nclients; i++) {
+		r = -pthread_create(&rcv[i], NULL, receiver_main, &e->clients[i]);
+		if (r)
+			goto join;
+		started_r++;
+		r = -pthread_create(&snd[i], NULL, sender_main, &e->clients[i]);
+		if (r)
+			goto join;
+		started_s++;
+	}
+	{
+		uint64_t stop_at = e->clients[0].stop_at, now;
+		double total_s = (double)(stop_at - t0) / 1e9;
+
+		while ((now = mono_ns()) < stop_at) {
+			uint64_t wake = now + 250000000ull;
+
+			sleep_until(wake < stop_at ? wake : stop_at);
+			if (progress) {
+				uint64_t s = 0, rr = 0;
+
+				for (unsigned i = 0; i < nclients; i++) {
+					s += atomic_load_explicit(&e->clients[i].prog_sent, memory_order_relaxed);
+					rr += atomic_load_explicit(&e->clients[i].prog_recv, memory_order_relaxed);
+				}
+				now = mono_ns();
+				progress(ctx, out, now > t0 ? (double)(now - t0) / 1e9 : 0, total_s, s, rr);
+			}
+		}
+	}
+join:
+	for (unsigned i = 0; i < started_s; i++)
+		pthread_join(snd[i], NULL);
+	for (unsigned i = 0; i < started_r; i++)
+		pthread_join(rcv[i], NULL);
+	if (r) {
+		snprintf(err, errlen, "cannot start client threads: %s", strerror(-r));
+		return r;
+	}
+
+	/* Merge: counts first, then each histogram kind through the scratch histogram. */
+	for (unsigned i = 0; i < nclients; i++) {
+		struct lg_client *cl = &e->clients[i];
+
+		if (cl->receiver_err) {
+			snprintf(err, errlen, "client %u receive failed: %s", i, strerror(-cl->receiver_err));
+			return cl->receiver_err;
+		}
+		for (unsigned k = 0; k < 2; k++) {
+			out->cls[k].sent += cl->sent[k];
+			out->cls[k].received += cl->received[k];
+			out->cls[k].send_failures += cl->failed[k];
+		}
+		for (unsigned k = 0; k < LG_NR_CLASSES; k++)
+			out->cls[k].invalid += cl->invalid[k];
+		out->stale += cl->stale;
+		out->warmup_replies += cl->warm;
+		out->kernel_timestamps |= cl->kernel_ts;
+	}
+	for (unsigned kind = 0; kind < 5; kind++) {
+		struct bpfnic_hist *h = e->scratch;
+
+		bpfnic_hist_init(h);
+		for (unsigned i = 0; i < nclients; i++) {
+			struct lg_client *cl = &e->clients[i];
+
+			bpfnic_hist_merge(h, kind == 0 ? &cl->lag : kind <= 2 ? &cl->rtt[kind - 1] :
+					  &cl->qdelay[kind - 3]);
+		}
+		if (kind == 0)
+			lg_summarize(h, &out->send_lag);
+		else if (kind <= 2)
+			lg_summarize(h, &out->cls[kind - 1].rtt);
+		else
+			lg_summarize(h, &out->cls[kind - 3].qdelay);
+	}
+	for (unsigned k = 0; k < 2; k++) {
+		struct lg_class_result *cr = &out->cls[k];
+
+		/* Paper format matches by count: surplus replies cannot be ours. */
+		if (cr->received > cr->sent) {
+			cr->invalid += cr->received - cr->sent;
+			cr->received = cr->sent;
+		}
+		cr->lost = cr->sent - cr->received;
+	}
+	for (unsigned k = 0; k < LG_NR_CLASSES; k++) {
+		out->sent += out->cls[k].sent;
+		out->received += out->cls[k].received;
+		out->lost += out->cls[k].lost;
+		out->invalid += out->cls[k].invalid;
+		out->send_failures += out->cls[k].send_failures;
+	}
+	out->scheduled = out->sent + out->send_failures;
+	out->achieved_rps = (double)out->sent / ((double)duration_ns / 1e9);
+	out->valid = true;
+	if ((double)out->sent < 0.95 * (double)out->scheduled) {
+		out->valid = false;
+		snprintf(out->reason, sizeof(out->reason),
+			 "sent %llu of %llu scheduled requests (more than 5%% short)",
+			 (unsigned long long)out->sent, (unsigned long long)out->scheduled);
+	} else if (out->send_lag.p99 > out->mean_gap_ns) {
+		out->valid = false;
+		snprintf(out->reason, sizeof(out->reason),
+			 "send lag p99 %.1f us exceeds the mean gap %.1f us",
+			 out->send_lag.p99 / 1e3, out->mean_gap_ns / 1e3);
+	}
+	return 0;
+}
