@@ -61,7 +61,8 @@ int bpfnic_arrival_init(struct bpfnic_arrival *a, enum bpfnic_arrivals kind, dou
 	bpfnic_rng_seed(&a->rng, seed, stream);
 	a->kind = kind;
 	a->mean_gap_ns = 1e9 / rate_rps;
-	a->next_ns = (double)start_ns;
+	a->next_ns = a->start_ns = (double)start_ns;
+	a->n = 0;
 	if (kind == BPFNIC_ARRIVALS_POISSON)
 		a->next_ns += bpfnic_arrival_gap(a);
 	return 0;
@@ -69,9 +70,13 @@ int bpfnic_arrival_init(struct bpfnic_arrival *a, enum bpfnic_arrivals kind, dou
 
 uint64_t bpfnic_arrival_next(struct bpfnic_arrival *a)
 {
-	uint64_t t = (uint64_t)a->next_ns;
+	uint64_t t = bpfnic_arrival_peek(a);
 
-	a->next_ns += bpfnic_arrival_gap(a);
+	a->n++;
+	if (a->kind == BPFNIC_ARRIVALS_CONSTANT)
+		a->next_ns = a->start_ns + (double)a->n * a->mean_gap_ns;
+	else
+		a->next_ns += bpfnic_arrival_gap(a);
 	return t;
 }
 

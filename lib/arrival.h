@@ -29,6 +29,8 @@ struct bpfnic_arrival {
 	enum bpfnic_arrivals kind;
 	double mean_gap_ns; /* 1e9 / rate */
 	double next_ns;     /* absolute intended time of the next arrival (fractional ns kept) */
+	double start_ns;    /* constant mode: next = start + n * gap, so rounding never drifts */
+	uint64_t n;
 };
 
 /*
@@ -41,7 +43,7 @@ int bpfnic_arrival_init(struct bpfnic_arrival *a, enum bpfnic_arrivals kind, dou
 /* The intended time of the next request, without advancing. */
 static inline uint64_t bpfnic_arrival_peek(const struct bpfnic_arrival *a)
 {
-	return (uint64_t)a->next_ns;
+	return (uint64_t)(a->next_ns + 0.5);
 }
 /* The intended time of the next request; advances the schedule by one gap. */
 uint64_t bpfnic_arrival_next(struct bpfnic_arrival *a);

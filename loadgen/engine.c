@@ -187,7 +187,7 @@ int lg_engine_open(struct lg_engine **ep, const struct lg_config *c, unsigned ma
 
 		cl->e = e;
 		cl->index = i;
-		cl->cpu = c->n_cpus ? c->cpus[i % c->n_cpus] : -1;
+		cl->cpu = c->n_cpus ? (int)c->cpus[i % c->n_cpus] : -1;
 		cl->nfds = flows / max_clients + (i < flows % max_clients);
 		cl->fds = &e->all_fds[k];
 		k += cl->nfds;

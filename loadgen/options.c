@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "cpulist.h"
 #include "options.h"
 
 const char lg_usage_text[] =
@@ -292,39 +294,6 @@ int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return 0;
 }
 
-int lg_parse_cpus(const char *s, int *cpus, unsigned max, unsigned *n)
-{
-	char buf[512], *save = NULL, *tok;
-	unsigned count = 0;
-
-	if (!*s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		unsigned long long a, b;
-		char *dash = strchr(tok, '-');
-
-		if (dash) {
-			*dash = 0;
-			if (parse_uint(tok, 4095, &a) || parse_uint(dash + 1, 4095, &b) || b < a)
-				return -EINVAL;
-		} else {
-			if (parse_uint(tok, 4095, &a))
-				return -EINVAL;
-			b = a;
-		}
-		for (unsigned long long c = a; c <= b; c++) {
-			if (count >= max)
-				return -E2BIG;
-			cpus[count++] = (int)c;
-		}
-	}
-	if (count == 0 || s[strlen(s) - 1] == ',')
-		return -EINVAL;
-	*n = count;
-	return 0;
-}
-
 int lg_parse_mix(const char *s, unsigned mix[2])
 {
 	char buf[128], *save = NULL, *tok;
@@ -358,6 +327,13 @@ int lg_parse_mix(const char *s, unsigned mix[2])
 	return 0;
 }
 
+static unsigned cpu_limit(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
 static int parse_rate(const char *s, double *out)
 {
 	double v;
@@ -375,7 +351,7 @@ enum {
 	OPT_HELP, OPT_VERSION,
 };
 
-static const struct option long_opts[] = {
+const struct option lg_long_options[] = {
 	{ "target", required_argument, NULL, OPT_TARGET },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "sweep", required_argument, NULL, OPT_SWEEP },
@@ -405,7 +381,7 @@ static const struct option long_opts[] = {
 
 static const char *opt_name(int id)
 {
-	for (const struct option *o = long_opts; o->name; o++)
+	for (const struct option *o = lg_long_options; o->name; o++)
 		if (o->val == id)
 			return o->name;
 	return "?";
@@ -420,7 +396,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 	lg_config_defaults(c);
 	optind = 0; /* full re-initialisation (glibc), so the parser can run twice */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":h", lg_long_options, NULL)) != -1) {
 		const char *a = optarg, *name = opt_name(opt);
 		unsigned long long u;
 
@@ -550,9 +526,12 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 			have_threads = true;
 			break;
 		case OPT_CPUS:
-			if ((r = lg_parse_cpus(a, c->cpus, LG_MAX_THREADS, &c->n_cpus)))
-				return errf(err, errlen, "--cpus: '%s' is not a CPU list such as 0,1 or "
-					    "0-3%s", a, r == -E2BIG ? " (too many CPUs)" : "");
+			r = bpfnic_cpulist_parse(a, c->cpus, LG_MAX_THREADS, cpu_limit());
+			if (r < 0)
+				return errf(err, errlen, "--cpus: '%s' is not a list of distinct CPUs "
+					    "below %u such as 0,1 or 0-3%s", a, cpu_limit(),
+					    r == -E2BIG ? " (too many CPUs)" : "");
+			c->n_cpus = (unsigned)r;
 			break;
 		case OPT_FLOWS:
 			if (parse_uint(a, LG_MAX_FLOWS, &u) || u == 0)
@@ -594,11 +573,12 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 		case OPT_VERSION:
 			return LG_PARSE_VERSION;
 		case ':':
-			if (optopt)
-				return errf(err, errlen, "option '-%c' needs a value", optopt);
+			/* For a long option optopt is its id: name it by its long name. */
+			if (optopt >= OPT_TARGET)
+				return errf(err, errlen, "option '--%s' needs a value", opt_name(optopt));
 			return errf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt && optopt < 256)
+			if (optopt > 0 && optopt < 256)
 				return errf(err, errlen, "unknown option '-%c' (see --help)", optopt);
 			return errf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
 		}

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <getopt.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include "arrival.h"
@@ -41,7 +42,7 @@ struct lg_config {
 	enum bpfnic_format format;
 
 	unsigned threads;
-	int cpus[LG_MAX_THREADS];
+	unsigned cpus[LG_MAX_THREADS];
 	unsigned n_cpus;                 /* 0 = no pinning */
 	unsigned flows;                  /* 0 = one per thread */
 	unsigned batch;                  /* max messages per sendmmsg/recvmmsg */
@@ -72,12 +73,13 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 unsigned lg_config_steps(const struct lg_config *c);
 void lg_config_step(const struct lg_config *c, unsigned i, unsigned *clients, double *rate_total);
 
-/* Parsers exposed for tests. Durations accept ns, us, ms, s suffixes (bare = s). */
+/* Parsers exposed for tests (CPU lists: lib/cpulist.h). Durations accept ns, us, ms, s suffixes (bare = s). */
 int lg_parse_duration(const char *s, uint64_t *ns);
 int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len);
-int lg_parse_cpus(const char *s, int *cpus, unsigned max, unsigned *n);
 int lg_parse_mix(const char *s, unsigned mix[2]);
 
 extern const char lg_usage_text[];
+/* getopt_long's table: every flag, each documented in lg_usage_text. */
+extern const struct option lg_long_options[];
 
 #endif
