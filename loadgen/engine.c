@@ -26,8 +26,10 @@ const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 #define TX_BUF_LEN     64
 /* A reply may carry a send time at most this far past our receive time (clock noise). */
 #define FUTURE_SLACK_NS 1000000ull
-/* The sender never wakes more than this much early to absorb timer latency. */
+/* A client never wakes more than this much early to absorb timer latency. */
 #define MAX_OVERSLEEP_NS 1000000ull
+/* While sending, read replies at least this often (the socket buffer absorbs the rest). */
+#define RX_EVERY_NS 50000ull
 
 static inline uint64_t mono_ns(void)
 {
@@ -87,23 +89,20 @@ struct lg_client {
 	uint64_t t0, measure_start, send_end, stop_at;
 	int64_t real_minus_mono;
 
-	/* Sender-owned. */
+	/* Owned by the client's thread. */
 	struct bpfnic_arrival arr;
 	struct bpfnic_rng class_rng;
 	uint64_t sent[2], failed[2], issued;
 	struct bpfnic_hist lag;
 	uint8_t *slots; /* ext: per sequence number, class | SLOT_REPLIED */
 	uint64_t slot_cap;
-	_Atomic uint64_t published; /* sequence numbers whose slot is written */
-
-	/* Receiver-owned. */
 	uint64_t received[2], invalid[LG_NR_CLASSES], stale, warm;
 	bool kernel_ts;
 	struct bpfnic_hist rtt[2], qdelay[2];
 
 	/* Progress, read by the main thread (relaxed). */
 	_Atomic uint64_t prog_sent, prog_recv;
-	int sender_err, receiver_err;
+	int thread_err;
 };
 
 struct lg_engine {
@@ -226,10 +225,125 @@ static void pin_self(int cpu)
 }
 
 /* ------------------------------------------------------------------------------------
- * Sender: absolute schedule; sleep to `spin` before the next intended time, spin the
- * rest, then send everything already due (never early) in one sendmmsg.
+ * Receiving: drain every socket without blocking. Receive times come from the kernel
+ * (SO_TIMESTAMPNS, taken when the reply reached our stack), so a reply that waited in
+ * the socket while the client slept or sent is still timed exactly.
  */
-static void *sender_main(void *arg)
+struct rx_state {
+	struct mmsghdr msgs[LG_MAX_BATCH];
+	struct iovec iov[LG_MAX_BATCH];
+	uint8_t bufs[LG_MAX_BATCH][RX_BUF_LEN];
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctrl[LG_MAX_BATCH];
+};
+
+static void handle_reply(struct lg_client *cl, const uint8_t *buf, size_t len, bool truncated,
+			 uint64_t rx_ns)
+{
+	const struct lg_config *c = cl->e->cfg;
+	struct bpfnic_msg m;
+	int err = bpfnic_reply_decode(buf, len, c->format, &m);
+	unsigned k;
+
+	if (truncated) {
+		cl->invalid[LG_CLASS_OTHER]++;
+		return;
+	}
+	if (err != BPFNIC_DECODE_OK) {
+		cl->invalid[m.class <= BPFNIC_CLASS_LONG ? m.class : LG_CLASS_OTHER]++;
+		return;
+	}
+	k = m.class;
+	if (m.client_send_ns < cl->t0) {
+		cl->stale++; /* an earlier step's request, counted lost there */
+		return;
+	}
+	if (m.client_send_ns > rx_ns + FUTURE_SLACK_NS) {
+		cl->invalid[k]++; /* a send time we have not used yet: foreign */
+		return;
+	}
+	if (cl->slots) {
+		uint64_t n = m.seq & SEQ_MASK;
+
+		if ((m.seq >> SEQ_STEP_SHIFT) != cl->step_id || n >= cl->issued ||
+		    (cl->slots[n] & SLOT_REPLIED) || (cl->slots[n] & SLOT_CLASS) != k) {
+			cl->invalid[k]++; /* never sent, a duplicate, or its class was changed */
+			return;
+		}
+		cl->slots[n] |= SLOT_REPLIED;
+	}
+	if (m.client_send_ns < cl->measure_start) {
+		cl->warm++;
+		return;
+	}
+	cl->received[k]++;
+	bpfnic_hist_record(&cl->rtt[k], rx_ns > m.client_send_ns ? rx_ns - m.client_send_ns : 0);
+	bpfnic_hist_record(&cl->qdelay[k], m.worker_pickup_ns - m.sched_arrival_ns);
+}
+
+/* Reads everything queued on every socket; returns the number of replies. */
+static unsigned drain_replies(struct lg_client *cl, struct rx_state *rx)
+{
+	unsigned batch = cl->e->cfg->batch, total = 0;
+
+	for (unsigned f = 0; f < cl->nfds; f++) {
+		for (;;) {
+			int n;
+			uint64_t t_user;
+
+			for (unsigned i = 0; i < batch; i++) {
+				memset(&rx->msgs[i].msg_hdr, 0, sizeof(rx->msgs[i].msg_hdr));
+				rx->msgs[i].msg_hdr.msg_iov = &rx->iov[i];
+				rx->msgs[i].msg_hdr.msg_iovlen = 1;
+				rx->msgs[i].msg_hdr.msg_control = rx->ctrl[i].buf;
+				rx->msgs[i].msg_hdr.msg_controllen = sizeof(rx->ctrl[i].buf);
+			}
+			n = recvmmsg(cl->fds[f], rx->msgs, batch, MSG_DONTWAIT, NULL);
+			if (n < 0 && errno == ECONNREFUSED)
+				continue; /* an ICMP error from the target, consumed: read on */
+			if (n <= 0)
+				break;    /* EAGAIN: empty */
+			t_user = mono_ns();
+			for (int i = 0; i < n; i++) {
+				struct msghdr *h = &rx->msgs[i].msg_hdr;
+				uint64_t t = t_user;
+
+				for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm)) {
+					if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPNS) {
+						struct timespec ts;
+						int64_t k;
+
+						memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+						k = (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec -
+						    cl->real_minus_mono;
+						/* Trust the kernel stamp only when it is sane. */
+						if (k > 0 && (uint64_t)k <= t_user) {
+							t = (uint64_t)k;
+							cl->kernel_ts = true;
+						}
+					}
+				}
+				handle_reply(cl, rx->bufs[i], rx->msgs[i].msg_len,
+					     (h->msg_flags & MSG_TRUNC) != 0, t);
+			}
+			total += (unsigned)n;
+			if ((unsigned)n < batch)
+				break;
+		}
+	}
+	atomic_fetch_add_explicit(&cl->prog_recv, total, memory_order_relaxed);
+	return total;
+}
+
+/* ------------------------------------------------------------------------------------
+ * A client: one thread that sends on an absolute schedule and, whenever it is not due
+ * to send, drains its replies. Before each intended send time it sleeps (TIMER_ABSTIME)
+ * until shortly before, then spins the rest; it sends everything already due, never
+ * early, in one sendmmsg. After the window it waits for the last replies (poll).
+ */
+static void *client_main(void *arg)
 {
 	struct lg_client *cl = arg;
 	const struct lg_config *c = cl->e->cfg;
@@ -237,13 +351,21 @@ static void *sender_main(void *arg)
 	unsigned batch = c->batch, sock = 0;
 	struct mmsghdr msgs[LG_MAX_BATCH];
 	struct iovec iov[LG_MAX_BATCH];
-	static __thread uint8_t bufs[LG_MAX_BATCH][TX_BUF_LEN];
+	uint8_t (*bufs)[TX_BUF_LEN];
 	uint64_t intended[LG_MAX_BATCH];
 	uint8_t cls[LG_MAX_BATCH];
 	uint64_t next, seq_base = (uint64_t)cl->step_id << SEQ_STEP_SHIFT;
-	bool full = false;
-	uint64_t oversleep = 0;
+	uint64_t oversleep = 0, last_rx = 0;
+	struct pollfd pfds[LG_MAX_FLOWS];
+	struct rx_state *rx = malloc(sizeof(*rx));
 
+	bufs = malloc(sizeof(*bufs) * LG_MAX_BATCH);
+	if (!rx || !bufs) {
+		cl->thread_err = -ENOMEM;
+		free(rx);
+		free(bufs);
+		return NULL;
+	}
 	pin_self(cl->cpu);
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake-ups on time, not 50 us late */
 	memset(msgs, 0, sizeof(msgs));
@@ -252,18 +374,29 @@ static void *sender_main(void *arg)
 		iov[i].iov_len = bpfnic_format_len(c->format);
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
+		rx->iov[i].iov_base = rx->bufs[i];
+		rx->iov[i].iov_len = RX_BUF_LEN;
 	}
+	for (unsigned i = 0; i < cl->nfds; i++)
+		pfds[i] = (struct pollfd){ .fd = cl->fds[i], .events = POLLIN };
+
 	next = bpfnic_arrival_peek(&cl->arr);
 	while (next < cl->send_end) {
 		uint64_t now = mono_ns(), t_send;
 		unsigned k = 0, done = 0;
+		bool full = false;
 
 		if (now >= cl->send_end)
 			break; /* behind at the end of the window: the rest is never sent */
 		if (next > now) {
 			uint64_t lead = c->spin_ns + oversleep;
 
-			if (next - now > lead) {
+			/* Idle: read replies first (they are stamped by the kernel anyway). */
+			if (now - last_rx >= RX_EVERY_NS) {
+				drain_replies(cl, rx);
+				last_rx = now = mono_ns();
+			}
+			if (next > now && next - now > lead) {
 				uint64_t wake = next - lead, late;
 
 				sleep_until(wake);
@@ -293,8 +426,6 @@ static void *sender_main(void *arg)
 			cl->issued++;
 			k++;
 		}
-		/* Publish before sending: a reply can come back before sendmmsg returns. */
-		atomic_store_explicit(&cl->published, cl->issued, memory_order_release);
 		t_send = mono_ns();
 		while (done < k) {
 			int r = sendmmsg(cl->fds[sock], msgs + done, k - done, MSG_DONTWAIT);
@@ -316,6 +447,11 @@ static void *sender_main(void *arg)
 		}
 		atomic_fetch_add_explicit(&cl->prog_sent, k, memory_order_relaxed);
 		sock = (sock + 1) % cl->nfds;
+		/* Busy sending: still read replies now and then, so no socket overflows. */
+		if (t_send - last_rx >= RX_EVERY_NS) {
+			drain_replies(cl, rx);
+			last_rx = mono_ns();
+		}
 		if (full)
 			break;
 	}
@@ -329,82 +465,12 @@ static void *sender_main(void *arg)
 			cl->failed[k]++;
 		next = bpfnic_arrival_peek(&cl->arr);
 	}
-	return NULL;
-}
-
-/* ------------------------------------------------------------------------------------
- * Receiver.
- */
-static void handle_reply(struct lg_client *cl, const uint8_t *buf, size_t len, bool truncated,
-			 uint64_t rx_ns)
-{
-	const struct lg_config *c = cl->e->cfg;
-	struct bpfnic_msg m;
-	int err = bpfnic_reply_decode(buf, len, c->format, &m);
-	unsigned k;
-
-	if (truncated) {
-		cl->invalid[LG_CLASS_OTHER]++;
-		return;
-	}
-	if (err != BPFNIC_DECODE_OK) {
-		cl->invalid[m.class <= BPFNIC_CLASS_LONG ? m.class : LG_CLASS_OTHER]++;
-		return;
-	}
-	k = m.class;
-	if (m.client_send_ns < cl->t0) {
-		cl->stale++; /* an earlier step's request, counted lost there */
-		return;
-	}
-	if (m.client_send_ns > rx_ns + FUTURE_SLACK_NS) {
-		cl->invalid[k]++; /* a send time we have not used yet: foreign */
-		return;
-	}
-	if (cl->slots) {
-		uint64_t n = m.seq & SEQ_MASK;
-		uint64_t pub = atomic_load_explicit(&cl->published, memory_order_acquire);
-
-		if ((m.seq >> SEQ_STEP_SHIFT) != cl->step_id || n >= pub ||
-		    (cl->slots[n] & SLOT_REPLIED) || (cl->slots[n] & SLOT_CLASS) != k) {
-			cl->invalid[k]++; /* never sent, a duplicate, or its class was changed */
-			return;
-		}
-		cl->slots[n] |= SLOT_REPLIED;
-	}
-	if (m.client_send_ns < cl->measure_start) {
-		cl->warm++;
-		return;
-	}
-	cl->received[k]++;
-	bpfnic_hist_record(&cl->rtt[k], rx_ns > m.client_send_ns ? rx_ns - m.client_send_ns : 0);
-	bpfnic_hist_record(&cl->qdelay[k], m.worker_pickup_ns - m.sched_arrival_ns);
-}
-
-static void *receiver_main(void *arg)
-{
-	struct lg_client *cl = arg;
-	unsigned batch = cl->e->cfg->batch;
-	struct mmsghdr msgs[LG_MAX_BATCH];
-	struct iovec iov[LG_MAX_BATCH];
-	static __thread uint8_t bufs[LG_MAX_BATCH][RX_BUF_LEN];
-	static __thread union {
-		char buf[CMSG_SPACE(sizeof(struct timespec))];
-		struct cmsghdr align;
-	} ctrl[LG_MAX_BATCH];
-	struct pollfd pfds[LG_MAX_FLOWS];
-
-	pin_self(cl->cpu);
-	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-	for (unsigned i = 0; i < cl->nfds; i++)
-		pfds[i] = (struct pollfd){ .fd = cl->fds[i], .events = POLLIN };
-	for (unsigned i = 0; i < batch; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = RX_BUF_LEN;
-	}
+	/* Drain: wait for the last replies until the step's end. */
 	for (;;) {
 		uint64_t now = mono_ns();
 		int timeout_ms, r;
 
+		drain_replies(cl, rx);
 		if (now >= cl->stop_at)
 			break;
 		timeout_ms = (int)((cl->stop_at - now + 999999) / 1000000);
@@ -412,57 +478,12 @@ static void *receiver_main(void *arg)
 			timeout_ms = 50;
 		r = poll(pfds, cl->nfds, timeout_ms);
 		if (r < 0 && errno != EINTR) {
-			cl->receiver_err = -errno;
+			cl->thread_err = -errno;
 			break;
 		}
-		if (r <= 0)
-			continue;
-		for (unsigned f = 0; f < cl->nfds; f++) {
-			if (!pfds[f].revents)
-				continue;
-			for (;;) {
-				int n;
-				uint64_t t_user;
-
-				for (unsigned i = 0; i < batch; i++) {
-					memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
-					msgs[i].msg_hdr.msg_iov = &iov[i];
-					msgs[i].msg_hdr.msg_iovlen = 1;
-					msgs[i].msg_hdr.msg_control = ctrl[i].buf;
-					msgs[i].msg_hdr.msg_controllen = sizeof(ctrl[i].buf);
-				}
-				n = recvmmsg(cl->fds[f], msgs, batch, MSG_DONTWAIT, NULL);
-				if (n <= 0)
-					break; /* EAGAIN, or a queued ICMP error (consumed) */
-				t_user = mono_ns();
-				for (int i = 0; i < n; i++) {
-					struct msghdr *h = &msgs[i].msg_hdr;
-					uint64_t rx = t_user;
-
-					for (struct cmsghdr *cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm)) {
-						if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_TIMESTAMPNS) {
-							struct timespec ts;
-							int64_t k;
-
-							memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
-							k = (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec -
-							    cl->real_minus_mono;
-							/* Trust the kernel stamp only when it is sane. */
-							if (k > 0 && (uint64_t)k <= t_user) {
-								rx = (uint64_t)k;
-								cl->kernel_ts = true;
-							}
-						}
-					}
-					handle_reply(cl, bufs[i], msgs[i].msg_len,
-						     (h->msg_flags & MSG_TRUNC) != 0, rx);
-				}
-				atomic_fetch_add_explicit(&cl->prog_recv, (uint64_t)n, memory_order_relaxed);
-				if ((unsigned)n < batch)
-					break;
-			}
-		}
 	}
+	free(rx);
+	free(bufs);
 	return NULL;
 }
 
@@ -493,8 +514,7 @@ static int client_prepare(struct lg_client *cl, const struct lg_config *c, unsig
 	memset(cl->invalid, 0, sizeof(cl->invalid));
 	cl->issued = cl->stale = cl->warm = 0;
 	cl->kernel_ts = false;
-	cl->sender_err = cl->receiver_err = 0;
-	atomic_store(&cl->published, 0);
+	cl->thread_err = 0;
 	atomic_store(&cl->prog_sent, 0);
 	atomic_store(&cl->prog_recv, 0);
 	bpfnic_hist_init(&cl->lag);
@@ -524,8 +544,8 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		       char *err, size_t errlen)
 {
 	const struct lg_config *c = e->cfg;
-	pthread_t snd[LG_MAX_THREADS], rcv[LG_MAX_THREADS];
-	unsigned started_s = 0, started_r = 0;
+	pthread_t threads[LG_MAX_THREADS];
+	unsigned started = 0;
 	uint64_t t0;
 	int r = 0;
 
@@ -551,14 +571,10 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		}
 	}
 	for (unsigned i = 0; i < nclients; i++) {
-		r = -pthread_create(&rcv[i], NULL, receiver_main, &e->clients[i]);
+		r = -pthread_create(&threads[i], NULL, client_main, &e->clients[i]);
 		if (r)
 			goto join;
-		started_r++;
-		r = -pthread_create(&snd[i], NULL, sender_main, &e->clients[i]);
-		if (r)
-			goto join;
-		started_s++;
+		started++;
 	}
 	{
 		uint64_t stop_at = e->clients[0].stop_at, now;
@@ -581,10 +597,8 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		}
 	}
 join:
-	for (unsigned i = 0; i < started_s; i++)
-		pthread_join(snd[i], NULL);
-	for (unsigned i = 0; i < started_r; i++)
-		pthread_join(rcv[i], NULL);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
 	if (r) {
 		snprintf(err, errlen, "cannot start client threads: %s", strerror(-r));
 		return r;
@@ -594,9 +608,9 @@ join:
 	for (unsigned i = 0; i < nclients; i++) {
 		struct lg_client *cl = &e->clients[i];
 
-		if (cl->receiver_err) {
-			snprintf(err, errlen, "client %u receive failed: %s", i, strerror(-cl->receiver_err));
-			return cl->receiver_err;
+		if (cl->thread_err) {
+			snprintf(err, errlen, "client %u failed: %s", i, strerror(-cl->thread_err));
+			return cl->thread_err;
 		}
 		for (unsigned k = 0; k < 2; k++) {
 			out->cls[k].sent += cl->sent[k];

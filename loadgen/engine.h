@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The measuring engine: client sockets and threads, one step of load, its accounting.
- * Each client is a sender thread (absolute schedule, sendmmsg) and a receiver thread
- * (recvmmsg) sharing the client's sockets; each thread writes only its own counters and
- * histograms, and the step's end (thread join) is the only synchronisation point
- * besides the published sequence count.
+ * Each client is one thread with its own sockets, counters and histograms: it sends
+ * on an absolute schedule (sendmmsg) and reads its replies (recvmmsg, kernel receive
+ * time stamps) whenever it is not due to send. Nothing is shared between clients while
+ * a step runs (progress counters aside); the step's end (thread join) is the only
+ * synchronisation point.
  */
 #ifndef BPFNIC_LG_ENGINE_H
 #define BPFNIC_LG_ENGINE_H
