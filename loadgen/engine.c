@@ -48,6 +48,20 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/*
+ * Streaming estimate of the 95th percentile of the timer's wake-up latency ("frugal"
+ * quantile tracking: up 19 steps for every step down). One outlier moves it by one
+ * step only, so a rare millisecond hiccup does not make the client spin for long.
+ */
+static uint64_t track_p95(uint64_t est, uint64_t sample)
+{
+	if (sample > est)
+		est = est + 950 < MAX_OVERSLEEP_NS ? est + 950 : MAX_OVERSLEEP_NS;
+	else if (sample < est)
+		est = est > 50 ? est - 50 : 0;
+	return est;
+}
+
 static void sleep_until(uint64_t t)
 {
 	struct timespec ts = { .tv_sec = (time_t)(t / 1000000000ull), .tv_nsec = (long)(t % 1000000000ull) };
@@ -368,6 +382,7 @@ static void *client_main(void *arg)
 	}
 	pin_self(cl->cpu);
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake-ups on time, not 50 us late */
+
 	memset(msgs, 0, sizeof(msgs));
 	for (unsigned i = 0; i < batch; i++) {
 		iov[i].iov_base = bufs[i];
@@ -401,12 +416,10 @@ static void *client_main(void *arg)
 
 				sleep_until(wake);
 				now = mono_ns();
-				/* Learn the timer's wake-up latency (a slowly decaying maximum) and
-				 * wake that much earlier next time, so the spin absorbs it. */
+				/* Learn the timer's wake-up latency and wake that much earlier
+				 * next time, so the spin absorbs it. */
 				late = now > wake ? now - wake : 0;
-				oversleep -= oversleep >> 8;
-				if (late > oversleep)
-					oversleep = late < MAX_OVERSLEEP_NS ? late : MAX_OVERSLEEP_NS;
+				oversleep = track_p95(oversleep, late);
 			}
 			while ((now = mono_ns()) < next)
 				cpu_relax();
