@@ -71,4 +71,19 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned clients, do
 		       struct lg_step_result *out, lg_progress_fn progress, void *ctx,
 		       char *err, size_t errlen);
 
+/*
+ * The machine's own timing noise on a client's CPU: spin reading the clock for
+ * duration_ns and count the gaps (the thread was not running: interrupts, other
+ * tasks, the hypervisor). No send can be more punctual than this.
+ */
+struct lg_stalls {
+	int cpu;                 /* -1: not pinned */
+	double seconds;
+	uint64_t over_10us, over_100us, over_1ms;
+	double max_us;
+	double stalled_fraction; /* time lost in gaps over 10 us / duration */
+};
+
+int lg_measure_stalls(int cpu, uint64_t duration_ns, struct lg_stalls *out);
+
 #endif

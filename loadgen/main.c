@@ -61,6 +61,21 @@ static int run_probe(struct lg_engine *e, unsigned index, double rate,
 	return r;
 }
 
+/*
+ * The next rate to probe for a bracket [lo valid, hi not valid] (0 = unknown): double
+ * until something fails, then bisect to within 5 %; 0 once resolved.
+ */
+static double next_probe(double lo, double hi)
+{
+	if (hi == 0)
+		return lo >= 2e7 ? 0 : (lo > 0 ? lo * 2 : 25000);
+	if (lo == 0)
+		return hi <= 1000 ? 0 : hi / 2;
+	if (hi - lo <= 0.05 * lo)
+		return 0;
+	return (lo + hi) / 2;
+}
+
 int main(int argc, char **argv)
 {
 	struct lg_config cfg;
@@ -122,7 +137,9 @@ int main(int argc, char **argv)
 		uint64_t dur = cfg.duration_set ? cfg.duration_ns : 1000000000ull;
 		uint64_t warm = cfg.warmup_set ? cfg.warmup_ns : 200000000ull;
 		uint64_t drain = cfg.drain_set ? cfg.drain_ns : 200000000ull;
-		double lo = 0, hi = 0, rate = 25000;
+		/* Two brackets, narrowed by the same probes: the highest valid rate, and the
+		 * highest rate sent on schedule (valid implies on schedule). */
+		double lo = 0, hi = 0, lo_s = 0, hi_s = 0, rate = 25000;
 		unsigned cap = 40;
 
 		steps = calloc(cap, sizeof(*steps));
@@ -134,6 +151,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		pctx.nsteps = 0;
+		/* The client CPU's own noise first, while nothing else of ours runs. */
+		lg_measure_stalls(cfg.n_cpus ? (int)cfg.cpus[0] : -1, 1000000000ull, &cal.stalls);
 		/* Probe 1: the timing floor at a rate that keeps everything idle. */
 		steps[0].clients = 1;
 		if (run_probe(e, 0, 1000, dur, warm, drain, &steps[0], &pctx, tty)) {
@@ -144,9 +163,9 @@ int main(int argc, char **argv)
 		cal.floor = steps[0];
 		if (!cfg.quiet)
 			lg_print_step(stdout, &cfg, &steps[0], 0);
-		/* Double until a probe is not valid, then bisect to within 5 %. */
-		while (!interrupted && done < cap) {
+		while (!interrupted && done < cap && rate > 0) {
 			struct lg_step_result *s = &steps[done];
+			bool on_schedule;
 
 			s->clients = 1;
 			if (run_probe(e, done, rate, dur, warm, drain, s, &pctx, tty)) {
@@ -158,24 +177,24 @@ int main(int argc, char **argv)
 				lg_print_step(stdout, &cfg, s, 0);
 			if (csv)
 				lg_csv_write_step(csv, &cfg, s);
-			if (s->valid) {
+			on_schedule = (double)s->sent >= 0.95 * (double)s->scheduled;
+			if (s->valid && rate > lo) {
 				lo = rate;
 				cal.at_max = *s;
-			} else {
+			} else if (!s->valid && (hi == 0 || rate < hi)) {
 				hi = rate;
 			}
-			if (hi == 0) {
-				if (rate >= 2e7)
-					break;
-				rate *= 2;
-			} else {
-				if (hi - lo <= 0.05 * (lo > 0 ? lo : hi) || (lo == 0 && rate < 2000))
-					break;
-				rate = lo > 0 ? (lo + hi) / 2 : hi / 2;
-			}
+			if (on_schedule && rate > lo_s)
+				lo_s = rate;
+			else if (!on_schedule && (hi_s == 0 || rate < hi_s))
+				hi_s = rate;
+			rate = next_probe(lo, hi);
+			if (rate == 0)
+				rate = next_probe(lo_s, hi_s);
 		}
 		cal.done = true;
 		cal.max_valid_rps = lo;
+		cal.max_ontime_rps = lo_s;
 		lg_print_calibration(stdout, &cal);
 	} else {
 		nsteps = lg_config_steps(&cfg);

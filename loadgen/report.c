@@ -127,7 +127,20 @@ void lg_print_calibration(FILE *f, const struct lg_calibration *cal)
 {
 	const struct lg_step_result *fl = &cal->floor;
 
+	const struct lg_stalls *st = &cal->stalls;
+
+	char cpu[32];
+
+	if (st->cpu < 0)
+		snprintf(cpu, sizeof(cpu), "unpinned");
+	else
+		snprintf(cpu, sizeof(cpu), "cpu %d", st->cpu);
 	fprintf(f, "calibration (1 thread, server at zero service time)\n");
+	fprintf(f, "  %s: a spinning thread was stalled %.2f %% of %.1f s; stalls > 10 us: "
+		"%.0f/s, > 100 us: %.0f/s, > 1 ms: %.0f/s, longest %.1f us\n",
+		cpu, 100 * st->stalled_fraction, st->seconds,
+		st->over_10us / st->seconds, st->over_100us / st->seconds,
+		st->over_1ms / st->seconds, st->max_us);
 	fprintf(f, "  timing floor at %.0f rps: rtt min %.1f us, p50 %.1f us, p99 %.1f us; "
 		"send lag p50 %.1f us, p99 %.1f us; qdelay p50 %.1f us\n",
 		fl->offered_rps, fl->cls[0].rtt.min / 1e3, fl->cls[0].rtt.p50 / 1e3,
@@ -141,6 +154,8 @@ void lg_print_calibration(FILE *f, const struct lg_calibration *cal)
 			cal->at_max.cls[0].rtt.p99 / 1e3);
 	else
 		fprintf(f, "  ceiling: no probed rate was valid\n");
+	fprintf(f, "  on schedule (sent within 5 %%, any send lag) up to %.0f requests/s per thread\n",
+		cal->max_ontime_rps);
 	fflush(f);
 }
 
@@ -321,6 +336,20 @@ int lg_json_write(const char *path, const struct lg_config *c, const struct lg_e
 		json_object_object_add(fl, "send_lag_us", jsummary_us(&cal->floor.send_lag));
 		json_object_object_add(co, "timing_floor", fl);
 		json_object_object_add(co, "max_valid_rps_per_thread", jdouble(cal->max_valid_rps));
+		json_object_object_add(co, "max_on_schedule_rps_per_thread", jdouble(cal->max_ontime_rps));
+		{
+			json_object *so = json_object_new_object();
+
+			json_object_object_add(so, "cpu", json_object_new_int(cal->stalls.cpu));
+			json_object_object_add(so, "seconds", jdouble(cal->stalls.seconds));
+			json_object_object_add(so, "stalled_fraction",
+					       json_object_new_double(cal->stalls.stalled_fraction));
+			json_object_object_add(so, "over_10us", json_object_new_uint64(cal->stalls.over_10us));
+			json_object_object_add(so, "over_100us", json_object_new_uint64(cal->stalls.over_100us));
+			json_object_object_add(so, "over_1ms", json_object_new_uint64(cal->stalls.over_1ms));
+			json_object_object_add(so, "max_us", jdouble(cal->stalls.max_us));
+			json_object_object_add(co, "cpu_stalls", so);
+		}
 		json_object_object_add(root, "calibration", co);
 	}
 	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE))

@@ -24,6 +24,8 @@ struct lg_calibration {
 	struct lg_step_result floor;  /* the idle probe */
 	double max_valid_rps;         /* per thread */
 	struct lg_step_result at_max; /* the probe at that rate */
+	double max_ontime_rps;        /* highest probed rate sent within 5 % of its schedule */
+	struct lg_stalls stalls;      /* the client CPU's own timing noise */
 };
 
 void lg_env_collect(struct lg_env *env);

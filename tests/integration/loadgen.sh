@@ -125,7 +125,10 @@ check "calibrate: reports the timing floor and the ceiling" \
 check "calibrate: a valid ceiling per thread" jqe \
 	'.calibration.max_valid_rps_per_thread >= 1000 and .calibration.timing_floor.rtt_us.min > 0' \
 	"$tmp/cal.json"
-diag "$(grep -E 'floor|ceiling' "$tmp/cal.out")"
+check "calibrate: measures the CPU's own stalls and the on-schedule rate" jqe \
+	'.calibration.cpu_stalls.seconds > 0.5 and .calibration.max_on_schedule_rps_per_thread >=
+	 .calibration.max_valid_rps_per_thread' "$tmp/cal.json"
+grep -E 'stalled|floor|ceiling|on schedule' "$tmp/cal.out" | sed 's/^ */# /'
 
 # The data path's own count agrees: it served at least what the loadgen measured.
 kill -INT "$dp_pid"; wait "$dp_pid" 2>/dev/null
