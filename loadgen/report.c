@@ -299,7 +299,8 @@ static json_object *jconfig(const struct lg_config *c)
 	for (unsigned i = 0; i < c->n_cpus; i++)
 		json_object_array_add(cpus, json_object_new_int(c->cpus[i]));
 	json_object_object_add(o, "cpus", cpus);
-	json_object_object_add(o, "flows", json_object_new_int((int)c->flows));
+	json_object_object_add(o, "flows", json_object_new_int((int)(c->flows ? c->flows :
+		c->mode == LG_LOAD_CLIENTS ? c->clients_stop : c->threads)));
 	json_object_object_add(o, "batch", json_object_new_int((int)c->batch));
 	json_object_object_add(o, "spin_us", jdouble((double)c->spin_ns / 1e3));
 	json_object_object_add(o, "calibrate", json_object_new_boolean(c->calibrate));

@@ -84,6 +84,11 @@ check_eq "csv: one row per class, 26 columns each" "short:26 long:26" \
 check_eq "csv: sent column matches json" "$(jqr '.steps[0].classes.short.sent' "$tmp/v4.json")" \
 	"$(awk -F, '$5 == "short" {print $6}' "$tmp/v4.csv")"
 
+# On a terminal, a progress line goes to stderr (script(1) gives the run a pty).
+script -qec "ip netns exec $LAB_CLI_NS $LG --target $LAB_SRV_IP4:7777 --rate 1000 --duration 300ms \
+	--warmup 0 --drain 300ms >/dev/null" "$tmp/tty.log" >/dev/null 2>&1
+check "progress line on stderr when it is a terminal" grep -q "step 1/1 .*sent [0-9]* *received" "$tmp/tty.log"
+
 # ---------------------------------------------------------------------------------
 # IPv6, the paper's exact 25-byte request (matched by count after the drain).
 cli "$LG" --target "[$LAB_SRV_IP6]:7777" --rate 2000 --duration 1s --warmup 200ms --drain 1s \
