@@ -91,7 +91,7 @@ static int64_t real_minus_mono(void)
 	return best;
 }
 
-struct lg_client {
+struct __attribute__((aligned(64))) lg_client { /* no false sharing between clients */
 	struct lg_engine *e;
 	unsigned index;
 	int cpu; /* -1: not pinned */

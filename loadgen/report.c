@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -372,7 +373,15 @@ int lg_plot_write(const char *path, const struct lg_config *c, const struct lg_s
 	g = popen("gnuplot", "we");
 	if (!g)
 		return -errno;
-	fprintf(g, "set terminal svg size 900,700 dynamic enhanced font 'sans,11'\n");
+	{
+		size_t n = strlen(path);
+
+		/* SVG; PNG when the name says so (handy where no SVG viewer is). */
+		if (n > 4 && strcasecmp(path + n - 4, ".png") == 0)
+			fprintf(g, "set terminal pngcairo size 900,700 enhanced font 'sans,10'\n");
+		else
+			fprintf(g, "set terminal svg size 900,700 dynamic enhanced font 'sans,11'\n");
+	}
 	fprintf(g, "set output '");
 	for (const char *p = path; *p; p++) { /* single-quoted gnuplot string: double the quotes */
 		if (*p == '\'')
@@ -387,14 +396,20 @@ int lg_plot_write(const char *path, const struct lg_config *c, const struct lg_s
 
 			if (!cr->received)
 				continue;
-			fprintf(g, "%.0f %.3f %.3f %d\n", steps[i].offered_rps, cr->qdelay.p99 / 1e3,
+			/* x: clients when stepping clients (the thesis' figures), else offered load. */
+			fprintf(g, "%.0f %.3f %.3f %d\n", c->mode == LG_LOAD_CLIENTS ?
+				(double)steps[i].clients : steps[i].offered_rps, cr->qdelay.p99 / 1e3,
 				cr->rtt.p99 / 1e3, steps[i].valid ? 1 : 0);
 		}
 		fprintf(g, "EOD\n");
 	}
 	fprintf(g, "set multiplot layout 2,1 title 'bpfnic-loadgen %s, %s arrivals'\n",
 		c->target_text, c->arrivals == BPFNIC_ARRIVALS_POISSON ? "Poisson" : "constant");
-	fprintf(g, "set grid\nset key top left\nset logscale y\nset xlabel 'offered load (requests/s)'\n");
+	fprintf(g, "set grid\nset key top left\nset logscale y\n");
+	if (c->mode == LG_LOAD_CLIENTS)
+		fprintf(g, "set xlabel 'clients (%.0f requests/s each)'\n", c->rate);
+	else
+		fprintf(g, "set xlabel 'offered load (requests/s)'\n");
 	for (int panel = 0; panel < 2; panel++) {
 		bool first = true;
 
