@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,6 +380,13 @@ static void *client_main(void *arg)
 		free(rx);
 		free(bufs);
 		return NULL;
+	}
+	{
+		sigset_t all;
+
+		/* Signals are the main thread's business; a client is never interrupted. */
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, NULL);
 	}
 	pin_self(cl->cpu);
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake-ups on time, not 50 us late */
