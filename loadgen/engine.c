@@ -524,8 +524,12 @@ static int client_prepare(struct lg_client *cl, const struct lg_config *c, unsig
 	cl->send_end = cl->measure_start + duration_ns;
 	cl->stop_at = cl->send_end + drain_ns;
 	cl->real_minus_mono = real_minus_mono();
-	r = bpfnic_arrival_init(&cl->arr, c->arrivals, rate, t0, c->seed,
-				(uint64_t)index << 20 | cl->index);
+	/* Constant arrivals: clients take turns (phase i/n of the gap) instead of all
+	 * sending at the same instants; Poisson clients are independent anyway. */
+	r = bpfnic_arrival_init(&cl->arr, c->arrivals, rate,
+				c->arrivals == BPFNIC_ARRIVALS_CONSTANT ?
+				t0 + (uint64_t)(1e9 / rate * cl->index / nclients) : t0,
+				c->seed, (uint64_t)index << 20 | cl->index);
 	if (r)
 		return r;
 	bpfnic_rng_seed(&cl->class_rng, c->seed ^ 0x636c617373ull, (uint64_t)index << 20 | cl->index);
