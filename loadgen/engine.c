@@ -441,7 +441,7 @@ static void *client_main(void *arg)
 			intended[k] = bpfnic_arrival_next(&cl->arr);
 			next = bpfnic_arrival_peek(&cl->arr);
 			bpfnic_req_encode(bufs[k], TX_BUF_LEN, c->format, intended[k], cls[k],
-					  seq_base | cl->issued, 0);
+					  seq_base | cl->issued, c->service_ns[cls[k]]);
 			if (cl->slots)
 				cl->slots[cl->issued] = cls[k];
 			cl->issued++;

@@ -88,6 +88,12 @@ const char lg_usage_text[] =
 "        bpf/bpfnic.h, whose sequence number gives exact matching: duplicates and\n"
 "        replies to requests never sent are counted invalid.\n"
 "\n"
+"    --service short=TIME,long=TIME\n"
+"        With --format ext: ask the server for this service time per class\n"
+"        (the extension's requested service time; e.g. short=3us for the\n"
+"        thesis' unimodal runs). A class left out, or 0, gets the server's\n"
+"        configured time. At most 100ms; the server may cap it lower.\n"
+"\n"
 "THREADS AND FLOWS\n"
 "    --threads N\n"
 "        Client threads (default 1, at most 64); the rate is split evenly.\n"
@@ -333,6 +339,36 @@ int lg_parse_mix(const char *s, unsigned mix[2])
 	return 0;
 }
 
+int lg_parse_service(const char *s, uint64_t service_ns[2])
+{
+	char buf[128], *save = NULL, *tok;
+	bool seen[2] = { false, false };
+
+	if (!*s || strlen(s) >= sizeof(buf) || s[strlen(s) - 1] == ',')
+		return -EINVAL;
+	strcpy(buf, s);
+	service_ns[0] = service_ns[1] = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		int cls;
+
+		if (!eq)
+			return -EINVAL;
+		*eq = 0;
+		if (strcmp(tok, "short") == 0)
+			cls = 0;
+		else if (strcmp(tok, "long") == 0)
+			cls = 1;
+		else
+			return -EINVAL;
+		if (seen[cls] || lg_parse_duration(eq + 1, &service_ns[cls]) ||
+		    service_ns[cls] > BPFNIC_MAX_SERVICE_NS)
+			return -EINVAL;
+		seen[cls] = true;
+	}
+	return 0;
+}
+
 static unsigned cpu_limit(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_CONF);
@@ -354,7 +390,7 @@ enum {
 	OPT_TARGET = 256, OPT_RATE, OPT_SWEEP, OPT_CLIENTS, OPT_DURATION, OPT_WARMUP, OPT_DRAIN,
 	OPT_ARRIVALS, OPT_SEED, OPT_MIX, OPT_CLASS, OPT_FORMAT, OPT_THREADS, OPT_CPUS,
 	OPT_FLOWS, OPT_BATCH, OPT_SPIN, OPT_CSV, OPT_JSON, OPT_PLOT, OPT_CALIBRATE, OPT_QUIET,
-	OPT_HELP, OPT_VERSION,
+	OPT_HELP, OPT_VERSION, OPT_SERVICE,
 };
 
 const struct option lg_long_options[] = {
@@ -370,6 +406,7 @@ const struct option lg_long_options[] = {
 	{ "mix", required_argument, NULL, OPT_MIX },
 	{ "class", required_argument, NULL, OPT_CLASS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "service", required_argument, NULL, OPT_SERVICE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "flows", required_argument, NULL, OPT_FLOWS },
@@ -396,7 +433,7 @@ static const char *opt_name(int id)
 int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t errlen)
 {
 	bool have_sweep = false, have_clients = false, have_threads = false, have_class = false,
-	     have_mix = false, have_target = false;
+	     have_mix = false, have_target = false, have_service = false;
 	int opt, r;
 
 	lg_config_defaults(c);
@@ -524,6 +561,12 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 			else
 				return errf(err, errlen, "--format: '%s' is neither paper nor ext", a);
 			break;
+		case OPT_SERVICE:
+			if (lg_parse_service(a, c->service_ns))
+				return errf(err, errlen, "--service: '%s' is not short=TIME,long=TIME with "
+					    "times up to 100ms, e.g. short=6us,long=60us", a);
+			have_service = true;
+			break;
 		case OPT_THREADS:
 			if (parse_uint(a, LG_MAX_THREADS, &u) || u == 0)
 				return errf(err, errlen, "--threads: '%s' is not a count from 1 to %u", a,
@@ -593,6 +636,9 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 		return errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (!have_target)
 		return errf(err, errlen, "--target: missing (e.g. --target 198.18.0.1:7777)");
+	if (have_service && c->format != BPFNIC_FORMAT_EXT)
+		return errf(err, errlen, "--service: needs --format ext (the paper's request has "
+			    "no field for it)");
 	if (have_mix && have_class)
 		return errf(err, errlen, "--class: cannot be combined with --mix");
 	if (have_sweep && have_clients)

@@ -40,6 +40,7 @@ struct lg_config {
 	uint64_t seed;
 	unsigned mix[2];                 /* weights: short, long */
 	enum bpfnic_format format;
+	uint64_t service_ns[2];          /* ext: requested service time per class, 0 = server's */
 
 	unsigned threads;
 	unsigned cpus[LG_MAX_THREADS];
@@ -77,6 +78,7 @@ void lg_config_step(const struct lg_config *c, unsigned i, unsigned *clients, do
 int lg_parse_duration(const char *s, uint64_t *ns);
 int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 int lg_parse_mix(const char *s, unsigned mix[2]);
+int lg_parse_service(const char *s, uint64_t service_ns[2]);
 
 extern const char lg_usage_text[];
 /* getopt_long's table: every flag, each documented in lg_usage_text. */

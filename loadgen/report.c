@@ -295,6 +295,13 @@ static json_object *jconfig(const struct lg_config *c)
 	json_object_object_add(o, "mix", mix);
 	json_object_object_add(o, "format", json_object_new_string(
 		c->format == BPFNIC_FORMAT_PAPER ? "paper" : "ext"));
+	{
+		json_object *sv = json_object_new_object();
+
+		json_object_object_add(sv, "short", jdouble((double)c->service_ns[0] / 1e3));
+		json_object_object_add(sv, "long", jdouble((double)c->service_ns[1] / 1e3));
+		json_object_object_add(o, "service_us", sv);
+	}
 	json_object_object_add(o, "request_bytes", json_object_new_int((int)bpfnic_format_len(c->format)));
 	json_object_object_add(o, "threads", json_object_new_int((int)c->threads));
 	for (unsigned i = 0; i < c->n_cpus; i++)

@@ -54,7 +54,7 @@ check_accounting() {
 # ---------------------------------------------------------------------------------
 # IPv4, extended format, bimodal, low rate: every request comes back.
 cli "$LG" --target "$LAB_SRV_IP4:7777" --rate 2000 --duration 1s --warmup 200ms --drain 1s \
-	--mix short=90,long=10 --csv "$tmp/v4.csv" --json "$tmp/v4.json" \
+	--mix short=90,long=10 --service long=100us --csv "$tmp/v4.csv" --json "$tmp/v4.json" \
 	>"$tmp/v4.out" 2>"$tmp/v4.err"
 check_eq "ipv4 ext run exits 0" 0 $?
 check_eq "no progress line when stderr is not a terminal" "" "$(cat "$tmp/v4.err")"
@@ -70,8 +70,8 @@ check "ipv4: queuing delay read from every reply" jqe \
 	'.steps[0].classes | (.short.qdelay_us.count == .short.received and .short.received > 0
 	 and .long.qdelay_us.count == .long.received and .long.received > 0
 	 and .short.qdelay_us.max > 0)' "$tmp/v4.json"
-check "ipv4: long requests take longer than their 20 us service" jqe \
-	'.steps[0].classes.long.rtt_us.min >= 20' "$tmp/v4.json"
+check "ipv4: the server spun the requested 100 us for long requests" jqe \
+	'.steps[0].classes.long.rtt_us.min >= 100 and .config.service_us.long == 100' "$tmp/v4.json"
 check "json: config and environment" jqe \
 	'.config.target == "198.18.0.1:7777" and .config.format == "ext" and .config.mix.long == 10
 	 and (.environment.kernel | length > 0) and (.environment.cpu_model | length > 0)

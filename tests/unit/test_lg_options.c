@@ -73,6 +73,10 @@ static void defaults_and_every_flag(void **state)
 	assert_string_equal(c.plot_path, "a.svg");
 	assert_true(c.quiet);
 
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:1", "--service",
+			       "short=3us,long=0.06ms", NULL), LG_PARSE_RUN);
+	assert_int_equal(c.service_ns[0], 3000);
+	assert_int_equal(c.service_ns[1], 60000);
 	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:1", "--class", "long", NULL),
 			 LG_PARSE_RUN);
 	assert_int_equal(c.mix[0], 0);
@@ -162,6 +166,8 @@ static void bad_input_is_one_line_naming_it(void **state)
 		{ "--flows", "0", "--flows" }, { "--flows", "2000", "--flows" },
 		{ "--batch", "0", "--batch" }, { "--batch", "1000", "--batch" },
 		{ "--spin", "1s", "--spin" }, { "--csv", "", "--csv" },
+		{ "--service", "short=1s", "--service" }, { "--service", "medium=1us", "--service" },
+		{ "--service", "short=3", "--service" /* 3 s */ }, { "--service", "long=", "--service" },
 		{ "--rate", NULL, "--rate" }, { "--bogus", NULL, "--bogus" }, { "-x", NULL, "-x" },
 	};
 	struct lg_config c;
@@ -194,6 +200,7 @@ static void conflicting_flags(void **state)
 		{ "--mix", "short=1,long=1", "--class", "long", "--class" },
 		{ "--calibrate", "--rate", "5", NULL, "--calibrate" },
 		{ "--threads", "4", "--flows", "2", "--flows" },
+		{ "--format", "paper", "--service", "short=3us", "--service" },
 		{ "extra", NULL, NULL, NULL, "extra" },
 	};
 	struct lg_config c;
