@@ -39,10 +39,12 @@ const char lg_usage_text[] =
 "    for --duration (measured), then waits --drain for the last replies. A request\n"
 "    sent in the measured window and not back by the end of the drain is lost.\n"
 "\n"
-"    Each client thread has its own UDP socket(s), its own histograms and a\n"
-"    receiver thread of its own; it sends with sendmmsg(2), sleeping with\n"
-"    clock_nanosleep(TIMER_ABSTIME) and spinning the last --spin before each send,\n"
-"    and receives with recvmmsg(2) (kernel receive time stamps where available).\n"
+"    Each client thread has its own UDP socket(s) and its own histograms. It\n"
+"    sends with sendmmsg(2), sleeping with clock_nanosleep(TIMER_ABSTIME) and\n"
+"    spinning the last microseconds before each send, and whenever it is not\n"
+"    due to send it reads its replies with recvmmsg(2). Receive times are the\n"
+"    kernel's (SO_TIMESTAMPNS, taken when the reply reached the client's\n"
+"    stack), so reading a reply later never changes its round-trip time.\n"
 "\n"
 "TARGET\n"
 "    --target HOST:PORT\n"
@@ -87,7 +89,6 @@ const char lg_usage_text[] =
 "        after the drain. ext (default): 25 bytes plus the extension of\n"
 "        bpf/bpfnic.h, whose sequence number gives exact matching: duplicates and\n"
 "        replies to requests never sent are counted invalid.\n"
-"\n"
 "    --service short=TIME,long=TIME\n"
 "        With --format ext: ask the server for this service time per class\n"
 "        (the extension's requested service time; e.g. short=3us for the\n"
@@ -98,7 +99,7 @@ const char lg_usage_text[] =
 "    --threads N\n"
 "        Client threads (default 1, at most 64); the rate is split evenly.\n"
 "    --cpus LIST\n"
-"        Pin client thread i (sender and receiver) to the i-th CPU of LIST,\n"
+"        Pin client thread i to the i-th CPU of LIST,\n"
 "        wrapping (e.g. 1 or 0,1 or 0-3). Default: not pinned.\n"
 "    --flows N\n"
 "        UDP source ports (sockets) in total, spread over the client threads so\n"
@@ -162,7 +163,7 @@ const char lg_usage_text[] =
 "        --duration (default 1s here), --warmup and --drain (200ms here).\n"
 "\n"
 "OTHER\n"
-"    --help      this text.\n"
+"    --help, -h  this text.\n"
 "    --version   the version.\n"
 "\n"
 "EXIT STATUS\n"
@@ -175,7 +176,8 @@ const char lg_usage_text[] =
 "    bpfnic-loadgen --target 198.18.0.1:7777 --sweep 25000:200000:25000 \\\n"
 "        --mix short=90,long=10 --csv out.csv --plot out.svg\n"
 "    bpfnic-loadgen --target [2001:2::1]:7777 --clients 1:4 --rate 50000 \\\n"
-"        --threads 1 --cpus 0,1 --json run.json\n";
+"        --cpus 0,1 --json run.json\n"
+"    bpfnic-loadgen --target 198.18.0.1:7777 --calibrate --cpus 1\n";
 
 void lg_config_defaults(struct lg_config *c)
 {

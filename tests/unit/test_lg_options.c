@@ -239,6 +239,36 @@ static void help_documents_every_flag(void **state)
 	/* Every CSV column is named in --help too (checked in test_lg_report). */
 }
 
+/* Every example in --help is a valid command line. */
+static void help_examples_parse(void **state)
+{
+	const char *ex = strstr(lg_usage_text, "EXAMPLES\n");
+	char buf[4096], *line, *save = NULL;
+	unsigned examples = 0;
+
+	(void)state;
+	assert_non_null(ex);
+	snprintf(buf, sizeof(buf), "%s", ex);
+	/* Join continuation lines ("\\\n") into one. */
+	for (char *p = buf; (p = strstr(p, "\\\n"));)
+		p[0] = p[1] = ' ';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *argv[64], *tok, *s2 = NULL, err[256];
+		int argc = 0;
+		struct lg_config c;
+
+		if (!strstr(line, "bpfnic-loadgen "))
+			continue;
+		for (tok = strtok_r(line, " ", &s2); tok && argc < 63; tok = strtok_r(NULL, " ", &s2))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		if (lg_parse_args(argc, argv, &c, err, sizeof(err)) != LG_PARSE_RUN)
+			fail_msg("example %u does not parse: %s", examples + 1, err);
+		examples++;
+	}
+	assert_true(examples >= 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +278,7 @@ int main(void)
 		cmocka_unit_test(bad_input_is_one_line_naming_it),
 		cmocka_unit_test(conflicting_flags),
 		cmocka_unit_test(help_documents_every_flag),
+		cmocka_unit_test(help_examples_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
