@@ -72,6 +72,7 @@ check "ipv4: queuing delay read from every reply" jqe \
 	 and .short.qdelay_us.max > 0)' "$tmp/v4.json"
 check "ipv4: the server spun the requested 100 us for long requests" jqe \
 	'.steps[0].classes.long.rtt_us.min >= 100 and .config.service_us.long == 100' "$tmp/v4.json"
+check "ipv4: receive times are the kernel's stamps" jqe '.steps[0].kernel_rx_timestamps' "$tmp/v4.json"
 check "json: config and environment" jqe \
 	'.config.target == "198.18.0.1:7777" and .config.format == "ext" and .config.mix.long == 10
 	 and (.environment.kernel | length > 0) and (.environment.cpu_model | length > 0)
