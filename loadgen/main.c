@@ -46,6 +46,29 @@ static void clear_progress(struct progress_ctx *p)
 	p->shown = false;
 }
 
+/* Whether an executable of that name is on $PATH (checked early, not after the run). */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char dir[4096];
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n > 0 && n + strlen(name) + 2 <= sizeof(dir)) {
+			snprintf(dir, sizeof(dir), "%.*s/%s", (int)n, path, name);
+			if (access(dir, X_OK) == 0)
+				return true;
+		}
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}
+
 static int run_probe(struct lg_engine *e, unsigned index, double rate,
 		     uint64_t duration_ns, uint64_t warmup_ns, uint64_t drain_ns,
 		     struct lg_step_result *out, struct progress_ctx *pctx, bool tty)
@@ -123,7 +146,7 @@ int main(int argc, char **argv)
 		}
 		fclose(json_probe);
 	}
-	if (cfg.plot_path && access("/usr/bin/gnuplot", X_OK) && system("command -v gnuplot >/dev/null 2>&1")) {
+	if (cfg.plot_path && !in_path("gnuplot")) {
 		fprintf(stderr, PROG ": --plot: gnuplot is not installed\n");
 		rc = 2;
 		goto out;
