@@ -11,3 +11,4 @@ $(eval $(call unit_test,test_arrival,tests/unit/test_arrival.c lib/arrival.c,-lm
 $(eval $(call unit_test,test_request,tests/unit/test_request.c lib/request.c lib/arrival.c,-lm))
 $(eval $(call unit_test,test_lg_options,tests/unit/test_lg_options.c loadgen/options.c lib/arrival.c lib/cpulist.c,-lm))
 $(eval $(call unit_test,test_lg_report,tests/unit/test_lg_report.c loadgen/report.c loadgen/engine.c loadgen/options.c lib/hist.c lib/arrival.c lib/request.c lib/cpulist.c,-ljson-c -lm -lpthread))
+$(eval $(call unit_test,test_lg_engine,tests/unit/test_lg_engine.c loadgen/engine.c loadgen/options.c lib/hist.c lib/arrival.c lib/request.c lib/cpulist.c,-lpthread -lm))
