@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "engine.h"
-#include "request.h"
+#include "wire.h"
 
 const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 

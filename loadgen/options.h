@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include "arrival.h"
-#include "request.h"
+#include "wire.h"
 
 #define LG_MAX_THREADS 64u
 #define LG_MAX_FLOWS   1024u

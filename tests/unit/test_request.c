@@ -1,176 +1,166 @@
-// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* lib/request: the wire format of bpf/bpfnic.h byte by byte, and replies that must
- * never be trusted (truncated, foreign, unstamped). */
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* daemon/request: method table, parameter lists, SetPolicy validation. */
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "arrival.h"
-#include "request.h"
 
-static uint64_t le64_at(const uint8_t *p)
+#include "varlink.h"
+#include "daemon/request.h"
+
+static const struct bpfnicd_policy running = {
+	.policy = BPFNIC_POLICY_RR, .long_cpus = 1, .threshold_us = 20, .metric = BPFNIC_METRIC_AVG,
+	.min_cpus = 1, .max_cpus = 4, .cooldown_ms = 1000, .shrink_below_us = 10,
+	.shrink_below_auto = true, .interval_ms = 200,
+};
+
+static struct json_object *obj(const char *s)
 {
-	uint64_t v = 0;
+	struct json_object *o;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	assert_int_equal(bpfnic_vl_parse(s, strlen(s), &o), 0);
+	return o;
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
+static void test_methods(void **state)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* What the data path does to a request: stamp arrival and pick-up. */
-static void serve(uint8_t *p, uint64_t arrival, uint64_t pickup)
-{
-	put_le64(p + BPFNIC_OFF_ARRIVAL, arrival);
-	put_le64(p + BPFNIC_OFF_PICKUP, pickup);
-}
-
-static void paper_request_is_25_le_bytes(void **state)
-{
-	uint8_t b[64];
-
+	const struct bpfnicd_method *m;
+	const char *param;
+	struct json_object *p;
 	(void)state;
-	memset(b, 0xaa, sizeof(b));
-	assert_int_equal(bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_PAPER, 0x0102030405060708ull,
-					   BPFNIC_CLASS_LONG, 99, 0), 25);
-	static const uint8_t want[25] = { 8, 7, 6, 5, 4, 3, 2, 1, [24] = 1 };
-	assert_memory_equal(b, want, 25);
-	assert_int_equal(b[25], 0xaa); /* nothing written past the request */
-	bpfnic_req_set_send_ns(b, 42);
-	assert_int_equal(le64_at(b), 42);
+
+	assert_null(bpfnicd_method_find("io.bpfnic.Nope"));
+	assert_null(bpfnicd_method_find("io.bpfnic.getstatus"));
+	m = bpfnicd_method_find(BPFNIC_M_GET_STATUS);
+	assert_non_null(m);
+	assert_false(m->admin);
+	assert_true(bpfnicd_method_find(BPFNIC_M_SET_POLICY)->admin);
+	assert_true(bpfnicd_method_find(BPFNIC_M_RELOAD)->admin);
+	assert_true(bpfnicd_method_find(BPFNIC_M_MONITOR)->needs_more);
+	assert_non_null(bpfnicd_method_find(BPFNIC_M_VARLINK_GET_INFO));
+	p = obj("{}");
+	assert_int_equal(bpfnicd_method_check_params(m, p, &param), 0);
+	json_object_put(p);
+	p = obj("{\"verbose\":true}");
+	assert_int_equal(bpfnicd_method_check_params(m, p, &param), -EINVAL);
+	assert_string_equal(param, "verbose");
+	json_object_put(p);
 }
 
-static void ext_request_layout(void **state)
+static int set_policy(const char *params, struct bpfnicd_policy *out, const char **param,
+		      char *why)
 {
-	uint8_t b[BPFNIC_REQ_EXT_LEN];
+	static char param_copy[64]; /* *param may point into p, freed below */
+	struct json_object *p = obj(params);
+	int r = bpfnicd_policy_from_params(&running, 4, p, out, param, why, 160);
 
-	(void)state;
-	assert_int_equal(bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 1000, BPFNIC_CLASS_SHORT,
-					   0x1122334455667788ull, 6000), BPFNIC_REQ_EXT_LEN);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_CLIENT_SEND), 1000);
-	assert_int_equal(b[BPFNIC_OFF_CLASS], 0);
-	assert_int_equal(b[BPFNIC_OFF_EXT_VERSION], BPFNIC_EXT_VERSION);
-	assert_memory_equal(b + BPFNIC_OFF_EXT_MAGIC, "BNXT", 4);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_EXT_SEQ), 0x1122334455667788ull);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_EXT_SERVICE), 6000);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_EXT_FINISH), 0);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_ARRIVAL), 0);
-}
-
-static void encode_refuses_small_buffers(void **state)
-{
-	uint8_t b[64];
-
-	(void)state;
-	assert_int_equal(bpfnic_req_encode(b, 24, BPFNIC_FORMAT_PAPER, 1, 0, 0, 0), -ENOSPC);
-	assert_int_equal(bpfnic_req_encode(b, 55, BPFNIC_FORMAT_EXT, 1, 0, 0, 0), -ENOSPC);
-	assert_int_equal(bpfnic_req_encode(b, 64, (enum bpfnic_format)5, 1, 0, 0, 0), -EINVAL);
-}
-
-static void served_replies_decode(void **state)
-{
-	uint8_t b[BPFNIC_REQ_EXT_LEN];
-	struct bpfnic_msg m;
-
-	(void)state;
-	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_PAPER, 777, BPFNIC_CLASS_LONG, 0, 0);
-	serve(b, 5000, 5300);
-	assert_int_equal(bpfnic_reply_decode(b, 25, BPFNIC_FORMAT_PAPER, &m), BPFNIC_DECODE_OK);
-	assert_int_equal(m.client_send_ns, 777);
-	assert_int_equal(m.sched_arrival_ns, 5000);
-	assert_int_equal(m.worker_pickup_ns, 5300);
-	assert_int_equal(m.class, BPFNIC_CLASS_LONG);
-	assert_false(m.has_ext);
-
-	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 888, BPFNIC_CLASS_SHORT, 31337, 0);
-	serve(b, 10, 10); /* picked up the same ns it arrived: zero queuing delay is fine */
-	b[BPFNIC_OFF_EXT_CPU] = 3;
-	put_le64(b + BPFNIC_OFF_EXT_FINISH, 20);
-	assert_int_equal(bpfnic_reply_decode(b, sizeof(b), BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_OK);
-	assert_true(m.has_ext);
-	assert_int_equal(m.seq, 31337);
-	assert_int_equal(m.worker_cpu, 3);
-	assert_int_equal(m.worker_finish_ns, 20);
-}
-
-static void broken_replies_are_invalid(void **state)
-{
-	uint8_t b[BPFNIC_REQ_EXT_LEN + 8], c[sizeof(b)];
-	struct bpfnic_msg m;
-
-	(void)state;
-	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 1, BPFNIC_CLASS_SHORT, 1, 0);
-	serve(b, 100, 200);
-	/* Every truncation, and one byte too many. */
-	for (size_t len = 0; len < BPFNIC_REQ_EXT_LEN; len++) {
-		assert_int_equal(bpfnic_reply_decode(b, len, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_LENGTH);
-		if (len < BPFNIC_REQ_LEN)
-			assert_int_equal(m.class, BPFNIC_CLASS_UNKNOWN);
+	if (r < 0) {
+		snprintf(param_copy, sizeof(param_copy), "%s", *param);
+		*param = param_copy;
 	}
-	assert_int_equal(bpfnic_reply_decode(b, BPFNIC_REQ_EXT_LEN + 1, BPFNIC_FORMAT_EXT, &m),
-			 BPFNIC_DECODE_LENGTH);
-	/* A paper run receiving the extended reply, or 26 bytes. */
-	assert_int_equal(bpfnic_reply_decode(b, 26, BPFNIC_FORMAT_PAPER, &m), BPFNIC_DECODE_LENGTH);
-	/* Foreign: wrong magic or version. */
-	memcpy(c, b, sizeof(b));
-	c[BPFNIC_OFF_EXT_MAGIC + 2] ^= 1;
-	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_MAGIC);
-	memcpy(c, b, sizeof(b));
-	c[BPFNIC_OFF_EXT_VERSION] = 2;
-	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_MAGIC);
-	/* A class we never send. */
-	memcpy(c, b, sizeof(b));
-	c[BPFNIC_OFF_CLASS] = 2;
-	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_CLASS);
-	assert_int_equal(m.class, BPFNIC_CLASS_UNKNOWN);
-	/* Not stamped by a server, or picked up before it arrived. */
-	memcpy(c, b, sizeof(b));
-	serve(c, 0, 0);
-	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_UNSTAMPED);
-	serve(c, 300, 200);
-	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_UNSTAMPED);
-	assert_string_equal(bpfnic_decode_err_name(BPFNIC_DECODE_UNSTAMPED), "unstamped");
-	assert_string_equal(bpfnic_decode_err_name(99), "?");
+	json_object_put(p);
+	return r;
 }
 
-static void random_bytes_never_crash(void **state)
+static void expect_bad(const char *params, const char *want_param, const char *want_why)
 {
-	struct bpfnic_rng r;
-	uint8_t b[80];
-	struct bpfnic_msg m;
+	struct bpfnicd_policy out;
+	const char *param = NULL;
+	char why[160] = "";
 
-	(void)state;
-	bpfnic_rng_seed(&r, 5, 5);
-	for (int i = 0; i < 100000; i++) {
-		size_t len = bpfnic_rng_next(&r) % sizeof(b);
-		int err;
-
-		for (size_t k = 0; k < len; k++)
-			b[k] = (uint8_t)bpfnic_rng_next(&r);
-		err = bpfnic_reply_decode(b, len, (enum bpfnic_format)(i & 1), &m);
-		assert_true(err >= BPFNIC_DECODE_OK && err <= BPFNIC_DECODE_UNSTAMPED);
-		if (err == BPFNIC_DECODE_OK)
-			assert_true(m.class <= BPFNIC_CLASS_LONG);
+	assert_int_equal(set_policy(params, &out, &param, why), -EINVAL);
+	assert_non_null(param);
+	if (strcmp(param, want_param) || strcmp(why, want_why)) {
+		print_message("# %s: got %s: %s\n", params, param, why);
+		fail();
 	}
+}
+
+static void test_set_policy_good(void **state)
+{
+	struct bpfnicd_policy out;
+	const char *param;
+	char why[160];
+	(void)state;
+
+	assert_int_equal(set_policy("{\"policy\":\"dynamic\",\"threshold_us\":40}", &out, &param, why), 0);
+	assert_int_equal(out.policy, BPFNIC_POLICY_DYNAMIC);
+	assert_int_equal(out.threshold_us, 40);
+	assert_int_equal(out.shrink_below_us, 20); /* automatic mark follows */
+	assert_int_equal(out.cooldown_ms, 1000);   /* untouched: kept */
+
+	assert_int_equal(set_policy("{\"policy\":\"dynamic\",\"threshold_us\":40,\"shrink_below_us\":5,"
+				    "\"metric\":\"p99\",\"min_cpus\":2,\"max_cpus\":3,\"cooldown_ms\":0,"
+				    "\"interval_ms\":50}", &out, &param, why), 0);
+	assert_int_equal(out.shrink_below_us, 5);
+	assert_false(out.shrink_below_auto);
+	assert_int_equal(out.metric, BPFNIC_METRIC_P99);
+	assert_int_equal(out.min_cpus, 2);
+	assert_int_equal(out.max_cpus, 3);
+	assert_int_equal(out.cooldown_ms, 0);
+	assert_int_equal(out.interval_ms, 50);
+
+	assert_int_equal(set_policy("{\"policy\":\"split\",\"long_cpus\":3}", &out, &param, why), 0);
+	assert_int_equal(out.policy, BPFNIC_POLICY_SPLIT);
+	assert_int_equal(out.long_cpus, 3);
+	assert_int_equal(set_policy("{\"policy\":\"rr\",\"threshold_us\":30.0}", &out, &param, why), 0);
+	assert_int_equal(out.threshold_us, 30);
+}
+
+static void test_set_policy_bad(void **state)
+{
+	(void)state;
+	expect_bad("{}", "policy", "missing: must be rr, split or dynamic");
+	expect_bad("{\"policy\":\"fifo\"}", "policy", "must be \"rr\", \"split\" or \"dynamic\"");
+	expect_bad("{\"policy\":2}", "policy", "must be \"rr\", \"split\" or \"dynamic\"");
+	expect_bad("{\"policy\":\"rr\",\"threshold\":3}", "threshold", "unknown parameter");
+	expect_bad("{\"policy\":\"dynamic\",\"threshold_us\":\"20\"}", "threshold_us",
+		   "must be an integer: an integer between 1 and 1000000");
+	expect_bad("{\"policy\":\"dynamic\",\"threshold_us\":0}", "threshold_us",
+		   "out of range: an integer between 1 and 1000000");
+	expect_bad("{\"policy\":\"dynamic\",\"threshold_us\":-4}", "threshold_us",
+		   "out of range: an integer between 1 and 1000000");
+	expect_bad("{\"policy\":\"dynamic\",\"cooldown_ms\":1.5}", "cooldown_ms",
+		   "must be an integer: an integer between 0 and 3600000");
+	expect_bad("{\"policy\":\"dynamic\",\"metric\":\"p50\"}", "metric", "must be \"avg\" or \"p99\"");
+	expect_bad("{\"policy\":\"dynamic\",\"min_cpus\":[1]}", "min_cpus",
+		   "must be an integer: an integer between 1 and 256");
+	expect_bad("{\"policy\":\"dynamic\",\"max_cpus\":5}", "max_cpus",
+		   "must be between 1 and 4, the number of CPUs in Cpus=");
+	expect_bad("{\"policy\":\"dynamic\",\"min_cpus\":3,\"max_cpus\":2}", "min_cpus",
+		   "must be between 1 and max_cpus (2)");
+	expect_bad("{\"policy\":\"dynamic\",\"shrink_below_us\":20}", "shrink_below_us",
+		   "must be below threshold_us (20)");
+	expect_bad("{\"policy\":\"split\",\"long_cpus\":4}", "long_cpus",
+		   "must be between 1 and 3 (Cpus= has 4 CPUs, one at least serves short requests)");
+	expect_bad("{\"policy\":\"dynamic\",\"interval_ms\":1}", "interval_ms",
+		   "out of range: an integer between 10 and 60000");
+}
+
+static void test_policy_json(void **state)
+{
+	struct json_object *o = bpfnicd_policy_to_json(&running), *v;
+	(void)state;
+
+	assert_true(json_object_object_get_ex(o, "name", &v));
+	assert_string_equal(json_object_get_string(v), "rr");
+	assert_true(json_object_object_get_ex(o, "shrink_below_us", &v));
+	assert_int_equal(json_object_get_int(v), 10);
+	assert_int_equal(json_object_object_length(o), 9);
+	json_object_put(o);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(paper_request_is_25_le_bytes),
-		cmocka_unit_test(ext_request_layout),
-		cmocka_unit_test(encode_refuses_small_buffers),
-		cmocka_unit_test(served_replies_decode),
-		cmocka_unit_test(broken_replies_are_invalid),
-		cmocka_unit_test(random_bytes_never_crash),
+		cmocka_unit_test(test_methods),
+		cmocka_unit_test(test_set_policy_good),
+		cmocka_unit_test(test_set_policy_bad),
+		cmocka_unit_test(test_policy_json),
 	};
-
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,8 +5,8 @@
  * the header's offsets and little-endian conversion; decoding never trusts a packet:
  * lengths, the extension's version and magic and the class byte are checked.
  */
-#ifndef BPFNIC_REQUEST_H
-#define BPFNIC_REQUEST_H
+#ifndef BPFNIC_WIRE_H
+#define BPFNIC_WIRE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
-#include "request.h"
+#include "wire.h"
 
 static inline void put64(uint8_t *p, uint64_t v)
 {
