@@ -186,6 +186,8 @@ int main(int argc, char **argv)
 		cal.floor = steps[0];
 		if (!cfg.quiet)
 			lg_print_step(stdout, &cfg, &steps[0], 0);
+		if (csv)
+			lg_csv_write_step(csv, &cfg, &steps[0]);
 		while (!interrupted && done < cap && rate > 0) {
 			struct lg_step_result *s = &steps[done];
 			bool on_schedule;
