@@ -30,8 +30,15 @@ const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 #define FUTURE_SLACK_NS 1000000ull
 /* A client never wakes more than this much early to absorb timer latency. */
 #define MAX_OVERSLEEP_NS 1000000ull
-/* While sending, read replies at least this often (the socket buffer absorbs the rest). */
-#define RX_EVERY_NS 50000ull
+/*
+ * Replies are read when at least RX_EVERY_NS passed since the last read and the next
+ * send is more than RX_BUDGET_NS away (reading never makes a send late), or in any
+ * case after RX_MAX_DEFER_NS (a client always behind still reads; the socket buffer
+ * absorbs the rest).
+ */
+#define RX_EVERY_NS     50000ull
+#define RX_BUDGET_NS    20000ull
+#define RX_MAX_DEFER_NS 1000000ull
 
 static inline uint64_t mono_ns(void)
 {
@@ -475,7 +482,8 @@ static void *client_main(void *arg)
 			uint64_t lead = c->spin_ns + oversleep;
 
 			/* Idle: read replies first (they are stamped by the kernel anyway). */
-			if (now - last_rx >= RX_EVERY_NS) {
+			if (now - last_rx >= RX_EVERY_NS &&
+			    (next - now > RX_BUDGET_NS || now - last_rx >= RX_MAX_DEFER_NS)) {
 				drain_replies(cl, rx);
 				last_rx = now = mono_ns();
 			}
@@ -529,7 +537,9 @@ static void *client_main(void *arg)
 		atomic_fetch_add_explicit(&cl->prog_sent, k, memory_order_relaxed);
 		sock = (sock + 1) % cl->nfds;
 		/* Busy sending: still read replies now and then, so no socket overflows. */
-		if (t_send - last_rx >= RX_EVERY_NS) {
+		now = mono_ns();
+		if (now - last_rx >= RX_EVERY_NS &&
+		    (next > now + RX_BUDGET_NS || now - last_rx >= RX_MAX_DEFER_NS)) {
 			drain_replies(cl, rx);
 			last_rx = mono_ns();
 		}
