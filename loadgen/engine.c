@@ -121,11 +121,13 @@ struct __attribute__((aligned(64))) lg_client { /* no false sharing between clie
 	uint8_t *slots; /* ext: per sequence number, class | SLOT_REPLIED */
 	uint64_t slot_cap;
 	uint64_t received[2], invalid[LG_NR_CLASSES], stale, warm;
+	uint64_t tx_ok, answered; /* every send / valid reply of the step, warm-up included */
 	bool kernel_ts;
 	struct bpfnic_hist rtt[2], qdelay[2];
 
 	/* Progress, read by the main thread (relaxed). */
 	_Atomic uint64_t prog_sent, prog_recv;
+	_Atomic bool finished;
 	int thread_err;
 };
 
@@ -327,9 +329,11 @@ static void handle_reply(struct lg_client *cl, const uint8_t *buf, size_t len, b
 	}
 	if (m.client_send_ns < cl->measure_start) {
 		cl->warm++;
+		cl->answered++;
 		return;
 	}
 	cl->received[k]++;
+	cl->answered++;
 	bpfnic_hist_record(&cl->rtt[k], rx_ns > m.client_send_ns ? rx_ns - m.client_send_ns : 0);
 	bpfnic_hist_record(&cl->qdelay[k], m.worker_pickup_ns - m.sched_arrival_ns);
 }
@@ -527,6 +531,7 @@ static void *client_main(void *arg)
 					}
 				}
 				done += (unsigned)r;
+				cl->tx_ok += (unsigned)r;
 			} else {
 				/* EAGAIN, ENOBUFS, a queued ICMP error...: this one is lost to us. */
 				if (intended[done] >= cl->measure_start)
@@ -556,13 +561,14 @@ static void *client_main(void *arg)
 			cl->failed[k]++;
 		next = bpfnic_arrival_peek(&cl->arr);
 	}
-	/* Drain: wait for the last replies until the step's end. */
+	/* Drain: wait for the last replies until the step's end, or until every request
+	 * sent in this step (warm-up included) has its valid reply. */
 	for (;;) {
 		uint64_t now = mono_ns();
 		int timeout_ms, r;
 
 		drain_replies(cl, rx);
-		if (now >= cl->stop_at)
+		if (now >= cl->stop_at || cl->answered >= cl->tx_ok)
 			break;
 		timeout_ms = (int)((cl->stop_at - now + 999999) / 1000000);
 		if (timeout_ms > 50)
@@ -575,6 +581,7 @@ static void *client_main(void *arg)
 	}
 	free(rx);
 	free(bufs);
+	atomic_store_explicit(&cl->finished, true, memory_order_release);
 	return NULL;
 }
 
@@ -607,7 +614,8 @@ static int client_prepare(struct lg_client *cl, const struct lg_config *c, unsig
 	memset(cl->failed, 0, sizeof(cl->failed));
 	memset(cl->received, 0, sizeof(cl->received));
 	memset(cl->invalid, 0, sizeof(cl->invalid));
-	cl->issued = cl->stale = cl->warm = 0;
+	cl->issued = cl->stale = cl->warm = cl->tx_ok = cl->answered = 0;
+	atomic_store(&cl->finished, false);
 	cl->kernel_ts = false;
 	cl->thread_err = 0;
 	atomic_store(&cl->prog_sent, 0);
@@ -675,13 +683,23 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		uint64_t stop_at = e->clients[0].stop_at, now;
 		double total_s = (double)(stop_at - t0) / 1e9;
 
+		uint64_t next_progress = mono_ns() + 250000000ull;
+
+		/* Until the step's end, or until every client finished early (all answered). */
 		while ((now = mono_ns()) < stop_at) {
-			uint64_t wake = now + 250000000ull;
+			uint64_t wake = now + 20000000ull;
+			bool all_finished = true;
 
 			sleep_until(wake < stop_at ? wake : stop_at);
-			if (progress) {
+			for (unsigned i = 0; i < nclients && all_finished; i++)
+				all_finished = atomic_load_explicit(&e->clients[i].finished,
+								    memory_order_acquire);
+			if (all_finished)
+				break;
+			if (progress && mono_ns() >= next_progress) {
 				uint64_t s = 0, rr = 0;
 
+				next_progress += 250000000ull;
 				for (unsigned i = 0; i < nclients; i++) {
 					s += atomic_load_explicit(&e->clients[i].prog_sent, memory_order_relaxed);
 					rr += atomic_load_explicit(&e->clients[i].prog_recv, memory_order_relaxed);
