@@ -31,14 +31,15 @@ const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 /* A client never wakes more than this much early to absorb timer latency. */
 #define MAX_OVERSLEEP_NS 1000000ull
 /*
- * Replies are read when at least RX_EVERY_NS passed since the last read and the next
- * send is more than RX_BUDGET_NS away (reading never makes a send late), or in any
- * case after RX_MAX_DEFER_NS (a client always behind still reads; the socket buffer
- * absorbs the rest).
+ * Reading replies must not make sends late. With more than RX_BUDGET_NS before the
+ * next send, a client reads everything queued (stopping RX_BUDGET_NS/2 before that
+ * send); with less, it still reads one small batch (RX_SMALL_BATCH) at most every
+ * RX_EVERY_NS, which bounds the delay while keeping up with the rates it can send
+ * on time.
  */
 #define RX_EVERY_NS     50000ull
 #define RX_BUDGET_NS    20000ull
-#define RX_MAX_DEFER_NS 1000000ull
+#define RX_SMALL_BATCH  16u /* 16 per 50 us: 320 k replies/s */
 
 static inline uint64_t mono_ns(void)
 {
@@ -339,9 +340,10 @@ static void handle_reply(struct lg_client *cl, const uint8_t *buf, size_t len, b
 }
 
 /* Reads everything queued on socket f; returns the number of replies. */
-static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned f)
+static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned f,
+			     unsigned batch, uint64_t deadline)
 {
-	unsigned batch = cl->e->cfg->batch, total = 0;
+	unsigned total = 0;
 
 	{
 		for (;;) {
@@ -384,7 +386,7 @@ static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned
 					     (h->msg_flags & MSG_TRUNC) != 0, t);
 			}
 			total += (unsigned)n;
-			if ((unsigned)n < batch)
+			if ((unsigned)n < batch || t_user >= deadline)
 				break;
 		}
 	}
@@ -395,17 +397,20 @@ static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned
  * Reads everything queued on the client's sockets. With several sockets, one
  * epoll_wait finds the readable ones, so many flows do not cost a syscall each.
  */
-static unsigned drain_replies(struct lg_client *cl, struct rx_state *rx)
+static unsigned drain_replies(struct lg_client *cl, struct rx_state *rx, unsigned batch,
+			      uint64_t deadline)
 {
 	unsigned total = 0;
 
+	if (batch > cl->e->cfg->batch)
+		batch = cl->e->cfg->batch;
 	if (cl->epfd < 0) {
-		total = drain_socket(cl, rx, 0);
+		total = drain_socket(cl, rx, 0, batch, deadline);
 	} else {
 		int n = epoll_wait(cl->epfd, rx->events, (int)cl->nfds, 0);
 
-		for (int i = 0; i < n; i++)
-			total += drain_socket(cl, rx, rx->events[i].data.u32);
+		for (int i = 0; i < n && (i == 0 || mono_ns() < deadline); i++)
+			total += drain_socket(cl, rx, rx->events[i].data.u32, batch, deadline);
 	}
 	atomic_fetch_add_explicit(&cl->prog_recv, total, memory_order_relaxed);
 	return total;
@@ -486,9 +491,11 @@ static void *client_main(void *arg)
 			uint64_t lead = c->spin_ns + oversleep;
 
 			/* Idle: read replies first (they are stamped by the kernel anyway). */
-			if (now - last_rx >= RX_EVERY_NS &&
-			    (next - now > RX_BUDGET_NS || now - last_rx >= RX_MAX_DEFER_NS)) {
-				drain_replies(cl, rx);
+			if (next - now > RX_BUDGET_NS) {
+				drain_replies(cl, rx, LG_MAX_BATCH, next - RX_BUDGET_NS / 2);
+				last_rx = now = mono_ns();
+			} else if (now - last_rx >= RX_EVERY_NS) {
+				drain_replies(cl, rx, RX_SMALL_BATCH, 0);
 				last_rx = now = mono_ns();
 			}
 			if (next > now && next - now > lead) {
@@ -541,11 +548,11 @@ static void *client_main(void *arg)
 		}
 		atomic_fetch_add_explicit(&cl->prog_sent, k, memory_order_relaxed);
 		sock = (sock + 1) % cl->nfds;
-		/* Busy sending: still read replies now and then, so no socket overflows. */
+		/* Busy sending: still read replies now and then, so no socket overflows; a
+		 * client already behind reads a full batch (its sends are late anyway). */
 		now = mono_ns();
-		if (now - last_rx >= RX_EVERY_NS &&
-		    (next > now + RX_BUDGET_NS || now - last_rx >= RX_MAX_DEFER_NS)) {
-			drain_replies(cl, rx);
+		if (now - last_rx >= RX_EVERY_NS) {
+			drain_replies(cl, rx, next <= now ? LG_MAX_BATCH : RX_SMALL_BATCH, 0);
 			last_rx = mono_ns();
 		}
 		if (full)
@@ -567,7 +574,7 @@ static void *client_main(void *arg)
 		uint64_t now = mono_ns();
 		int timeout_ms, r;
 
-		drain_replies(cl, rx);
+		drain_replies(cl, rx, LG_MAX_BATCH, UINT64_MAX);
 		if (now >= cl->stop_at || cl->answered >= cl->tx_ok)
 			break;
 		timeout_ms = (int)((cl->stop_at - now + 999999) / 1000000);
