@@ -79,7 +79,8 @@ int bpfnic_reply_decode(const void *buf, size_t len, enum bpfnic_format f, struc
 	m->client_send_ns = get64(p + BPFNIC_OFF_CLIENT_SEND);
 	m->sched_arrival_ns = get64(p + BPFNIC_OFF_ARRIVAL);
 	m->worker_pickup_ns = get64(p + BPFNIC_OFF_PICKUP);
-	m->class = p[BPFNIC_OFF_CLASS] <= BPFNIC_CLASS_LONG ? p[BPFNIC_OFF_CLASS] : BPFNIC_CLASS_UNKNOWN;
+	m->class_byte = p[BPFNIC_OFF_CLASS];
+	m->class = m->class_byte <= BPFNIC_CLASS_LONG ? m->class_byte : BPFNIC_CLASS_UNKNOWN;
 	if (len != bpfnic_format_len(f))
 		return BPFNIC_DECODE_LENGTH;
 	if (f == BPFNIC_FORMAT_EXT) {

@@ -22,7 +22,8 @@ struct bpfnic_msg {
 	uint64_t client_send_ns;
 	uint64_t sched_arrival_ns;
 	uint64_t worker_pickup_ns;
-	uint8_t class;
+	uint8_t class;      /* short, long, or BPFNIC_CLASS_UNKNOWN for any other byte */
+	uint8_t class_byte; /* the class byte as on the wire: tools that send odd classes */
 	/* Extension: valid when has_ext. */
 	uint8_t has_ext;
 	uint16_t worker_cpu;
@@ -57,7 +58,9 @@ enum bpfnic_decode_err {
 /*
  * Decodes a reply of the expected format into *m. Returns an enum bpfnic_decode_err;
  * on anything but OK, *m holds what could be read (class is BPFNIC_CLASS_UNKNOWN when
- * the packet is too short to have one).
+ * the packet is too short to have one). BPFNIC_DECODE_CLASS comes after every field is
+ * read but before the time stamps are checked: a caller that sent that class byte on
+ * purpose (m->class_byte) checks the stamps itself.
  */
 int bpfnic_reply_decode(const void *buf, size_t len, enum bpfnic_format f, struct bpfnic_msg *m);
 

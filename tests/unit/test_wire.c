@@ -140,6 +140,44 @@ static void broken_replies_are_invalid(void **state)
 	assert_string_equal(bpfnic_decode_err_name(99), "?");
 }
 
+/* Test tools send class bytes that are neither short nor long on purpose and check
+ * the echo: the byte survives decoding, and so does everything after it. */
+static void odd_class_bytes_are_kept(void **state)
+{
+	static const uint8_t odd[] = { 2, 7, 255 };
+	uint8_t b[BPFNIC_REQ_EXT_LEN];
+	struct bpfnic_msg m;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(odd); i++) {
+		bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 50, odd[i], 9, 4000);
+		serve(b, 60, 70);
+		b[BPFNIC_OFF_EXT_CPU] = 1;
+		assert_int_equal(bpfnic_reply_decode(b, sizeof(b), BPFNIC_FORMAT_EXT, &m),
+				 BPFNIC_DECODE_CLASS);
+		assert_int_equal(m.class, BPFNIC_CLASS_UNKNOWN);
+		assert_int_equal(m.class_byte, odd[i]);
+		assert_int_equal(m.client_send_ns, 50);
+		assert_int_equal(m.sched_arrival_ns, 60);
+		assert_int_equal(m.worker_pickup_ns, 70);
+		assert_true(m.has_ext);
+		assert_int_equal(m.seq, 9);
+		assert_int_equal(m.service_ns, 4000);
+		assert_int_equal(m.worker_cpu, 1);
+
+		bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_PAPER, 50, odd[i], 0, 0);
+		assert_int_equal(bpfnic_reply_decode(b, BPFNIC_REQ_LEN, BPFNIC_FORMAT_PAPER, &m),
+				 BPFNIC_DECODE_CLASS);
+		assert_int_equal(m.class_byte, odd[i]);
+	}
+	/* The two real classes: the byte and the class agree. */
+	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_PAPER, 50, BPFNIC_CLASS_LONG, 0, 0);
+	serve(b, 60, 70);
+	assert_int_equal(bpfnic_reply_decode(b, BPFNIC_REQ_LEN, BPFNIC_FORMAT_PAPER, &m), BPFNIC_DECODE_OK);
+	assert_int_equal(m.class_byte, BPFNIC_CLASS_LONG);
+	assert_int_equal(m.class, BPFNIC_CLASS_LONG);
+}
+
 static void random_bytes_never_crash(void **state)
 {
 	struct bpfnic_rng r;
@@ -169,6 +207,7 @@ int main(void)
 		cmocka_unit_test(encode_refuses_small_buffers),
 		cmocka_unit_test(served_replies_decode),
 		cmocka_unit_test(broken_replies_are_invalid),
+		cmocka_unit_test(odd_class_bytes_are_kept),
 		cmocka_unit_test(random_bytes_never_crash),
 	};
 
