@@ -22,7 +22,8 @@ on_exit cleanup
 
 in_srv() { ip netns exec "$LAB_SRV_NS" "$@"; }
 in_cli() { ip netns exec "$LAB_CLI_NS" "$@"; }
-xdp_on_iface() { in_srv ip link show dev "$LAB_SRV_IF" | grep -qE 'xdp|prog/xdp'; }
+# "prog/xdp", never a bare "xdp": the lab's interface name may contain it (lab "xdp").
+xdp_on_iface() { in_srv ip link show dev "$LAB_SRV_IF" | grep -q 'prog/xdp'; }
 kv() { sed -n "s/^$2=//p" <<<"$1" | head -1; } # kv OUTPUT KEY
 
 # start_attach ARGS...: dp-attach in the server namespace; waits (bounded) for "ready".
@@ -102,7 +103,7 @@ in_range() {
 
 lab up >/dev/null 2>&1 || { fail "lab up"; exit 1; }
 ok "lab $BPFNIC_LAB up"
-check "no XDP program before attaching" bash -c "! ip netns exec $LAB_SRV_NS ip link show dev $LAB_SRV_IF | grep -q xdp"
+check "no XDP program before attaching" bash -c "! ip netns exec $LAB_SRV_NS ip link show dev $LAB_SRV_IF | grep -q prog/xdp"
 
 # --- attached, rr over CPUs 0 and 1, short 5 µs, long 50 µs -------------------------
 check "dp-attach ready" start_attach --short-us 5 --long-us 50 --max-us 1000 \
