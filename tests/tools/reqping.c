@@ -38,6 +38,7 @@
 
 #include "bpfnic.h"
 #include "tests/bpf/pkt.h"
+#include "wire.h"
 
 #define MAX_COUNT   1000000u
 #define MAX_BURST   1024u
@@ -47,7 +48,7 @@ struct opts {
 	const char *host;
 	const char *port;
 	unsigned count, burst, timeout_ms;
-	bool ext;
+	enum bpfnic_format format;
 	uint8_t class;
 	uint64_t service_ns;
 	const char *capture;
@@ -184,21 +185,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 static void invalid(struct summary *s, const char *fmt, unsigned long long a,
 		    unsigned long long b)
 {
@@ -214,40 +200,21 @@ struct pending {
 	bool answered;
 };
 
-static size_t build(uint8_t *buf, const struct opts *o, uint64_t send_ns, uint64_t seq)
-{
-	size_t len = o->ext ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN;
-
-	memset(buf, 0, len);
-	put_le64(buf + BPFNIC_OFF_CLIENT_SEND, send_ns);
-	buf[BPFNIC_OFF_CLASS] = o->class;
-	if (o->ext) {
-		uint32_t magic = BPFNIC_EXT_MAGIC;
-
-		buf[BPFNIC_OFF_EXT_VERSION] = BPFNIC_EXT_VERSION;
-		for (int i = 0; i < 4; i++)
-			buf[BPFNIC_OFF_EXT_MAGIC + i] = (uint8_t)(magic >> (8 * i));
-		put_le64(buf + BPFNIC_OFF_EXT_SEQ, seq);
-		put_le64(buf + BPFNIC_OFF_EXT_SERVICE, o->service_ns);
-	}
-	return len;
-}
-
 /* Check one reply against what we sent; returns the pending slot it answers or -1. */
 static int check_reply(const uint8_t *buf, ssize_t n, uint64_t recv_ns, const struct opts *o,
 		       struct pending *p, unsigned np, struct summary *s)
 {
-	size_t want = o->ext ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN;
-	uint64_t send_ns, arrival, pickup;
+	struct bpfnic_msg m;
+	int err = bpfnic_reply_decode(buf, (size_t)n, o->format, &m);
 	int slot = -1;
 
-	if (n != (ssize_t)want) {
-		invalid(s, "reply of %llu bytes, expected %llu", (unsigned long long)n, want);
+	if (err == BPFNIC_DECODE_LENGTH) {
+		invalid(s, "reply of %llu bytes, expected %llu", (unsigned long long)n,
+			bpfnic_format_len(o->format));
 		return -1;
 	}
-	send_ns = get_le64(buf + BPFNIC_OFF_CLIENT_SEND);
 	for (unsigned i = 0; i < np; i++)
-		if (!p[i].answered && p[i].send_ns == send_ns)
+		if (!p[i].answered && p[i].send_ns == m.client_send_ns)
 			slot = (int)i;
 	if (slot < 0) {
 		s->late++; /* a reply to an earlier burst that timed out, or a duplicate */
@@ -256,59 +223,53 @@ static int check_reply(const uint8_t *buf, ssize_t n, uint64_t recv_ns, const st
 	p[slot].answered = true;
 	s->received++;
 
-	arrival = get_le64(buf + BPFNIC_OFF_ARRIVAL);
-	pickup = get_le64(buf + BPFNIC_OFF_PICKUP);
-	if (buf[BPFNIC_OFF_CLASS] != o->class) {
-		invalid(s, "class %llu echoed as %llu", o->class, buf[BPFNIC_OFF_CLASS]);
+	/* Odd class bytes (neither short nor long) are sent on purpose: the decoder's
+	 * BPFNIC_DECODE_CLASS is fine as long as the byte came back unchanged. */
+	if (m.class_byte != o->class) {
+		invalid(s, "class %llu echoed as %llu", o->class, m.class_byte);
 		return slot;
 	}
-	if (!arrival || !pickup) {
-		invalid(s, "timestamps missing: arrival %llu pick-up %llu", arrival, pickup);
+	if (err == BPFNIC_DECODE_MAGIC) {
+		invalid(s, "extension header lost: version or magic wrong", 0, 0);
 		return slot;
 	}
-	if (pickup < arrival) {
-		invalid(s, "pick-up %llu before arrival %llu", pickup, arrival);
+	/* The decoder does not check the stamps after a class error: check them here. */
+	if (!m.sched_arrival_ns || !m.worker_pickup_ns) {
+		invalid(s, "timestamps missing: arrival %llu pick-up %llu", m.sched_arrival_ns,
+			m.worker_pickup_ns);
 		return slot;
 	}
-	if (recv_ns <= send_ns) {
-		invalid(s, "received %llu not after sent %llu", recv_ns, send_ns);
+	if (m.worker_pickup_ns < m.sched_arrival_ns) {
+		invalid(s, "pick-up %llu before arrival %llu", m.worker_pickup_ns, m.sched_arrival_ns);
 		return slot;
 	}
-	if (o->ext) {
-		uint32_t magic = 0;
-		uint64_t finish = get_le64(buf + BPFNIC_OFF_EXT_FINISH);
-		unsigned cpu = buf[BPFNIC_OFF_EXT_CPU] | buf[BPFNIC_OFF_EXT_CPU + 1] << 8;
-
-		for (int i = 0; i < 4; i++)
-			magic |= (uint32_t)buf[BPFNIC_OFF_EXT_MAGIC + i] << (8 * i);
-		if (magic != BPFNIC_EXT_MAGIC || buf[BPFNIC_OFF_EXT_VERSION] != BPFNIC_EXT_VERSION) {
-			invalid(s, "extension header lost: magic %#llx version %llu", magic,
-				buf[BPFNIC_OFF_EXT_VERSION]);
-			return slot;
-		}
-		if (get_le64(buf + BPFNIC_OFF_EXT_SEQ) != p[slot].seq) {
-			invalid(s, "seq %llu echoed as %llu", p[slot].seq,
-				get_le64(buf + BPFNIC_OFF_EXT_SEQ));
-			return slot;
-		}
-		if (get_le64(buf + BPFNIC_OFF_EXT_SERVICE) != o->service_ns) {
-			invalid(s, "requested service %llu echoed as %llu", o->service_ns,
-				get_le64(buf + BPFNIC_OFF_EXT_SERVICE));
-			return slot;
-		}
-		if (finish < pickup) {
-			invalid(s, "finish %llu before pick-up %llu", finish, pickup);
-			return slot;
-		}
-		if (cpu >= BPFNIC_MAX_CPUS) {
-			invalid(s, "worker cpu %llu out of range (%llu)", cpu, BPFNIC_MAX_CPUS);
-			return slot;
-		}
-		s->per_cpu[cpu]++;
-		mm_add(&s->service, finish - pickup);
+	if (recv_ns <= m.client_send_ns) {
+		invalid(s, "received %llu not after sent %llu", recv_ns, m.client_send_ns);
+		return slot;
 	}
-	mm_add(&s->qdelay, pickup - arrival);
-	mm_add(&s->rtt, recv_ns - send_ns);
+	if (m.has_ext) {
+		if (m.seq != p[slot].seq) {
+			invalid(s, "seq %llu echoed as %llu", p[slot].seq, m.seq);
+			return slot;
+		}
+		if (m.service_ns != o->service_ns) {
+			invalid(s, "requested service %llu echoed as %llu", o->service_ns, m.service_ns);
+			return slot;
+		}
+		if (m.worker_finish_ns < m.worker_pickup_ns) {
+			invalid(s, "finish %llu before pick-up %llu", m.worker_finish_ns,
+				m.worker_pickup_ns);
+			return slot;
+		}
+		if (m.worker_cpu >= BPFNIC_MAX_CPUS) {
+			invalid(s, "worker cpu %llu out of range (%llu)", m.worker_cpu, BPFNIC_MAX_CPUS);
+			return slot;
+		}
+		s->per_cpu[m.worker_cpu]++;
+		mm_add(&s->service, m.worker_finish_ns - m.worker_pickup_ns);
+	}
+	mm_add(&s->qdelay, m.worker_pickup_ns - m.sched_arrival_ns);
+	mm_add(&s->rtt, recv_ns - m.client_send_ns);
 	s->valid++;
 	return slot;
 }
@@ -330,8 +291,9 @@ static int run(int fd, const struct opts *o, struct summary *s, struct capture *
 				t = last_send + 1;
 			last_send = t;
 			pend[i] = (struct pending){ .send_ns = t, .seq = seq++ };
-			size_t len = build(buf, o, t, pend[i].seq);
-			if (send(fd, buf, len, 0) != (ssize_t)len) {
+			int len = bpfnic_req_encode(buf, sizeof(buf), o->format, t, o->class,
+						    pend[i].seq, o->service_ns);
+			if (len < 0 || send(fd, buf, (size_t)len, 0) != len) {
 				s->send_err++;
 				pend[i].answered = true; /* nothing to wait for */
 				left--;
@@ -432,8 +394,8 @@ int main(int argc, char **argv)
 		case 'O': o.ip_options = true; break;
 		case 'p': o.port = optarg; break;
 		case 'f':
-			if (!strcmp(optarg, "ext")) o.ext = true;
-			else if (!strcmp(optarg, "paper")) o.ext = false;
+			if (!strcmp(optarg, "ext")) o.format = BPFNIC_FORMAT_EXT;
+			else if (!strcmp(optarg, "paper")) o.format = BPFNIC_FORMAT_PAPER;
 			else { usage(stderr); return 2; }
 			break;
 		case 'n': case 'c': case 's': case 'b': case 't': {
@@ -510,7 +472,7 @@ int main(int argc, char **argv)
 
 	printf("format=%s\nsent=%llu\nreceived=%llu\nvalid=%llu\ninvalid=%llu\ntimeouts=%llu\n"
 	       "late=%llu\nsend_errors=%llu\n",
-	       o.ext ? "ext" : "paper", (unsigned long long)s.sent, (unsigned long long)s.received,
+	       o.format == BPFNIC_FORMAT_EXT ? "ext" : "paper", (unsigned long long)s.sent, (unsigned long long)s.received,
 	       (unsigned long long)s.valid, (unsigned long long)s.invalid,
 	       (unsigned long long)s.timeouts, (unsigned long long)s.late,
 	       (unsigned long long)s.send_err);
@@ -520,7 +482,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)s.capture_ihl_max);
 	print_mm("rtt", &s.rtt);
 	print_mm("qdelay", &s.qdelay);
-	if (o.ext) {
+	if (o.format == BPFNIC_FORMAT_EXT) {
 		print_mm("service", &s.service);
 		printf("cpus=");
 		for (unsigned c = 0, first = 1; c < BPFNIC_MAX_CPUS; c++)
