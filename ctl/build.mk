@@ -9,5 +9,5 @@ $(eval $(call unit_test,test_ctl_format,tests/unit/test_ctl_format.c ctl/format.
 # Tools for the integration tests and `make demo`: a bounded request sender that
 # counts replies by sequence number, and a raw control-socket client for malformed
 # requests.
-$(eval $(call test_prog,tools,ctl-udpsend,tests/tools/ctl_udpsend.c,))
+$(eval $(call test_prog,tools,ctl-udpsend,tests/tools/ctl_udpsend.c lib/wire.c,))
 $(eval $(call test_prog,tools,ctl-raw,tests/tools/ctl_raw.c,))

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "bpfnic.h"
+#include "wire.h"
 
 #define MAX_COUNT 10000000ull
 #define MAX_CPU_REPORT 64u
@@ -35,38 +36,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static void usage(FILE *f)
@@ -94,15 +63,17 @@ struct result {
 
 static void take_reply(struct result *res, const uint8_t *buf, ssize_t n, uint64_t count)
 {
+	struct bpfnic_msg m;
 	uint64_t seq, rtt;
-	uint16_t cpu;
+	int err = bpfnic_reply_decode(buf, (size_t)n, BPFNIC_FORMAT_EXT, &m);
 
-	if (n < (ssize_t)BPFNIC_REQ_EXT_LEN || buf[BPFNIC_OFF_EXT_VERSION] != BPFNIC_EXT_VERSION ||
-	    get_le32(buf + BPFNIC_OFF_EXT_MAGIC) != BPFNIC_EXT_MAGIC) {
+	/* Only a reply we cannot attribute is bad: counting is the job, so an odd class
+	 * byte (--class accepts any) or missing stamps still count as received. */
+	if (err == BPFNIC_DECODE_LENGTH || err == BPFNIC_DECODE_MAGIC) {
 		res->bad++;
 		return;
 	}
-	seq = get_le64(buf + BPFNIC_OFF_EXT_SEQ);
+	seq = m.seq;
 	if (seq >= count) {
 		res->bad++;
 		return;
@@ -113,13 +84,12 @@ static void take_reply(struct result *res, const uint8_t *buf, ssize_t n, uint64
 	}
 	res->seen[seq] = 1;
 	res->received++;
-	rtt = now_ns() - get_le64(buf + BPFNIC_OFF_CLIENT_SEND); /* client clock only */
+	rtt = now_ns() - m.client_send_ns; /* client clock only */
 	res->rtt_sum_ns += rtt;
 	if (rtt > res->rtt_max_ns)
 		res->rtt_max_ns = rtt;
-	cpu = (uint16_t)(buf[BPFNIC_OFF_EXT_CPU] | buf[BPFNIC_OFF_EXT_CPU + 1] << 8);
-	if (cpu < MAX_CPU_REPORT)
-		res->per_cpu[cpu]++;
+	if (m.worker_cpu < MAX_CPU_REPORT)
+		res->per_cpu[m.worker_cpu]++;
 }
 
 static void drain(int fd, struct result *res, uint64_t count)
@@ -197,7 +167,10 @@ int main(int argc, char **argv)
 	start = now_ns();
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t due = start + i * interval_ns, t;
-		uint8_t req[BPFNIC_REQ_EXT_LEN] = { 0 };
+		uint8_t req[BPFNIC_REQ_EXT_LEN];
+
+		bpfnic_req_encode(req, sizeof(req), BPFNIC_FORMAT_EXT, 0, (uint8_t)class, i,
+				  service_us * 1000);
 
 		/* Wait for the slot, collecting replies meanwhile. */
 		while ((t = now_ns()) < due) {
@@ -209,13 +182,7 @@ int main(int argc, char **argv)
 			else if (!left_ms)
 				break; /* under a millisecond: send now, the schedule absorbs it */
 		}
-		put_le64(req + BPFNIC_OFF_CLIENT_SEND, now_ns());
-		req[BPFNIC_OFF_CLASS] = (uint8_t)class;
-		req[BPFNIC_OFF_EXT_VERSION] = BPFNIC_EXT_VERSION;
-		put_le32(req + BPFNIC_OFF_EXT_MAGIC, BPFNIC_EXT_MAGIC);
-		put_le16(req + BPFNIC_OFF_EXT_CPU, 0xffff);
-		put_le64(req + BPFNIC_OFF_EXT_SEQ, i);
-		put_le64(req + BPFNIC_OFF_EXT_SERVICE, service_us * 1000);
+		bpfnic_req_set_send_ns(req, now_ns());
 		if (send(fd, req, sizeof(req), 0) == (ssize_t)sizeof(req))
 			res.sent++;
 		else if (errno != ENOBUFS && errno != EAGAIN && errno != ECONNREFUSED)
