@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -55,6 +56,25 @@ void dpt_close(struct dpt *t)
 		bpfnic_dp_close(t->dp);
 	bpfnic_dp_stats_free(&t->st);
 	memset(t, 0, sizeof(*t));
+}
+
+int dpt_group_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus,
+		   unsigned n, unsigned pin_cpu)
+{
+	int r;
+
+	libbpf_set_print(NULL);
+	r = dpt_pin(pin_cpu);
+	if (r < 0) {
+		fprintf(stderr, "pin to CPU %u: %s\n", pin_cpu, strerror(-r));
+		return -1;
+	}
+	r = dpt_open(t, cfg, cpus, n, 1 /* lo: test runs never transmit */);
+	if (r < 0) {
+		fprintf(stderr, "bpfnic_dp_open: %s\n", strerror(-r));
+		return -1;
+	}
+	return 0;
 }
 
 int dpt_run(int prog_fd, const uint8_t *in, size_t len, uint8_t *out, size_t *out_len,

@@ -32,6 +32,14 @@ int dpt_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpu
 	     int devmap_ifindex);
 void dpt_close(struct dpt *t);
 
+/*
+ * A BPF test group's setup: libbpf silenced, the calling thread pinned to pin_cpu
+ * (dpt_pin), then dpt_open with replies "sent" to loopback. Says why on stderr when it
+ * fails. 0 or -1, as a cmocka group setup returns.
+ */
+int dpt_group_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus,
+		   unsigned n, unsigned pin_cpu);
+
 /* Run prog_fd once on in[0..len); out gets the frame afterwards. 0 or -errno. */
 int dpt_run(int prog_fd, const uint8_t *in, size_t len, uint8_t *out, size_t *out_len,
 	    uint32_t *retval, uint32_t *duration_ns);

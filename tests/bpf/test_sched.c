@@ -32,18 +32,9 @@ static const unsigned both[] = { 0, 1 }, rev[] = { 1, 0 }, cpu0[] = { 0 }, cpu1[
 static int group_setup(void **state)
 {
 	struct bpfnic_config cfg = dpt_default_config();
-	int r;
 
 	(void)state;
-	libbpf_set_print(NULL);
-	if (dpt_pin(0) < 0)
-		return -1;
-	r = dpt_open(&T, &cfg, both, 2, 1);
-	if (r < 0) {
-		fprintf(stderr, "bpfnic_dp_open: %s\n", strerror(-r));
-		return -1;
-	}
-	return 0;
+	return dpt_group_open(&T, &cfg, both, 2, 0);
 }
 
 static int group_teardown(void **state)

@@ -9,13 +9,11 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <netinet/in.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "bpfnic.skel.h"
 #include "tests/bpf/dptest.h"
@@ -42,18 +40,9 @@ static struct bpfnic_config worker_config(void)
 static int group_setup(void **state)
 {
 	struct bpfnic_config cfg = worker_config();
-	int r;
 
 	(void)state;
-	libbpf_set_print(NULL);
-	if (dpt_pin(CPU) < 0)
-		return -1;
-	r = dpt_open(&T, &cfg, both, 2, 1 /* lo: test runs never transmit */);
-	if (r < 0) {
-		fprintf(stderr, "bpfnic_dp_open: %s\n", strerror(-r));
-		return -1;
-	}
-	return 0;
+	return dpt_group_open(&T, &cfg, both, 2, CPU);
 }
 
 static int group_teardown(void **state)
