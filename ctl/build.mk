@@ -6,7 +6,7 @@ $(eval $(call program,bpfnicctl,$(CTL_SRCS),-ljson-c))
 $(eval $(call unit_test,test_ctl_args,tests/unit/test_ctl_args.c ctl/args.c,-ljson-c))
 $(eval $(call unit_test,test_ctl_format,tests/unit/test_ctl_format.c ctl/format.c lib/cpulist.c,-ljson-c -lm))
 
-# Tools for the integration tests and `make demo`: a bounded request sender that
+# Tools for the integration tests: a bounded request sender (framing via lib/wire) that
 # counts replies by sequence number, and a raw control-socket client for malformed
 # requests.
 $(eval $(call test_prog,tools,ctl-udpsend,tests/tools/ctl_udpsend.c lib/wire.c,))
