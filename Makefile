@@ -129,4 +129,6 @@ demo:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (The package tree and the systemd tier's Debian roots hold directories named *.d.)
+-include $(shell find $(BUILD) \( -path '$(BUILD)/deb' -o -path '$(BUILD)/systemd-*' \) -prune \
+	-o -name '*.d' -type f -print 2>/dev/null)
