@@ -2,7 +2,7 @@
 /*
  * bpfnic: the one definition of everything the BPF programs and user space share:
  * the request wire format, the map value layouts, policy ids, statistics and the
- * log-scale histogram bucketing. Included by bpf/*.bpf.c (compiled with clang
+ * log-scale histogram bucketing. Included by the BPF programs (compiled with clang
  * -target bpf) and by every user-space component; keep it free of libc.
  */
 #ifndef BPFNIC_H
@@ -118,8 +118,8 @@ struct bpfnic_config {
  */
 #define BPFNIC_GROUP_SLOT(group, slot) ((__u32)(group) * BPFNIC_MAX_CPUS + (__u32)(slot))
 
-/* Longest workload one bpf_loop can spin (bpf_loop's 1<<23 iterations cap the loop). */
-#define BPFNIC_MAX_SERVICE_NS 100000000ull /* 100 ms */
+/* Longest workload the worker spins (one bpf_loop of at most 1<<23 clock reads). */
+#define BPFNIC_MAX_SERVICE_NS 10000000ull /* 10 ms */
 
 /* ---------------------------------------------------------------------------------
  * Log-scale histogram bucketing, shared by the BPF statistics (sub_bits = 3, ~6 %

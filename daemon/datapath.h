@@ -30,6 +30,10 @@ struct bpfnic_dp_opts {
 	unsigned n_cpus;
 	unsigned queue_size;         /* cpumap queue per CPU; 0 = 4096, as in the paper */
 	struct bpfnic_config config; /* port, policy, service times */
+	const unsigned *main_cpus;   /* initial main group, in round-robin order; */
+	unsigned n_main;             /*   n_main == 0: every candidate */
+	const unsigned *long_cpus;   /* initial long group (split); may be empty */
+	unsigned n_long;
 	bool test_progs;             /* also load the test and benchmark programs */
 	int devmap_ifindex;          /* reply interface when ifname is NULL; 0 = none */
 };
@@ -56,6 +60,8 @@ struct bpfnic_dp_stats {
 	unsigned nr_cpus;                   /* possible CPUs: the arrays' length */
 	struct bpfnic_sched_stats *sched;   /* [nr_cpus] */
 	struct bpfnic_worker_stats *worker; /* [nr_cpus] */
+	__u64 *handed;                      /* [nr_cpus]: requests handed to each target
+					       CPU's queue, summed over scheduler CPUs */
 };
 
 /* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */

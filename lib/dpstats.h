@@ -12,7 +12,11 @@
 void bpfnic_sched_stats_add(struct bpfnic_sched_stats *dst, const struct bpfnic_sched_stats *src);
 void bpfnic_worker_stats_add(struct bpfnic_worker_stats *dst, const struct bpfnic_worker_stats *src);
 
-/* dst = now - before, counter by counter; qdelay_max_ns is taken from now (a max has no delta). */
+/*
+ * dst = now - before, counter by counter. The window has no exact maximum (the kernel
+ * keeps a lifetime one): qdelay_max_ns becomes the top of the highest bucket the
+ * window filled, capped by the lifetime maximum.
+ */
 void bpfnic_sched_stats_delta(struct bpfnic_sched_stats *dst, const struct bpfnic_sched_stats *now,
 			      const struct bpfnic_sched_stats *before);
 void bpfnic_worker_stats_delta(struct bpfnic_worker_stats *dst, const struct bpfnic_worker_stats *now,

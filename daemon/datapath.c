@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The data-path module: see datapath.h. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "datapath.h"
+#include "bpfnic.skel.h"
+
+#define DEFAULT_QUEUE_SIZE 4096u
+#define MAX_QUEUE_SIZE     16384u /* the kernel's cpumap limit */
+
+struct bpfnic_dp {
+	struct bpfnic_bpf *skel;
+	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
+	int ifindex;
+	unsigned nr_cpus;
+	unsigned n_candidates;
+	unsigned candidates[BPFNIC_MAX_CPUS];
+	unsigned group_size[BPFNIC_NR_GROUPS];
+	void *percpu_buf; /* scratch for per-CPU lookups */
+	size_t percpu_buf_size;
+};
+
+static bool is_candidate(const struct bpfnic_dp *dp, unsigned cpu)
+{
+	for (unsigned i = 0; i < dp->n_candidates; i++)
+		if (dp->candidates[i] == cpu)
+			return true;
+	return false;
+}
+
+static int validate_config(const struct bpfnic_config *cfg)
+{
+	if (cfg->policy >= BPFNIC_NR_POLICIES)
+		return -EINVAL;
+	if (cfg->max_service_ns > BPFNIC_MAX_SERVICE_NS ||
+	    cfg->service_ns[0] > BPFNIC_MAX_SERVICE_NS || cfg->service_ns[1] > BPFNIC_MAX_SERVICE_NS)
+		return -ERANGE;
+	return 0;
+}
+
+int bpfnic_dp_set_config(struct bpfnic_dp *dp, const struct bpfnic_config *cfg)
+{
+	__u32 zero = 0;
+	int r;
+
+	r = validate_config(cfg);
+	if (r < 0)
+		return r;
+	r = bpf_map__update_elem(dp->skel->maps.bpfnic_config, &zero, sizeof(zero), cfg,
+				 sizeof(*cfg), BPF_ANY);
+	return r < 0 ? -errno : 0;
+}
+
+static int write_u32(struct bpf_map *map, __u32 key, __u32 value)
+{
+	return bpf_map__update_elem(map, &key, sizeof(key), &value, sizeof(value), BPF_ANY) < 0 ?
+		       -errno : 0;
+}
+
+int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigned *cpus,
+			unsigned n)
+{
+	struct bpf_map *sizes = dp->skel->maps.bpfnic_group_size;
+	struct bpf_map *slots = dp->skel->maps.bpfnic_group_cpus;
+	int r;
+
+	if ((unsigned)g >= BPFNIC_NR_GROUPS || n > dp->n_candidates || (n && !cpus))
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++) {
+		if (!is_candidate(dp, cpus[i]))
+			return -EINVAL;
+		for (unsigned j = 0; j < i; j++)
+			if (cpus[j] == cpus[i])
+				return -EINVAL;
+	}
+
+	/* Shrinking: the scheduler must stop reading a slot before it changes. */
+	if (n < dp->group_size[g]) {
+		r = write_u32(sizes, g, n);
+		if (r < 0)
+			return r;
+		dp->group_size[g] = n;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		r = write_u32(slots, BPFNIC_GROUP_SLOT(g, i), cpus[i]);
+		if (r < 0)
+			return r;
+	}
+	/* Growing: every new slot is filled before the size admits it. */
+	if (n != dp->group_size[g]) {
+		r = write_u32(sizes, g, n);
+		if (r < 0)
+			return r;
+		dp->group_size[g] = n;
+	}
+	return 0;
+}
+
+static int fill_cpumap(struct bpfnic_dp *dp, unsigned queue_size, int worker_fd)
+{
+	for (unsigned i = 0; i < dp->n_candidates; i++) {
+		struct bpf_cpumap_val val = { .qsize = queue_size, .bpf_prog.fd = worker_fd };
+		__u32 key = dp->candidates[i];
+
+		/* Creating an entry starts the CPU's kthread: done once, never per change. */
+		if (bpf_map__update_elem(dp->skel->maps.bpfnic_cpumap, &key, sizeof(key), &val,
+					 sizeof(val), BPF_ANY) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int set_devmap(struct bpfnic_dp *dp, int ifindex)
+{
+	struct bpf_devmap_val val = { .ifindex = (__u32)ifindex };
+	__u32 key = 0;
+
+	if (bpf_map__update_elem(dp->skel->maps.bpfnic_devmap, &key, sizeof(key), &val,
+				 sizeof(val), BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+static int attach(struct bpfnic_dp *dp, enum bpfnic_xdp_mode mode)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lopts);
+	int fd;
+
+	switch (mode) {
+	case BPFNIC_XDP_NATIVE: lopts.flags = XDP_FLAGS_DRV_MODE; break;
+	case BPFNIC_XDP_GENERIC: lopts.flags = XDP_FLAGS_SKB_MODE; break;
+	default: lopts.flags = 0; break; /* the kernel picks native when the driver has it */
+	}
+	/*
+	 * A bpf_link, not a netlink attachment: it lives exactly as long as this process
+	 * holds the fd, so a crashed daemon leaves the NIC on the normal stack.
+	 */
+	fd = bpf_link_create(bpf_program__fd(dp->skel->progs.bpfnic_sched), dp->ifindex, BPF_XDP,
+			     &lopts);
+	if (fd < 0)
+		return -errno;
+	dp->link_fd = fd;
+	return 0;
+}
+
+static void disable_test_progs(struct bpfnic_bpf *skel)
+{
+	bpf_program__set_autoload(skel->progs.bpfnic_worker_xdp, false);
+	bpf_program__set_autoload(skel->progs.bpfnic_worker_keep, false);
+	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
+}
+
+int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
+{
+	struct bpfnic_dp *dp;
+	unsigned queue_size;
+	int r, possible;
+
+	*out = NULL;
+	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS)
+		return -EINVAL;
+	queue_size = opts->queue_size ? opts->queue_size : DEFAULT_QUEUE_SIZE;
+	if (queue_size > MAX_QUEUE_SIZE)
+		return -ERANGE;
+	r = validate_config(&opts->config);
+	if (r < 0)
+		return r;
+	possible = libbpf_num_possible_cpus();
+	if (possible < 0)
+		return possible;
+
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	dp->link_fd = -1;
+	dp->nr_cpus = (unsigned)possible;
+	for (unsigned i = 0; i < opts->n_cpus; i++) {
+		if (opts->cpus[i] >= dp->nr_cpus || opts->cpus[i] >= BPFNIC_MAX_CPUS) {
+			r = -EINVAL;
+			goto fail;
+		}
+		dp->candidates[i] = opts->cpus[i];
+		for (unsigned j = 0; j < i; j++)
+			if (dp->candidates[j] == dp->candidates[i]) {
+				r = -EINVAL;
+				goto fail;
+			}
+	}
+	dp->n_candidates = opts->n_cpus;
+
+	if (opts->ifname) {
+		dp->ifindex = (int)if_nametoindex(opts->ifname);
+		if (!dp->ifindex) {
+			r = -errno;
+			goto fail;
+		}
+	}
+
+	dp->skel = bpfnic_bpf__open();
+	if (!dp->skel) {
+		r = -errno;
+		goto fail;
+	}
+	r = bpf_map__set_max_entries(dp->skel->maps.bpfnic_cpumap, dp->nr_cpus);
+	if (r < 0)
+		goto fail;
+	dp->skel->rodata->ref_target_cpu = dp->candidates[0];
+	if (!opts->test_progs)
+		disable_test_progs(dp->skel);
+	r = bpfnic_bpf__load(dp->skel);
+	if (r < 0)
+		goto fail;
+
+	r = bpfnic_dp_set_config(dp, &opts->config);
+	if (r < 0)
+		goto fail;
+	r = fill_cpumap(dp, queue_size, bpf_program__fd(dp->skel->progs.bpfnic_worker));
+	if (r < 0)
+		goto fail;
+	if (opts->ifname || opts->devmap_ifindex) {
+		r = set_devmap(dp, opts->ifname ? dp->ifindex : opts->devmap_ifindex);
+		if (r < 0)
+			goto fail;
+	}
+	if (opts->n_main)
+		r = bpfnic_dp_set_group(dp, BPFNIC_GROUP_MAIN, opts->main_cpus, opts->n_main);
+	else
+		r = bpfnic_dp_set_group(dp, BPFNIC_GROUP_MAIN, dp->candidates, dp->n_candidates);
+	if (r < 0)
+		goto fail;
+	r = bpfnic_dp_set_group(dp, BPFNIC_GROUP_LONG, opts->long_cpus, opts->n_long);
+	if (r < 0)
+		goto fail;
+
+	/* Attach last: the scheduler sees nothing half-configured. */
+	if (opts->ifname) {
+		r = attach(dp, opts->xdp_mode);
+		if (r < 0)
+			goto fail;
+	}
+
+	dp->percpu_buf_size = (size_t)dp->nr_cpus * sizeof(struct bpfnic_worker_stats);
+	dp->percpu_buf = malloc(dp->percpu_buf_size);
+	if (!dp->percpu_buf) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	*out = dp;
+	return 0;
+fail:
+	bpfnic_dp_close(dp);
+	return r < 0 ? r : -EINVAL;
+}
+
+void bpfnic_dp_close(struct bpfnic_dp *dp)
+{
+	if (!dp)
+		return;
+	if (dp->link_fd >= 0)
+		close(dp->link_fd);
+	bpfnic_bpf__destroy(dp->skel);
+	free(dp->percpu_buf);
+	free(dp);
+}
+
+int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
+{
+	int possible = libbpf_num_possible_cpus();
+
+	memset(st, 0, sizeof(*st));
+	if (possible < 0)
+		return possible;
+	st->nr_cpus = (unsigned)possible;
+	st->sched = calloc(st->nr_cpus, sizeof(*st->sched));
+	st->worker = calloc(st->nr_cpus, sizeof(*st->worker));
+	st->handed = calloc(st->nr_cpus, sizeof(*st->handed));
+	if (!st->sched || !st->worker || !st->handed) {
+		bpfnic_dp_stats_free(st);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void bpfnic_dp_stats_free(struct bpfnic_dp_stats *st)
+{
+	free(st->sched);
+	free(st->worker);
+	free(st->handed);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Per-CPU values come back as one 8-byte-aligned slot per possible CPU. */
+static int read_percpu(struct bpfnic_dp *dp, struct bpf_map *map, __u32 key, void *out,
+		       size_t value_size)
+{
+	size_t stride = (value_size + 7) & ~(size_t)7;
+
+	if (stride * dp->nr_cpus > dp->percpu_buf_size)
+		return -E2BIG;
+	if (bpf_map__lookup_elem(map, &key, sizeof(key), dp->percpu_buf, stride * dp->nr_cpus,
+				 0) < 0)
+		return -errno;
+	for (unsigned c = 0; c < dp->nr_cpus; c++)
+		memcpy((char *)out + c * value_size, (char *)dp->percpu_buf + c * stride, value_size);
+	return 0;
+}
+
+int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
+{
+	const __u64 *per_sched_cpu = dp->percpu_buf; /* __u64 values: no padding */
+	int r;
+
+	if (st->nr_cpus != dp->nr_cpus)
+		return -EINVAL;
+	r = read_percpu(dp, dp->skel->maps.bpfnic_sched_stats, 0, st->sched, sizeof(*st->sched));
+	if (r < 0)
+		return r;
+	r = read_percpu(dp, dp->skel->maps.bpfnic_worker_stats, 0, st->worker, sizeof(*st->worker));
+	if (r < 0)
+		return r;
+	memset(st->handed, 0, dp->nr_cpus * sizeof(*st->handed));
+	for (unsigned i = 0; i < dp->n_candidates; i++) {
+		__u32 target = dp->candidates[i];
+
+		if (bpf_map__lookup_elem(dp->skel->maps.bpfnic_sched_target, &target, sizeof(target),
+					 dp->percpu_buf, dp->nr_cpus * sizeof(__u64), 0) < 0)
+			return -errno;
+		for (unsigned c = 0; c < dp->nr_cpus; c++)
+			st->handed[target] += per_sched_cpu[c];
+	}
+	return 0;
+}
+
+static int prog_id(int fd, unsigned *id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+		return -errno;
+	*id = info.id;
+	return 0;
+}
+
+int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
+{
+	struct bpf_map_info minfo = {};
+	__u32 len = sizeof(minfo);
+	int r;
+
+	memset(info, 0, sizeof(*info));
+	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_sched), &info->sched_prog_id);
+	if (r < 0)
+		return r;
+	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_worker), &info->worker_prog_id);
+	if (r < 0)
+		return r;
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &minfo, &len) < 0)
+		return -errno;
+	info->cpumap_id = (int)minfo.id;
+	if (dp->link_fd >= 0) {
+		struct bpf_link_info linfo = {};
+		LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+		len = sizeof(linfo);
+		if (bpf_obj_get_info_by_fd(dp->link_fd, &linfo, &len) < 0)
+			return -errno;
+		info->link_id = linfo.id;
+		info->ifindex = dp->ifindex;
+		if (bpf_xdp_query(dp->ifindex, 0, &q) < 0)
+			return -errno;
+		info->mode = q.attach_mode == XDP_ATTACHED_SKB ? BPFNIC_XDP_GENERIC : BPFNIC_XDP_NATIVE;
+	}
+	return 0;
+}
+
+struct bpfnic_bpf *bpfnic_dp_skel(struct bpfnic_dp *dp)
+{
+	return dp->skel;
+}

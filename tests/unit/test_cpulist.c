@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cpulist.h"
+
+static void parses_lists_and_ranges(void **state)
+{
+	unsigned cpus[16];
+
+	(void)state;
+	assert_int_equal(bpfnic_cpulist_parse("0", cpus, 16, 8), 1);
+	assert_int_equal(cpus[0], 0);
+	assert_int_equal(bpfnic_cpulist_parse("1-3,6", cpus, 16, 8), 4);
+	assert_int_equal(cpus[0], 1);
+	assert_int_equal(cpus[2], 3);
+	assert_int_equal(cpus[3], 6);
+	/* Order is kept: it is the round-robin order. */
+	assert_int_equal(bpfnic_cpulist_parse("5, 2", cpus, 16, 8), 2);
+	assert_int_equal(cpus[0], 5);
+	assert_int_equal(cpus[1], 2);
+}
+
+static void rejects_bad_lists(void **state)
+{
+	unsigned cpus[4];
+	static const char *const bad[] = { "", ",", "1,", "a", "-1", "3-1", "1-", "1,1",
+					   "0-2,2", "1 2", "8", "99999999999", "0x1", NULL };
+
+	(void)state;
+	for (const char *const *s = bad; *s; s++)
+		assert_int_equal(bpfnic_cpulist_parse(*s, cpus, 4, 8), -EINVAL);
+	assert_int_equal(bpfnic_cpulist_parse("0-4", cpus, 4, 8), -E2BIG);
+	assert_int_equal(bpfnic_cpulist_parse(NULL, cpus, 4, 8), -EINVAL);
+}
+
+static void formats_compactly(void **state)
+{
+	unsigned cpus[] = { 0, 1, 2, 3, 6, 8, 9 };
+	char buf[32];
+
+	(void)state;
+	assert_int_equal(bpfnic_cpulist_format(cpus, 7, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0-3,6,8-9");
+	assert_int_equal(bpfnic_cpulist_format(cpus, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(bpfnic_cpulist_format(cpus, 7, buf, 5), -ENOSPC);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_lists_and_ranges),
+		cmocka_unit_test(rejects_bad_lists),
+		cmocka_unit_test(formats_compactly),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
