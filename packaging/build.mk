@@ -13,6 +13,7 @@ MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+CATALOGDIR  ?= $(PREFIX)/lib/systemd/catalog
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL     ?= install
 
@@ -25,7 +26,7 @@ programs: $(BPF_OBJS) $(SKELS) $(PROGRAMS)
 
 install: programs
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR_BPF) \
-		$(DESTDIR)$(SYSCONFDIR)/bpfnic $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/bpfnic $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicd $(DESTDIR)$(SBINDIR)/bpfnicd
@@ -38,6 +39,7 @@ install: programs
 		>$(DESTDIR)$(UNITDIR)/bpfnicd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfnicd.service
 	$(INSTALL) -m 0644 systemd/bpfnic.sysusers $(DESTDIR)$(SYSUSERSDIR)/bpfnic.conf
+	$(INSTALL) -m 0644 systemd/bpfnic.catalog $(DESTDIR)$(CATALOGDIR)/bpfnic.catalog
 	$(INSTALL) -m 0644 packaging/bash-completion/bpfnicctl $(DESTDIR)$(BASHCOMPDIR)/bpfnicctl
 	$(INSTALL) -m 0644 packaging/man/bpfnic-loadgen.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.conf.5 $(DESTDIR)$(MANDIR)/man5/

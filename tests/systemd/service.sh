@@ -83,13 +83,11 @@ install -m 0755 "$here/in-container/checks.sh" "$R/usr/local/lib/bpfnic-test/che
 install -m 0644 "$here/in-container/bpfnic-checks.service" "$R/etc/systemd/system/"
 ln -sf /etc/systemd/system/bpfnic-checks.service \
 	"$R/etc/systemd/system/multi-user.target.wants/bpfnic-checks.service"
-# The daemon's fixed MESSAGE_IDs, read from its source so the journal checks follow it.
-msgid() { grep -rhoE "$1[A-Z_]*[^0-9a-f]+[0-9a-f]{32}" "$BPFNIC_TOP/daemon" 2>/dev/null |
-	grep -oE '[0-9a-f]{32}' | head -1; }
+# The daemon's fixed MESSAGE_IDs (daemon/log.h), so the journal checks follow it.
 {
-	echo "MSGID_POLICY=$(msgid 'MSGID_POLICY')"
-	echo "MSGID_ATTACHED=$(msgid 'MSGID_ATTACH')"
-	echo "LOADGEN_ARGS='${BPFNIC_SYSTEMD_LOADGEN_ARGS:-}'"
+	sed -nE 's/^#define BPFNICD_(MID_[A-Z_]+) +"([0-9a-f]{32})".*/\1=\2/p' \
+		"$BPFNIC_TOP/daemon/log.h" 2>/dev/null
+	echo "LOADGEN=${BPFNIC_SYSTEMD_LOADGEN:-1}"
 } >"$R/var/lib/bpfnic-test/env"
 
 t1=$SECONDS

@@ -139,26 +139,37 @@ check "status shows the dynamic policy" grep -q '"dynamic"' <<<"$json"
 check "status shows threshold 20 us" grep -qE '"threshold_us" *: *20([^0-9]|$)' <<<"$json"
 check "journalctl -u bpfnicd BPFNIC_POLICY=dynamic finds the change" \
 	until_ok 5 journal_has -u bpfnicd.service BPFNIC_POLICY=dynamic .
-if [ -n "${MSGID_POLICY:-}" ]; then
-	check "the change carries MESSAGE_ID=$MSGID_POLICY" \
-		until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="$MSGID_POLICY" BPFNIC_POLICY=dynamic .
-fi
-if [ -n "${MSGID_ATTACHED:-}" ]; then
-	check "the attach event carries MESSAGE_ID=$MSGID_ATTACHED and BPFNIC_IFACE=$IFACE" \
-		journal_has -u bpfnicd.service MESSAGE_ID="$MSGID_ATTACHED" BPFNIC_IFACE="$IFACE" .
-fi
+# The fixed MESSAGE_IDs of daemon/log.h (passed in env by the host).
+check "the change carries MESSAGE_ID=${MID_POLICY_CHANGED:-?} (policy changed)" \
+	until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="${MID_POLICY_CHANGED:-none}" BPFNIC_POLICY=dynamic .
+check "the attach was logged with MESSAGE_ID=${MID_ATTACHED:-?} and BPFNIC_IFACE=$IFACE" \
+	journal_has -u bpfnicd.service MESSAGE_ID="${MID_ATTACHED:-none}" BPFNIC_IFACE="$IFACE" .
+# The package's journal catalog explains these ids (journalctl -x).
+check "journal catalog explains the policy-changed MESSAGE_ID" \
+	bash -c "journalctl --list-catalog ${MID_POLICY_CHANGED:-none} 2>/dev/null | grep -q bpfnic"
+explained() { journalctl -x --no-pager -u bpfnicd.service MESSAGE_ID="${MID_POLICY_CHANGED:-none}" |
+	grep -q 'switch changed the BPF maps'; }
+check "journalctl -x shows the catalog text for the policy change" explained
 
 # ---------------------------------------------------------------- traffic
 n=$(udp_roundtrips "$SRV4" 20)
 check "UDP requests over IPv4 through $IFACE get replies ($n/20)" [ "$n" = 20 ]
 n=$(udp_roundtrips "$SRV6" 5)
 check "UDP requests over IPv6 through $IFACE get replies ($n/5)" [ "$n" = 5 ]
-if command -v bpfnic-loadgen >/dev/null && [ -n "${LOADGEN_ARGS:-}" ]; then
-	in_cli timeout 30 bpfnic-loadgen $LOADGEN_ARGS >"$OUT/loadgen.out" 2>&1
-	rc=$?
-	sed 's/^/# loadgen: /' "$OUT/loadgen.out" | tail -n 15 >>"$RES"
-	check "bpfnic-loadgen from the package runs against the service (rc $rc)" [ "$rc" = 0 ]
-fi
+# The package's own load generator: a short constant-rate run, exact accounting.
+rc=0
+in_cli timeout 30 bpfnic-loadgen --target "$SRV4:$PORT" --rate 2000 --arrivals constant \
+	--duration 1s --warmup 200ms --drain 500ms --csv "$OUT/loadgen.csv" \
+	>"$OUT/loadgen.out" 2>&1 || rc=$?
+sed 's/^/# loadgen: /' "$OUT/loadgen.out" | head -n 20 >>"$RES"
+loadgen_counts() { # prints "sent received lost" summed over the classes
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ s += $col["sent"]; r += $col["received"]; l += $col["lost"] }
+		END { print s + 0, r + 0, l + 0 }' "$OUT/loadgen.csv" 2>/dev/null
+}
+read -r lg_sent lg_recv lg_lost <<<"$(loadgen_counts)"
+loadgen_ok() { [ "$rc" = 0 ] && [ "${lg_sent:-0}" -gt 0 ] && [ "$lg_lost" = 0 ]; }
+check "bpfnic-loadgen through $IFACE: every request answered (rc $rc, sent $lg_sent, received $lg_recv, lost $lg_lost)" loadgen_ok
 
 # ---------------------------------------------------------------- reload
 pid_before=$(prop MainPID)
@@ -172,8 +183,10 @@ same_process_active() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)
 check "service stays active with the same process after the failed reload" same_process_active
 serves() { xdp_attached && [ "$(udp_roundtrips "$SRV4" 3)" = 3 ]; }
 check "old config still serves: XDP attached and requests answered" serves
-check "journal says why the reload failed (names NoSuchKey)" \
-	until_ok 5 journal_has --after-cursor="$cursor" -u bpfnicd.service NoSuchKey
+check "journal says why the reload failed (names NoSuchKey, MESSAGE_ID=${MID_RELOAD_FAILED:-?})" \
+	until_ok 5 journal_has --after-cursor="$cursor" -u bpfnicd.service \
+		MESSAGE_ID="${MID_RELOAD_FAILED:-none}" NoSuchKey
+grep -i nosuchkey "$OUT/reload.err" | sed 's/^/# systemctl reload: /' >>"$RES"
 cp "$OUT/bpfnicd.conf.good" "$CONF"
 
 # ---------------------------------------------------------------- watchdog
@@ -193,6 +206,10 @@ rc=0; timeout 30 systemctl stop bpfnicd.service || rc=$?
 check "systemctl stop succeeds" [ "$rc" = 0 ]
 check "no XDP program left on $IFACE after stop" bash -c "! ip -d link show dev $IFACE | grep -q xdp"
 diag "after stop: $(ip -d link show dev $IFACE | grep -o 'xdp.*' || echo 'no xdp')"
+check "the detach was logged (MESSAGE_ID=${MID_DETACHED:-?})" \
+	until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="${MID_DETACHED:-none}" .
+stopped_no_reply() { [ "$(udp_roundtrip "$SRV4" 2>/dev/null)" != 25 ]; }
+check "after stop, requests are no longer answered by the worker (fail-open to the stack)" stopped_no_reply
 check "control socket removed after stop" test ! -e /run/bpfnic/control.sock
 
 # ---------------------------------------------------------------- missing Interface=
