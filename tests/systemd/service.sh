@@ -76,6 +76,9 @@ else
 	exit 1
 fi
 grep -E '^(Get|Setting up)' "$run/apt.log" | sed 's/^/# apt: /' | head -n 20
+# The postinst (dh_installsysusers) must create the group at once, not at next boot:
+# the unit runs with Group=bpfnic.
+check "postinst created group bpfnic before any boot" grep -q '^bpfnic:' "$R/etc/group"
 
 # ---------------------------------------------------------------- the checks
 mkdir -p "$R/usr/local/lib/bpfnic-test" "$R/var/lib/bpfnic-test"

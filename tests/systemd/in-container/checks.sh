@@ -96,7 +96,8 @@ check "unit passes systemd-analyze verify" \
 	bash -c 'out=$(systemd-analyze verify --man=no bpfnicd.service 2>&1); echo "$out"; [ -z "$out" ]'
 systemd-analyze security --no-pager bpfnicd.service >"$OUT/security.txt" 2>&1
 diag "$(grep -E 'Overall exposure level' "$OUT/security.txt")"
-check "sysusers created group bpfnic" getent group bpfnic
+completion_ok() { bash -c '. /usr/share/bash-completion/completions/bpfnicctl && complete -p bpfnicctl' >/dev/null 2>&1; }
+check "bash completion for bpfnicctl is installed and registers" completion_ok
 check "config is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' bpfnic | grep -q $CONF"
 
 # ---------------------------------------------------------------- start
