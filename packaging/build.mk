@@ -17,8 +17,8 @@ CATALOGDIR  ?= $(PREFIX)/lib/systemd/catalog
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL     ?= install
 
-MAN_PAGES := packaging/man/bpfnicd.8 packaging/man/bpfnicd.conf.5 \
-	packaging/man/bpfnicctl.8 packaging/man/bpfnic-loadgen.1
+# The daemon looks in /etc by default; elsewhere the unit names the file.
+CONFIG_ARG = $(if $(filter-out /etc,$(SYSCONFDIR)), --config $(SYSCONFDIR)/bpfnic/bpfnicd.conf)
 
 .PHONY: programs
 # Only what gets installed: the Debian build uses this, not "all" (no tests).
@@ -34,7 +34,7 @@ install: programs
 	$(INSTALL) -m 0755 $(BUILD)/bpfnic-loadgen $(DESTDIR)$(BINDIR)/bpfnic-loadgen
 	$(INSTALL) -m 0644 $(BUILD)/bpf/bpfnic.bpf.o $(DESTDIR)$(LIBDIR_BPF)/bpfnic.bpf.o
 	$(INSTALL) -m 0644 etc/bpfnicd.conf $(DESTDIR)$(SYSCONFDIR)/bpfnic/bpfnicd.conf
-	sed -e 's|/usr/sbin/bpfnicd|$(SBINDIR)/bpfnicd|' \
+	sed -e 's|^ExecStart=/usr/sbin/bpfnicd$$|ExecStart=$(SBINDIR)/bpfnicd$(CONFIG_ARG)|' \
 	    -e 's|/usr/bin/bpfnicctl|$(BINDIR)/bpfnicctl|' systemd/bpfnicd.service \
 		>$(DESTDIR)$(UNITDIR)/bpfnicd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfnicd.service
