@@ -78,8 +78,8 @@ in_cli ip link set lo up
 in_cli ip addr add "$CLI4/24" dev "$PEER"
 in_cli ip addr add "$CLI6/64" dev "$PEER" nodad
 in_cli ip link set "$PEER" up
-ethtool -K "$IFACE" gro on >/dev/null 2>&1
-in_cli ethtool -K "$PEER" gro on >/dev/null 2>&1
+ethtool -K "$IFACE" gro on tx off >/dev/null 2>&1
+in_cli ethtool -K "$PEER" gro on tx off >/dev/null 2>&1
 ip neigh replace "$CLI4" lladdr "$(in_cli cat /sys/class/net/$PEER/address)" dev "$IFACE"
 in_cli ip neigh replace "$SRV4" lladdr "$(cat /sys/class/net/$IFACE/address)" dev "$PEER"
 in_cli ip -6 neigh replace "$SRV6" lladdr "$(cat /sys/class/net/$IFACE/address)" dev "$PEER"
