@@ -247,7 +247,8 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	}
 
 	dp->percpu_buf_size = (size_t)dp->nr_cpus * sizeof(struct bpfnic_worker_stats);
-	dp->percpu_buf = malloc(dp->percpu_buf_size);
+	/* Zeroed: valgrind cannot see the kernel fill it, and nothing else reads it first. */
+	dp->percpu_buf = calloc(1, dp->percpu_buf_size);
 	if (!dp->percpu_buf) {
 		r = -ENOMEM;
 		goto fail;

@@ -53,6 +53,7 @@
 #define BPFNIC_M_MONITOR    "io.bpfnic.Monitor"
 
 #define BPFNIC_E_METHOD_NOT_FOUND   "org.varlink.service.MethodNotFound"
+#define BPFNIC_E_INTERFACE_NOT_FOUND "org.varlink.service.InterfaceNotFound"
 #define BPFNIC_E_INVALID_PARAMETER  "org.varlink.service.InvalidParameter"
 #define BPFNIC_E_PERMISSION_DENIED  "org.varlink.service.PermissionDenied"
 #define BPFNIC_E_EXPECTED_MORE      "org.varlink.service.ExpectedMore"

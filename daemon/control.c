@@ -1,0 +1,604 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The control socket's connections: see control.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "protocol.h"
+#include "daemon/control.h"
+#include "daemon/log.h"
+
+#define MAX_PEER_GROUPS     256
+#define OUT_PAUSE_READING   (256u * 1024u) /* stop reading requests while this much is unsent */
+#define OUT_MAX             (1024u * 1024u) /* a client this far behind is dropped */
+#define READS_PER_EVENT     4              /* bounded work per wake-up: others get served too */
+
+struct bpfnicd_client {
+	struct bpfnicd_control *ctl;
+	struct bpfnicd_client *prev, *next;
+	int fd;
+	sd_event_source *io, *idle;
+	struct bpfnic_vl_input in;
+	char *out;
+	size_t out_len, out_off, out_cap;
+	struct ucred cred;
+	gid_t groups[MAX_PEER_GROUPS];
+	unsigned n_groups;
+	bool monitor;
+	bool closing; /* no more reading: flush what is queued, then close */
+};
+
+struct bpfnicd_control {
+	sd_event *event;
+	int fd;
+	sd_event_source *listen;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool admin_gid_valid;
+	gid_t admin_gid;
+	unsigned n_clients, n_monitors;
+	bool refusing; /* at the client limit: logged once until it is left */
+	struct bpfnicd_client *clients;
+	bpfnicd_dispatch_fn dispatch;
+	void *userdata;
+};
+
+static void client_free(struct bpfnicd_client *c)
+{
+	struct bpfnicd_control *ctl = c->ctl;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		ctl->clients = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	ctl->n_clients--;
+	if (c->monitor)
+		ctl->n_monitors--;
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->idle);
+	if (c->fd >= 0)
+		close(c->fd);
+	bpfnic_vl_input_free(&c->in);
+	free(c->out);
+	free(c);
+}
+
+/* EPOLLIN unless closing or backed up; EPOLLOUT while output is queued. */
+static int client_update_events(struct bpfnicd_client *c)
+{
+	size_t pending = c->out_len - c->out_off;
+	uint32_t ev = 0;
+
+	if (!c->closing && pending < OUT_PAUSE_READING)
+		ev |= EPOLLIN;
+	if (pending)
+		ev |= EPOLLOUT;
+	if (ev == 0) /* closing and everything sent */
+		return 1;
+	return sd_event_source_set_io_events(c->io, ev);
+}
+
+/* Write what can be written now. 1: the client must be closed now. */
+static int client_flush(struct bpfnicd_client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			return 1; /* EPIPE, ECONNRESET: gone */
+		}
+		c->out_off += (size_t)n;
+	}
+	if (c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	return client_update_events(c) != 0;
+}
+
+/* Queue one message (json object, not consumed). 1: the client must be closed. */
+static int client_queue(struct bpfnicd_client *c, struct json_object *msg)
+{
+	char *buf;
+	size_t len;
+	int r = bpfnic_vl_serialize(msg, &buf, &len);
+
+	if (r == -EMSGSIZE) {
+		struct json_object *e = bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL,
+			"reply larger than %u bytes", BPFNIC_MAX_MESSAGE);
+
+		r = e ? bpfnic_vl_serialize(e, &buf, &len) : -ENOMEM;
+		json_object_put(e);
+	}
+	if (r < 0)
+		return 1;
+	if (c->out_len - c->out_off + len > OUT_MAX) {
+		free(buf);
+		log_warning("control: dropping client pid %d uid %u: it does not read its replies",
+			    (int)c->cred.pid, (unsigned)c->cred.uid);
+		return 1;
+	}
+	if (c->out_len + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		char *p;
+
+		if (c->out_off) { /* compact first */
+			memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
+			c->out_len -= c->out_off;
+			c->out_off = 0;
+		}
+		while (cap < c->out_len + len)
+			cap *= 2;
+		p = cap > c->out_cap ? realloc(c->out, cap) : c->out;
+		if (!p) {
+			free(buf);
+			return 1;
+		}
+		c->out = p;
+		c->out_cap = cap > c->out_cap ? cap : c->out_cap;
+	}
+	memcpy(c->out + c->out_len, buf, len);
+	c->out_len += len;
+	free(buf);
+	return client_flush(c);
+}
+
+static int client_queue_error(struct bpfnicd_client *c, const char *error, const char *reason)
+{
+	struct json_object *e = bpfnic_vl_error_reason(error, NULL, "%s", reason);
+	int r = e ? client_queue(c, e) : 1;
+
+	json_object_put(e);
+	return r;
+}
+
+static bool caller_is_admin(const struct bpfnicd_control *ctl, const struct bpfnicd_client *c)
+{
+	if (c->cred.uid == 0)
+		return true;
+	if (!ctl->admin_gid_valid)
+		return false;
+	if (c->cred.gid == ctl->admin_gid)
+		return true;
+	for (unsigned i = 0; i < c->n_groups; i++)
+		if (c->groups[i] == ctl->admin_gid)
+			return true;
+	return false;
+}
+
+static void arm_idle(struct bpfnicd_client *c)
+{
+	if (c->monitor)
+		return;
+	sd_event_source_set_time_relative(c->idle, (uint64_t)BPFNIC_CLIENT_IDLE_MS * 1000);
+	sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
+}
+
+/*
+ * Stop reading; what is queued still goes out. A peer that does not take it within
+ * BPFNIC_CLIENT_IDLE_MS is dropped by the idle timer (which is re-armed here, also
+ * for Monitor subscribers), so a closing client never holds its slot for ever.
+ */
+static void client_start_closing(struct bpfnicd_client *c)
+{
+	c->closing = true;
+	sd_event_source_set_time_relative(c->idle, (uint64_t)BPFNIC_CLIENT_IDLE_MS * 1000);
+	sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
+}
+
+/* One complete message. 1: the client must be closed. */
+static int client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
+{
+	struct bpfnicd_control *ctl = c->ctl;
+	struct json_object *obj, *reply;
+	struct bpfnic_vl_call call;
+	struct bpfnicd_caller who;
+	const char *why;
+	bool start_monitor = false;
+	int r;
+
+	arm_idle(c);
+	r = bpfnic_vl_parse(msg, len, &obj);
+	if (r < 0) {
+		log_debug("control: bad message from pid %d: %s", (int)c->cred.pid, bpfnic_vl_strerror(r));
+		return client_queue_error(c, r == -EMSGSIZE ? BPFNIC_E_MESSAGE_TOO_LARGE :
+					  BPFNIC_E_INVALID_MESSAGE, bpfnic_vl_strerror(r));
+	}
+	r = bpfnic_vl_call_from_json(obj, &call, &why);
+	if (r < 0) {
+		json_object_put(obj);
+		return client_queue_error(c, BPFNIC_E_INVALID_MESSAGE, why);
+	}
+	who = (struct bpfnicd_caller){
+		.uid = c->cred.uid, .gid = c->cred.gid, .pid = c->cred.pid,
+		.admin = caller_is_admin(ctl, c),
+	};
+	reply = ctl->dispatch(ctl->userdata, &who, &call, &start_monitor);
+	if (start_monitor && !c->monitor) {
+		c->monitor = true;
+		ctl->n_monitors++;
+		sd_event_source_set_enabled(c->idle, SD_EVENT_OFF);
+	}
+	r = 0;
+	if (reply && !call.oneway)
+		r = client_queue(c, reply);
+	json_object_put(reply);
+	json_object_put(obj);
+	return r;
+}
+
+static int client_read(struct bpfnicd_client *c)
+{
+	char buf[16384];
+
+	for (int i = 0; i < READS_PER_EVENT && !c->closing; i++) {
+		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		const char *msg;
+		size_t len;
+		int r;
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			return 1;
+		}
+		if (n == 0) { /* the client is done sending: answer what it asked, then close */
+			client_start_closing(c);
+			break;
+		}
+		r = bpfnic_vl_input_feed(&c->in, buf, (size_t)n);
+		/* Hand out the complete messages before the one that broke the limit. */
+		while ((r >= 0 || r == -EMSGSIZE) && !c->closing) {
+			int got = bpfnic_vl_input_next(&c->in, &msg, &len);
+
+			if (got == 0)
+				break;
+			if (got < 0) {
+				r = got;
+				break;
+			}
+			if (client_handle(c, msg, len))
+				return 1;
+			/* The client may have asked for more than we keep reading for. */
+			if (c->out_len - c->out_off >= OUT_PAUSE_READING)
+				break;
+		}
+		if (r == -EMSGSIZE) {
+			/* The stream cannot be resynchronised after an over-long message. */
+			log_debug("control: message over %u bytes from pid %d, closing",
+				  BPFNIC_MAX_MESSAGE, (int)c->cred.pid);
+			client_start_closing(c);
+			return client_queue_error(c, BPFNIC_E_MESSAGE_TOO_LARGE,
+						  bpfnic_vl_strerror(-EMSGSIZE));
+		}
+		if (r < 0)
+			return 1;
+		if (c->out_len - c->out_off >= OUT_PAUSE_READING)
+			break;
+	}
+	return client_update_events(c) != 0;
+}
+
+static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct bpfnicd_client *c = userdata;
+
+	(void)s, (void)fd;
+	if ((revents & EPOLLOUT) && client_flush(c)) {
+		client_free(c);
+		return 0;
+	}
+	if ((revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->closing && client_read(c)) {
+		client_free(c);
+		return 0;
+	}
+	if ((revents & EPOLLERR) || (c->closing && c->out_len == c->out_off))
+		client_free(c);
+	return 0;
+}
+
+static int on_client_idle(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct bpfnicd_client *c = userdata;
+
+	(void)s, (void)usec;
+	if (c->closing) { /* it did not even take its last replies */
+		log_debug("control: dropping client pid %d: replies not read", (int)c->cred.pid);
+		client_free(c);
+		return 0;
+	}
+	log_debug("control: closing idle client pid %d", (int)c->cred.pid);
+	client_start_closing(c);
+	if (client_queue_error(c, BPFNIC_E_FAILED, "idle for too long, closing") ||
+	    c->out_len == c->out_off)
+		client_free(c);
+	return 0;
+}
+
+/* Supplementary groups of the peer: SO_PEERGROUPS, else /proc/PID/status. */
+static void peer_groups(struct bpfnicd_client *c)
+{
+	socklen_t len = sizeof(c->groups);
+	char path[64], line[4096];
+	FILE *f;
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, c->groups, &len) == 0) {
+		c->n_groups = len / sizeof(gid_t);
+		return;
+	}
+	c->n_groups = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)c->cred.pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *p, *end;
+
+		if (strncmp(line, "Groups:", 7) != 0)
+			continue;
+		for (p = line + 7; c->n_groups < MAX_PEER_GROUPS; p = end) {
+			unsigned long g = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			c->groups[c->n_groups++] = (gid_t)g;
+		}
+		break;
+	}
+	fclose(f);
+}
+
+static void refuse_client(int fd, const char *reason)
+{
+	struct json_object *e = bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "%s", reason);
+	char *buf;
+	size_t len;
+
+	if (e && bpfnic_vl_serialize(e, &buf, &len) == 0) {
+		(void)!send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		free(buf);
+	}
+	json_object_put(e);
+	close(fd);
+}
+
+static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct bpfnicd_control *ctl = userdata;
+
+	(void)s, (void)revents;
+	for (;;) {
+		struct bpfnicd_client *c;
+		socklen_t len = sizeof(c->cred);
+		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (cfd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN)
+				log_warning_errno(-errno, "control: accept failed");
+			return 0;
+		}
+		if (ctl->n_clients >= BPFNIC_MAX_CLIENTS) {
+			if (!ctl->refusing)
+				log_warning("control: %u clients connected, refusing more until one leaves",
+					    ctl->n_clients);
+			ctl->refusing = true;
+			refuse_client(cfd, "too many clients");
+			continue;
+		}
+		ctl->refusing = false;
+		c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(cfd);
+			continue;
+		}
+		c->ctl = ctl;
+		c->fd = cfd;
+		if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &c->cred, &len) < 0) {
+			free(c);
+			close(cfd);
+			continue;
+		}
+		peer_groups(c);
+		c->next = ctl->clients;
+		if (ctl->clients)
+			ctl->clients->prev = c;
+		ctl->clients = c;
+		ctl->n_clients++;
+		if (sd_event_add_io(ctl->event, &c->io, cfd, EPOLLIN, on_client_io, c) < 0 ||
+		    sd_event_add_time_relative(ctl->event, &c->idle, CLOCK_MONOTONIC,
+					       (uint64_t)BPFNIC_CLIENT_IDLE_MS * 1000, 0,
+					       on_client_idle, c) < 0) {
+			client_free(c);
+			continue;
+		}
+		log_debug("control: client connected: pid %d uid %u", (int)c->cred.pid,
+			  (unsigned)c->cred.uid);
+	}
+}
+
+static int mkdir_parent(const char *path)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	dirname(dir);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Remove a stale socket left by a dead daemon; refuse if one still answers. */
+static int clear_stale(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (r == 0)
+		return -EADDRINUSE;
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *admin_group, unsigned mode)
+{
+	struct group grp, *res = NULL;
+	char buf[4096];
+	gid_t gid = 0;
+
+	if (getgrnam_r(admin_group, &grp, buf, sizeof(buf), &res) == 0 && res) {
+		ctl->admin_gid = res->gr_gid;
+		ctl->admin_gid_valid = true;
+		gid = res->gr_gid;
+	} else {
+		log_warning("control: group '%s' does not exist: only root may use %s", admin_group,
+			    ctl->path);
+		ctl->admin_gid_valid = false;
+		mode &= 0600;
+	}
+	if (chown(ctl->path, 0, gid) < 0 && geteuid() == 0)
+		return log_error_errno(-errno, "control: cannot chown %s", ctl->path);
+	if (chmod(ctl->path, mode) < 0)
+		return log_error_errno(-errno, "control: cannot chmod %s", ctl->path);
+	return 0;
+}
+
+int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *admin_group,
+			bpfnicd_dispatch_fn dispatch, void *userdata, struct bpfnicd_control **out)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct bpfnicd_control *ctl;
+	mode_t old_umask;
+	int r;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -ENOMEM;
+	ctl->fd = -1;
+	ctl->event = e;
+	ctl->dispatch = dispatch;
+	ctl->userdata = userdata;
+	strcpy(ctl->path, path);
+	strcpy(sa.sun_path, path);
+
+	r = mkdir_parent(path);
+	if (r < 0) {
+		log_error_errno(r, "control: cannot create the directory of %s", path);
+		goto fail;
+	}
+	r = clear_stale(path);
+	if (r == -EADDRINUSE) {
+		log_error("control: another daemon is answering on %s", path);
+		goto fail;
+	} else if (r < 0) {
+		log_error_errno(r, "control: %s is in the way", path);
+		goto fail;
+	}
+	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (ctl->fd < 0) {
+		r = log_error_errno(-errno, "control: socket");
+		goto fail;
+	}
+	/* Born owner-only, opened up to the group after chown: no window for others. */
+	old_umask = umask(0177);
+	r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_umask);
+	if (r < 0) {
+		r = log_error_errno(-errno, "control: cannot bind %s", path);
+		goto fail;
+	}
+	r = bpfnicd_control_set_access(ctl, admin_group, mode);
+	if (r < 0)
+		goto fail;
+	if (listen(ctl->fd, 64) < 0) {
+		r = log_error_errno(-errno, "control: listen");
+		goto fail;
+	}
+	r = sd_event_add_io(e, &ctl->listen, ctl->fd, EPOLLIN, on_accept, ctl);
+	if (r < 0)
+		goto fail;
+	*out = ctl;
+	return 0;
+fail:
+	bpfnicd_control_free(ctl);
+	return r;
+}
+
+void bpfnicd_control_free(struct bpfnicd_control *ctl)
+{
+	if (!ctl)
+		return;
+	while (ctl->clients)
+		client_free(ctl->clients);
+	sd_event_source_disable_unref(ctl->listen);
+	if (ctl->fd >= 0) {
+		close(ctl->fd);
+		unlink(ctl->path);
+	}
+	free(ctl);
+}
+
+void bpfnicd_control_monitor_send(struct bpfnicd_control *ctl, struct json_object *params)
+{
+	struct json_object *msg;
+	struct bpfnicd_client *c, *next;
+
+	if (ctl->n_monitors == 0)
+		return;
+	msg = bpfnic_vl_reply_new(json_object_get(params), true);
+	if (!msg)
+		return;
+	for (c = ctl->clients; c; c = next) {
+		next = c->next;
+		if (c->monitor && !c->closing && client_queue(c, msg))
+			client_free(c);
+	}
+	json_object_put(msg);
+}
+
+unsigned bpfnicd_control_n_clients(const struct bpfnicd_control *ctl)
+{
+	return ctl->n_clients;
+}
+
+unsigned bpfnicd_control_n_monitors(const struct bpfnicd_control *ctl)
+{
+	return ctl->n_monitors;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * One statistics window of bpfnicd: what happened between two readings of the data
+ * path's counters, per candidate worker CPU and in total. Pure arithmetic (lib/dpstats)
+ * over two struct bpfnic_dp_stats; unit tests reach it directly.
+ */
+#ifndef BPFNICD_STATS_H
+#define BPFNICD_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/datapath.h"
+
+struct bpfnicd_cpu_window {
+	unsigned cpu;
+	double rps;                 /* requests served per second in the window */
+	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us, qdelay_max_us; /* in the window */
+	double service_us;          /* mean measured workload time in the window */
+	double kthread_util;        /* 0..1, cpumap kthread CPU use; < 0 when unknown */
+	uint64_t handed, processed; /* since attach: requests handed to its queue / served */
+};
+
+struct bpfnicd_window {
+	double window_ms;
+	unsigned n;                 /* candidate CPUs, in Cpus= order */
+	struct bpfnicd_cpu_window cpu[BPFNIC_MAX_CPUS];
+	/* the window, all worker CPUs together: the controller's input */
+	bool traffic;
+	uint64_t served;
+	double qdelay_avg_us, qdelay_p99_us;
+	double in_rps, out_rps;
+	/* since attach */
+	uint64_t requests, replies, passed;
+	uint64_t drops_queue;       /* handed - processed, summed (includes the few in flight) */
+	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload;
+};
+
+/*
+ * Compute the window between before and now (before may be NULL: the window then
+ * starts at attach), over the candidate CPUs cpus[0..n). kthread_util is left at -1
+ * for the caller to fill.
+ */
+void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
+			    const unsigned *cpus, unsigned n, double window_ms,
+			    struct bpfnicd_window *out);
+
+#endif

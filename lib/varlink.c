@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Varlink-style NUL-terminated JSON framing: see varlink.h. */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "varlink.h"
+
+/* ---- input framing ------------------------------------------------------------ */
+
+void bpfnic_vl_input_free(struct bpfnic_vl_input *in)
+{
+	free(in->buf);
+	*in = (struct bpfnic_vl_input)BPFNIC_VL_INPUT_INIT;
+}
+
+size_t bpfnic_vl_input_pending(const struct bpfnic_vl_input *in)
+{
+	const char *nul;
+
+	if (in->start == in->len)
+		return 0;
+	/* The last NUL held ends the last complete message. */
+	nul = memrchr(in->buf + in->start, '\0', in->len - in->start);
+	return nul ? (size_t)(in->buf + in->len - nul - 1) : in->len - in->start;
+}
+
+int bpfnic_vl_input_feed(struct bpfnic_vl_input *in, const void *data, size_t n)
+{
+	if (n == 0)
+		return 0;
+	/* Drop what was handed out, so the buffer holds only unread bytes. */
+	if (in->start > 0) {
+		memmove(in->buf, in->buf + in->start, in->len - in->start);
+		in->len -= in->start;
+		in->scanned -= in->start;
+		in->start = 0;
+	}
+	if (in->len + n + 1 > in->cap) {
+		size_t cap = in->cap ? in->cap : 4096;
+		char *p;
+
+		while (cap < in->len + n + 1)
+			cap *= 2;
+		p = realloc(in->buf, cap);
+		if (!p)
+			return -ENOMEM;
+		in->buf = p;
+		in->cap = cap;
+	}
+	memcpy(in->buf + in->len, data, n);
+	in->len += n;
+	/* A message still without its NUL must not grow past the limit. */
+	if (bpfnic_vl_input_pending(in) > BPFNIC_MAX_MESSAGE - 1)
+		return -EMSGSIZE;
+	return 0;
+}
+
+int bpfnic_vl_input_next(struct bpfnic_vl_input *in, const char **msg, size_t *len)
+{
+	const char *nul;
+	size_t from, mlen;
+
+	if (in->start == in->len)
+		return 0;
+	from = in->scanned > in->start ? in->scanned : in->start;
+	nul = memchr(in->buf + from, '\0', in->len - from);
+	if (!nul) {
+		in->scanned = in->len;
+		if (in->len - in->start > BPFNIC_MAX_MESSAGE - 1)
+			return -EMSGSIZE;
+		return 0;
+	}
+	mlen = (size_t)(nul - (in->buf + in->start));
+	if (mlen + 1 > BPFNIC_MAX_MESSAGE)
+		return -EMSGSIZE;
+	*msg = in->buf + in->start;
+	*len = mlen;
+	in->start += mlen + 1;
+	in->scanned = in->start;
+	return 1;
+}
+
+/* ---- parsing ------------------------------------------------------------------ */
+
+bool bpfnic_vl_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+
+	while (s < end) {
+		unsigned c = *s, need, min;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			s++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			need = 1, min = 0x80, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, min = 0x800, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, min = 0x10000, cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - s) < need + 1)
+			return false;
+		for (unsigned i = 1; i <= need; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		s += need + 1;
+	}
+	return true;
+}
+
+int bpfnic_vl_parse(const char *msg, size_t len, struct json_object **out)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	int r = 0;
+
+	*out = NULL;
+	if (len + 1 > BPFNIC_MAX_MESSAGE)
+		return -EMSGSIZE;
+	if (!bpfnic_vl_utf8_valid(msg, len))
+		return -EILSEQ;
+	if (len > INT32_MAX)
+		return -EMSGSIZE;
+	/* json-c counts the innermost scalar as a level too: allow that one on top of the
+	 * BPFNIC_MAX_JSON_DEPTH levels of objects/arrays. */
+	tok = json_tokener_new_ex(BPFNIC_MAX_JSON_DEPTH + 1);
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	obj = json_tokener_parse_ex(tok, msg, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_error_depth)
+		r = -ELOOP;
+	else if (!obj || jerr != json_tokener_success)
+		r = -EBADMSG;
+	else if (json_tokener_get_parse_end(tok) != len)
+		r = -EBADMSG; /* trailing bytes after the object */
+	else if (!json_object_is_type(obj, json_type_object))
+		r = -EBADMSG;
+	json_tokener_free(tok);
+	if (r < 0) {
+		json_object_put(obj);
+		return r;
+	}
+	*out = obj;
+	return 0;
+}
+
+const char *bpfnic_vl_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EMSGSIZE: return "message larger than the limit";
+	case EILSEQ:   return "message is not valid UTF-8";
+	case ELOOP:    return "JSON nested too deep";
+	case EBADMSG:  return "message is not a JSON object";
+	case ENOMEM:   return "out of memory";
+	default:       return "malformed message";
+	}
+}
+
+/* ---- calls -------------------------------------------------------------------- */
+
+static int get_bool(struct json_object *msg, const char *key, bool *out)
+{
+	struct json_object *v;
+
+	*out = false;
+	if (!json_object_object_get_ex(msg, key, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean))
+		return -EBADMSG;
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+int bpfnic_vl_call_from_json(struct json_object *msg, struct bpfnic_vl_call *call,
+			     const char **why)
+{
+	struct json_object *m, *p;
+
+	*call = (struct bpfnic_vl_call){ 0 };
+	if (!json_object_is_type(msg, json_type_object)) {
+		*why = "message is not a JSON object";
+		return -EBADMSG;
+	}
+	if (!json_object_object_get_ex(msg, "method", &m) ||
+	    !json_object_is_type(m, json_type_string) || json_object_get_string_len(m) == 0) {
+		*why = "\"method\" must be a non-empty string";
+		return -EBADMSG;
+	}
+	if (json_object_object_get_ex(msg, "parameters", &p) &&
+	    !json_object_is_type(p, json_type_null)) {
+		if (!json_object_is_type(p, json_type_object)) {
+			*why = "\"parameters\" must be an object";
+			return -EBADMSG;
+		}
+	} else {
+		p = json_object_new_object();
+		if (!p || json_object_object_add(msg, "parameters", p) < 0) {
+			json_object_put(p);
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+	}
+	if (get_bool(msg, "more", &call->more) < 0) {
+		*why = "\"more\" must be a boolean";
+		return -EBADMSG;
+	}
+	if (get_bool(msg, "oneway", &call->oneway) < 0) {
+		*why = "\"oneway\" must be a boolean";
+		return -EBADMSG;
+	}
+	call->method = json_object_get_string(m);
+	call->parameters = p;
+	return 0;
+}
+
+static struct json_object *params_or_empty(struct json_object *p)
+{
+	return p ? p : json_object_new_object();
+}
+
+struct json_object *bpfnic_vl_call_new(const char *method, struct json_object *parameters,
+				       bool more)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o) {
+		json_object_put(parameters);
+		return NULL;
+	}
+	json_object_object_add(o, "method", json_object_new_string(method));
+	json_object_object_add(o, "parameters", params_or_empty(parameters));
+	if (more)
+		json_object_object_add(o, "more", json_object_new_boolean(1));
+	return o;
+}
+
+/* ---- replies and errors ------------------------------------------------------- */
+
+struct json_object *bpfnic_vl_reply_new(struct json_object *parameters, bool continues)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o) {
+		json_object_put(parameters);
+		return NULL;
+	}
+	json_object_object_add(o, "parameters", params_or_empty(parameters));
+	if (continues)
+		json_object_object_add(o, "continues", json_object_new_boolean(1));
+	return o;
+}
+
+struct json_object *bpfnic_vl_error_new(const char *error, struct json_object *parameters)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o) {
+		json_object_put(parameters);
+		return NULL;
+	}
+	json_object_object_add(o, "error", json_object_new_string(error));
+	json_object_object_add(o, "parameters", params_or_empty(parameters));
+	return o;
+}
+
+struct json_object *bpfnic_vl_error_reason(const char *error, const char *param,
+					   const char *fmt, ...)
+{
+	struct json_object *p = json_object_new_object();
+	char reason[512];
+	va_list ap;
+
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (param)
+		json_object_object_add(p, "parameter", json_object_new_string(param));
+	json_object_object_add(p, "reason", json_object_new_string(reason));
+	return bpfnic_vl_error_new(error, p);
+}
+
+int bpfnic_vl_reply_from_json(struct json_object *msg, struct bpfnic_vl_reply *reply,
+			      const char **why)
+{
+	struct json_object *e, *p, *c;
+
+	*reply = (struct bpfnic_vl_reply){ 0 };
+	if (!json_object_is_type(msg, json_type_object)) {
+		*why = "message is not a JSON object";
+		return -EBADMSG;
+	}
+	if (json_object_object_get_ex(msg, "error", &e)) {
+		if (!json_object_is_type(e, json_type_string)) {
+			*why = "\"error\" must be a string";
+			return -EBADMSG;
+		}
+		reply->error = json_object_get_string(e);
+	}
+	if (json_object_object_get_ex(msg, "parameters", &p) &&
+	    !json_object_is_type(p, json_type_null)) {
+		if (!json_object_is_type(p, json_type_object)) {
+			*why = "\"parameters\" must be an object";
+			return -EBADMSG;
+		}
+	} else {
+		p = json_object_new_object();
+		if (!p || json_object_object_add(msg, "parameters", p) < 0) {
+			json_object_put(p);
+			*why = "out of memory";
+			return -ENOMEM;
+		}
+	}
+	reply->parameters = p;
+	if (json_object_object_get_ex(msg, "continues", &c) &&
+	    !json_object_is_type(c, json_type_null)) {
+		if (!json_object_is_type(c, json_type_boolean)) {
+			*why = "\"continues\" must be a boolean";
+			return -EBADMSG;
+		}
+		reply->continues = json_object_get_boolean(c);
+	}
+	return 0;
+}
+
+int bpfnic_vl_serialize(struct json_object *msg, char **out, size_t *len)
+{
+	size_t n;
+	const char *s = json_object_to_json_string_length(
+		msg, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	if (n + 1 > BPFNIC_MAX_MESSAGE)
+		return -EMSGSIZE;
+	*out = malloc(n + 1);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, s, n + 1); /* json-c's string carries its NUL: that is our delimiter */
+	*len = n + 1;
+	return 0;
+}
+
+/* ---- parameter validation ----------------------------------------------------- */
+
+int bpfnic_vl_param_int(struct json_object *params, const char *name, long long min,
+			long long max, long long *out, const char **why)
+{
+	struct json_object *v;
+	long long x;
+
+	if (!json_object_object_get_ex(params, name, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (json_object_is_type(v, json_type_int)) {
+		errno = 0;
+		x = (long long)json_object_get_int64(v);
+		/* json-c clamps out-of-range integers to INT64_MIN/MAX: both are out of range here. */
+	} else if (json_object_is_type(v, json_type_double)) {
+		double d = json_object_get_double(v);
+
+		if (!isfinite(d) || d != floor(d) || d < -9.0e18 || d > 9.0e18) {
+			*why = "must be an integer";
+			return -EINVAL;
+		}
+		x = (long long)d;
+	} else {
+		*why = "must be an integer";
+		return -EINVAL;
+	}
+	if (x < min || x > max) {
+		*why = "out of range";
+		return -EINVAL;
+	}
+	*out = x;
+	return 1;
+}
+
+int bpfnic_vl_param_enum(struct json_object *params, const char *name,
+			 const char *const *names, unsigned n, unsigned *index, const char **why)
+{
+	struct json_object *v;
+	const char *s;
+
+	if (!json_object_object_get_ex(params, name, &v) || json_object_is_type(v, json_type_null))
+		return 0;
+	if (!json_object_is_type(v, json_type_string)) {
+		*why = "must be a string";
+		return -EINVAL;
+	}
+	s = json_object_get_string(v);
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*index = i;
+			return 1;
+		}
+	*why = "unknown value";
+	return -EINVAL;
+}
+
+int bpfnic_vl_params_check_keys(struct json_object *params, const char *const *allowed,
+				const char **bad)
+{
+	json_object_object_foreach(params, key, val) {
+		bool known = false;
+
+		(void)val;
+		for (const char *const *a = allowed; *a; a++)
+			if (strcmp(key, *a) == 0) {
+				known = true;
+				break;
+			}
+		if (!known) {
+			*bad = key;
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ---- blocking client helper --------------------------------------------------- */
+
+int bpfnic_vl_client_connect(struct bpfnic_vl_client *c, const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	*c = (struct bpfnic_vl_client){ .fd = -1 };
+	if (!path)
+		path = BPFNIC_DEFAULT_SOCKET;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int r = -errno;
+
+		close(c->fd);
+		c->fd = -1;
+		return r;
+	}
+	return 0;
+}
+
+void bpfnic_vl_client_close(struct bpfnic_vl_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	bpfnic_vl_input_free(&c->in);
+}
+
+int bpfnic_vl_client_send(struct bpfnic_vl_client *c, struct json_object *msg)
+{
+	char *buf;
+	size_t len, off = 0;
+	int r = bpfnic_vl_serialize(msg, &buf, &len);
+
+	if (r < 0)
+		return r;
+	while (off < len) {
+		ssize_t n = send(c->fd, buf + off, len - off, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	free(buf);
+	return r;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int bpfnic_vl_client_recv(struct bpfnic_vl_client *c, int timeout_ms, struct json_object **out)
+{
+	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+
+	*out = NULL;
+	for (;;) {
+		const char *msg;
+		size_t len;
+		char buf[8192];
+		ssize_t n;
+		int r = bpfnic_vl_input_next(&c->in, &msg, &len);
+
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return bpfnic_vl_parse(msg, len, out);
+		if (deadline >= 0) {
+			long long left = deadline - now_ms();
+			struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+			if (left <= 0)
+				return -ETIMEDOUT;
+			r = poll(&pfd, 1, (int)(left > INT32_MAX ? INT32_MAX : left));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return -errno;
+			if (r == 0)
+				return -ETIMEDOUT;
+		}
+		n = recv(c->fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		r = bpfnic_vl_input_feed(&c->in, buf, (size_t)n);
+		if (r < 0)
+			return r;
+	}
+}
+
+int bpfnic_vl_client_call(struct bpfnic_vl_client *c, const char *method,
+			  struct json_object *parameters, int timeout_ms,
+			  struct json_object **reply_msg)
+{
+	struct json_object *call = bpfnic_vl_call_new(method, parameters, false);
+	int r;
+
+	*reply_msg = NULL;
+	if (!call)
+		return -ENOMEM;
+	r = bpfnic_vl_client_send(c, call);
+	json_object_put(call);
+	if (r < 0)
+		return r;
+	return bpfnic_vl_client_recv(c, timeout_ms, reply_msg);
+}
