@@ -129,6 +129,6 @@ demo:
 clean:
 	rm -rf $(BUILD)
 
-# (The package tree and the systemd tier's Debian roots hold directories named *.d.)
--include $(shell find $(BUILD) \( -path '$(BUILD)/deb' -o -path '$(BUILD)/systemd-*' \) -prune \
-	-o -name '*.d' -type f -print 2>/dev/null)
+# Only where the compile rules above write them: $(BUILD) also holds the package tree
+# and the systemd tier's Debian roots, full of unrelated *.d files and directories.
+-include $(shell find $(BUILD)/obj $(BUILD)/asan $(BUILD)/bpf -name '*.d' -type f 2>/dev/null)
