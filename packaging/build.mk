@@ -46,15 +46,23 @@ install: programs
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.8 packaging/man/bpfnicctl.8 $(DESTDIR)$(MANDIR)/man8/
 
 # dpkg-buildpackage wants debian/ at the top of the source tree: assemble one under
-# $(BUILD)/deb/src from the tracked sources plus packaging/debian, build there (its own
+# $(BUILD)/deb/src from the sources (git's view of them, or every file outside build/
+# when this is not a git checkout) plus packaging/debian, build there (its own
 # build/ inside), and leave the .deb, .buildinfo, .changes and lintian's report in
 # $(BUILD)/deb/. The environment is cleaned so the outer make's BUILD, DESTDIR and
 # MAKEFLAGS cannot leak into the package build.
 DEB_DIR := $(BUILD)/deb
 deb:
+	@v=$$(dpkg-parsechangelog -l packaging/debian/changelog -S Version); \
+	[ "$$v" = "$(VERSION)" ] || { echo "packaging/debian/changelog is at $$v, VERSION is $(VERSION):" \
+		"add a changelog entry (dch -v $(VERSION))" >&2; exit 1; }
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
-	git ls-files -z --cached --others --exclude-standard -- . ':!:packaging/debian' \
-		| tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_DIR)/src
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard -- . ':!:packaging/debian'; \
+	else \
+		find . -path ./.git -prune -o -path './$(BUILD)' -prune -o -path ./build -prune \
+			-o -path ./packaging/debian -prune -o -type f -print0; \
+	fi | tar --null -T - --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C $(DEB_DIR)/src
 	cp -r packaging/debian $(DEB_DIR)/src/debian
 	cp systemd/bpfnic.sysusers $(DEB_DIR)/src/debian/bpfnic.sysusers
 	cd $(DEB_DIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u DESTDIR \
