@@ -192,7 +192,8 @@ cp "$OUT/bpfnicd.conf.good" "$CONF"
 
 # ---------------------------------------------------------------- watchdog
 pid=$(prop MainPID) restarts=$(prop NRestarts)
-kill -STOP "$pid"
+# Never "kill -STOP 0" (this script's own process group) when the daemon is not up.
+[ "$pid" -gt 1 ] && kill -STOP "$pid"
 restarted() {
 	local p; p=$(systemctl show -P MainPID bpfnicd)
 	[ "$p" != 0 ] && [ "$p" != "$pid" ] && [ "$(systemctl is-active bpfnicd)" = active ]
