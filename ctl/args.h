@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * bpfnicctl's command line, parsed into a plain struct with no I/O, so that unit
+ * tests reach every rule. The one-line usage error names the bad argument.
+ */
+#ifndef BPFNIC_CTL_ARGS_H
+#define BPFNIC_CTL_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct json_object;
+
+enum ctl_command {
+	CTL_CMD_NONE = 0,
+	CTL_CMD_HELP,    /* "help [COMMAND]", "--help", "COMMAND --help" */
+	CTL_CMD_VERSION, /* client and daemon versions */
+	CTL_CMD_STATUS,
+	CTL_CMD_STATS,
+	CTL_CMD_POLICY,
+	CTL_CMD_RELOAD,
+};
+
+/* An optional non-negative integer option. */
+struct ctl_opt_uint {
+	bool set;
+	unsigned long long value;
+};
+
+#define CTL_DEFAULT_TIMEOUT_MS 5000u
+#define CTL_DEFAULT_WATCH_INTERVAL_MS 1000u
+
+struct ctl_args {
+	/* global */
+	const char *socket_path;   /* BPFNIC_DEFAULT_SOCKET unless --socket / $BPFNIC_SOCKET */
+	bool json;                 /* print the daemon's reply parameters verbatim */
+	unsigned timeout_ms;       /* per reply; the CLI never waits longer on a stuck daemon */
+	bool client_version_only;  /* --version: print the client's version, talk to no one */
+
+	enum ctl_command cmd;
+	enum ctl_command help_topic; /* CTL_CMD_HELP: the command asked about, or NONE */
+
+	/* stats */
+	bool watch;
+	struct ctl_opt_uint interval_ms; /* --interval: Monitor refresh */
+	struct ctl_opt_uint count;       /* --count: stop after N samples (implies --watch) */
+
+	/* policy */
+	int policy; /* enum bpfnic_policy, -1 when not given */
+	struct ctl_opt_uint long_cpus;   /* split: number of CPUs reserved for long requests */
+	struct ctl_opt_uint threshold_us, min_cpus, max_cpus, cooldown_ms, shrink_below_us,
+		ctl_interval_ms;
+	int metric; /* enum bpfnic_metric, -1 when not given */
+};
+
+/*
+ * Parse argv[1..argc). Returns 0, or -EINVAL with a one-line message in err naming
+ * the bad argument (the caller prints it and exits 2). env_socket is the value of
+ * $BPFNIC_SOCKET (may be NULL). Pointers in *a point into argv.
+ */
+int ctl_parse_args(int argc, char *const argv[], const char *env_socket, struct ctl_args *a,
+		   char *err, size_t errlen);
+
+/* The command's name as typed ("status", ...), or NULL. */
+const char *ctl_command_name(enum ctl_command cmd);
+
+/*
+ * The SetPolicy parameters object for a parsed "policy" command (new reference), or
+ * NULL on allocation failure. Only the options the user gave are sent: the daemon
+ * keeps its current value for the others.
+ */
+struct json_object *ctl_policy_params(const struct ctl_args *a);
+
+#endif

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Human-readable tables for bpfnicctl. Every function takes the daemon's reply as a
+ * json-c object and writes to a FILE*; nothing here talks to a socket. A field the
+ * daemon did not send, or sent with the wrong type, prints as "-".
+ */
+#include "ctl/format.h"
+
+#include "bpfnic.h"
+#include "cpulist.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char dash[] = "-";
+
+static struct json_object *get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	if (!o || !json_object_is_type(o, json_type_object))
+		return NULL;
+	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static bool is_number(struct json_object *v)
+{
+	return v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double));
+}
+
+static const char *str_or_dash(struct json_object *v)
+{
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : dash;
+}
+
+const char *ctl_fmt_us(char *buf, size_t len, double us)
+{
+	if (!isfinite(us) || us < 0)
+		snprintf(buf, len, "%s", dash);
+	else if (us < 10)
+		snprintf(buf, len, "%.2f", us);
+	else if (us < 1000)
+		snprintf(buf, len, "%.1f", us);
+	else
+		snprintf(buf, len, "%.0f", us);
+	return buf;
+}
+
+const char *ctl_fmt_json_us(char *buf, size_t len, struct json_object *v)
+{
+	if (!is_number(v)) {
+		snprintf(buf, len, "%s", dash);
+		return buf;
+	}
+	return ctl_fmt_us(buf, len, json_object_get_double(v));
+}
+
+/* "6.00 µs", or "-" (no unit) when absent. */
+static const char *fmt_json_us_unit(char *buf, size_t len, struct json_object *v)
+{
+	if (!is_number(v) || json_object_get_double(v) < 0) {
+		snprintf(buf, len, "%s", dash);
+		return buf;
+	}
+	ctl_fmt_us(buf, len, json_object_get_double(v));
+	strncat(buf, " µs", len - strlen(buf) - 1);
+	return buf;
+}
+
+const char *ctl_fmt_json_int(char *buf, size_t len, struct json_object *v)
+{
+	if (v && json_object_is_type(v, json_type_int))
+		snprintf(buf, len, "%lld", (long long)json_object_get_int64(v));
+	else if (v && json_object_is_type(v, json_type_double))
+		snprintf(buf, len, "%.0f", json_object_get_double(v));
+	else
+		snprintf(buf, len, "%s", dash);
+	return buf;
+}
+
+const char *ctl_fmt_cpulist(char *buf, size_t len, struct json_object *arr)
+{
+	unsigned cpus[BPFNIC_MAX_CPUS];
+	size_t n;
+
+	if (!len)
+		return buf;
+	snprintf(buf, len, "%s", dash);
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return buf;
+	n = json_object_array_length(arr);
+	if (!n || n > BPFNIC_MAX_CPUS)
+		return buf;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(arr, i);
+		int64_t cpu = json_object_get_int64(v);
+
+		if (!json_object_is_type(v, json_type_int) || cpu < 0 || cpu >= BPFNIC_MAX_CPUS)
+			return buf;
+		cpus[i] = (unsigned)cpu;
+	}
+	/* Runs in the order given (groups are round-robin ordered): "0-2,5". */
+	if (bpfnic_cpulist_format(cpus, n, buf, len))
+		snprintf(buf, len, "%zu CPUs", n);
+	return buf;
+}
+
+const char *ctl_fmt_duration(char *buf, size_t len, long long sec)
+{
+	if (sec < 0)
+		snprintf(buf, len, "%s", dash);
+	else if (sec >= 86400)
+		snprintf(buf, len, "%lldd %02lldh", sec / 86400, sec % 86400 / 3600);
+	else if (sec >= 3600)
+		snprintf(buf, len, "%lldh %02lldm", sec / 3600, sec % 3600 / 60);
+	else if (sec >= 60)
+		snprintf(buf, len, "%lldm %02llds", sec / 60, sec % 60);
+	else
+		snprintf(buf, len, "%llds", sec);
+	return buf;
+}
+
+const char *ctl_fmt_rate(char *buf, size_t len, double rps)
+{
+	if (!isfinite(rps) || rps < 0)
+		snprintf(buf, len, "%s", dash);
+	else if (rps < 10000)
+		snprintf(buf, len, "%.0f", rps);
+	else if (rps < 1e6)
+		snprintf(buf, len, "%.1fk", rps / 1e3);
+	else
+		snprintf(buf, len, "%.2fM", rps / 1e6);
+	return buf;
+}
+
+const char *ctl_fmt_policy(char *buf, size_t len, struct json_object *policy)
+{
+	const char *name = str_or_dash(get(policy, "name"));
+	char a[32], b[32], c[32], d[32], e[32], f[32], g[64];
+
+	if (!strcmp(name, "split")) {
+		struct json_object *lc = get(policy, "long_cpus");
+
+		if (lc && json_object_is_type(lc, json_type_array))
+			snprintf(buf, len, "split: CPUs %s for long requests",
+				 ctl_fmt_cpulist(g, sizeof(g), lc));
+		else
+			snprintf(buf, len, "split: %s CPU(s) for long requests",
+				 ctl_fmt_json_int(a, sizeof(a), lc));
+	} else if (!strcmp(name, "dynamic")) {
+		snprintf(buf, len,
+			 "dynamic: grow above %s (%s), shrink below %s, %s..%s CPUs, "
+			 "cooldown %s ms, every %s ms",
+			 fmt_json_us_unit(a, sizeof(a), get(policy, "threshold_us")),
+			 str_or_dash(get(policy, "metric")),
+			 fmt_json_us_unit(b, sizeof(b), get(policy, "shrink_below_us")),
+			 ctl_fmt_json_int(c, sizeof(c), get(policy, "min_cpus")),
+			 ctl_fmt_json_int(d, sizeof(d), get(policy, "max_cpus")),
+			 ctl_fmt_json_int(e, sizeof(e), get(policy, "cooldown_ms")),
+			 ctl_fmt_json_int(f, sizeof(f), get(policy, "interval_ms")));
+	} else {
+		snprintf(buf, len, "%s", name);
+	}
+	return buf;
+}
+
+size_t ctl_display_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* ---- tables ---- */
+
+int ctl_table_init(struct ctl_table *t, size_t n_cols, const char *const headers[])
+{
+	memset(t, 0, sizeof(*t));
+	if (!n_cols || n_cols > CTL_TABLE_MAX_COLS)
+		return -EINVAL;
+	t->n_cols = n_cols;
+	t->indent = "";
+	for (size_t c = 0; c < n_cols; c++) {
+		const char *h = headers ? headers[c] : "";
+
+		t->right[c] = h[0] == '>';
+		t->headers[c] = h + (h[0] == '>');
+	}
+	return 0;
+}
+
+int ctl_table_add(struct ctl_table *t, const char *const cells[])
+{
+	if (t->n_rows == t->cap_rows) {
+		size_t cap = t->cap_rows ? 2 * t->cap_rows : 8;
+		char **p = realloc(t->cells, cap * t->n_cols * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		t->cells = p;
+		t->cap_rows = cap;
+	}
+	for (size_t c = 0; c < t->n_cols; c++) {
+		char *s = strdup(cells[c] ? cells[c] : dash);
+
+		if (!s) {
+			while (c--)
+				free(t->cells[t->n_rows * t->n_cols + c]);
+			return -ENOMEM;
+		}
+		t->cells[t->n_rows * t->n_cols + c] = s;
+	}
+	t->n_rows++;
+	return 0;
+}
+
+static void print_row(const struct ctl_table *t, FILE *out, const size_t *width,
+		      const char *const *row)
+{
+	size_t last = t->n_cols - 1;
+
+	fputs(t->indent, out);
+	for (size_t c = 0; c < t->n_cols; c++) {
+		size_t w = ctl_display_width(row[c]), pad = width[c] > w ? width[c] - w : 0;
+
+		if (t->right[c])
+			fprintf(out, "%*s%s", (int)pad, "", row[c]);
+		else if (c == last)
+			fputs(row[c], out); /* no trailing blanks */
+		else
+			fprintf(out, "%s%*s", row[c], (int)pad, "");
+		fputs(c == last ? "\n" : "  ", out);
+	}
+}
+
+int ctl_table_print(const struct ctl_table *t, FILE *out)
+{
+	size_t width[CTL_TABLE_MAX_COLS] = { 0 };
+
+	for (size_t c = 0; c < t->n_cols; c++) {
+		if (!t->no_header)
+			width[c] = ctl_display_width(t->headers[c]);
+		for (size_t r = 0; r < t->n_rows; r++) {
+			size_t w = ctl_display_width(t->cells[r * t->n_cols + c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	if (!t->no_header)
+		print_row(t, out, width, t->headers);
+	for (size_t r = 0; r < t->n_rows; r++)
+		print_row(t, out, width, (const char *const *)&t->cells[r * t->n_cols]);
+	return ferror(out) ? -EIO : 0;
+}
+
+void ctl_table_free(struct ctl_table *t)
+{
+	for (size_t i = 0; i < t->n_rows * t->n_cols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+	t->n_rows = t->cap_rows = 0;
+}
+
+/* ---- whole replies ---- */
+
+static void fmt_drops(char *buf, size_t len, struct json_object *drops)
+{
+	static const struct {
+		const char *key, *label;
+	} kinds[] = { { "queue", "queue" },
+		      { "no_cpu", "no CPU" },
+		      { "redirect_err", "redirect error" },
+		      { "tx_err", "tx error" },
+		      { "short_payload", "short payload" } };
+	size_t used = 0;
+	char n[32];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		int w = snprintf(buf + used, len - used, "%s%s %s", i ? ", " : "", kinds[i].label,
+				 ctl_fmt_json_int(n, sizeof(n), get(drops, kinds[i].key)));
+
+		if (w < 0 || (size_t)w >= len - used)
+			return;
+		used += (size_t)w;
+	}
+}
+
+static void fmt_totals(char *rate, size_t rlen, char *counts, size_t clen,
+		       struct json_object *totals)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+
+	snprintf(rate, rlen, "in %s req/s, out %s req/s",
+		 is_number(get(totals, "in_rps")) ?
+			 ctl_fmt_rate(a, sizeof(a), json_object_get_double(get(totals, "in_rps"))) : dash,
+		 is_number(get(totals, "out_rps")) ?
+			 ctl_fmt_rate(b, sizeof(b), json_object_get_double(get(totals, "out_rps"))) : dash);
+	snprintf(counts, clen, "requests %s, replies %s, passed %s",
+		 ctl_fmt_json_int(c, sizeof(c), get(totals, "requests")),
+		 ctl_fmt_json_int(d, sizeof(d), get(totals, "replies")),
+		 ctl_fmt_json_int(e, sizeof(e), get(totals, "passed")));
+}
+
+static int print_history(FILE *out, struct json_object *history)
+{
+	static const char *const headers[] = { "TIME (UTC)", "ACTION", ">CPU", ">GROUP SIZE",
+					       ">METRIC (µs)", "REASON" };
+	struct ctl_table t;
+	size_t n = history && json_object_is_type(history, json_type_array) ?
+			   json_object_array_length(history) : 0;
+	int err;
+
+	if (!n) {
+		fprintf(out, "history     no core-group change yet\n");
+		return 0;
+	}
+	fprintf(out, "history     last %zu core-group change%s:\n", n, n == 1 ? "" : "s");
+	err = ctl_table_init(&t, 6, headers);
+	if (err)
+		return err;
+	t.indent = "  ";
+	for (size_t i = 0; i < n && !err; i++) {
+		struct json_object *h = json_object_array_get_idx(history, i), *tv = get(h, "time_usec");
+		char when[32] = "-", cpu[32], size[32], metric[32];
+
+		if (is_number(tv)) {
+			time_t s = (time_t)(json_object_get_int64(tv) / 1000000);
+			struct tm tm;
+
+			if (gmtime_r(&s, &tm))
+				strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		}
+		const char *row[6] = { when, str_or_dash(get(h, "action")),
+				       ctl_fmt_json_int(cpu, sizeof(cpu), get(h, "cpu")),
+				       ctl_fmt_json_int(size, sizeof(size), get(h, "group_size")),
+				       ctl_fmt_json_us(metric, sizeof(metric), get(h, "metric_us")),
+				       str_or_dash(get(h, "reason")) };
+		err = ctl_table_add(&t, row);
+	}
+	if (!err)
+		err = ctl_table_print(&t, out);
+	ctl_table_free(&t);
+	return err;
+}
+
+int ctl_print_status(FILE *out, struct json_object *p)
+{
+	struct json_object *wl = get(p, "workload"), *groups = get(p, "groups"),
+			   *totals = get(p, "totals"), *uptime = get(p, "uptime_sec");
+	char daemon[96], iface[160], policy[256], workload[128], grp[160], rate[96], counts[128],
+		drops[256], a[32], b[32], c[32], d[64], e[64];
+
+	snprintf(daemon, sizeof(daemon), "bpfnicd %s, up %s", str_or_dash(get(p, "version")),
+		 is_number(uptime) ? ctl_fmt_duration(a, sizeof(a), json_object_get_int64(uptime)) : dash);
+	snprintf(iface, sizeof(iface), "%s (XDP %s), UDP port %s", str_or_dash(get(p, "interface")),
+		 str_or_dash(get(p, "xdp_mode")), ctl_fmt_json_int(b, sizeof(b), get(p, "port")));
+	ctl_fmt_policy(policy, sizeof(policy), get(p, "policy"));
+	snprintf(workload, sizeof(workload), "short %s, long %s, max %s",
+		 fmt_json_us_unit(a, sizeof(a), get(wl, "short_us")),
+		 fmt_json_us_unit(b, sizeof(b), get(wl, "long_us")),
+		 fmt_json_us_unit(c, sizeof(c), get(wl, "max_us")));
+	snprintf(grp, sizeof(grp), "main %s, long %s", ctl_fmt_cpulist(d, sizeof(d), get(groups, "main")),
+		 ctl_fmt_cpulist(e, sizeof(e), get(groups, "long")));
+	fmt_totals(rate, sizeof(rate), counts, sizeof(counts), totals);
+	fmt_drops(drops, sizeof(drops), get(totals, "drops"));
+
+	fprintf(out, "%-12s%s\n", "daemon", daemon);
+	fprintf(out, "%-12s%s\n", "interface", iface);
+	fprintf(out, "%-12s%s\n", "policy", policy);
+	fprintf(out, "%-12s%s\n", "workload", workload);
+	fprintf(out, "%-12s%s\n", "groups", grp);
+	fprintf(out, "%-12s%s\n", "rate", rate);
+	fprintf(out, "%-12s%s\n", "totals", counts);
+	fprintf(out, "%-12s%s\n", "drops", drops);
+	return print_history(out, get(p, "history"));
+}
+
+int ctl_print_stats(FILE *out, struct json_object *p)
+{
+	static const char *const headers[] = {
+		">CPU", "GROUP", ">REQ/S", ">QDELAY AVG (µs)", ">P50 (µs)", ">P99 (µs)",
+		">MAX (µs)", ">SERVICE (µs)", ">KTHREAD (%)", ">HANDED", ">PROCESSED",
+	};
+	struct json_object *totals = get(p, "totals"), *cpus = get(p, "cpus");
+	size_t n = cpus && json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
+	char rate[96], counts[128], drops[256], win[32];
+	struct ctl_table t;
+	int err;
+
+	fmt_totals(rate, sizeof(rate), counts, sizeof(counts), totals);
+	fmt_drops(drops, sizeof(drops), get(totals, "drops"));
+	fprintf(out, "window %s ms: %s; %s\ndrops: %s\n", ctl_fmt_json_int(win, sizeof(win), get(p, "window_ms")),
+		rate, counts, drops);
+
+	err = ctl_table_init(&t, 11, headers);
+	for (size_t i = 0; i < n && !err; i++) {
+		struct json_object *c = json_object_array_get_idx(cpus, i), *q = get(c, "qdelay_us"),
+				   *grp = get(c, "group"), *util = get(c, "kthread_util");
+		char cpu[32], rps[32], avg[32], p50[32], p99[32], max[32], svc[32], kt[32], handed[32],
+			processed[32];
+
+		if (is_number(util))
+			snprintf(kt, sizeof(kt), "%.1f", 100.0 * json_object_get_double(util));
+		else
+			snprintf(kt, sizeof(kt), "%s", dash);
+		const char *row[11] = {
+			ctl_fmt_json_int(cpu, sizeof(cpu), get(c, "cpu")),
+			grp && json_object_is_type(grp, json_type_string) ? json_object_get_string(grp) : dash,
+			is_number(get(c, "rps")) ? ctl_fmt_rate(rps, sizeof(rps),
+								json_object_get_double(get(c, "rps"))) : dash,
+			ctl_fmt_json_us(avg, sizeof(avg), get(q, "avg")),
+			ctl_fmt_json_us(p50, sizeof(p50), get(q, "p50")),
+			ctl_fmt_json_us(p99, sizeof(p99), get(q, "p99")),
+			ctl_fmt_json_us(max, sizeof(max), get(q, "max")),
+			ctl_fmt_json_us(svc, sizeof(svc), get(c, "service_us")),
+			kt,
+			ctl_fmt_json_int(handed, sizeof(handed), get(c, "handed")),
+			ctl_fmt_json_int(processed, sizeof(processed), get(c, "processed")),
+		};
+		err = ctl_table_add(&t, row);
+	}
+	if (!err)
+		err = ctl_table_print(&t, out);
+	ctl_table_free(&t);
+	return err;
+}
+
+int ctl_print_policy_reply(FILE *out, struct json_object *p)
+{
+	char policy[256];
+
+	fprintf(out, "policy set: %s\n", ctl_fmt_policy(policy, sizeof(policy), get(p, "policy")));
+	return ferror(out) ? -EIO : 0;
+}
+
+int ctl_print_reload_reply(FILE *out, struct json_object *p)
+{
+	struct json_object *rn = get(p, "restart_needed");
+	size_t n = rn && json_object_is_type(rn, json_type_array) ? json_object_array_length(rn) : 0;
+
+	fputs("configuration reloaded", out);
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? ", " : "; restart bpfnicd to apply: ",
+			str_or_dash(json_object_array_get_idx(rn, i)));
+	fputc('\n', out);
+	return ferror(out) ? -EIO : 0;
+}
+
+int ctl_print_version(FILE *out, const char *client_version, struct json_object *info)
+{
+	if (client_version)
+		fprintf(out, "bpfnicctl %s\n", client_version);
+	if (info) {
+		char pid[32], port[32], cpus[128];
+
+		fprintf(out, "bpfnicd   %s (pid %s) on %s, XDP %s, UDP port %s, CPUs %s\n",
+			str_or_dash(get(info, "version")), ctl_fmt_json_int(pid, sizeof(pid), get(info, "pid")),
+			str_or_dash(get(info, "interface")), str_or_dash(get(info, "xdp_mode")),
+			ctl_fmt_json_int(port, sizeof(port), get(info, "port")),
+			ctl_fmt_cpulist(cpus, sizeof(cpus), get(info, "candidate_cpus")));
+	}
+	return ferror(out) ? -EIO : 0;
+}

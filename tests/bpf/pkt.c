@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Frame crafting and an independent Internet checksum for the BPF tests (see pkt.h). */
+#include "tests/bpf/pkt.h"
+
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "bpfnic.h"
+
+const uint8_t pkt_cli_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+const uint8_t pkt_srv_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+const uint8_t pkt_cli_ip4[4] = { 198, 18, 0, 2 };
+const uint8_t pkt_srv_ip4[4] = { 198, 18, 0, 1 };
+const uint8_t pkt_cli_ip6[16] = { 0x20, 0x01, 0, 0x02, [15] = 2 };
+const uint8_t pkt_srv_ip6[16] = { 0x20, 0x01, 0, 0x02, [15] = 1 };
+
+uint16_t pkt_get_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+void pkt_put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+
+uint64_t pkt_get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+void pkt_put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+uint64_t pkt_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* RFC 1071: big-endian 16-bit words, an odd last byte padded with zero. */
+uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	uint64_t s = sum;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)s;
+}
+
+uint16_t pkt_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+bool pkt_ipv4_csum_ok(const uint8_t *ip)
+{
+	return pkt_csum_fold(pkt_csum_add(0, ip, (size_t)(ip[0] & 0xf) * 4)) == 0xffff;
+}
+
+/* Sum of the pseudo-header for the L4 segment at lo->l4 of length l4_len. */
+static uint32_t pseudo_sum(const uint8_t *frame, const struct pkt_layout *lo, uint8_t proto,
+			   size_t l4_len)
+{
+	uint8_t tail[4] = { 0, proto, (uint8_t)(l4_len >> 8), (uint8_t)l4_len };
+	uint32_t s;
+
+	if (lo->family == 4) {
+		s = pkt_csum_add(0, frame + lo->l3 + 12, 8);
+		return pkt_csum_add(s, tail, 4);
+	}
+	/* IPv6: src, dst, 32-bit length, 3 zero bytes, next header. */
+	uint8_t len32[8] = { 0, 0, (uint8_t)(l4_len >> 8), (uint8_t)l4_len, 0, 0, 0, proto };
+
+	s = pkt_csum_add(0, frame + lo->l3 + 8, 32);
+	return pkt_csum_add(s, len32, 8);
+}
+
+uint16_t pkt_udp_csum_expected(const uint8_t *frame, const struct pkt_layout *lo)
+{
+	const uint8_t *udp = frame + lo->l4;
+	size_t len = pkt_get_be16(udp + 4);
+	uint8_t hdr[8];
+	uint32_t s;
+	uint16_t c;
+
+	memcpy(hdr, udp, 8);
+	hdr[6] = hdr[7] = 0;
+	s = pseudo_sum(frame, lo, IPPROTO_UDP, len);
+	s = pkt_csum_add(s, hdr, 8);
+	s = pkt_csum_add(s, udp + 8, len - 8);
+	c = (uint16_t)~pkt_csum_fold(s);
+	return c ? c : 0xffff;
+}
+
+bool pkt_udp_csum_ok(const uint8_t *frame, const struct pkt_layout *lo)
+{
+	const uint8_t *udp = frame + lo->l4;
+
+	if (lo->family == 4 && pkt_get_be16(udp + 6) == 0)
+		return true;
+	return pkt_get_be16(udp + 6) == pkt_udp_csum_expected(frame, lo);
+}
+
+int pkt_parse(const uint8_t *f, size_t len, struct pkt_layout *lo)
+{
+	size_t off = 12;
+	uint16_t proto;
+	uint8_t l4;
+
+	memset(lo, 0, sizeof(*lo));
+	if (len < 14)
+		return -1;
+	proto = pkt_get_be16(f + off);
+	off += 2;
+	if (proto == 0x8100) {
+		if (len < off + 4)
+			return -1;
+		proto = pkt_get_be16(f + off + 2);
+		off += 4;
+	}
+	lo->l3 = off;
+	if (proto == 0x0800) {
+		if (len < off + 20)
+			return -1;
+		lo->family = 4;
+		l4 = f[off + 9];
+		off += (size_t)(f[off] & 0xf) * 4;
+	} else if (proto == 0x86dd) {
+		if (len < off + 40)
+			return -1;
+		lo->family = 6;
+		l4 = f[off + 6];
+		off += 40;
+		if (l4 == 44) {
+			if (len < off + 8)
+				return -1;
+			l4 = f[off];
+			off += 8;
+		}
+	} else {
+		return -1;
+	}
+	lo->l4 = off;
+	lo->payload = off + (l4 == IPPROTO_TCP ? 20 : 8);
+	return lo->payload <= len ? 0 : -1;
+}
+
+size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *sp)
+{
+	uint8_t l4 = sp->l4 ? sp->l4 : IPPROTO_UDP;
+	unsigned ihl = sp->ihl ? sp->ihl : 5;
+	size_t l4_hdr = l4 == IPPROTO_TCP ? 20 : 8;
+	size_t l3_hdr = sp->family == 4 ? ihl * 4u : 40u + (sp->v6_frag_hdr ? 8u : 0u);
+	size_t eth_hdr = sp->vlan ? 18 : 14;
+	size_t l4_len = l4_hdr + sp->payload_len;
+	size_t total = eth_hdr + l3_hdr + l4_len;
+	struct pkt_layout lo = { .family = sp->family };
+	uint8_t *p;
+
+	if (total > cap || (sp->family == 4 && (ihl < 5 || ihl > 15)))
+		return 0;
+	memset(buf, 0, total);
+	memcpy(buf, pkt_srv_mac, 6);
+	memcpy(buf + 6, pkt_cli_mac, 6);
+	p = buf + 12;
+	if (sp->vlan) {
+		pkt_put_be16(p, 0x8100);
+		pkt_put_be16(p + 2, 42);
+		p += 4;
+	}
+	pkt_put_be16(p, sp->family == 4 ? 0x0800 : 0x86dd);
+	p += 2;
+	lo.l3 = (size_t)(p - buf);
+	if (sp->family == 4) {
+		p[0] = (uint8_t)(0x40 | ihl);
+		pkt_put_be16(p + 2, (uint16_t)(l3_hdr + l4_len));
+		pkt_put_be16(p + 4, 0x1234);
+		pkt_put_be16(p + 6, sp->frag);
+		p[8] = 64;
+		p[9] = l4;
+		memcpy(p + 12, pkt_cli_ip4, 4);
+		memcpy(p + 16, pkt_srv_ip4, 4);
+		/* Options: NOPs, then an end-of-list byte. */
+		for (size_t i = 20; i < l3_hdr; i++)
+			p[i] = i + 1 == l3_hdr ? 0 : 1;
+		pkt_put_be16(p + 10, (uint16_t)~pkt_csum_fold(pkt_csum_add(0, p, l3_hdr)));
+	} else {
+		p[0] = 0x60;
+		pkt_put_be16(p + 4, (uint16_t)(l4_len + (sp->v6_frag_hdr ? 8 : 0)));
+		p[6] = sp->v6_frag_hdr ? 44 : l4;
+		p[7] = 64;
+		memcpy(p + 8, pkt_cli_ip6, 16);
+		memcpy(p + 24, pkt_srv_ip6, 16);
+		if (sp->v6_frag_hdr) {
+			p[40] = l4;
+			pkt_put_be16(p + 42, 1); /* offset 0, more fragments */
+			pkt_put_be16(p + 46, 0x4321);
+		}
+	}
+	p += l3_hdr;
+	lo.l4 = (size_t)(p - buf);
+	lo.payload = lo.l4 + l4_hdr;
+	if (sp->payload_len)
+		memcpy(p + l4_hdr, sp->payload, sp->payload_len);
+	if (l4 == IPPROTO_UDP) {
+		pkt_put_be16(p, sp->sport);
+		pkt_put_be16(p + 2, sp->dport);
+		pkt_put_be16(p + 4, (uint16_t)l4_len);
+		if (!(sp->family == 4 && sp->no_udp_csum))
+			pkt_put_be16(p + 6, pkt_udp_csum_expected(buf, &lo));
+	} else if (l4 == IPPROTO_TCP) {
+		pkt_put_be16(p, sp->sport);
+		pkt_put_be16(p + 2, sp->dport);
+		pkt_put_be16(p + 4, 0x0001); /* sequence number */
+		p[12] = 5 << 4;
+		p[13] = 0x02; /* SYN */
+		pkt_put_be16(p + 14, 65535);
+		uint32_t s = pseudo_sum(buf, &lo, IPPROTO_TCP, l4_len);
+		pkt_put_be16(p + 16, (uint16_t)~pkt_csum_fold(pkt_csum_add(s, p, l4_len)));
+	} else {
+		/* ICMP / ICMPv6 echo request. */
+		p[0] = sp->family == 4 ? 8 : 128;
+		pkt_put_be16(p + 4, 0x0b0b);
+		pkt_put_be16(p + 6, 1);
+		uint32_t s = sp->family == 6 ? pseudo_sum(buf, &lo, l4, l4_len) : 0;
+		pkt_put_be16(p + 2, (uint16_t)~pkt_csum_fold(pkt_csum_add(s, p, l4_len)));
+	}
+	return total;
+}
+
+size_t pkt_build_arp(uint8_t *buf, size_t cap)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t *a = buf + 14;
+
+	if (cap < 42)
+		return 0;
+	memset(buf, 0, 42);
+	memcpy(buf, bcast, 6);
+	memcpy(buf + 6, pkt_cli_mac, 6);
+	pkt_put_be16(buf + 12, 0x0806);
+	pkt_put_be16(a, 1);          /* Ethernet */
+	pkt_put_be16(a + 2, 0x0800); /* IPv4 */
+	a[4] = 6;
+	a[5] = 4;
+	pkt_put_be16(a + 6, 1);      /* request */
+	memcpy(a + 8, pkt_cli_mac, 6);
+	memcpy(a + 14, pkt_cli_ip4, 4);
+	memcpy(a + 24, pkt_srv_ip4, 4);
+	return 42;
+}
+
+size_t pkt_fill_request(uint8_t *pl, bool ext, uint8_t class, uint64_t client_ns, uint64_t seq,
+			uint64_t service_ns)
+{
+	memset(pl, 0, ext ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN);
+	pkt_put_le64(pl + BPFNIC_OFF_CLIENT_SEND, client_ns);
+	pl[BPFNIC_OFF_CLASS] = class;
+	if (!ext)
+		return BPFNIC_REQ_LEN;
+	pl[BPFNIC_OFF_EXT_VERSION] = BPFNIC_EXT_VERSION;
+	pl[BPFNIC_OFF_EXT_MAGIC + 0] = (uint8_t)BPFNIC_EXT_MAGIC;
+	pl[BPFNIC_OFF_EXT_MAGIC + 1] = (uint8_t)(BPFNIC_EXT_MAGIC >> 8);
+	pl[BPFNIC_OFF_EXT_MAGIC + 2] = (uint8_t)(BPFNIC_EXT_MAGIC >> 16);
+	pl[BPFNIC_OFF_EXT_MAGIC + 3] = (uint8_t)(BPFNIC_EXT_MAGIC >> 24);
+	pkt_put_le64(pl + BPFNIC_OFF_EXT_SEQ, seq);
+	pkt_put_le64(pl + BPFNIC_OFF_EXT_SERVICE, service_ns);
+	return BPFNIC_REQ_EXT_LEN;
+}

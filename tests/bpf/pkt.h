@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Frame crafting and an independent Internet-checksum implementation for the BPF
+ * tests and benchmarks. Deliberately written from RFC 1071/768/8200 byte order rules
+ * (big-endian 16-bit words summed over the bytes) and not from the data path's code,
+ * so that a checksum bug in bpf/ cannot cancel itself out here. No I/O.
+ */
+#ifndef BPFNIC_TEST_PKT_H
+#define BPFNIC_TEST_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PKT_MAX 512
+
+/* Lab-like addresses: client 198.18.0.2 / 2001:2::2 -> server 198.18.0.1 / 2001:2::1. */
+extern const uint8_t pkt_cli_mac[6], pkt_srv_mac[6];
+extern const uint8_t pkt_cli_ip4[4], pkt_srv_ip4[4];
+extern const uint8_t pkt_cli_ip6[16], pkt_srv_ip6[16];
+
+struct pkt_spec {
+	int family;          /* 4 or 6 */
+	bool vlan;           /* one 802.1Q tag (VID 42) before the IP header */
+	uint8_t l4;          /* IPPROTO_UDP (default when 0), IPPROTO_TCP, IPPROTO_ICMP(V6) */
+	unsigned ihl;        /* IPv4 header length in words, 5..15; 0 = 5. Options are NOPs + EOL */
+	uint16_t frag;       /* IPv4 flags+fragment offset (host order, e.g. 0x2000 = MF) */
+	bool v6_frag_hdr;    /* IPv6: insert a fragment extension header before UDP */
+	uint16_t sport, dport;
+	const void *payload; /* L4 payload (UDP payload, TCP payload, ICMP data) */
+	size_t payload_len;
+	bool no_udp_csum;    /* IPv4 only: UDP checksum field 0 ("none") */
+};
+
+/* Build the frame into buf; returns its length (0 if it does not fit in cap). */
+size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *spec);
+/* An ARP request who-has 198.18.0.1 from the client. */
+size_t pkt_build_arp(uint8_t *buf, size_t cap);
+
+/* Where things are in a frame pkt_build made (or a reply to it). */
+struct pkt_layout {
+	size_t l3;        /* offset of the IP header */
+	size_t l4;        /* offset of the UDP/TCP/ICMP header */
+	size_t payload;   /* offset of the L4 payload */
+	int family;
+};
+int pkt_parse(const uint8_t *frame, size_t len, struct pkt_layout *lo);
+
+/* The Internet checksum, computed from scratch. */
+uint16_t pkt_csum_fold(uint32_t sum);
+uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len);
+/* true when the IPv4 header checksum is right (sums to 0xffff over ihl*4 bytes). */
+bool pkt_ipv4_csum_ok(const uint8_t *ip);
+/* The UDP checksum the datagram at l4 should carry (pseudo-header included); never 0. */
+uint16_t pkt_udp_csum_expected(const uint8_t *frame, const struct pkt_layout *lo);
+/* true when the UDP checksum is valid (IPv4: 0 counts as valid "none"). */
+bool pkt_udp_csum_ok(const uint8_t *frame, const struct pkt_layout *lo);
+
+/* Little-endian load/store for the wire format's fields. */
+uint64_t pkt_get_le64(const uint8_t *p);
+void pkt_put_le64(uint8_t *p, uint64_t v);
+uint16_t pkt_get_be16(const uint8_t *p);
+void pkt_put_be16(uint8_t *p, uint16_t v);
+
+/* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() reads. */
+uint64_t pkt_mono_ns(void);
+
+/* Fill a request payload (25 bytes, or 56 with the extension when ext). */
+size_t pkt_fill_request(uint8_t *payload, bool ext, uint8_t class, uint64_t client_ns,
+			uint64_t seq, uint64_t service_ns);
+
+#endif

@@ -1,0 +1,713 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The XDP scheduler (bpfnic_sched) through BPF_PROG_TEST_RUN on crafted frames:
+ * everything that is not a request leaves with XDP_PASS byte-for-byte unchanged,
+ * requests are stamped and redirected to the CPU the policy picks, and the
+ * statistics say so. The process is pinned to CPU 0 so that the per-CPU
+ * round-robin cursors are one cursor.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include <netinet/in.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpfnic.skel.h"
+#include "tests/bpf/dptest.h"
+#include "tests/bpf/pkt.h"
+
+#define PORT 7777
+
+static struct dpt T;
+static uint8_t frame[PKT_MAX], out[PKT_MAX];
+static const unsigned both[] = { 0, 1 }, rev[] = { 1, 0 }, cpu0[] = { 0 }, cpu1[] = { 1 };
+
+/* ------------------------------------------------------------------------------ */
+
+static int group_setup(void **state)
+{
+	struct bpfnic_config cfg = dpt_default_config();
+	int r;
+
+	(void)state;
+	libbpf_set_print(NULL);
+	if (dpt_pin(0) < 0)
+		return -1;
+	r = dpt_open(&T, &cfg, both, 2, 1);
+	if (r < 0) {
+		fprintf(stderr, "bpfnic_dp_open: %s\n", strerror(-r));
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	dpt_close(&T);
+	return 0;
+}
+
+/* Every test starts from the default config, main group {0,1}, no long group and
+ * round-robin cursors at slot 0 (written on every CPU). */
+static void set_cursors_zero(void)
+{
+	__u32 zeros[BPFNIC_MAX_CPUS] = { 0 };
+	int fd = bpf_map__fd(T.skel->maps.bpfnic_rr);
+
+	for (__u32 g = 0; g < BPFNIC_NR_GROUPS; g++)
+		assert_int_equal(bpf_map_update_elem(fd, &g, zeros, BPF_ANY), 0);
+}
+
+static int test_setup(void **state)
+{
+	struct bpfnic_config cfg = dpt_default_config();
+
+	(void)state;
+	if (bpfnic_dp_set_config(T.dp, &cfg) < 0 ||
+	    bpfnic_dp_set_group(T.dp, BPFNIC_GROUP_MAIN, both, 2) < 0 ||
+	    bpfnic_dp_set_group(T.dp, BPFNIC_GROUP_LONG, NULL, 0) < 0)
+		return -1;
+	set_cursors_zero();
+	return 0;
+}
+
+static void set_policy(uint8_t policy, uint16_t port)
+{
+	struct bpfnic_config cfg = dpt_default_config();
+
+	cfg.policy = policy;
+	cfg.port = port;
+	assert_int_equal(bpfnic_dp_set_config(T.dp, &cfg), 0);
+}
+
+static void set_group(enum bpfnic_group g, const unsigned *cpus, unsigned n)
+{
+	assert_int_equal(bpfnic_dp_set_group(T.dp, g, cpus, n), 0);
+}
+
+static void read_sums(struct dpt_sums *s)
+{
+	assert_int_equal(dpt_read(&T, s), 0);
+}
+
+static uint64_t total_requests(const struct bpfnic_sched_stats *s)
+{
+	return s->requests[0] + s->requests[1] + s->requests[2];
+}
+
+/* ------------------------------------------------------------------------------
+ * Frames
+ */
+static uint8_t req_payload[BPFNIC_REQ_EXT_LEN + 16];
+
+static size_t udp_frame(int family, uint16_t dport, size_t payload_len, uint8_t class)
+{
+	struct pkt_spec s = { .family = family, .sport = 40000, .dport = dport,
+			      .payload = req_payload, .payload_len = payload_len };
+
+	pkt_fill_request(req_payload, payload_len >= BPFNIC_REQ_EXT_LEN, class, 123456789, 7, 0);
+	return pkt_build(frame, sizeof(frame), &s);
+}
+
+static size_t build_spec(struct pkt_spec s)
+{
+	if (!s.payload) {
+		pkt_fill_request(req_payload, false, 0, 123456789, 0, 0);
+		s.payload = req_payload;
+		s.payload_len = s.payload_len ? s.payload_len : BPFNIC_REQ_LEN;
+	}
+	s.sport = s.sport ? s.sport : 40000;
+	return pkt_build(frame, sizeof(frame), &s);
+}
+
+static size_t f_arp(void) { return pkt_build_arp(frame, sizeof(frame)); }
+static size_t f_icmp4(void) { return build_spec((struct pkt_spec){ .family = 4, .l4 = IPPROTO_ICMP }); }
+static size_t f_icmp6(void) { return build_spec((struct pkt_spec){ .family = 6, .l4 = IPPROTO_ICMPV6 }); }
+static size_t f_tcp4(void) { return build_spec((struct pkt_spec){ .family = 4, .l4 = IPPROTO_TCP, .dport = PORT }); }
+static size_t f_tcp6(void) { return build_spec((struct pkt_spec){ .family = 6, .l4 = IPPROTO_TCP, .dport = PORT }); }
+static size_t f_udp4_other(void) { return udp_frame(4, PORT + 1, BPFNIC_REQ_LEN, 0); }
+static size_t f_udp6_other(void) { return udp_frame(6, PORT - 1, BPFNIC_REQ_EXT_LEN, 0); }
+static size_t f_udp4_from_port(void)
+{
+	/* A reply leaving the client's own server on our port: source, not destination. */
+	return build_spec((struct pkt_spec){ .family = 4, .sport = PORT, .dport = 5555 });
+}
+static size_t f_frag4_mf(void) { return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .frag = 0x2000 }); }
+static size_t f_frag4_mf_df(void) { return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .frag = 0x6000 }); }
+static size_t f_frag4_offset(void)
+{
+	/* A later fragment whose data happens to look like a UDP header to our port. */
+	return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .frag = 185 });
+}
+static size_t f_frag6(void) { return build_spec((struct pkt_spec){ .family = 6, .dport = PORT, .v6_frag_hdr = true }); }
+static size_t f_ihl4(void)
+{
+	size_t n = build_spec((struct pkt_spec){ .family = 4, .dport = PORT });
+
+	frame[14] = 0x44; /* ihl 4: not a valid IPv4 header */
+	return n;
+}
+static size_t f_ipver(void)
+{
+	size_t n = build_spec((struct pkt_spec){ .family = 4, .dport = PORT });
+
+	frame[14] = 0x65; /* EtherType IPv4, version field 6 */
+	return n;
+}
+static size_t f_vlan_icmp(void) { return build_spec((struct pkt_spec){ .family = 4, .vlan = true, .l4 = IPPROTO_ICMP }); }
+static size_t f_trunc_eth(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .dport = PORT });
+	return 14; /* Ethernet header, EtherType IPv4, nothing after */
+}
+static size_t f_trunc_vlan(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT });
+	return 16; /* the tag cut in half */
+}
+static size_t f_trunc_ip4(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .dport = PORT });
+	return 14 + 19;
+}
+static size_t f_trunc_ip4_opts(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .ihl = 7, .dport = PORT });
+	return 14 + 24; /* ihl says 28 bytes of header, 24 present */
+}
+static size_t f_trunc_udp4(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .dport = PORT });
+	return 14 + 20 + 7;
+}
+static size_t f_trunc_udp4_opts(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .ihl = 6, .dport = PORT });
+	return 14 + 24 + 7;
+}
+static size_t f_trunc_ip6(void)
+{
+	build_spec((struct pkt_spec){ .family = 6, .dport = PORT });
+	return 14 + 39;
+}
+static size_t f_trunc_udp6(void)
+{
+	build_spec((struct pkt_spec){ .family = 6, .dport = PORT });
+	return 14 + 40 + 7;
+}
+/* Short payloads: UDP to our port, fewer than 25 bytes. */
+static size_t f_short4_0(void) { return udp_frame(4, PORT, 0, 0); }
+static size_t f_short4_1(void) { return udp_frame(4, PORT, 1, 0); }
+static size_t f_short4_24(void) { return udp_frame(4, PORT, 24, 0); }
+static size_t f_short6_24(void) { return udp_frame(6, PORT, 24, 0); }
+static size_t f_short4_cut(void)
+{
+	/* UDP length says 25 bytes of payload, the frame holds 20 of them. */
+	return udp_frame(4, PORT, BPFNIC_REQ_LEN, 0) - 5;
+}
+static size_t f_short4_udplen(void)
+{
+	/* 25 bytes present, UDP length claims 24 (8 + 24): the datagram is short. */
+	size_t n = udp_frame(4, PORT, BPFNIC_REQ_LEN, 0);
+
+	pkt_put_be16(frame + 14 + 20 + 4, 8 + 24);
+	return n;
+}
+
+struct pass_case {
+	const char *name;
+	size_t (*build)(void);
+	bool short_payload; /* counted in short_payload rather than passed */
+};
+
+static const struct pass_case pass_cases[] = {
+	{ "pass: ARP request", f_arp, false },
+	{ "pass: ICMPv4 echo", f_icmp4, false },
+	{ "pass: ICMPv6 echo", f_icmp6, false },
+	{ "pass: TCPv4 SYN to the request port", f_tcp4, false },
+	{ "pass: TCPv6 SYN to the request port", f_tcp6, false },
+	{ "pass: UDPv4 request-shaped to another port", f_udp4_other, false },
+	{ "pass: UDPv6 request-shaped to another port", f_udp6_other, false },
+	{ "pass: UDPv4 from the request port (not to it)", f_udp4_from_port, false },
+	{ "pass: IPv4 first fragment (MF)", f_frag4_mf, false },
+	{ "pass: IPv4 first fragment (MF+DF)", f_frag4_mf_df, false },
+	{ "pass: IPv4 later fragment (offset 185) looking like a request", f_frag4_offset, false },
+	{ "pass: IPv6 with a fragment header", f_frag6, false },
+	{ "pass: IPv4 with ihl 4 (invalid)", f_ihl4, false },
+	{ "pass: EtherType IPv4 with version 6", f_ipver, false },
+	{ "pass: VLAN-tagged ICMPv4", f_vlan_icmp, false },
+	{ "pass: truncated after Ethernet (14 bytes)", f_trunc_eth, false },
+	{ "pass: truncated VLAN tag", f_trunc_vlan, false },
+	{ "pass: truncated IPv4 header (19 bytes)", f_trunc_ip4, false },
+	{ "pass: truncated IPv4 options (ihl 7, 24 bytes)", f_trunc_ip4_opts, false },
+	{ "pass: truncated UDP header after IPv4", f_trunc_udp4, false },
+	{ "pass: truncated UDP header after IPv4 options", f_trunc_udp4_opts, false },
+	{ "pass: truncated IPv6 header (39 bytes)", f_trunc_ip6, false },
+	{ "pass: truncated UDP header after IPv6", f_trunc_udp6, false },
+	{ "short: UDPv4 to the port, 0-byte payload", f_short4_0, true },
+	{ "short: UDPv4 to the port, 1-byte payload", f_short4_1, true },
+	{ "short: UDPv4 to the port, 24-byte payload", f_short4_24, true },
+	{ "short: UDPv6 to the port, 24-byte payload", f_short6_24, true },
+	{ "short: UDPv4 payload cut to 20 of 25 bytes", f_short4_cut, true },
+	{ "short: UDPv4 length field says 24 bytes", f_short4_udplen, true },
+};
+
+/* ------------------------------------------------------------------------------
+ * Expectations
+ */
+static void expect_pass(size_t len, bool short_payload)
+{
+	struct dpt_sums a, b;
+	size_t out_len = sizeof(out);
+	uint32_t ret = 0;
+	uint8_t orig[PKT_MAX];
+
+	assert_true(len >= 14 && len <= sizeof(orig));
+	memcpy(orig, frame, len);
+	read_sums(&a);
+	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
+	read_sums(&b);
+	assert_int_equal(ret, XDP_PASS);
+	assert_int_equal(out_len, len);
+	assert_memory_equal(out, orig, len);
+	assert_int_equal(b.sched.rx - a.sched.rx, 1);
+	assert_int_equal(b.sched.redirected - a.sched.redirected, 0);
+	assert_int_equal(total_requests(&b.sched) - total_requests(&a.sched), 0);
+	if (short_payload) {
+		assert_int_equal(b.sched.short_payload - a.sched.short_payload, 1);
+	} else {
+		assert_int_equal(b.sched.passed - a.sched.passed, 1);
+		assert_int_equal(b.sched.short_payload - a.sched.short_payload, 0);
+	}
+}
+
+static void test_pass_case(void **state)
+{
+	const struct pass_case *c = *state;
+
+	expect_pass(c->build(), c->short_payload);
+}
+
+/*
+ * Run one request through the scheduler; assert the redirect, the arrival stamp and
+ * that no other byte changed except the UDP checksum, which must stay valid. Returns
+ * the target CPU (from bpfnic_sched_target) or -1 when it was dropped (expect_drop).
+ */
+static int run_request(size_t len, unsigned class_slot, bool expect_drop)
+{
+	struct dpt_sums a, b;
+	struct pkt_layout lo;
+	size_t out_len = sizeof(out);
+	uint32_t ret = 0;
+	uint64_t t0, t1, arrival;
+	uint8_t orig[PKT_MAX], tmp[PKT_MAX];
+	int target = -1;
+
+	memcpy(orig, frame, len);
+	assert_int_equal(pkt_parse(orig, len, &lo), 0);
+	read_sums(&a);
+	t0 = pkt_mono_ns();
+	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
+	t1 = pkt_mono_ns();
+	read_sums(&b);
+
+	assert_int_equal(out_len, len);
+	assert_int_equal(b.sched.rx - a.sched.rx, 1);
+	assert_int_equal(b.sched.requests[class_slot] - a.sched.requests[class_slot], 1);
+	assert_int_equal(total_requests(&b.sched) - total_requests(&a.sched), 1);
+	assert_int_equal(b.sched.passed - a.sched.passed, 0);
+
+	/* The arrival stamp, on the clock bpf_ktime_get_ns() reads. */
+	arrival = pkt_get_le64(out + lo.payload + BPFNIC_OFF_ARRIVAL);
+	assert_in_range(arrival, t0, t1);
+	/* Nothing else moved: put the stamp and the checksum back and compare. */
+	memcpy(tmp, out, len);
+	memcpy(tmp + lo.payload + BPFNIC_OFF_ARRIVAL, orig + lo.payload + BPFNIC_OFF_ARRIVAL, 8);
+	memcpy(tmp + lo.l4 + 6, orig + lo.l4 + 6, 2);
+	assert_memory_equal(tmp, orig, len);
+	assert_true(pkt_udp_csum_ok(out, &lo));
+	if (lo.family == 4 && pkt_get_be16(orig + lo.l4 + 6) == 0)
+		assert_int_equal(pkt_get_be16(out + lo.l4 + 6), 0);
+
+	if (expect_drop) {
+		assert_int_equal(ret, XDP_DROP);
+		assert_int_equal(b.sched.redirected - a.sched.redirected, 0);
+		return -1;
+	}
+	assert_int_equal(ret, XDP_REDIRECT);
+	assert_int_equal(b.sched.redirected - a.sched.redirected, 1);
+	for (unsigned c = 0; c < T.nr_cpus && c < BPFNIC_MAX_CPUS; c++) {
+		uint64_t d = b.handed[c] - a.handed[c];
+
+		assert_true(d <= 1);
+		if (d) {
+			assert_int_equal(target, -1);
+			target = (int)c;
+		}
+	}
+	assert_int_not_equal(target, -1);
+	return target;
+}
+
+/* ------------------------------------------------------------------------------
+ * Requests
+ */
+static void test_req4_paper(void **state)
+{
+	(void)state;
+	run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_SHORT), BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req6_paper(void **state)
+{
+	(void)state;
+	run_request(udp_frame(6, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_LONG), BPFNIC_CLASS_LONG, false);
+}
+
+static void test_req4_ext(void **state)
+{
+	(void)state;
+	run_request(udp_frame(4, PORT, BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_LONG), BPFNIC_CLASS_LONG, false);
+}
+
+static void test_req6_ext(void **state)
+{
+	(void)state;
+	run_request(udp_frame(6, PORT, BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_SHORT), BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req4_longer(void **state)
+{
+	(void)state;
+	/* A request with bytes after the extension is still a request. */
+	run_request(udp_frame(4, PORT, BPFNIC_REQ_EXT_LEN + 9, 0), BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req4_df(void **state)
+{
+	(void)state;
+	/* Linux sets DF on UDP: DF alone is not a fragment. */
+	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .frag = 0x4000 }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req4_no_csum(void **state)
+{
+	(void)state;
+	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .no_udp_csum = true }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req4_ihl6(void **state)
+{
+	(void)state;
+	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 6 }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req4_ihl7_ext(void **state)
+{
+	(void)state;
+	pkt_fill_request(req_payload, true, BPFNIC_CLASS_LONG, 99, 1, 0);
+	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 7,
+						  .payload = req_payload,
+						  .payload_len = BPFNIC_REQ_EXT_LEN }),
+		    BPFNIC_CLASS_LONG, false);
+}
+
+static void test_req4_ihl15(void **state)
+{
+	(void)state;
+	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 15 }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req_vlan(void **state)
+{
+	size_t len = build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT });
+	size_t out_len = sizeof(out);
+	uint32_t ret = 0;
+	uint8_t orig[PKT_MAX];
+
+	(void)state;
+	/* VLAN tags are not parsed (the lab has none): such a request must reach the
+	 * stack untouched, or be handled as a request; never mangled or dropped. */
+	memcpy(orig, frame, len);
+	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
+	if (ret == XDP_PASS) {
+		assert_memory_equal(out, orig, len);
+		printf("# VLAN-tagged request: passed untouched\n");
+	} else {
+		assert_int_equal(ret, XDP_REDIRECT);
+		printf("# VLAN-tagged request: handled as a request\n");
+	}
+}
+
+static void test_req_unknown_class(void **state)
+{
+	(void)state;
+	/* Served as short: rr and split both send it to the main group. */
+	set_policy(BPFNIC_POLICY_SPLIT, PORT);
+	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
+	set_group(BPFNIC_GROUP_LONG, cpu1, 1);
+	assert_int_equal(run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, 7), BPFNIC_CLASS_UNKNOWN, false), 0);
+	assert_int_equal(run_request(udp_frame(6, PORT, BPFNIC_REQ_EXT_LEN, 255), BPFNIC_CLASS_UNKNOWN, false), 0);
+}
+
+static void test_port_zero(void **state)
+{
+	(void)state;
+	set_policy(BPFNIC_POLICY_RR, 0);
+	expect_pass(udp_frame(4, PORT, BPFNIC_REQ_LEN, 0), false);
+}
+
+static void test_port_change(void **state)
+{
+	(void)state;
+	set_policy(BPFNIC_POLICY_RR, 9999);
+	expect_pass(udp_frame(4, PORT, BPFNIC_REQ_LEN, 0), false);
+	run_request(udp_frame(4, 9999, BPFNIC_REQ_LEN, 0), BPFNIC_CLASS_SHORT, false);
+}
+
+/* ------------------------------------------------------------------------------
+ * Policies
+ */
+static void expect_targets(int family, uint8_t class, unsigned slot, const unsigned *want, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int got = run_request(udp_frame(family, PORT, i % 2 ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN,
+						class), slot, false);
+		if (got != (int)want[i])
+			fail_msg("request %u went to CPU %d, expected CPU %u", i, got, want[i]);
+	}
+}
+
+static void test_rr_order(void **state)
+{
+	static const unsigned want[] = { 0, 1, 0, 1, 0, 1 };
+
+	(void)state;
+	expect_targets(4, 0, 0, want, 6);
+}
+
+static void test_rr_order_reversed(void **state)
+{
+	static const unsigned want[] = { 1, 0, 1, 0, 1 };
+
+	(void)state;
+	set_group(BPFNIC_GROUP_MAIN, rev, 2);
+	set_cursors_zero();
+	expect_targets(6, 0, 0, want, 5);
+}
+
+static void test_rr_ignores_class(void **state)
+{
+	static const unsigned want[] = { 0, 0, 0 };
+
+	(void)state;
+	/* rr: a long request goes to the one group, even when a long group exists. */
+	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
+	set_group(BPFNIC_GROUP_LONG, cpu1, 1);
+	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, want, 3);
+}
+
+static void test_dynamic_is_rr(void **state)
+{
+	static const unsigned want[] = { 0, 1, 0, 1 };
+
+	(void)state;
+	set_policy(BPFNIC_POLICY_DYNAMIC, PORT);
+	expect_targets(4, 0, 0, want, 4);
+}
+
+static void test_group_resize(void **state)
+{
+	static const unsigned one0[] = { 0, 0, 0 }, alt[] = { 0, 1, 0, 1 }, one1[] = { 1, 1, 1 };
+	static const unsigned after_shrink[] = { 0, 0 };
+
+	(void)state;
+	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
+	expect_targets(4, 0, 0, one0, 3);
+	set_group(BPFNIC_GROUP_MAIN, both, 2);
+	set_cursors_zero();
+	expect_targets(4, 0, 0, alt, 4);
+	set_group(BPFNIC_GROUP_MAIN, cpu1, 1);
+	expect_targets(6, 0, 0, one1, 3);
+	/* Shrink with the cursor past the new end: the next pick wraps to slot 0. */
+	set_group(BPFNIC_GROUP_MAIN, both, 2);
+	set_cursors_zero();
+	expect_targets(4, 0, 0, one0, 1);
+	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
+	expect_targets(4, 0, 0, after_shrink, 2);
+}
+
+static void test_group_empty(void **state)
+{
+	struct dpt_sums a, b;
+
+	(void)state;
+	set_group(BPFNIC_GROUP_MAIN, NULL, 0);
+	read_sums(&a);
+	run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, 0), BPFNIC_CLASS_SHORT, true);
+	run_request(udp_frame(6, PORT, BPFNIC_REQ_EXT_LEN, 0), BPFNIC_CLASS_SHORT, true);
+	read_sums(&b);
+	assert_int_equal(b.sched.no_cpu - a.sched.no_cpu, 2);
+	assert_int_equal(b.sched.redirect_err - a.sched.redirect_err, 0);
+	/* Non-requests still pass with an empty group. */
+	expect_pass(f_icmp4(), false);
+}
+
+static void test_split(void **state)
+{
+	static const unsigned short_want[] = { 0, 0, 0 }, long_want[] = { 1, 1, 1 };
+
+	(void)state;
+	set_policy(BPFNIC_POLICY_SPLIT, PORT);
+	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
+	set_group(BPFNIC_GROUP_LONG, cpu1, 1);
+	expect_targets(4, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 3);
+	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 3);
+	expect_targets(6, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 2);
+	expect_targets(6, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 2);
+}
+
+static void test_split_swapped_groups(void **state)
+{
+	static const unsigned short_want[] = { 1, 1 }, long_want[] = { 0, 0 };
+
+	(void)state;
+	set_policy(BPFNIC_POLICY_SPLIT, PORT);
+	set_group(BPFNIC_GROUP_MAIN, cpu1, 1);
+	set_group(BPFNIC_GROUP_LONG, cpu0, 1);
+	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 2);
+	expect_targets(4, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 2);
+}
+
+static void test_split_rr_within_group(void **state)
+{
+	static const unsigned long_want[] = { 1, 0, 1, 0 }, short_want[] = { 0, 0 };
+
+	(void)state;
+	/* Each group keeps its own cursor: short requests in between do not move it. */
+	set_policy(BPFNIC_POLICY_SPLIT, PORT);
+	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
+	set_group(BPFNIC_GROUP_LONG, rev, 2);
+	set_cursors_zero();
+	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 2);
+	expect_targets(4, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 2);
+	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want + 2, 2);
+}
+
+static void test_split_long_group_empty(void **state)
+{
+	struct dpt_sums a, b;
+
+	(void)state;
+	set_policy(BPFNIC_POLICY_SPLIT, PORT);
+	set_group(BPFNIC_GROUP_MAIN, both, 2);
+	read_sums(&a);
+	run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_LONG), BPFNIC_CLASS_LONG, true);
+	read_sums(&b);
+	assert_int_equal(b.sched.no_cpu - a.sched.no_cpu, 1);
+	/* Short requests are unaffected. */
+	run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_SHORT), BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_redirect_error_counted(void **state)
+{
+	struct bpfnic_config cfg = dpt_default_config();
+	struct dpt saved = T, only0;
+	struct dpt_sums a, b;
+	__u32 slot = BPFNIC_GROUP_SLOT(BPFNIC_GROUP_MAIN, 0), cpu = 1;
+	int r;
+
+	(void)state;
+	/* A data path whose cpumap has CPU 0 only; its group map is forced to name CPU 1,
+	 * which has no cpumap entry: the redirect fails and must be counted. */
+	assert_int_equal(dpt_open(&only0, &cfg, cpu0, 1, 1), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(only0.skel->maps.bpfnic_group_cpus), &slot,
+					     &cpu, BPF_ANY), 0);
+	T = only0;
+	read_sums(&a);
+	size_t len = udp_frame(4, PORT, BPFNIC_REQ_LEN, 0);
+	size_t out_len = sizeof(out);
+	uint32_t ret = 0;
+	r = dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL);
+	read_sums(&b);
+	T = saved;
+	dpt_close(&only0);
+	assert_int_equal(r, 0);
+	assert_int_not_equal(ret, XDP_REDIRECT);
+	assert_int_not_equal(ret, XDP_PASS);
+	assert_int_equal(b.sched.redirect_err - a.sched.redirect_err, 1);
+	assert_int_equal(b.sched.redirected - a.sched.redirected, 0);
+}
+
+/* The test's own checksum against published vectors, so it is worth trusting. */
+static void test_checksum_vectors(void **state)
+{
+	/* RFC 1071 section 3: the sum of these words is 0xddf2. */
+	static const uint8_t rfc[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
+	/* A classic IPv4 header whose checksum is 0xb861. */
+	static const uint8_t ip[] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+				      0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+	uint8_t ip0[sizeof(ip)];
+
+	(void)state;
+	assert_int_equal(pkt_csum_fold(pkt_csum_add(0, rfc, sizeof(rfc))), 0xddf2);
+	assert_true(pkt_ipv4_csum_ok(ip));
+	memcpy(ip0, ip, sizeof(ip));
+	ip0[10] = ip0[11] = 0;
+	assert_int_equal((uint16_t)~pkt_csum_fold(pkt_csum_add(0, ip0, sizeof(ip0))), 0xb861);
+	ip0[11] = 1;
+	assert_false(pkt_ipv4_csum_ok(ip0));
+}
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		{ "the test's own checksum matches published vectors", test_checksum_vectors, NULL, NULL, NULL },
+		{ "request: IPv4 25 bytes stamped, redirected", test_req4_paper, test_setup, NULL, NULL },
+		{ "request: IPv6 25 bytes class 1 stamped, redirected", test_req6_paper, test_setup, NULL, NULL },
+		{ "request: IPv4 extended stamped, redirected", test_req4_ext, test_setup, NULL, NULL },
+		{ "request: IPv6 extended stamped, redirected", test_req6_ext, test_setup, NULL, NULL },
+		{ "request: IPv4 with bytes after the extension", test_req4_longer, test_setup, NULL, NULL },
+		{ "request: IPv4 with DF set (not a fragment)", test_req4_df, test_setup, NULL, NULL },
+		{ "request: IPv4 without UDP checksum keeps 0", test_req4_no_csum, test_setup, NULL, NULL },
+		{ "request: IPv4 ihl 6 parsed via ihl", test_req4_ihl6, test_setup, NULL, NULL },
+		{ "request: IPv4 ihl 7 extended, class 1", test_req4_ihl7_ext, test_setup, NULL, NULL },
+		{ "request: IPv4 ihl 15 (40 bytes of options)", test_req4_ihl15, test_setup, NULL, NULL },
+		{ "request: VLAN-tagged passes untouched or is handled", test_req_vlan, test_setup, NULL, NULL },
+		{ "request: class 7/255 served as short, counted unknown", test_req_unknown_class, test_setup, NULL, NULL },
+		{ "config: port 0 touches nothing", test_port_zero, test_setup, NULL, NULL },
+		{ "config: port change is live", test_port_change, test_setup, NULL, NULL },
+		{ "rr: group {0,1} visited in slot order", test_rr_order, test_setup, NULL, NULL },
+		{ "rr: group {1,0} visited in slot order", test_rr_order_reversed, test_setup, NULL, NULL },
+		{ "rr: class 1 stays in the one group", test_rr_ignores_class, test_setup, NULL, NULL },
+		{ "dynamic: round-robin over the main group", test_dynamic_is_rr, test_setup, NULL, NULL },
+		{ "group: size changes between runs (grow, shrink, wrap)", test_group_resize, test_setup, NULL, NULL },
+		{ "group: empty group drops, counted no_cpu", test_group_empty, test_setup, NULL, NULL },
+		{ "split: class 1 -> long group, class 0 -> short group", test_split, test_setup, NULL, NULL },
+		{ "split: groups swapped follow the maps", test_split_swapped_groups, test_setup, NULL, NULL },
+		{ "split: each group keeps its own cursor", test_split_rr_within_group, test_setup, NULL, NULL },
+		{ "split: empty long group counted no_cpu", test_split_long_group_empty, test_setup, NULL, NULL },
+		{ "redirect: CPU without cpumap entry counted redirect_err", test_redirect_error_counted, test_setup, NULL, NULL },
+	};
+	enum { N_PASS = sizeof(pass_cases) / sizeof(pass_cases[0]),
+	       N_FIXED = sizeof(fixed) / sizeof(fixed[0]) };
+	struct CMUnitTest tests[N_PASS + N_FIXED];
+
+	for (size_t i = 0; i < N_PASS; i++)
+		tests[i] = (struct CMUnitTest){ .name = pass_cases[i].name, .test_func = test_pass_case,
+						.setup_func = test_setup,
+						.initial_state = (void *)&pass_cases[i] };
+	memcpy(tests + N_PASS, fixed, sizeof(fixed));
+	return _cmocka_run_group_tests("bpfnic_sched", tests, N_PASS + N_FIXED, group_setup,
+				       group_teardown);
+}

@@ -1,0 +1,137 @@
+# Shared set-up for the daemon_*.sh integration tests: a lab of their own, a config
+# for its veth, the real bpfnicd in the server namespace with its ControlSocket in a
+# temp dir, the real bpfnicctl, and real UDP requests from the client namespace.
+# Everything is removed on exit (tests/lib.sh's on_exit hooks run in reverse order:
+# the daemon stops before the lab goes).
+#
+# Source it after setting nothing; then: daemon_setup TAG; daemon_config; daemon_start.
+# shellcheck shell=bash
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/lib.sh"
+
+# Remember failures so that daemon_stop can show the daemon's log with them.
+_daemon_test_failed=
+eval "_lib_$(declare -f fail)"
+fail() { _daemon_test_failed=1; _lib_fail "$@"; }
+
+BPFNICD=$BUILD/bpfnicd
+BPFNICCTL=$BUILD/bpfnicctl
+UDPSEND=$BUILD/tests/tools/ctl-udpsend
+CTLRAW=$BUILD/tests/tools/ctl-raw
+DPID=
+
+# Stop the whole test (one failed TAP point) when set-up itself fails.
+bail() {
+	fail "$*"
+	[ -n "${DLOG:-}" ] && [ -f "$DLOG" ] && sed 's/^/# bpfnicd: /' "$DLOG" | tail -n 30
+	exit 1
+}
+
+# wait_until SECONDS COMMAND...: poll the command every 0.1 s; 1 when time ran out.
+# The bound is generous: the machine is noisy and we never assert a time.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+daemon_setup() { # TAG
+	local tool
+	for tool in "$BPFNICD" "$BPFNICCTL" "$UDPSEND" "$CTLRAW"; do
+		[ -x "$tool" ] || bail "built: $tool (run make all)"
+	done
+	export BPFNIC_LAB=${BPFNIC_LAB_PREFIX:-t}$1
+	lab down >/dev/null 2>&1 || true
+	lab up >/dev/null || bail "lab $BPFNIC_LAB up"
+	on_exit lab down
+	eval "$(lab env)"
+	TMPD=$(mktemp -d /tmp/bpfnic-it-"$BPFNIC_LAB".XXXXXX)
+	chmod 0755 "$TMPD" # other users (the non-root test) reach the socket through it
+	on_exit "rm -rf '$TMPD'"
+	SOCK=$TMPD/control.sock
+	CONF=$TMPD/bpfnicd.conf
+	DLOG=$TMPD/bpfnicd.log
+}
+
+# daemon_config [FILE]: write a config for the lab from the D_* variables.
+daemon_config() {
+	cat >"${1:-$CONF}" <<EOF
+# written by tests/integration/daemon_env.bash
+[Daemon]
+Interface=${D_IFACE:-$LAB_SRV_IF}
+Port=7777
+XdpMode=native
+Cpus=0-1
+ControlSocket=$SOCK
+AdminGroup=root
+${D_DAEMON_EXTRA:-}
+
+[Workload]
+ShortUs=${D_SHORT_US:-6}
+LongUs=${D_LONG_US:-60}
+MaxUs=${D_MAX_US:-2000}
+
+[Policy]
+Policy=${D_POLICY:-rr}
+
+[Split]
+LongCpus=1
+
+[Dynamic]
+ThresholdUs=${D_THRESHOLD_US:-20}
+Metric=avg
+MinCpus=1
+MaxCpus=2
+CooldownMs=${D_COOLDOWN_MS:-300}
+ShrinkBelowUs=${D_SHRINK_US:-10}
+IntervalMs=${D_INTERVAL_MS:-100}
+EOF
+}
+
+ctl() { "$BPFNICCTL" --socket "$SOCK" "$@"; }
+ctl_quiet() { ctl "$@" >/dev/null 2>&1; }
+# Like ctl_quiet, but a failure shows bpfnicctl's stderr in the log.
+ctl_ok() {
+	local err rc
+	err=$(ctl "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc -eq 0 ] || diag "bpfnicctl $* -> exit $rc: $err"
+	return $rc
+}
+
+# One field of the status reply, through jq.
+status_get() { ctl --json status 2>/dev/null | jq -cr "$1"; }
+
+daemon_alive() { [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; }
+
+daemon_start() {
+	: >"$DLOG"
+	ip netns exec "$LAB_SRV_NS" "$BPFNICD" --config "$CONF" --log-target stderr \
+		--log-level debug >>"$DLOG" 2>&1 </dev/null &
+	DPID=$! # ip netns exec execs: this is bpfnicd's pid
+	on_exit daemon_stop
+	wait_until 30 ctl_quiet status || bail "bpfnicd answers status"
+}
+
+daemon_stop() {
+	[ -n "$DPID" ] || return 0
+	kill -TERM "$DPID" 2>/dev/null || true
+	local i
+	for i in $(seq 100); do daemon_alive || break; sleep 0.1; done
+	daemon_alive && kill -KILL "$DPID" 2>/dev/null
+	wait "$DPID" 2>/dev/null || true
+	DPID=
+	if [ -n "${DLOG:-}" ] && [ -f "$DLOG" ] && [ -n "$_daemon_test_failed" ]; then
+		sed 's/^/# bpfnicd: /' "$DLOG" | tail -n 40
+	fi
+}
+
+# send ARGS...: ctl-udpsend from the client namespace to the server's IPv4 address.
+send() { ip netns exec "$LAB_CLI_NS" "$UDPSEND" --dst "$LAB_SRV_IP4" "$@"; }
+
+# kv KEY "sender output": one value of a key=value line.
+kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
+
+xdp_attached() { ip -n "$LAB_SRV_NS" link show dev "$LAB_SRV_IF" | grep -q 'prog/xdp'; }

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Live policy switches rr -> split -> dynamic -> rr under steady load: not one request
+# lost, and each switch visible in status at once. Refused changes change nothing.
+. "$(dirname "$0")/daemon_env.bash"
+
+daemon_setup po
+D_POLICY=rr D_THRESHOLD_US=1000 daemon_config
+daemon_start
+
+# Steady load for the whole sequence: short and long requests at a rate both CPUs
+# carry easily, bounded in count (~12 s); the switches happen while it runs.
+send --count 36000 --rate 3000 --drain-ms 5000 >"$TMPD/short.out" &
+spid=$!
+send --count 3600 --rate 300 --class 1 --drain-ms 5000 >"$TMPD/long.out" &
+lpid=$!
+on_exit "kill $spid $lpid 2>/dev/null"
+
+# Wait until N more requests have passed the scheduler than at the last call.
+last=0
+more_traffic() {
+	local now
+	now=$(status_get .totals.requests)
+	[ -n "$now" ] && [ "$now" != null ] && [ "$now" -ge $((last + $1)) ]
+}
+advance() { wait_until 20 more_traffic "$1"; last=$(status_get .totals.requests); }
+
+advance 2000 || fail "load reaches the daemon"
+check_eq "starts with rr over both CPUs" "rr [0,1]" "$(status_get '"\(.policy.name) \(.groups.main)"')"
+
+check "policy split --long-cpus 1" ctl_ok policy split --long-cpus 1
+check_eq "split: short group 0, long group 1" "split [0] [1]" \
+	"$(status_get '"\(.policy.name) \(.groups.main) \(.groups.long)"')"
+advance 2000 || fail "load continues under split"
+
+check "policy dynamic --threshold-us 1000 --min-cpus 1 --max-cpus 2" \
+	ctl_ok policy dynamic --threshold-us 1000 --min-cpus 1 --max-cpus 2 --metric avg
+check_eq "dynamic, thresholds as given" "dynamic 1000 avg 1 2" \
+	"$(status_get '"\(.policy.name) \(.policy.threshold_us) \(.policy.metric) \(.policy.min_cpus) \(.policy.max_cpus)"')"
+advance 2000 || fail "load continues under dynamic"
+
+check "policy rr" ctl_ok policy rr
+check_eq "back to rr over both CPUs" "rr [0,1]" "$(status_get '"\(.policy.name) \(.groups.main)"')"
+
+# Refusals: exit 1, the error named on stderr, nothing changed.
+ctl policy dynamic --min-cpus 3 --max-cpus 3 2>"$TMPD/err"
+check_eq "more CPUs than candidates: refused (exit 1)" 1 "$?"
+check "the refusal names InvalidParameter" grep -q InvalidParameter "$TMPD/err"
+check_eq "a refused change leaves the policy" rr "$(status_get .policy.name)"
+ctl --json policy split --long-cpus 1 >"$TMPD/reply.json"
+check_eq "policy --json prints the reply's policy object" split "$(jq -r .policy.name "$TMPD/reply.json")"
+check "policy rr (again)" ctl_ok policy rr
+
+wait "$spid" "$lpid"
+rs=$(cat "$TMPD/short.out")
+rl=$(cat "$TMPD/long.out")
+diag "short: $rs"
+diag "long:  $rl"
+check_eq "short requests: all sent" 36000 "$(kv sent "$rs")"
+check_eq "short requests: zero lost across four switches" 0 "$(kv lost "$rs")"
+check_eq "long requests: zero lost across four switches" 0 "$(kv lost "$rl")"
+check_eq "no duplicate replies" "0 0" "$(kv dup "$rs") $(kv dup "$rl")"
+check "bpfnicd still running" daemon_alive
