@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cpulist.h"
+#include "options.h"
+
+const char lg_usage_text[] =
+"NAME\n"
+"    bpfnic-loadgen - open-loop, microsecond-accurate UDP load generator for bpfnic\n"
+"\n"
+"SYNOPSIS\n"
+"    bpfnic-loadgen --target HOST:PORT [--rate RPS | --sweep START:STOP:STEP |\n"
+"                   --clients START:STOP] [OPTIONS]\n"
+"    bpfnic-loadgen --target HOST:PORT --calibrate [OPTIONS]\n"
+"\n"
+"DESCRIPTION\n"
+"    Sends bpfnic requests (bpf/bpfnic.h: the thesis' 25-byte request, or the\n"
+"    extended one) over UDP to a bpfnic server and measures, per request class,\n"
+"    the round-trip time and the server's queuing delay.\n"
+"\n"
+"    Arrivals follow an absolute open-loop schedule (Poisson or constant): a\n"
+"    request's time is fixed before the run and never waits for a reply. Each\n"
+"    request carries its INTENDED send time, and the round-trip time is measured\n"
+"    from it (receive - intended send), so a generator that falls behind shows up\n"
+"    as latency instead of hiding it (no coordinated omission). The send lag\n"
+"    (actual - intended send) is measured separately. The queuing delay is read\n"
+"    from the reply: worker pick-up - scheduler arrival, both on the server clock.\n"
+"    Client and server clocks are never subtracted from each other.\n"
+"\n"
+"    A run is one or more steps. Each step sends for --warmup (not measured), then\n"
+"    for --duration (measured), then waits --drain for the last replies. A request\n"
+"    sent in the measured window and not back by the end of the drain is lost.\n"
+"\n"
+"    Each client thread has its own UDP socket(s) and its own histograms. It\n"
+"    sends with sendmmsg(2), sleeping with clock_nanosleep(TIMER_ABSTIME) and\n"
+"    spinning the last microseconds before each send, and whenever it is not\n"
+"    due to send it reads its replies with recvmmsg(2). Receive times are the\n"
+"    kernel's (SO_TIMESTAMPNS, taken when the reply reached the client's\n"
+"    stack), so reading a reply later never changes its round-trip time.\n"
+"\n"
+"TARGET\n"
+"    --target HOST:PORT\n"
+"        Server address (required): a numeric IPv4 address (198.18.0.1:7777) or a\n"
+"        bracketed IPv6 address ([2001:2::1]:7777).\n"
+"\n"
+"LOAD\n"
+"    --rate RPS\n"
+"        Offered load in requests/s for a single step, summed over all client\n"
+"        threads (default 10000). With --clients: the rate of EACH client.\n"
+"    --sweep START:STOP:STEP\n"
+"        One step per total rate START, START+STEP, ... up to STOP (requests/s),\n"
+"        the thesis' stepped experiments.\n"
+"    --clients START:STOP\n"
+"        One step per client count START..STOP, each client sending at --rate\n"
+"        (the thesis' x-axis: ~225000 requests/s per client). --threads is then\n"
+"        the client count of the step; do not give both.\n"
+"    --duration TIME\n"
+"        Measured time per step (default 2s). TIME is a number with an optional\n"
+"        unit: ns, us, ms, s (default s), e.g. 500ms, 1.5s.\n"
+"    --warmup TIME\n"
+"        Sending time before each measured window; its replies are ignored\n"
+"        (default 500ms; 0 allowed).\n"
+"    --drain TIME\n"
+"        Time to wait for replies after the last send of a step (default 500ms).\n"
+"\n"
+"ARRIVALS\n"
+"    --arrivals poisson|constant\n"
+"        Exponential gaps (default) or fixed gaps of 1/rate.\n"
+"    --seed N\n"
+"        Seed of the arrival and class draws (default 1): equal seeds give equal\n"
+"        schedules.\n"
+"\n"
+"TRAFFIC\n"
+"    --mix short=W,long=W\n"
+"        Bimodal traffic: each request is short or long with these weights, e.g.\n"
+"        --mix short=90,long=10 (the thesis' bimodal traffic).\n"
+"    --class short|long\n"
+"        Unimodal traffic, every request of one class (default short).\n"
+"    --format paper|ext\n"
+"        paper: the thesis' exact 25-byte request; replies are matched by count\n"
+"        after the drain. ext (default): 25 bytes plus the extension of\n"
+"        bpf/bpfnic.h, whose sequence number gives exact matching: duplicates and\n"
+"        replies to requests never sent are counted invalid.\n"
+"    --service short=TIME,long=TIME\n"
+"        With --format ext: ask the server for this service time per class\n"
+"        (the extension's requested service time; e.g. short=3us for the\n"
+"        thesis' unimodal runs). A class left out, or 0, gets the server's\n"
+"        configured time. At most 100ms; the server may cap it lower.\n"
+"\n"
+"THREADS AND FLOWS\n"
+"    --threads N\n"
+"        Client threads (default 1, at most 64); the rate is split evenly.\n"
+"    --cpus LIST\n"
+"        Pin client thread i to the i-th CPU of LIST,\n"
+"        wrapping (e.g. 1 or 0,1 or 0-3). Default: not pinned.\n"
+"    --flows N\n"
+"        UDP source ports (sockets) in total, spread over the client threads so\n"
+"        that flow-hashing policies see N flows (default: one per thread; at\n"
+"        least the thread count, at most 1024). With --clients they are spread\n"
+"        over STOP clients, so steps with fewer clients use fewer flows.\n"
+"    --batch N\n"
+"        Most messages per sendmmsg/recvmmsg call (default 32, 1..256). A sender\n"
+"        only batches requests that are already due; it never sends early.\n"
+"    --spin TIME\n"
+"        Busy-wait at least this long before each intended send instead of\n"
+"        sleeping (default 20us). Each client adds the timer's wake-up latency it\n"
+"        observes (a running 95th percentile), so that it wakes early enough.\n"
+"\n"
+"OUTPUT\n"
+"    A table per step on stdout: per class sent, received, lost, invalid\n"
+"    replies, send failures, then RTT and queuing-delay percentiles (p50, p90,\n"
+"    p99, p99.9, p99.99, max, mean) in microseconds, and the send lag.\n"
+"    A progress line goes to stderr when stderr is a terminal.\n"
+"    --csv FILE\n"
+"        One row per step and class with the columns:\n"
+"        step,clients,offered_rps,achieved_rps,class,sent,received,lost,invalid,\n"
+"        send_failures,rtt_p50_us,rtt_p90_us,rtt_p99_us,rtt_p999_us,rtt_p9999_us,\n"
+"        rtt_max_us,rtt_mean_us,qdelay_p50_us,qdelay_p90_us,qdelay_p99_us,\n"
+"        qdelay_p999_us,qdelay_p9999_us,qdelay_max_us,qdelay_mean_us,\n"
+"        sendlag_p99_us,valid\n"
+"        (class: short, long, or other for replies too broken to have a class;\n"
+"        valid: 1 or 0).\n"
+"    --json FILE\n"
+"        The whole run: \"config\" (every option), \"environment\" (kernel, CPU\n"
+"        model, CPU count, frequency governor, clock source), and \"steps\", each\n"
+"        with offered/achieved rate, validity and reason, send lag and per-class\n"
+"        counts and RTT/queuing-delay percentiles (us).\n"
+"    --plot FILE.svg\n"
+"        Draw p99 queuing delay and p99 RTT against offered load (against the\n"
+"        client count with --clients), per class, with gnuplot (the thesis'\n"
+"        figures 5.1/5.2). A name ending in .png gives a PNG instead.\n"
+"    --quiet\n"
+"        No table on stdout (files are still written).\n"
+"\n"
+"ACCOUNTING AND VALIDITY\n"
+"    Per class and step: sent = received + lost, exactly. invalid counts replies\n"
+"    that are truncated, of the wrong length, foreign (bad magic, unknown class,\n"
+"    missing server time stamps, a send time this step never used), or\n"
+"    duplicates; they are never measured. send_failures counts requests the\n"
+"    socket refused (EAGAIN, partial batches) or that the sender could not send\n"
+"    before the end of the window; they are not \"sent\".\n"
+"    A step is NOT VALID (the generator, not the server, was the limit) when it\n"
+"    sent more than 5 % fewer requests than its schedule called for, or when its\n"
+"    send lag p99 exceeds the mean gap between one thread's requests.\n"
+"\n"
+"CALIBRATION\n"
+"    --calibrate\n"
+"        Measure the generator itself against a server replying at zero service\n"
+"        time (e.g. the data path with --short-us 0), with one thread (pinned to\n"
+"        the first of --cpus, if given): first the CPU's own timing noise (a\n"
+"        thread spinning on the clock for 1 s: how often and how long it is not\n"
+"        running), then a probe at 1000 requests/s for the timing floor (RTT and\n"
+"        send-lag percentiles at idle), then doubling and bisecting rates to\n"
+"        within 5 % to find the ceiling: the highest VALID rate per thread, and\n"
+"        the highest rate sent on schedule whatever the send lag. Probe length:\n"
+"        --duration (default 1s here), --warmup and --drain (200ms here).\n"
+"\n"
+"OTHER\n"
+"    --help, -h  this text.\n"
+"    --version   the version.\n"
+"\n"
+"EXIT STATUS\n"
+"    0 done (even when steps are not valid or lose requests: see the output);\n"
+"    1 the run failed (socket, thread or file error); 2 bad usage: one line on\n"
+"    stderr names the flag or value.\n"
+"\n"
+"EXAMPLES\n"
+"    bpfnic-loadgen --target 198.18.0.1:7777 --rate 50000 --duration 5s\n"
+"    bpfnic-loadgen --target 198.18.0.1:7777 --sweep 25000:200000:25000 \\\n"
+"        --mix short=90,long=10 --csv out.csv --plot out.svg\n"
+"    bpfnic-loadgen --target [2001:2::1]:7777 --clients 1:4 --rate 50000 \\\n"
+"        --cpus 0,1 --json run.json\n"
+"    bpfnic-loadgen --target 198.18.0.1:7777 --calibrate --cpus 1\n";
+
+void lg_config_defaults(struct lg_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = LG_LOAD_RATE;
+	c->rate = 10000;
+	c->duration_ns = 2000000000ull;
+	c->warmup_ns = 500000000ull;
+	c->drain_ns = 500000000ull;
+	c->arrivals = BPFNIC_ARRIVALS_POISSON;
+	c->seed = 1;
+	c->mix[0] = 1;
+	c->mix[1] = 0;
+	c->format = BPFNIC_FORMAT_EXT;
+	c->threads = 1;
+	c->batch = 32;
+	c->spin_ns = 20000;
+}
+
+static int errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int lg_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
+	};
+	char num[64];
+	size_t n = strspn(s, "0123456789.");
+	double v;
+
+	if (n == 0 || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n);
+	num[n] = 0;
+	if (parse_double(num, &v) || v < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(s + n, units[i].unit) == 0) {
+			double t = v * units[i].mult;
+
+			if (t > 86400e9) /* a day: anything longer is a typo */
+				return -ERANGE;
+			*ns = (uint64_t)llround(t);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *port, *colon;
+	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
+				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
+	struct addrinfo *res = NULL;
+	unsigned long long p;
+	size_t hl;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':')
+			return -EINVAL;
+		hl = (size_t)(close - s - 1);
+		if (hl == 0 || hl >= sizeof(host))
+			return -EINVAL;
+		memcpy(host, s + 1, hl);
+		port = close + 2;
+		hints.ai_family = AF_INET6;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || strchr(s, ':') != colon)
+			return -EINVAL; /* IPv6 needs brackets */
+		hl = (size_t)(colon - s);
+		if (hl == 0 || hl >= sizeof(host))
+			return -EINVAL;
+		memcpy(host, s, hl);
+		port = colon + 1;
+		hints.ai_family = AF_INET;
+	}
+	host[hl] = 0;
+	if (parse_uint(port, 65535, &p) || p == 0)
+		return -EINVAL;
+	if (getaddrinfo(host, port, &hints, &res) != 0 || !res)
+		return -EINVAL;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+int lg_parse_mix(const char *s, unsigned mix[2])
+{
+	char buf[128], *save = NULL, *tok;
+	bool seen[2] = { false, false };
+
+	if (!*s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	mix[0] = mix[1] = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		unsigned long long w;
+		int cls;
+
+		if (!eq)
+			return -EINVAL;
+		*eq = 0;
+		if (strcmp(tok, "short") == 0)
+			cls = 0;
+		else if (strcmp(tok, "long") == 0)
+			cls = 1;
+		else
+			return -EINVAL;
+		if (seen[cls] || parse_uint(eq + 1, 1000000, &w))
+			return -EINVAL;
+		seen[cls] = true;
+		mix[cls] = (unsigned)w;
+	}
+	if (mix[0] + mix[1] == 0 || s[strlen(s) - 1] == ',')
+		return -EINVAL;
+	return 0;
+}
+
+int lg_parse_service(const char *s, uint64_t service_ns[2])
+{
+	char buf[128], *save = NULL, *tok;
+	bool seen[2] = { false, false };
+
+	if (!*s || strlen(s) >= sizeof(buf) || s[strlen(s) - 1] == ',')
+		return -EINVAL;
+	strcpy(buf, s);
+	service_ns[0] = service_ns[1] = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		int cls;
+
+		if (!eq)
+			return -EINVAL;
+		*eq = 0;
+		if (strcmp(tok, "short") == 0)
+			cls = 0;
+		else if (strcmp(tok, "long") == 0)
+			cls = 1;
+		else
+			return -EINVAL;
+		if (seen[cls] || lg_parse_duration(eq + 1, &service_ns[cls]) ||
+		    service_ns[cls] > BPFNIC_MAX_SERVICE_NS)
+			return -EINVAL;
+		seen[cls] = true;
+	}
+	return 0;
+}
+
+static unsigned cpu_limit(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static int parse_rate(const char *s, double *out)
+{
+	double v;
+
+	if (parse_double(s, &v) || !(v > 0) || v > 1e9)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+enum {
+	OPT_TARGET = 256, OPT_RATE, OPT_SWEEP, OPT_CLIENTS, OPT_DURATION, OPT_WARMUP, OPT_DRAIN,
+	OPT_ARRIVALS, OPT_SEED, OPT_MIX, OPT_CLASS, OPT_FORMAT, OPT_THREADS, OPT_CPUS,
+	OPT_FLOWS, OPT_BATCH, OPT_SPIN, OPT_CSV, OPT_JSON, OPT_PLOT, OPT_CALIBRATE, OPT_QUIET,
+	OPT_HELP, OPT_VERSION, OPT_SERVICE,
+};
+
+const struct option lg_long_options[] = {
+	{ "target", required_argument, NULL, OPT_TARGET },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "sweep", required_argument, NULL, OPT_SWEEP },
+	{ "clients", required_argument, NULL, OPT_CLIENTS },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "drain", required_argument, NULL, OPT_DRAIN },
+	{ "arrivals", required_argument, NULL, OPT_ARRIVALS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "mix", required_argument, NULL, OPT_MIX },
+	{ "class", required_argument, NULL, OPT_CLASS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "service", required_argument, NULL, OPT_SERVICE },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	{ "batch", required_argument, NULL, OPT_BATCH },
+	{ "spin", required_argument, NULL, OPT_SPIN },
+	{ "csv", required_argument, NULL, OPT_CSV },
+	{ "json", required_argument, NULL, OPT_JSON },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "calibrate", no_argument, NULL, OPT_CALIBRATE },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *opt_name(int id)
+{
+	for (const struct option *o = lg_long_options; o->name; o++)
+		if (o->val == id)
+			return o->name;
+	return "?";
+}
+
+int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t errlen)
+{
+	bool have_sweep = false, have_clients = false, have_threads = false, have_class = false,
+	     have_mix = false, have_target = false, have_service = false;
+	int opt, r;
+
+	lg_config_defaults(c);
+	optind = 0; /* full re-initialisation (glibc), so the parser can run twice */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":h", lg_long_options, NULL)) != -1) {
+		const char *a = optarg, *name = opt_name(opt);
+		unsigned long long u;
+
+		switch (opt) {
+		case OPT_TARGET:
+			if (lg_parse_target(a, &c->target, &c->target_len))
+				return errf(err, errlen, "--target: '%s' is not HOST:PORT with a numeric "
+					    "IPv4 address or [IPv6]:PORT", a);
+			snprintf(c->target_text, sizeof(c->target_text), "%s", a);
+			have_target = true;
+			break;
+		case OPT_RATE:
+			if (parse_rate(a, &c->rate))
+				return errf(err, errlen, "--rate: '%s' is not a rate in requests/s "
+					    "(a number > 0, at most 1e9)", a);
+			c->rate_set = true;
+			break;
+		case OPT_SWEEP: {
+			char buf[128], *p1, *p2;
+
+			if (strlen(a) >= sizeof(buf))
+				return errf(err, errlen, "--sweep: value too long");
+			strcpy(buf, a);
+			p1 = strchr(buf, ':');
+			p2 = p1 ? strchr(p1 + 1, ':') : NULL;
+			if (!p1 || !p2)
+				return errf(err, errlen, "--sweep: '%s' is not START:STOP:STEP", a);
+			*p1++ = 0;
+			*p2++ = 0;
+			if (parse_rate(buf, &c->sweep_start) || parse_rate(p1, &c->sweep_stop) ||
+			    parse_rate(p2, &c->sweep_step) || c->sweep_stop < c->sweep_start)
+				return errf(err, errlen, "--sweep: '%s' is not START:STOP:STEP with "
+					    "rates > 0 and STOP >= START", a);
+			if ((c->sweep_stop - c->sweep_start) / c->sweep_step + 1 > LG_MAX_STEPS)
+				return errf(err, errlen, "--sweep: '%s' makes more than %u steps", a,
+					    LG_MAX_STEPS);
+			have_sweep = true;
+			break;
+		}
+		case OPT_CLIENTS: {
+			char buf[64], *p1;
+			unsigned long long s1, s2;
+
+			if (strlen(a) >= sizeof(buf))
+				return errf(err, errlen, "--clients: value too long");
+			strcpy(buf, a);
+			p1 = strchr(buf, ':');
+			if (!p1)
+				return errf(err, errlen, "--clients: '%s' is not START:STOP", a);
+			*p1++ = 0;
+			if (parse_uint(buf, LG_MAX_THREADS, &s1) || parse_uint(p1, LG_MAX_THREADS, &s2) ||
+			    s1 == 0 || s2 < s1)
+				return errf(err, errlen, "--clients: '%s' is not START:STOP with "
+					    "1 <= START <= STOP <= %u", a, LG_MAX_THREADS);
+			c->clients_start = (unsigned)s1;
+			c->clients_stop = (unsigned)s2;
+			have_clients = true;
+			break;
+		}
+		case OPT_DURATION:
+		case OPT_WARMUP:
+		case OPT_DRAIN: {
+			uint64_t ns;
+
+			if (lg_parse_duration(a, &ns) ||
+			    (opt == OPT_DURATION && ns < 1000000) ||
+			    (opt == OPT_DRAIN && ns < 1000000))
+				return errf(err, errlen, "--%s: '%s' is not a time such as 2s, 500ms, "
+					    "100us%s", name, a,
+					    opt == OPT_WARMUP ? " (0 to 1 day)" : " (1ms to 1 day)");
+			if (opt == OPT_DURATION) {
+				c->duration_ns = ns;
+				c->duration_set = true;
+			} else if (opt == OPT_WARMUP) {
+				c->warmup_ns = ns;
+				c->warmup_set = true;
+			} else {
+				c->drain_ns = ns;
+				c->drain_set = true;
+			}
+			break;
+		}
+		case OPT_ARRIVALS:
+			if (strcmp(a, "poisson") == 0)
+				c->arrivals = BPFNIC_ARRIVALS_POISSON;
+			else if (strcmp(a, "constant") == 0)
+				c->arrivals = BPFNIC_ARRIVALS_CONSTANT;
+			else
+				return errf(err, errlen, "--arrivals: '%s' is neither poisson nor constant", a);
+			break;
+		case OPT_SEED:
+			if (parse_uint(a, UINT64_MAX, &u))
+				return errf(err, errlen, "--seed: '%s' is not an unsigned integer", a);
+			c->seed = u;
+			break;
+		case OPT_MIX:
+			if (lg_parse_mix(a, c->mix))
+				return errf(err, errlen, "--mix: '%s' is not short=W,long=W with integer "
+					    "weights, not both 0", a);
+			have_mix = true;
+			break;
+		case OPT_CLASS:
+			if (strcmp(a, "short") == 0) {
+				c->mix[0] = 1;
+				c->mix[1] = 0;
+			} else if (strcmp(a, "long") == 0) {
+				c->mix[0] = 0;
+				c->mix[1] = 1;
+			} else {
+				return errf(err, errlen, "--class: '%s' is neither short nor long", a);
+			}
+			have_class = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(a, "paper") == 0)
+				c->format = BPFNIC_FORMAT_PAPER;
+			else if (strcmp(a, "ext") == 0)
+				c->format = BPFNIC_FORMAT_EXT;
+			else
+				return errf(err, errlen, "--format: '%s' is neither paper nor ext", a);
+			break;
+		case OPT_SERVICE:
+			if (lg_parse_service(a, c->service_ns))
+				return errf(err, errlen, "--service: '%s' is not short=TIME,long=TIME with "
+					    "times up to 100ms, e.g. short=6us,long=60us", a);
+			have_service = true;
+			break;
+		case OPT_THREADS:
+			if (parse_uint(a, LG_MAX_THREADS, &u) || u == 0)
+				return errf(err, errlen, "--threads: '%s' is not a count from 1 to %u", a,
+					    LG_MAX_THREADS);
+			c->threads = (unsigned)u;
+			have_threads = true;
+			break;
+		case OPT_CPUS:
+			r = bpfnic_cpulist_parse(a, c->cpus, LG_MAX_THREADS, cpu_limit());
+			if (r < 0)
+				return errf(err, errlen, "--cpus: '%s' is not a list of distinct CPUs "
+					    "below %u such as 0,1 or 0-3%s", a, cpu_limit(),
+					    r == -E2BIG ? " (too many CPUs)" : "");
+			c->n_cpus = (unsigned)r;
+			break;
+		case OPT_FLOWS:
+			if (parse_uint(a, LG_MAX_FLOWS, &u) || u == 0)
+				return errf(err, errlen, "--flows: '%s' is not a count from 1 to %u", a,
+					    LG_MAX_FLOWS);
+			c->flows = (unsigned)u;
+			break;
+		case OPT_BATCH:
+			if (parse_uint(a, LG_MAX_BATCH, &u) || u == 0)
+				return errf(err, errlen, "--batch: '%s' is not a count from 1 to %u", a,
+					    LG_MAX_BATCH);
+			c->batch = (unsigned)u;
+			break;
+		case OPT_SPIN:
+			if (lg_parse_duration(a, &c->spin_ns) || c->spin_ns > 10000000)
+				return errf(err, errlen, "--spin: '%s' is not a time from 0 to 10ms", a);
+			break;
+		case OPT_CSV:
+		case OPT_JSON:
+		case OPT_PLOT:
+			if (!*a)
+				return errf(err, errlen, "--%s: empty file name", name);
+			if (opt == OPT_CSV)
+				c->csv_path = a;
+			else if (opt == OPT_JSON)
+				c->json_path = a;
+			else
+				c->plot_path = a;
+			break;
+		case OPT_CALIBRATE:
+			c->calibrate = true;
+			break;
+		case OPT_QUIET:
+			c->quiet = true;
+			break;
+		case 'h':
+		case OPT_HELP:
+			return LG_PARSE_HELP;
+		case OPT_VERSION:
+			return LG_PARSE_VERSION;
+		case ':':
+			/* For a long option optopt is its id: name it by its long name. */
+			if (optopt >= OPT_TARGET)
+				return errf(err, errlen, "option '--%s' needs a value", opt_name(optopt));
+			return errf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt > 0 && optopt < 256)
+				return errf(err, errlen, "unknown option '-%c' (see --help)", optopt);
+			return errf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+	if (!have_target)
+		return errf(err, errlen, "--target: missing (e.g. --target 198.18.0.1:7777)");
+	if (have_service && c->format != BPFNIC_FORMAT_EXT)
+		return errf(err, errlen, "--service: needs --format ext (the paper's request has "
+			    "no field for it)");
+	if (have_mix && have_class)
+		return errf(err, errlen, "--class: cannot be combined with --mix");
+	if (have_sweep && have_clients)
+		return errf(err, errlen, "--clients: cannot be combined with --sweep");
+	if (have_sweep && c->rate_set)
+		return errf(err, errlen, "--rate: cannot be combined with --sweep (give one "
+			    "load: --rate, --sweep or --clients)");
+	if (have_clients && have_threads)
+		return errf(err, errlen, "--threads: cannot be combined with --clients (the step "
+			    "sets the client count)");
+	if (c->calibrate && (have_sweep || have_clients || c->rate_set || have_threads))
+		return errf(err, errlen, "--calibrate: finds its own rates with one thread; drop "
+			    "--rate/--sweep/--clients/--threads");
+	c->mode = have_sweep ? LG_LOAD_SWEEP : have_clients ? LG_LOAD_CLIENTS : LG_LOAD_RATE;
+	{
+		unsigned max_clients = have_clients ? c->clients_stop : c->threads;
+
+		if (c->flows && c->flows < max_clients)
+			return errf(err, errlen, "--flows: %u is fewer than the %u client threads",
+				    c->flows, max_clients);
+	}
+	return LG_PARSE_RUN;
+}
+
+unsigned lg_config_steps(const struct lg_config *c)
+{
+	switch (c->mode) {
+	case LG_LOAD_SWEEP:
+		return (unsigned)floor((c->sweep_stop - c->sweep_start) / c->sweep_step + 1e-9) + 1;
+	case LG_LOAD_CLIENTS:
+		return c->clients_stop - c->clients_start + 1;
+	default:
+		return 1;
+	}
+}
+
+void lg_config_step(const struct lg_config *c, unsigned i, unsigned *clients, double *rate_total)
+{
+	switch (c->mode) {
+	case LG_LOAD_SWEEP:
+		*clients = c->threads;
+		*rate_total = c->sweep_start + c->sweep_step * i;
+		break;
+	case LG_LOAD_CLIENTS:
+		*clients = c->clients_start + i;
+		*rate_total = c->rate * *clients;
+		break;
+	default:
+		*clients = c->threads;
+		*rate_total = c->rate;
+	}
+}

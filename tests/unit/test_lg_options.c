@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* loadgen/options: every flag parses, every bad flag or value is one line naming it,
+ * steps come out right, and --help documents every flag. */
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "loadgen/options.h"
+
+static int parse(struct lg_config *c, char *err, size_t errlen, ...)
+{
+	char *argv[64];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = "bpfnic-loadgen";
+	va_start(ap, errlen);
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = 0;
+	return lg_parse_args(argc, argv, c, err, errlen);
+}
+
+static void defaults_and_every_flag(void **state)
+{
+	struct lg_config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", NULL), LG_PARSE_RUN);
+	assert_int_equal(c.mode, LG_LOAD_RATE);
+	assert_true(c.rate == 10000);
+	assert_int_equal(c.duration_ns, 2000000000ull);
+	assert_int_equal(c.format, BPFNIC_FORMAT_EXT);
+	assert_int_equal(c.threads, 1);
+	assert_int_equal(c.mix[0], 1);
+	assert_int_equal(c.mix[1], 0);
+	assert_int_equal(c.target.ss_family, AF_INET);
+	assert_int_equal(lg_config_steps(&c), 1);
+
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "[2001:2::1]:7777", "--rate", "2500.5",
+			       "--duration", "1.5s", "--warmup", "0", "--drain", "250ms",
+			       "--arrivals", "constant", "--seed", "99", "--mix", "short=90,long=10",
+			       "--format", "paper", "--threads", "2", "--cpus", "0", "--flows", "8",
+			       "--batch", "16", "--spin", "5us", "--csv", "a.csv", "--json", "a.json",
+			       "--plot", "a.svg", "--quiet", NULL), LG_PARSE_RUN);
+	assert_int_equal(c.target.ss_family, AF_INET6);
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&c.target)->sin6_port), 7777);
+	assert_true(c.rate == 2500.5);
+	assert_int_equal(c.duration_ns, 1500000000ull);
+	assert_int_equal(c.warmup_ns, 0);
+	assert_int_equal(c.drain_ns, 250000000ull);
+	assert_int_equal(c.arrivals, BPFNIC_ARRIVALS_CONSTANT);
+	assert_int_equal(c.seed, 99);
+	assert_int_equal(c.mix[0], 90);
+	assert_int_equal(c.mix[1], 10);
+	assert_int_equal(c.format, BPFNIC_FORMAT_PAPER);
+	assert_int_equal(c.threads, 2);
+	assert_int_equal(c.n_cpus, 1);
+	assert_int_equal(c.cpus[0], 0);
+	assert_int_equal(c.flows, 8);
+	assert_int_equal(c.batch, 16);
+	assert_int_equal(c.spin_ns, 5000);
+	assert_string_equal(c.csv_path, "a.csv");
+	assert_string_equal(c.json_path, "a.json");
+	assert_string_equal(c.plot_path, "a.svg");
+	assert_true(c.quiet);
+
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:1", "--service",
+			       "short=3us,long=0.06ms", NULL), LG_PARSE_RUN);
+	assert_int_equal(c.service_ns[0], 3000);
+	assert_int_equal(c.service_ns[1], 60000);
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:1", "--class", "long", NULL),
+			 LG_PARSE_RUN);
+	assert_int_equal(c.mix[0], 0);
+	assert_int_equal(c.mix[1], 1);
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:1", "--calibrate", NULL),
+			 LG_PARSE_RUN);
+	assert_true(c.calibrate);
+	assert_int_equal(parse(&c, err, sizeof(err), "--help", NULL), LG_PARSE_HELP);
+	assert_int_equal(parse(&c, err, sizeof(err), "--version", NULL), LG_PARSE_VERSION);
+}
+
+static void steps_of_sweeps_and_clients(void **state)
+{
+	struct lg_config c;
+	char err[256];
+	unsigned clients;
+	double rate;
+
+	(void)state;
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", "--sweep",
+			       "10000:50000:10000", "--threads", "2", NULL), LG_PARSE_RUN);
+	assert_int_equal(lg_config_steps(&c), 5);
+	lg_config_step(&c, 4, &clients, &rate);
+	assert_int_equal(clients, 2);
+	assert_true(rate == 50000);
+	/* STOP that is not on the grid: the last step stays below it. */
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", "--sweep",
+			       "1000:2500:1000", NULL), LG_PARSE_RUN);
+	assert_int_equal(lg_config_steps(&c), 2);
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", "--clients", "1:4",
+			       "--rate", "225000", NULL), LG_PARSE_RUN);
+	assert_int_equal(c.mode, LG_LOAD_CLIENTS);
+	assert_int_equal(lg_config_steps(&c), 4);
+	lg_config_step(&c, 2, &clients, &rate);
+	assert_int_equal(clients, 3);
+	assert_true(rate == 675000);
+}
+
+static void durations(void **state)
+{
+	uint64_t ns;
+
+	(void)state;
+	assert_int_equal(lg_parse_duration("2", &ns), 0);
+	assert_int_equal(ns, 2000000000ull);
+	assert_int_equal(lg_parse_duration("500ms", &ns), 0);
+	assert_int_equal(ns, 500000000ull);
+	assert_int_equal(lg_parse_duration("100us", &ns), 0);
+	assert_int_equal(ns, 100000);
+	assert_int_equal(lg_parse_duration("10ns", &ns), 0);
+	assert_int_equal(ns, 10);
+	assert_int_equal(lg_parse_duration("0.25s", &ns), 0);
+	assert_int_equal(ns, 250000000ull);
+	static const char *const bad[] = { "", "s", "-1", "1h", "1e3", "1 s", "1..2", "2sec", NULL };
+	for (const char *const *b = bad; *b; b++)
+		assert_int_not_equal(lg_parse_duration(*b, &ns), 0);
+	assert_int_equal(lg_parse_duration("100000", &ns), -ERANGE);
+}
+
+struct bad_case {
+	const char *flag, *value; /* value NULL: a flag without its value */
+	const char *named;        /* what the message must name */
+};
+
+static void bad_input_is_one_line_naming_it(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "--target", "198.18.0.1", "--target" }, { "--target", "198.18.0.1:0", "--target" },
+		{ "--target", "198.18.0.1:70000", "--target" }, { "--target", "lab:7777", "--target" },
+		{ "--target", "2001:2::1:7777", "--target" }, { "--target", "[2001:2::1]7777", "--target" },
+		{ "--target", "[]:1", "--target" }, { "--target", "999.1.1.1:1", "--target" },
+		{ "--rate", "0", "--rate" }, { "--rate", "-5", "--rate" }, { "--rate", "fast", "--rate" },
+		{ "--rate", "nan", "--rate" }, { "--rate", "1e12", "--rate" },
+		{ "--sweep", "1:2", "--sweep" }, { "--sweep", "5:1:1", "--sweep" },
+		{ "--sweep", "1:100000:1", "--sweep" }, { "--sweep", "a:b:c", "--sweep" },
+		{ "--clients", "0:2", "--clients" }, { "--clients", "3:2", "--clients" },
+		{ "--clients", "1:999", "--clients" }, { "--clients", "2", "--clients" },
+		{ "--duration", "0", "--duration" }, { "--duration", "1h", "--duration" },
+		{ "--warmup", "-1s", "--warmup" }, { "--drain", "abc", "--drain" },
+		{ "--arrivals", "uniform", "--arrivals" }, { "--seed", "-1", "--seed" },
+		{ "--seed", "x", "--seed" }, { "--mix", "short=90", "--mix" /* valid: see below */ },
+		{ "--mix", "short=0,long=0", "--mix" }, { "--mix", "medium=5", "--mix" },
+		{ "--mix", "short=1,short=2", "--mix" }, { "--mix", "short=-1,long=2", "--mix" },
+		{ "--class", "medium", "--class" }, { "--format", "json", "--format" },
+		{ "--threads", "0", "--threads" }, { "--threads", "65", "--threads" },
+		{ "--cpus", "a", "--cpus" }, { "--cpus", "99999", "--cpus" }, { "--cpus", "1,1", "--cpus" },
+		{ "--flows", "0", "--flows" }, { "--flows", "2000", "--flows" },
+		{ "--batch", "0", "--batch" }, { "--batch", "1000", "--batch" },
+		{ "--spin", "1s", "--spin" }, { "--csv", "", "--csv" },
+		{ "--service", "short=1s", "--service" }, { "--service", "medium=1us", "--service" },
+		{ "--service", "short=3", "--service" /* 3 s */ }, { "--service", "long=", "--service" },
+		{ "--rate", NULL, "--rate" }, { "--bogus", NULL, "--bogus" }, { "-x", NULL, "-x" },
+	};
+	struct lg_config c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct bad_case *b = &cases[i];
+		int r;
+
+		if (!strcmp(b->flag, "--mix") && !strcmp(b->value, "short=90"))
+			continue; /* one class only is a valid (unimodal) mix */
+		if (strcmp(b->flag, "--target") == 0)
+			r = parse(&c, err, sizeof(err), b->flag, b->value, NULL);
+		else if (b->value)
+			r = parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", b->flag, b->value, NULL);
+		else
+			r = parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", b->flag, NULL);
+		if (r != -EINVAL || !strstr(err, b->named) || strchr(err, '\n'))
+			fail_msg("%s %s: r=%d err='%s'", b->flag, b->value ? b->value : "", r, err);
+	}
+}
+
+static void conflicting_flags(void **state)
+{
+	static const char *const cases[][5] = {
+		{ "--sweep", "1:2:1", "--rate", "5", "--rate" },
+		{ "--sweep", "1:2:1", "--clients", "1:2", "--clients" },
+		{ "--clients", "1:2", "--threads", "2", "--threads" },
+		{ "--mix", "short=1,long=1", "--class", "long", "--class" },
+		{ "--calibrate", "--rate", "5", NULL, "--calibrate" },
+		{ "--threads", "4", "--flows", "2", "--flows" },
+		{ "--format", "paper", "--service", "short=3us", "--service" },
+		{ "extra", NULL, NULL, NULL, "extra" },
+	};
+	struct lg_config c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *argv[8] = { "bpfnic-loadgen", "--target", "198.18.0.1:7777" };
+		int argc = 3, r;
+
+		for (int k = 0; k < 4 && cases[i][k]; k++)
+			argv[argc++] = (char *)cases[i][k];
+		r = lg_parse_args(argc, argv, &c, err, sizeof(err));
+		if (r != -EINVAL || !strstr(err, cases[i][4]))
+			fail_msg("case %zu: r=%d err='%s'", i, r, err);
+	}
+	/* No target at all. */
+	{
+		char *argv[] = { "bpfnic-loadgen", "--rate", "5", NULL };
+
+		assert_int_equal(lg_parse_args(3, argv, &c, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "--target"));
+	}
+}
+
+static void help_documents_every_flag(void **state)
+{
+	(void)state;
+	for (const struct option *o = lg_long_options; o->name; o++) {
+		char needle[64];
+
+		snprintf(needle, sizeof(needle), "    --%s", o->name);
+		if (!strstr(lg_usage_text, needle))
+			fail_msg("--help does not document --%s", o->name);
+	}
+	/* Every CSV column is named in --help too (checked in test_lg_report). */
+}
+
+/* Every example in --help is a valid command line. */
+static void help_examples_parse(void **state)
+{
+	const char *ex = strstr(lg_usage_text, "EXAMPLES\n");
+	char buf[4096], *line, *save = NULL;
+	unsigned examples = 0;
+
+	(void)state;
+	assert_non_null(ex);
+	snprintf(buf, sizeof(buf), "%s", ex);
+	/* Join continuation lines ("\\\n") into one. */
+	for (char *p = buf; (p = strstr(p, "\\\n"));)
+		p[0] = p[1] = ' ';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *argv[64], *tok, *s2 = NULL, err[256];
+		int argc = 0;
+		struct lg_config c;
+
+		if (!strstr(line, "bpfnic-loadgen "))
+			continue;
+		for (tok = strtok_r(line, " ", &s2); tok && argc < 63; tok = strtok_r(NULL, " ", &s2))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		if (lg_parse_args(argc, argv, &c, err, sizeof(err)) != LG_PARSE_RUN)
+			fail_msg("example %u does not parse: %s", examples + 1, err);
+		examples++;
+	}
+	assert_true(examples >= 3);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_and_every_flag),
+		cmocka_unit_test(steps_of_sweeps_and_clients),
+		cmocka_unit_test(durations),
+		cmocka_unit_test(bad_input_is_one_line_naming_it),
+		cmocka_unit_test(conflicting_flags),
+		cmocka_unit_test(help_documents_every_flag),
+		cmocka_unit_test(help_examples_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
