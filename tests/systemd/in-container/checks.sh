@@ -104,8 +104,8 @@ check "config is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' bpfnic | 
 start_rc=0
 timeout 60 systemctl start bpfnicd.service || start_rc=$?
 check "systemctl start bpfnicd succeeds" [ "$start_rc" = 0 ]
-state="$(prop Type) $(prop ActiveState) $(prop SubState)"
-check "unit is Type=notify and active/running ($state)" [ "$state" = "notify active running" ]
+state="$(prop Type) $(prop NotifyAccess) $(prop ActiveState) $(prop SubState)"
+check "unit is Type=notify, NotifyAccess=main, active/running ($state)" [ "$state" = "notify main active running" ]
 # Type=notify: "active" is only entered on READY=1. The daemon's STATUS= text proves
 # its notifications reach systemd, and activation came after the process started.
 status_text=$(prop StatusText)
