@@ -203,6 +203,16 @@ check "NRestarts went up ($restarts -> $(prop NRestarts))" [ "$(prop NRestarts)"
 check "journal records the watchdog timeout" until_ok 5 journal_has -u bpfnicd.service -b 'atchdog timeout'
 check "restarted daemon attached XDP again and answers" serves
 
+# ---------------------------------------------------------------- upgrade
+# Reinstalling the package (what an upgrade does) restarts a running daemon and
+# keeps the admin's configuration.
+pid=$(prop MainPID)
+rc=0; DEBIAN_FRONTEND=noninteractive timeout 60 dpkg -i /var/tmp/bpfnic_*.deb >"$OUT/reinstall.log" 2>&1 || rc=$?
+check "reinstalling the package succeeds (rc $rc)" [ "$rc" = 0 ]
+upgraded() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$pid" ] && xdp_attached; }
+check "a running daemon is restarted by the upgrade and attached again" until_ok 10 upgraded
+check "the upgrade kept the admin's Interface=$IFACE" grep -qx "Interface=$IFACE" "$CONF"
+
 # ---------------------------------------------------------------- stop
 rc=0; timeout 30 systemctl stop bpfnicd.service || rc=$?
 check "systemctl stop succeeds" [ "$rc" = 0 ]
@@ -230,5 +240,16 @@ sleep 5 # longer than RestartSec=: a restart would have happened by now
 no_loop() { [ "$(prop NRestarts)" = "$restarts" ] && [ "$(prop ActiveState)" = failed ]; }
 check "not restarted in a loop (NRestarts $restarts -> $(prop NRestarts), $(prop ActiveState))" no_loop
 cp "$OUT/bpfnicd.conf.good" "$CONF"
+
+# ---------------------------------------------------------------- remove, purge
+systemctl reset-failed bpfnicd.service 2>/dev/null
+timeout 60 systemctl start bpfnicd.service
+rc=0; timeout 120 apt-get remove -y -q bpfnic >"$OUT/remove.log" 2>&1 || rc=$?
+removed() { [ "$rc" = 0 ] && ! systemctl is-active -q bpfnicd.service && ! xdp_attached &&
+	[ ! -e /usr/sbin/bpfnicd ]; }
+check "apt-get remove stops the running daemon and leaves no XDP program" removed
+check "remove keeps the configuration" test -f "$CONF"
+rc=0; timeout 120 apt-get purge -y -q bpfnic >>"$OUT/remove.log" 2>&1 || rc=$?
+check "apt-get purge removes /etc/bpfnic/bpfnicd.conf (rc $rc)" bash -c "[ $rc = 0 ] && [ ! -e $CONF ]"
 
 echo "# done" >>"$RES"
