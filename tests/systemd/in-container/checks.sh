@@ -229,8 +229,10 @@ cp "$OUT/bpfnicd.conf.shipped" "$CONF"
 sed -i -E 's/^ *Interface=.*//' "$CONF"
 systemctl reset-failed bpfnicd.service 2>/dev/null
 cursor=$(journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
+t_start=$SECONDS
 rc=0; timeout 60 systemctl start bpfnicd.service 2>/dev/null || rc=$?
-check "start without Interface= fails" [ "$rc" != 0 ]
+check "start without Interface= fails at once ($((SECONDS - t_start)) s, not a start timeout)" \
+	bash -c "[ $rc != 0 ] && [ \"\$(systemctl show -P Result bpfnicd)\" != timeout ]"
 exit78() { [ "$(prop ExecMainStatus)" = 78 ] && [ "$(prop Result)" = exit-code ]; }
 check "it exits with status 78 (Result=$(prop Result), status $(prop ExecMainStatus))" exit78
 check "journal names the missing key Interface" \
