@@ -38,12 +38,13 @@ xdp_attached() { ip -d link show dev "$IFACE" | grep -q 'prog/xdp'; }
 as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
 
 # One UDP request of the paper's 25-byte format, answered by the worker: prints the
-# number of reply bytes (25 when answered). bash's /dev/udp keeps the client shipped-free.
+# number of reply bytes (25 when answered). bash's /dev/udp needs no extra package.
+# Generous timeouts: they only cost time when a reply never comes.
 udp_roundtrip() { # address
-	in_cli timeout 3 bash -c '
+	in_cli timeout 8 bash -c '
 		exec 3<>/dev/udp/'"$1"'/'"$PORT"' || exit 1
 		head -c 25 /dev/zero >&3
-		timeout 2 head -c 25 <&3 | wc -c'
+		timeout 5 head -c 25 <&3 | wc -c'
 }
 udp_roundtrips() { # address count -> prints answered count
 	local i n=0
@@ -158,9 +159,10 @@ check "UDP requests over IPv4 through $IFACE get replies ($n/20)" [ "$n" = 20 ]
 n=$(udp_roundtrips "$SRV6" 5)
 check "UDP requests over IPv6 through $IFACE get replies ($n/5)" [ "$n" = 5 ]
 # The package's own load generator: a short constant-rate run, exact accounting.
+# A stalled machine may hold replies for seconds (seen here): a long drain.
 rc=0
 in_cli timeout 30 bpfnic-loadgen --target "$SRV4:$PORT" --rate 2000 --arrivals constant \
-	--duration 1s --warmup 200ms --drain 500ms --csv "$OUT/loadgen.csv" \
+	--duration 1s --warmup 200ms --drain 5s --csv "$OUT/loadgen.csv" \
 	>"$OUT/loadgen.out" 2>&1 || rc=$?
 sed 's/^/# loadgen: /' "$OUT/loadgen.out" | head -n 20 >>"$RES"
 loadgen_counts() { # prints "sent received lost" summed over the classes
