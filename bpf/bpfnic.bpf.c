@@ -21,6 +21,7 @@
 #include <linux/udp.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_tracing.h>
 
 #include "bpfnic.h"
 
@@ -84,6 +85,13 @@ struct {
 	__type(value, __u64);
 	__uint(max_entries, BPFNIC_MAX_CPUS);
 } bpfnic_sched_target SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, BPFNIC_MAX_CPUS);
+} bpfnic_queue_drops SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -305,14 +313,17 @@ int bpfnic_sched(struct xdp_md *ctx)
  */
 struct spin_ctx {
 	__u64 deadline;
+	__u64 last; /* the latest clock read: the workload's finish time */
 };
 
+/* One clock read per iteration; the workload lasts at least the time asked for. */
 static long spin_until_deadline(__u64 index, void *data)
 {
 	struct spin_ctx *s = data;
 
 	(void)index;
-	return bpf_ktime_get_ns() >= s->deadline; /* 1 stops the loop */
+	s->last = bpf_ktime_get_ns();
+	return s->last >= s->deadline; /* 1 stops the loop */
 }
 
 static __always_inline void swap_bytes(__u8 *a, __u8 *b, __u32 n)
@@ -403,9 +414,12 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 		service = BPFNIC_MAX_SERVICE_NS;
 	if (service) {
 		spin.deadline = pickup + service;
+		spin.last = pickup;
 		bpf_loop(1 << 23, spin_until_deadline, &spin, 0);
+		finish = spin.last; /* the spin's last clock read ended the workload */
+	} else {
+		finish = bpf_ktime_get_ns();
 	}
-	finish = bpf_ktime_get_ns();
 	st->service_sum_ns += finish - pickup;
 	st->processed[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
 
@@ -429,6 +443,28 @@ SEC("xdp/cpumap")
 int bpfnic_worker(struct xdp_md *ctx)
 {
 	return worker_serve(ctx, true);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Queue drops: the kernel reports, per flush of a scheduler CPU's bulk queue, how
+ * many frames did not fit in the target CPU's cpumap queue. Only our cpumap counts;
+ * the loader writes its id here after loading.
+ */
+__u32 bpfnic_cpumap_id = 0;
+
+SEC("tp_btf/xdp_cpumap_enqueue")
+int BPF_PROG(bpfnic_count_queue_drops, int map_id, unsigned int processed, unsigned int drops,
+	     int to_cpu)
+{
+	__u32 cpu = (__u32)to_cpu;
+	__u64 *count;
+
+	if (!drops || (__u32)map_id != bpfnic_cpumap_id)
+		return 0;
+	count = bpf_map_lookup_elem(&bpfnic_queue_drops, &cpu);
+	if (count)
+		*count += drops;
+	return 0;
 }
 
 /* ---------------------------------------------------------------------------------

@@ -185,6 +185,14 @@ struct bpfnic_sched_stats {
  * handed - processed = queue drops + in flight (the thesis' fig. 5.3, per CPU).
  */
 
+/*
+ * Map "bpfnic_queue_drops": per-CPU array, key = target (worker) CPU, value = __u64
+ * requests the kernel dropped because that CPU's cpumap queue was full. Counted from
+ * the xdp_cpumap_enqueue tracepoint, so it is exact and never counts requests in
+ * flight; when the tracer cannot be loaded (no CAP_PERFMON) it stays at zero and
+ * handed - processed is the estimate.
+ */
+
 /* Map "bpfnic_worker_stats": counted on the worker CPU that served the request. */
 struct bpfnic_worker_stats {
 	__u64 processed[BPFNIC_NR_CLASSES]; /* requests served, by class */

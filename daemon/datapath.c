@@ -18,6 +18,7 @@
 struct bpfnic_dp {
 	struct bpfnic_bpf *skel;
 	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
+	bool tracer;  /* the queue-drop tracer is attached */
 	int ifindex;
 	unsigned nr_cpus;
 	unsigned n_candidates;
@@ -157,6 +158,41 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
 }
 
+static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tracer)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int r;
+
+	bpfnic_bpf__destroy(dp->skel);
+	dp->tracer = false;
+	dp->skel = bpfnic_bpf__open();
+	if (!dp->skel)
+		return -errno;
+	r = bpf_map__set_max_entries(dp->skel->maps.bpfnic_cpumap, dp->nr_cpus);
+	if (r < 0)
+		return r;
+	dp->skel->rodata->ref_target_cpu = dp->candidates[0];
+	if (!opts->test_progs)
+		disable_test_progs(dp->skel);
+	bpf_program__set_autoload(dp->skel->progs.bpfnic_count_queue_drops, tracer);
+	r = bpfnic_bpf__load(dp->skel);
+	if (r < 0)
+		return r;
+	if (!tracer)
+		return 0;
+
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &info, &len) < 0)
+		return -errno;
+	dp->skel->bss->bpfnic_cpumap_id = info.id;
+	dp->skel->links.bpfnic_count_queue_drops =
+		bpf_program__attach_trace(dp->skel->progs.bpfnic_count_queue_drops);
+	if (!dp->skel->links.bpfnic_count_queue_drops)
+		return -errno;
+	dp->tracer = true;
+	return 0;
+}
+
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 {
 	struct bpfnic_dp *dp;
@@ -203,18 +239,10 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		}
 	}
 
-	dp->skel = bpfnic_bpf__open();
-	if (!dp->skel) {
-		r = -errno;
-		goto fail;
-	}
-	r = bpf_map__set_max_entries(dp->skel->maps.bpfnic_cpumap, dp->nr_cpus);
-	if (r < 0)
-		goto fail;
-	dp->skel->rodata->ref_target_cpu = dp->candidates[0];
-	if (!opts->test_progs)
-		disable_test_progs(dp->skel);
-	r = bpfnic_bpf__load(dp->skel);
+	r = load(dp, opts, true);
+	if (r == -EPERM || r == -EACCES)
+		/* Tracing programs need CAP_PERFMON; without it, drops are estimated. */
+		r = load(dp, opts, false);
 	if (r < 0)
 		goto fail;
 
@@ -282,7 +310,8 @@ int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
 	st->sched = calloc(st->nr_cpus, sizeof(*st->sched));
 	st->worker = calloc(st->nr_cpus, sizeof(*st->worker));
 	st->handed = calloc(st->nr_cpus, sizeof(*st->handed));
-	if (!st->sched || !st->worker || !st->handed) {
+	st->queue_drops = calloc(st->nr_cpus, sizeof(*st->queue_drops));
+	if (!st->sched || !st->worker || !st->handed || !st->queue_drops) {
 		bpfnic_dp_stats_free(st);
 		return -ENOMEM;
 	}
@@ -294,6 +323,7 @@ void bpfnic_dp_stats_free(struct bpfnic_dp_stats *st)
 	free(st->sched);
 	free(st->worker);
 	free(st->handed);
+	free(st->queue_drops);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -327,6 +357,7 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 	if (r < 0)
 		return r;
 	memset(st->handed, 0, dp->nr_cpus * sizeof(*st->handed));
+	memset(st->queue_drops, 0, dp->nr_cpus * sizeof(*st->queue_drops));
 	for (unsigned i = 0; i < dp->n_candidates; i++) {
 		__u32 target = dp->candidates[i];
 
@@ -335,7 +366,13 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 			return -errno;
 		for (unsigned c = 0; c < dp->nr_cpus; c++)
 			st->handed[target] += per_sched_cpu[c];
+		if (bpf_map__lookup_elem(dp->skel->maps.bpfnic_queue_drops, &target, sizeof(target),
+					 dp->percpu_buf, dp->nr_cpus * sizeof(__u64), 0) < 0)
+			return -errno;
+		for (unsigned c = 0; c < dp->nr_cpus; c++)
+			st->queue_drops[target] += per_sched_cpu[c];
 	}
+	st->queue_drops_exact = dp->tracer;
 	return 0;
 }
 

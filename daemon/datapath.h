@@ -62,6 +62,10 @@ struct bpfnic_dp_stats {
 	struct bpfnic_worker_stats *worker; /* [nr_cpus] */
 	__u64 *handed;                      /* [nr_cpus]: requests handed to each target
 					       CPU's queue, summed over scheduler CPUs */
+	__u64 *queue_drops;                 /* [nr_cpus]: dropped at each target CPU's full
+					       queue (exact, from the kernel's tracepoint) */
+	bool queue_drops_exact;             /* false: the tracer is not loaded (no
+					       CAP_PERFMON); estimate with handed - processed */
 };
 
 /* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */

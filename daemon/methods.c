@@ -60,6 +60,7 @@ static struct json_object *totals_json(struct bpfnicd *d, const struct bpfnicd_w
 	json_object_object_add(t, "replies", json_object_new_uint64(cum->replies));
 	json_object_object_add(t, "passed", json_object_new_uint64(cum->passed));
 	json_object_object_add(drops, "queue", json_object_new_uint64(cum->drops_queue));
+	json_object_object_add(drops, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
 	json_object_object_add(drops, "no_cpu", json_object_new_uint64(cum->drops_no_cpu));
 	json_object_object_add(drops, "redirect_err", json_object_new_uint64(cum->drops_redirect_err));
 	json_object_object_add(drops, "tx_err", json_object_new_uint64(cum->drops_tx_err));
@@ -117,6 +118,7 @@ static struct json_object *stats_json(struct bpfnicd *d, const struct bpfnicd_wi
 		}
 		json_object_object_add(c, "handed", json_object_new_uint64(cum->cpu[i].handed));
 		json_object_object_add(c, "processed", json_object_new_uint64(cum->cpu[i].processed));
+		json_object_object_add(c, "queue_drops", json_object_new_uint64(cum->cpu[i].queue_drops));
 		json_object_array_add(cpus, c);
 	}
 	json_object_object_add(o, "cpus", cpus);

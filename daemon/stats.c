@@ -19,6 +19,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	memset(out, 0, sizeof(*out));
 	out->window_ms = window_ms;
 	out->n = n;
+	out->drops_queue_exact = now->queue_drops_exact;
 	for (unsigned c = 0; c < now->nr_cpus; c++) {
 		bpfnic_sched_stats_add(&sched_now, &now->sched[c]);
 		if (before)
@@ -47,8 +48,11 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		w->service_us = served ? (double)d.service_sum_ns / (double)served / 1000.0 : 0;
 		w->processed = bpfnic_worker_processed(&now->worker[c]);
 		w->handed = now->handed ? now->handed[c] : 0;
-		if (w->handed > w->processed)
-			out->drops_queue += w->handed - w->processed;
+		if (now->queue_drops_exact && now->queue_drops)
+			w->queue_drops = now->queue_drops[c];
+		else if (w->handed > w->processed)
+			w->queue_drops = w->handed - w->processed; /* estimate: counts those in flight */
+		out->drops_queue += w->queue_drops;
 		bpfnic_worker_stats_add(&all, &d);
 	}
 	/* The merged window's max came from per-CPU window maxima: keep it for quantiles. */

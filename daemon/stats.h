@@ -19,6 +19,7 @@ struct bpfnicd_cpu_window {
 	double service_us;          /* mean measured workload time in the window */
 	double kthread_util;        /* 0..1, cpumap kthread CPU use; < 0 when unknown */
 	uint64_t handed, processed; /* since attach: requests handed to its queue / served */
+	uint64_t queue_drops;       /* since attach: dropped at its full queue */
 };
 
 struct bpfnicd_window {
@@ -32,7 +33,9 @@ struct bpfnicd_window {
 	double in_rps, out_rps;
 	/* since attach */
 	uint64_t requests, replies, passed;
-	uint64_t drops_queue;       /* handed - processed, summed (includes the few in flight) */
+	uint64_t drops_queue;       /* exact from the kernel's tracepoint; without the tracer,
+				       handed - processed (which counts the few in flight) */
+	bool drops_queue_exact;
 	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload;
 };
 

@@ -31,14 +31,15 @@ const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 /* A client never wakes more than this much early to absorb timer latency. */
 #define MAX_OVERSLEEP_NS 1000000ull
 /*
- * Replies are read when at least RX_EVERY_NS passed since the last read and the next
- * send is more than RX_BUDGET_NS away (reading never makes a send late), or in any
- * case after RX_MAX_DEFER_NS (a client always behind still reads; the socket buffer
- * absorbs the rest).
+ * Reading replies must not make sends late. With more than RX_BUDGET_NS before the
+ * next send, a client reads everything queued (stopping RX_BUDGET_NS/2 before that
+ * send); with less, it still reads one small batch (RX_SMALL_BATCH) at most every
+ * RX_EVERY_NS, which bounds the delay while keeping up with the rates it can send
+ * on time.
  */
 #define RX_EVERY_NS     50000ull
 #define RX_BUDGET_NS    20000ull
-#define RX_MAX_DEFER_NS 1000000ull
+#define RX_SMALL_BATCH  16u /* 16 per 50 us: 320 k replies/s */
 
 static inline uint64_t mono_ns(void)
 {
@@ -121,11 +122,13 @@ struct __attribute__((aligned(64))) lg_client { /* no false sharing between clie
 	uint8_t *slots; /* ext: per sequence number, class | SLOT_REPLIED */
 	uint64_t slot_cap;
 	uint64_t received[2], invalid[LG_NR_CLASSES], stale, warm;
+	uint64_t tx_ok, answered; /* every send / valid reply of the step, warm-up included */
 	bool kernel_ts;
 	struct bpfnic_hist rtt[2], qdelay[2];
 
 	/* Progress, read by the main thread (relaxed). */
 	_Atomic uint64_t prog_sent, prog_recv;
+	_Atomic bool finished;
 	int thread_err;
 };
 
@@ -327,17 +330,20 @@ static void handle_reply(struct lg_client *cl, const uint8_t *buf, size_t len, b
 	}
 	if (m.client_send_ns < cl->measure_start) {
 		cl->warm++;
+		cl->answered++;
 		return;
 	}
 	cl->received[k]++;
+	cl->answered++;
 	bpfnic_hist_record(&cl->rtt[k], rx_ns > m.client_send_ns ? rx_ns - m.client_send_ns : 0);
 	bpfnic_hist_record(&cl->qdelay[k], m.worker_pickup_ns - m.sched_arrival_ns);
 }
 
 /* Reads everything queued on socket f; returns the number of replies. */
-static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned f)
+static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned f,
+			     unsigned batch, uint64_t deadline)
 {
-	unsigned batch = cl->e->cfg->batch, total = 0;
+	unsigned total = 0;
 
 	{
 		for (;;) {
@@ -380,7 +386,7 @@ static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned
 					     (h->msg_flags & MSG_TRUNC) != 0, t);
 			}
 			total += (unsigned)n;
-			if ((unsigned)n < batch)
+			if ((unsigned)n < batch || t_user >= deadline)
 				break;
 		}
 	}
@@ -391,17 +397,20 @@ static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned
  * Reads everything queued on the client's sockets. With several sockets, one
  * epoll_wait finds the readable ones, so many flows do not cost a syscall each.
  */
-static unsigned drain_replies(struct lg_client *cl, struct rx_state *rx)
+static unsigned drain_replies(struct lg_client *cl, struct rx_state *rx, unsigned batch,
+			      uint64_t deadline)
 {
 	unsigned total = 0;
 
+	if (batch > cl->e->cfg->batch)
+		batch = cl->e->cfg->batch;
 	if (cl->epfd < 0) {
-		total = drain_socket(cl, rx, 0);
+		total = drain_socket(cl, rx, 0, batch, deadline);
 	} else {
 		int n = epoll_wait(cl->epfd, rx->events, (int)cl->nfds, 0);
 
-		for (int i = 0; i < n; i++)
-			total += drain_socket(cl, rx, rx->events[i].data.u32);
+		for (int i = 0; i < n && (i == 0 || mono_ns() < deadline); i++)
+			total += drain_socket(cl, rx, rx->events[i].data.u32, batch, deadline);
 	}
 	atomic_fetch_add_explicit(&cl->prog_recv, total, memory_order_relaxed);
 	return total;
@@ -482,9 +491,11 @@ static void *client_main(void *arg)
 			uint64_t lead = c->spin_ns + oversleep;
 
 			/* Idle: read replies first (they are stamped by the kernel anyway). */
-			if (now - last_rx >= RX_EVERY_NS &&
-			    (next - now > RX_BUDGET_NS || now - last_rx >= RX_MAX_DEFER_NS)) {
-				drain_replies(cl, rx);
+			if (next - now > RX_BUDGET_NS) {
+				drain_replies(cl, rx, LG_MAX_BATCH, next - RX_BUDGET_NS / 2);
+				last_rx = now = mono_ns();
+			} else if (now - last_rx >= RX_EVERY_NS) {
+				drain_replies(cl, rx, RX_SMALL_BATCH, 0);
 				last_rx = now = mono_ns();
 			}
 			if (next > now && next - now > lead) {
@@ -527,6 +538,7 @@ static void *client_main(void *arg)
 					}
 				}
 				done += (unsigned)r;
+				cl->tx_ok += (unsigned)r;
 			} else {
 				/* EAGAIN, ENOBUFS, a queued ICMP error...: this one is lost to us. */
 				if (intended[done] >= cl->measure_start)
@@ -536,11 +548,11 @@ static void *client_main(void *arg)
 		}
 		atomic_fetch_add_explicit(&cl->prog_sent, k, memory_order_relaxed);
 		sock = (sock + 1) % cl->nfds;
-		/* Busy sending: still read replies now and then, so no socket overflows. */
+		/* Busy sending: still read replies now and then, so no socket overflows; a
+		 * client already behind reads a full batch (its sends are late anyway). */
 		now = mono_ns();
-		if (now - last_rx >= RX_EVERY_NS &&
-		    (next > now + RX_BUDGET_NS || now - last_rx >= RX_MAX_DEFER_NS)) {
-			drain_replies(cl, rx);
+		if (now - last_rx >= RX_EVERY_NS) {
+			drain_replies(cl, rx, next <= now ? LG_MAX_BATCH : RX_SMALL_BATCH, 0);
 			last_rx = mono_ns();
 		}
 		if (full)
@@ -556,13 +568,14 @@ static void *client_main(void *arg)
 			cl->failed[k]++;
 		next = bpfnic_arrival_peek(&cl->arr);
 	}
-	/* Drain: wait for the last replies until the step's end. */
+	/* Drain: wait for the last replies until the step's end, or until every request
+	 * sent in this step (warm-up included) has its valid reply. */
 	for (;;) {
 		uint64_t now = mono_ns();
 		int timeout_ms, r;
 
-		drain_replies(cl, rx);
-		if (now >= cl->stop_at)
+		drain_replies(cl, rx, LG_MAX_BATCH, UINT64_MAX);
+		if (now >= cl->stop_at || cl->answered >= cl->tx_ok)
 			break;
 		timeout_ms = (int)((cl->stop_at - now + 999999) / 1000000);
 		if (timeout_ms > 50)
@@ -575,6 +588,7 @@ static void *client_main(void *arg)
 	}
 	free(rx);
 	free(bufs);
+	atomic_store_explicit(&cl->finished, true, memory_order_release);
 	return NULL;
 }
 
@@ -607,7 +621,8 @@ static int client_prepare(struct lg_client *cl, const struct lg_config *c, unsig
 	memset(cl->failed, 0, sizeof(cl->failed));
 	memset(cl->received, 0, sizeof(cl->received));
 	memset(cl->invalid, 0, sizeof(cl->invalid));
-	cl->issued = cl->stale = cl->warm = 0;
+	cl->issued = cl->stale = cl->warm = cl->tx_ok = cl->answered = 0;
+	atomic_store(&cl->finished, false);
 	cl->kernel_ts = false;
 	cl->thread_err = 0;
 	atomic_store(&cl->prog_sent, 0);
@@ -675,13 +690,23 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		uint64_t stop_at = e->clients[0].stop_at, now;
 		double total_s = (double)(stop_at - t0) / 1e9;
 
+		uint64_t next_progress = mono_ns() + 250000000ull;
+
+		/* Until the step's end, or until every client finished early (all answered). */
 		while ((now = mono_ns()) < stop_at) {
-			uint64_t wake = now + 250000000ull;
+			uint64_t wake = now + 20000000ull;
+			bool all_finished = true;
 
 			sleep_until(wake < stop_at ? wake : stop_at);
-			if (progress) {
+			for (unsigned i = 0; i < nclients && all_finished; i++)
+				all_finished = atomic_load_explicit(&e->clients[i].finished,
+								    memory_order_acquire);
+			if (all_finished)
+				break;
+			if (progress && mono_ns() >= next_progress) {
 				uint64_t s = 0, rr = 0;
 
+				next_progress += 250000000ull;
 				for (unsigned i = 0; i < nclients; i++) {
 					s += atomic_load_explicit(&e->clients[i].prog_sent, memory_order_relaxed);
 					rr += atomic_load_explicit(&e->clients[i].prog_recv, memory_order_relaxed);

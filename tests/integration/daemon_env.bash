@@ -129,7 +129,9 @@ daemon_stop() {
 }
 
 # send ARGS...: ctl-udpsend from the client namespace to the server's IPv4 address.
-send() { ip netns exec "$LAB_CLI_NS" "$UDPSEND" --dst "$LAB_SRV_IP4" "$@"; }
+# Replies wait up to 5 s by default (a noisy machine stalls a worker for seconds); an
+# explicit --drain-ms later on the line wins.
+send() { ip netns exec "$LAB_CLI_NS" "$UDPSEND" --dst "$LAB_SRV_IP4" --drain-ms 5000 "$@"; }
 
 # kv KEY "sender output": one value of a key=value line.
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }

@@ -235,5 +235,9 @@ check_eq "overflow: every request handed to a queue" 64 "$handed"
 check_eq "overflow: the client's losses are the queues' drops (handed - processed)" \
 	"$lost" "$((handed - served))"
 check_eq "overflow: every processed request answered" "$(kv "$out" valid)" "$(jnum tx)"
+qdrops=$(grep -o '"queue_drops":[0-9]*' <<<"$stats" | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }')
+check_eq "overflow: the tracer's exact queue drops are the client's losses" "$lost" "$qdrops"
+check_eq "overflow: queue drops counted by the kernel's tracepoint" true \
+	"$(grep -o '"queue_drops_exact":[a-z]*' <<<"$stats" | cut -d: -f2)"
 check "no XDP program left after the overflow run" no_xdp_within
 echo "1..$_tap_n"

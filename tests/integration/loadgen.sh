@@ -53,7 +53,9 @@ check_accounting() {
 
 # ---------------------------------------------------------------------------------
 # IPv4, extended format, bimodal, low rate: every request comes back.
-cli "$LG" --target "$LAB_SRV_IP4:7777" --rate 2000 --duration 1s --warmup 200ms --drain 1s \
+# Drains of 5 s: on a machine stalled by other work a reply can take seconds, and
+# the drain ends as soon as every request is answered anyway.
+cli "$LG" --target "$LAB_SRV_IP4:7777" --rate 2000 --duration 1s --warmup 200ms --drain 5s \
 	--mix short=90,long=10 --service long=100us --csv "$tmp/v4.csv" --json "$tmp/v4.json" \
 	>"$tmp/v4.out" 2>"$tmp/v4.err"
 check_eq "ipv4 ext run exits 0" 0 $?
@@ -92,7 +94,7 @@ check "progress line on stderr when it is a terminal" grep -q "step 1/1 .*sent [
 
 # ---------------------------------------------------------------------------------
 # IPv6, the paper's exact 25-byte request (matched by count after the drain).
-cli "$LG" --target "[$LAB_SRV_IP6]:7777" --rate 2000 --duration 1s --warmup 200ms --drain 1s \
+cli "$LG" --target "[$LAB_SRV_IP6]:7777" --rate 2000 --duration 1s --warmup 200ms --drain 5s \
 	--format paper --arrivals constant --json "$tmp/v6.json" >"$tmp/v6.out" 2>&1
 check_eq "ipv6 paper run exits 0" 0 $?
 check "ipv6 paper: 25-byte requests" jqe '.config.request_bytes == 25' "$tmp/v6.json"
@@ -105,7 +107,7 @@ check_accounting "ipv6 paper" "$tmp/v6.json"
 # ---------------------------------------------------------------------------------
 # A sweep with several clients, flows and pinning, plotted.
 cli "$LG" --target "$LAB_SRV_IP4:7777" --sweep 1000:3000:2000 --threads 2 --cpus 0,1 --flows 4 \
-	--duration 500ms --warmup 100ms --drain 1s --mix short=50,long=50 \
+	--duration 500ms --warmup 100ms --drain 5s --mix short=50,long=50 \
 	--csv "$tmp/sw.csv" --json "$tmp/sw.json" --plot "$tmp/sw.svg" >"$tmp/sw.out" 2>&1
 check_eq "sweep exits 0" 0 $?
 check_eq "sweep: two steps, two clients each" "1000:2 3000:2" \

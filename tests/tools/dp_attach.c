@@ -90,11 +90,12 @@ static int write_stats(const char *path, struct bpfnic_dp *dp)
 	for (unsigned c = 0, first = 1; c < st.nr_cpus; c++) {
 		if (!st.handed[c] && !bpfnic_worker_processed(&st.worker[c]))
 			continue;
-		fprintf(f, "%s\"%u\":{\"handed\":%llu,\"processed\":%llu}", first ? "" : ",", c,
-			st.handed[c], bpfnic_worker_processed(&st.worker[c]));
+		fprintf(f, "%s\"%u\":{\"handed\":%llu,\"processed\":%llu,\"queue_drops\":%llu}",
+			first ? "" : ",", c, st.handed[c], bpfnic_worker_processed(&st.worker[c]),
+			st.queue_drops[c]);
 		first = 0;
 	}
-	fprintf(f, "}}\n");
+	fprintf(f, "},\"queue_drops_exact\":%s}\n", st.queue_drops_exact ? "true" : "false");
 	r = fclose(f) == 0 ? 0 : -errno;
 out:
 	bpfnic_dp_stats_free(&st);
