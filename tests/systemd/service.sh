@@ -90,7 +90,6 @@ ln -sf /etc/systemd/system/bpfnic-checks.service \
 {
 	sed -nE 's/^#define BPFNICD_(MID_[A-Z_]+) +"([0-9a-f]{32})".*/\1=\2/p' \
 		"$BPFNIC_TOP/daemon/log.h" 2>/dev/null
-	echo "LOADGEN=${BPFNIC_SYSTEMD_LOADGEN:-1}"
 } >"$R/var/lib/bpfnic-test/env"
 
 t1=$SECONDS

@@ -12,7 +12,7 @@ RES=$OUT/results
 exec >"$OUT/log" 2>&1
 trap 'journalctl -b --no-pager -o short-monotonic >"$OUT/journal.txt" 2>&1; sync; systemctl --no-block poweroff' EXIT
 
-# Set by the host in env: expected checks, MESSAGE_IDs from the daemon's source.
+# Written by the host: MID_*=the daemon's fixed MESSAGE_IDs (daemon/log.h).
 [ -f "$OUT/env" ] && . "$OUT/env"
 IFACE=bn0 PEER=bn0c CLI_NS=cli
 SRV4=198.18.0.1 CLI4=198.18.0.2 SRV6=2001:2::1 CLI6=2001:2::2
