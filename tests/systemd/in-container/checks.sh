@@ -79,6 +79,10 @@ in_cli ip link set lo up
 in_cli ip addr add "$CLI4/24" dev "$PEER"
 in_cli ip addr add "$CLI6/64" dev "$PEER" nodad
 in_cli ip link set "$PEER" up
+# TX checksum offload off (as scripts/lab does): a veth otherwise hands over frames
+# whose UDP checksum is only partial, and replies built from them fail the client's
+# check; a real wire always carries full checksums. Static neighbours: no request
+# is lost to ARP/ND.
 ethtool -K "$IFACE" gro on tx off >/dev/null 2>&1
 in_cli ethtool -K "$PEER" gro on tx off >/dev/null 2>&1
 ip neigh replace "$CLI4" lladdr "$(in_cli cat /sys/class/net/$PEER/address)" dev "$IFACE"
