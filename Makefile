@@ -129,4 +129,6 @@ demo:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Only where the compile rules above write them: $(BUILD) also holds the package tree
+# and the systemd tier's Debian roots, full of unrelated *.d files and directories.
+-include $(shell find $(BUILD)/obj $(BUILD)/asan $(BUILD)/bpf -name '*.d' -type f 2>/dev/null)

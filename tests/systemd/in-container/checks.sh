@@ -1,0 +1,263 @@
+#!/bin/bash
+# Runs INSIDE the booted test container (from bpfnic-checks.service) after the bpfnic
+# package was installed with apt. Writes one result line per check to $OUT/results:
+#   ok - name   |   not ok - name   |   # diagnostic
+# and powers the container off at the end, whatever happened. The host-side test
+# (tests/systemd/service.sh) numbers the lines and prints them as TAP.
+set -u
+OUT=/var/lib/bpfnic-test
+mkdir -p "$OUT"
+RES=$OUT/results
+: >"$RES"
+exec >"$OUT/log" 2>&1
+trap 'journalctl -b --no-pager -o short-monotonic >"$OUT/journal.txt" 2>&1; sync; systemctl --no-block poweroff' EXIT
+
+# Written by the host: MID_*=the daemon's fixed MESSAGE_IDs (daemon/log.h).
+[ -f "$OUT/env" ] && . "$OUT/env"
+IFACE=bn0 PEER=bn0c CLI_NS=cli
+SRV4=198.18.0.1 CLI4=198.18.0.2 SRV6=2001:2::1 CLI6=2001:2::2
+PORT=7777
+CONF=/etc/bpfnic/bpfnicd.conf
+
+ok()   { echo "ok - $*" >>"$RES"; echo "ok - $*"; }
+fail() { echo "not ok - $*" >>"$RES"; echo "not ok - $*"; }
+diag() { echo "# $*" >>"$RES"; echo "# $*"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
+prop() { systemctl show -P "$1" bpfnicd.service; }
+# until SECONDS COMMAND...: retry a condition for a bounded time.
+until_ok() {
+	local end=$((SECONDS + $1)); shift
+	while ! "$@"; do [ $SECONDS -ge $end ] && return 1; sleep 0.2; done
+}
+in_cli() { ip netns exec "$CLI_NS" "$@"; }
+journal_has() { # journalctl match... + grep pattern last
+	local pat=${*: -1}; local args=("${@:1:$#-1}")
+	journalctl --no-pager -o cat "${args[@]}" 2>/dev/null | grep -qE -- "$pat"
+}
+xdp_attached() { ip -d link show dev "$IFACE" | grep -q 'prog/xdp'; }
+as_user() { local u=$1; shift; setpriv --reuid="$u" --regid="$u" --init-groups -- "$@"; }
+
+# One UDP request of the paper's 25-byte format, answered by the worker: prints the
+# number of reply bytes (25 when answered). bash's /dev/udp needs no extra package.
+# Generous timeouts: they only cost time when a reply never comes.
+udp_roundtrip() { # address
+	in_cli timeout 8 bash -c '
+		exec 3<>/dev/udp/'"$1"'/'"$PORT"' || exit 1
+		head -c 25 /dev/zero >&3
+		timeout 5 head -c 25 <&3 | wc -c'
+}
+udp_roundtrips() { # address count -> prints answered count
+	local i n=0
+	for ((i = 0; i < $2; i++)); do
+		[ "$(udp_roundtrip "$1" 2>/dev/null)" = 25 ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+set_conf_key() { # key value: set Key= (uncommenting the default line) in $CONF
+	if grep -qE "^#? *$1=" "$CONF"; then
+		sed -i -E "0,/^#? *$1=.*/s//$1=$2/" "$CONF"
+	else
+		sed -i -E "0,/^\[Daemon\]/s//[Daemon]\n$1=$2/" "$CONF"
+	fi
+}
+
+# ---------------------------------------------------------------- setup
+diag "kernel $(uname -r), systemd $(systemctl --version | head -1)"
+dpkg-query -W -f='${Package} ${Version}\n' bpfnic | sed 's/^/# installed: /' >>"$RES"
+
+# The lab: bn0 in the container's own (private) network namespace, where bpfnicd
+# runs; its peer in a client namespace. GRO on the peer makes the veth accept the
+# worker's redirected replies.
+ip netns add "$CLI_NS"
+ip link add "$IFACE" type veth peer name "$PEER"
+ip link set "$PEER" netns "$CLI_NS"
+ip addr add "$SRV4/24" dev "$IFACE"
+ip addr add "$SRV6/64" dev "$IFACE" nodad
+ip link set "$IFACE" up
+in_cli ip link set lo up
+in_cli ip addr add "$CLI4/24" dev "$PEER"
+in_cli ip addr add "$CLI6/64" dev "$PEER" nodad
+in_cli ip link set "$PEER" up
+# TX checksum offload off (as scripts/lab does): a veth otherwise hands over frames
+# whose UDP checksum is only partial, and replies built from them fail the client's
+# check; a real wire always carries full checksums. Static neighbours: no request
+# is lost to ARP/ND.
+ethtool -K "$IFACE" gro on tx off >/dev/null 2>&1
+in_cli ethtool -K "$PEER" gro on tx off >/dev/null 2>&1
+ip neigh replace "$CLI4" lladdr "$(in_cli cat /sys/class/net/$PEER/address)" dev "$IFACE"
+in_cli ip neigh replace "$SRV4" lladdr "$(cat /sys/class/net/$IFACE/address)" dev "$PEER"
+in_cli ip -6 neigh replace "$SRV6" lladdr "$(cat /sys/class/net/$IFACE/address)" dev "$PEER"
+ip -6 neigh replace "$CLI6" lladdr "$(in_cli cat /sys/class/net/$PEER/address)" dev "$IFACE"
+
+useradd --no-create-home --groups bpfnic reader
+useradd --no-create-home outsider
+cp "$CONF" "$OUT/bpfnicd.conf.shipped"
+set_conf_key Interface "$IFACE"
+cp "$CONF" "$OUT/bpfnicd.conf.good"
+
+# ---------------------------------------------------------------- the unit
+check "unit passes systemd-analyze verify" \
+	bash -c 'out=$(systemd-analyze verify --man=no bpfnicd.service 2>&1); echo "$out"; [ -z "$out" ]'
+systemd-analyze security --no-pager bpfnicd.service >"$OUT/security.txt" 2>&1
+diag "$(grep -E 'Overall exposure level' "$OUT/security.txt")"
+completion_ok() { bash -c '. /usr/share/bash-completion/completions/bpfnicctl && complete -p bpfnicctl' >/dev/null 2>&1; }
+check "bash completion for bpfnicctl is installed and registers" completion_ok
+check "config is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' bpfnic | grep -q $CONF"
+
+# ---------------------------------------------------------------- start
+start_rc=0
+timeout 60 systemctl start bpfnicd.service || start_rc=$?
+check "systemctl start bpfnicd succeeds" [ "$start_rc" = 0 ]
+state="$(prop Type) $(prop NotifyAccess) $(prop ActiveState) $(prop SubState)"
+check "unit is Type=notify, NotifyAccess=main, active/running ($state)" [ "$state" = "notify main active running" ]
+# Type=notify: "active" is only entered on READY=1. The daemon's STATUS= text proves
+# its notifications reach systemd, and activation came after the process started.
+status_text=$(prop StatusText)
+diag "StatusText=$status_text"
+t_exec=$(prop ExecMainStartTimestampMonotonic) t_active=$(prop ActiveEnterTimestampMonotonic)
+ready_ok() { [ -n "$status_text" ] && [ "$t_exec" -gt 0 ] && [ "$t_active" -ge "$t_exec" ]; }
+check "READY=1 arrived after the daemon started (exec $t_exec us, active $t_active us, STATUS set)" ready_ok
+wd=$(prop WatchdogUSec)
+check "watchdog armed (WatchdogUSec=$wd)" bash -c "[ '$wd' != 0 ] && [ '$wd' != infinity ]"
+check "XDP program attached to $IFACE" xdp_attached
+
+# ---------------------------------------------------------------- bpfnicctl
+out=$(bpfnicctl status 2>&1); rc=$?
+echo "$out" | sed 's/^/# status: /' >>"$RES"
+status_ok() { [ "$rc" = 0 ] && grep -q "$IFACE" <<<"$out"; }
+check "bpfnicctl status works as root" status_ok
+json=$(bpfnicctl --json status 2>&1); rc=$?
+json_status_ok() { [ "$rc" = 0 ] && grep -q '^{' <<<"$json" && grep -q "\"$IFACE\"" <<<"$json"; }
+check "bpfnicctl --json status works as root" json_status_ok
+rc=0; as_user reader bpfnicctl status >/dev/null 2>"$OUT/reader.err" || rc=$?
+check "status works for a member of group bpfnic (rc $rc)" [ "$rc" = 0 ]
+rc=0; as_user reader bpfnicctl policy rr >/dev/null 2>>"$OUT/reader.err" || rc=$?
+check "policy is refused for a member of group bpfnic (rc $rc)" [ "$rc" = 1 ]
+rc=0; as_user outsider bpfnicctl status >/dev/null 2>/dev/null || rc=$?
+check "status is refused to a user outside group bpfnic (rc $rc)" [ "$rc" = 3 ]
+
+# ---------------------------------------------------------------- policy + journal
+rc=0; bpfnicctl policy dynamic --threshold-us 20 >"$OUT/policy.out" 2>&1 || rc=$?
+check "bpfnicctl policy dynamic --threshold-us 20 succeeds" [ "$rc" = 0 ]
+json=$(bpfnicctl --json status 2>&1)
+check "status shows the dynamic policy" grep -q '"dynamic"' <<<"$json"
+check "status shows threshold 20 us" grep -qE '"threshold_us" *: *20([^0-9]|$)' <<<"$json"
+check "journalctl -u bpfnicd BPFNIC_POLICY=dynamic finds the change" \
+	until_ok 5 journal_has -u bpfnicd.service BPFNIC_POLICY=dynamic .
+# The fixed MESSAGE_IDs of daemon/log.h (passed in env by the host).
+check "the change carries MESSAGE_ID=${MID_POLICY_CHANGED:-?} (policy changed)" \
+	until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="${MID_POLICY_CHANGED:-none}" BPFNIC_POLICY=dynamic .
+check "the attach was logged with MESSAGE_ID=${MID_ATTACHED:-?} and BPFNIC_IFACE=$IFACE" \
+	journal_has -u bpfnicd.service MESSAGE_ID="${MID_ATTACHED:-none}" BPFNIC_IFACE="$IFACE" .
+# The package's journal catalog explains these ids (journalctl -x).
+check "journal catalog explains the policy-changed MESSAGE_ID" \
+	bash -c "journalctl --list-catalog ${MID_POLICY_CHANGED:-none} 2>/dev/null | grep -q bpfnic"
+explained() { journalctl -x --no-pager -u bpfnicd.service MESSAGE_ID="${MID_POLICY_CHANGED:-none}" |
+	grep -q 'switch changed the BPF maps'; }
+check "journalctl -x shows the catalog text for the policy change" explained
+
+# ---------------------------------------------------------------- traffic
+n=$(udp_roundtrips "$SRV4" 20)
+check "UDP requests over IPv4 through $IFACE get replies ($n/20)" [ "$n" = 20 ]
+n=$(udp_roundtrips "$SRV6" 5)
+check "UDP requests over IPv6 through $IFACE get replies ($n/5)" [ "$n" = 5 ]
+# The package's own load generator: a short constant-rate run, exact accounting.
+# A stalled machine may hold replies for seconds (seen here): a long drain.
+rc=0
+in_cli timeout 30 bpfnic-loadgen --target "$SRV4:$PORT" --rate 2000 --arrivals constant \
+	--duration 1s --warmup 200ms --drain 5s --csv "$OUT/loadgen.csv" \
+	>"$OUT/loadgen.out" 2>&1 || rc=$?
+sed 's/^/# loadgen: /' "$OUT/loadgen.out" | head -n 20 >>"$RES"
+loadgen_counts() { # prints "sent received lost" summed over the classes
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+		{ s += $col["sent"]; r += $col["received"]; l += $col["lost"] }
+		END { print s + 0, r + 0, l + 0 }' "$OUT/loadgen.csv" 2>/dev/null
+}
+read -r lg_sent lg_recv lg_lost <<<"$(loadgen_counts)"
+loadgen_ok() { [ "$rc" = 0 ] && [ "${lg_sent:-0}" -gt 0 ] && [ "$lg_lost" = 0 ]; }
+check "bpfnic-loadgen through $IFACE: every request answered (rc $rc, sent $lg_sent, received $lg_recv, lost $lg_lost)" loadgen_ok
+
+# ---------------------------------------------------------------- reload
+pid_before=$(prop MainPID)
+good_reload_rc=0; timeout 30 systemctl reload bpfnicd.service || good_reload_rc=$?
+check "systemctl reload with a valid config succeeds" [ "$good_reload_rc" = 0 ]
+cursor=$(journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
+printf '\n[Daemon]\nNoSuchKey=1\n' >>"$CONF"
+bad_reload_rc=0; timeout 30 systemctl reload bpfnicd.service 2>"$OUT/reload.err" || bad_reload_rc=$?
+check "systemctl reload with a broken config fails (rc $bad_reload_rc)" [ "$bad_reload_rc" != 0 ]
+same_process_active() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" = "$pid_before" ]; }
+check "service stays active with the same process after the failed reload" same_process_active
+serves() { xdp_attached && [ "$(udp_roundtrips "$SRV4" 3)" = 3 ]; }
+check "old config still serves: XDP attached and requests answered" serves
+check "journal says why the reload failed (names NoSuchKey, MESSAGE_ID=${MID_RELOAD_FAILED:-?})" \
+	until_ok 5 journal_has --after-cursor="$cursor" -u bpfnicd.service \
+		MESSAGE_ID="${MID_RELOAD_FAILED:-none}" NoSuchKey
+grep -i nosuchkey "$OUT/reload.err" | sed 's/^/# systemctl reload: /' >>"$RES"
+cp "$OUT/bpfnicd.conf.good" "$CONF"
+
+# ---------------------------------------------------------------- watchdog
+pid=$(prop MainPID) restarts=$(prop NRestarts)
+# Never "kill -STOP 0" (this script's own process group) when the daemon is not up.
+[ "$pid" -gt 1 ] && kill -STOP "$pid"
+restarted() {
+	local p; p=$(systemctl show -P MainPID bpfnicd)
+	[ "$p" != 0 ] && [ "$p" != "$pid" ] && [ "$(systemctl is-active bpfnicd)" = active ]
+}
+check "SIGSTOPped daemon is restarted by the watchdog" until_ok 60 restarted
+check "NRestarts went up ($restarts -> $(prop NRestarts))" [ "$(prop NRestarts)" -gt "$restarts" ]
+check "journal records the watchdog timeout" until_ok 5 journal_has -u bpfnicd.service -b 'atchdog timeout'
+check "restarted daemon attached XDP again and answers" serves
+
+# ---------------------------------------------------------------- upgrade
+# Reinstalling the package (what an upgrade does) restarts a running daemon and
+# keeps the admin's configuration.
+pid=$(prop MainPID)
+rc=0; DEBIAN_FRONTEND=noninteractive timeout 60 dpkg -i /var/tmp/bpfnic_*.deb >"$OUT/reinstall.log" 2>&1 || rc=$?
+check "reinstalling the package succeeds (rc $rc)" [ "$rc" = 0 ]
+upgraded() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$pid" ] && xdp_attached; }
+check "a running daemon is restarted by the upgrade and attached again" until_ok 10 upgraded
+check "the upgrade kept the admin's Interface=$IFACE" grep -qx "Interface=$IFACE" "$CONF"
+
+# ---------------------------------------------------------------- stop
+rc=0; timeout 30 systemctl stop bpfnicd.service || rc=$?
+check "systemctl stop succeeds" [ "$rc" = 0 ]
+check "no XDP program left on $IFACE after stop" bash -c "! ip -d link show dev $IFACE | grep -q xdp"
+diag "after stop: $(ip -d link show dev $IFACE | grep -o 'xdp.*' || echo 'no xdp')"
+check "the detach was logged (MESSAGE_ID=${MID_DETACHED:-?})" \
+	until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="${MID_DETACHED:-none}" .
+stopped_no_reply() { [ "$(udp_roundtrip "$SRV4" 2>/dev/null)" != 25 ]; }
+check "after stop, requests are no longer answered by the worker (fail-open to the stack)" stopped_no_reply
+check "control socket removed after stop" test ! -e /run/bpfnic/control.sock
+
+# ---------------------------------------------------------------- missing Interface=
+cp "$OUT/bpfnicd.conf.shipped" "$CONF"
+sed -i -E 's/^ *Interface=.*//' "$CONF"
+systemctl reset-failed bpfnicd.service 2>/dev/null
+cursor=$(journalctl -n 0 --show-cursor --no-pager | sed -n 's/^-- cursor: //p')
+t_start=$SECONDS
+rc=0; timeout 60 systemctl start bpfnicd.service 2>/dev/null || rc=$?
+check "start without Interface= fails at once ($((SECONDS - t_start)) s, not a start timeout)" \
+	bash -c "[ $rc != 0 ] && [ \"\$(systemctl show -P Result bpfnicd)\" != timeout ]"
+exit78() { [ "$(prop ExecMainStatus)" = 78 ] && [ "$(prop Result)" = exit-code ]; }
+check "it exits with status 78 (Result=$(prop Result), status $(prop ExecMainStatus))" exit78
+check "journal names the missing key Interface" \
+	until_ok 5 journal_has --after-cursor="$cursor" -u bpfnicd.service 'Interface'
+restarts=$(prop NRestarts)
+sleep 5 # longer than RestartSec=: a restart would have happened by now
+no_loop() { [ "$(prop NRestarts)" = "$restarts" ] && [ "$(prop ActiveState)" = failed ]; }
+check "not restarted in a loop (NRestarts $restarts -> $(prop NRestarts), $(prop ActiveState))" no_loop
+cp "$OUT/bpfnicd.conf.good" "$CONF"
+
+# ---------------------------------------------------------------- remove, purge
+systemctl reset-failed bpfnicd.service 2>/dev/null
+timeout 60 systemctl start bpfnicd.service
+rc=0; timeout 120 apt-get remove -y -q bpfnic >"$OUT/remove.log" 2>&1 || rc=$?
+removed() { [ "$rc" = 0 ] && ! systemctl is-active -q bpfnicd.service && ! xdp_attached &&
+	[ ! -e /usr/sbin/bpfnicd ]; }
+check "apt-get remove stops the running daemon and leaves no XDP program" removed
+check "remove keeps the configuration" test -f "$CONF"
+rc=0; timeout 120 apt-get purge -y -q bpfnic >>"$OUT/remove.log" 2>&1 || rc=$?
+check "apt-get purge removes /etc/bpfnic/bpfnicd.conf (rc $rc)" bash -c "[ $rc = 0 ] && [ ! -e $CONF ]"
+
+echo "# done" >>"$RES"
