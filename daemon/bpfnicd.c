@@ -402,8 +402,10 @@ int bpfnicd_reload(struct bpfnicd *d, const char **names, unsigned max, unsigned
 			sd_notify(0, "READY=1");
 			return r;
 		}
-		if (strcmp(old.admin_group, next.admin_group) != 0 || old.socket_mode != next.socket_mode)
-			bpfnicd_control_set_access(d->control, next.admin_group, next.socket_mode);
+		if (strcmp(old.admin_group, next.admin_group) != 0 ||
+		    strcmp(old.socket_group, next.socket_group) != 0 || old.socket_mode != next.socket_mode)
+			bpfnicd_control_set_access(d->control, next.socket_group, next.admin_group,
+						   next.socket_mode);
 	}
 	msg[0] = '\0';
 	for (unsigned i = 0; i < *n; i++) {
@@ -519,7 +521,8 @@ static int run(struct bpfnicd *d)
 			   bpfnic_policy_names[d->policy.policy], n_main + n_long);
 
 	r = bpfnicd_control_new(d->event, d->cfg.control_socket, d->cfg.socket_mode,
-				d->cfg.admin_group, bpfnicd_dispatch, d, &d->control);
+				d->cfg.socket_group, d->cfg.admin_group, bpfnicd_dispatch, d,
+				&d->control);
 	if (r < 0)
 		return log_error_errno(r, "cannot open the control socket %s", d->cfg.control_socket);
 

@@ -95,8 +95,8 @@ int bpfnicd_policy_check(const struct bpfnicd_policy *p, unsigned n_cpus, const 
 /* ---- the parser ----------------------------------------------------------------- */
 
 enum key_id {
-	K_INTERFACE, K_PORT, K_XDP_MODE, K_CPUS, K_QUEUE_SIZE, K_CONTROL_SOCKET, K_ADMIN_GROUP,
-	K_SOCKET_MODE, K_SHORT_US, K_LONG_US, K_MAX_US, K_POLICY, K_LONG_CPUS, K_THRESHOLD_US,
+	K_INTERFACE, K_PORT, K_XDP_MODE, K_CPUS, K_QUEUE_SIZE, K_CONTROL_SOCKET, K_SOCKET_GROUP,
+	K_ADMIN_GROUP, K_SOCKET_MODE, K_SHORT_US, K_LONG_US, K_MAX_US, K_POLICY, K_LONG_CPUS, K_THRESHOLD_US,
 	K_METRIC, K_MIN_CPUS, K_MAX_CPUS, K_COOLDOWN_MS, K_SHRINK_BELOW_US, K_INTERVAL_MS,
 	K_NR,
 };
@@ -110,6 +110,7 @@ static const struct {
 	[K_CPUS] = { "Daemon", "Cpus" },
 	[K_QUEUE_SIZE] = { "Daemon", "QueueSize" },
 	[K_CONTROL_SOCKET] = { "Daemon", "ControlSocket" },
+	[K_SOCKET_GROUP] = { "Daemon", "SocketGroup" },
 	[K_ADMIN_GROUP] = { "Daemon", "AdminGroup" },
 	[K_SOCKET_MODE] = { "Daemon", "SocketMode" },
 	[K_SHORT_US] = { "Workload", "ShortUs" },
@@ -358,6 +359,14 @@ static void set_key(struct parser *p, enum key_id k, const char *name, const cha
 		else
 			strcpy(c->control_socket, value);
 		break;
+	case K_SOCKET_GROUP:
+		if (empty)
+			strcpy(c->socket_group, defaults.socket_group);
+		else if (!valid_group_name(value))
+			add_error(p, p->line, "%s=%.40s: not a valid group name", name, value);
+		else
+			strcpy(c->socket_group, value);
+		break;
 	case K_ADMIN_GROUP:
 		if (empty)
 			strcpy(c->admin_group, defaults.admin_group);
@@ -517,6 +526,7 @@ void bpfnicd_config_defaults(struct bpfnicd_config *c, const struct bpfnic_cpuse
 		},
 	};
 	strcpy(c->control_socket, BPFNIC_DEFAULT_SOCKET);
+	strcpy(c->socket_group, BPFNICD_DEFAULT_SOCKET_GROUP);
 	strcpy(c->admin_group, BPFNICD_DEFAULT_ADMIN_GROUP);
 	for (unsigned cpu = 0; cpu < BPFNIC_MAX_CPUS; cpu++)
 		if (online->has[cpu])

@@ -61,7 +61,8 @@ struct bpfnicd_config {
 	struct bpfnicd_cpus cpus;
 	unsigned queue_size;
 	char control_socket[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	char admin_group[33];
+	char socket_group[33]; /* owns the control socket: its members may read */
+	char admin_group[33];  /* may change state besides root; "" = root only */
 	unsigned socket_mode;
 	/* [Workload] */
 	unsigned short_us, long_us, max_us;
@@ -72,7 +73,8 @@ struct bpfnicd_config {
 #define BPFNICD_DEFAULT_PORT        7777u
 #define BPFNICD_DEFAULT_QUEUE_SIZE  4096u
 #define BPFNICD_MAX_QUEUE_SIZE      16384u /* the kernel's cpumap sanity limit */
-#define BPFNICD_DEFAULT_ADMIN_GROUP "bpfnic"
+#define BPFNICD_DEFAULT_SOCKET_GROUP "bpfnic"
+#define BPFNICD_DEFAULT_ADMIN_GROUP  "" /* root only */
 #define BPFNICD_DEFAULT_SOCKET_MODE 0660u
 
 /* Problems found while parsing, in file order. */

@@ -474,22 +474,34 @@ static int clear_stale(const char *path)
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
 }
 
-int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *admin_group, unsigned mode)
+static int lookup_group(const char *name, gid_t *gid)
 {
 	struct group grp, *res = NULL;
 	char buf[4096];
+
+	if (!name || !*name)
+		return -ENOENT;
+	if (getgrnam_r(name, &grp, buf, sizeof(buf), &res) != 0 || !res)
+		return -ENOENT;
+	*gid = res->gr_gid;
+	return 0;
+}
+
+int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *socket_group,
+			       const char *admin_group, unsigned mode)
+{
 	gid_t gid = 0;
 
-	if (getgrnam_r(admin_group, &grp, buf, sizeof(buf), &res) == 0 && res) {
-		ctl->admin_gid = res->gr_gid;
-		ctl->admin_gid_valid = true;
-		gid = res->gr_gid;
-	} else {
-		log_warning("control: group '%s' does not exist: only root may use %s", admin_group,
+	if (lookup_group(socket_group, &gid) < 0) {
+		log_warning("control: group '%s' does not exist: only root may use %s", socket_group,
 			    ctl->path);
-		ctl->admin_gid_valid = false;
+		gid = 0;
 		mode &= 0600;
 	}
+	ctl->admin_gid_valid = lookup_group(admin_group, &ctl->admin_gid) == 0;
+	if (admin_group && *admin_group && !ctl->admin_gid_valid)
+		log_warning("control: AdminGroup '%s' does not exist: only root may change state",
+			    admin_group);
 	if (chown(ctl->path, 0, gid) < 0 && geteuid() == 0)
 		return log_error_errno(-errno, "control: cannot chown %s", ctl->path);
 	if (chmod(ctl->path, mode) < 0)
@@ -497,7 +509,8 @@ int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *admin_gr
 	return 0;
 }
 
-int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *admin_group,
+int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *socket_group,
+			const char *admin_group,
 			bpfnicd_dispatch_fn dispatch, void *userdata, struct bpfnicd_control **out)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -544,7 +557,7 @@ int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char
 		r = log_error_errno(-errno, "control: cannot bind %s", path);
 		goto fail;
 	}
-	r = bpfnicd_control_set_access(ctl, admin_group, mode);
+	r = bpfnicd_control_set_access(ctl, socket_group, admin_group, mode);
 	if (r < 0)
 		goto fail;
 	if (listen(ctl->fd, 64) < 0) {

@@ -39,11 +39,17 @@ typedef struct json_object *(*bpfnicd_dispatch_fn)(void *userdata, const struct 
  * as given; a group that does not exist leaves the socket root-only (0600) with a
  * warning. Refuses (-EADDRINUSE) when another daemon answers on path.
  */
-int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *admin_group,
+int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *socket_group,
+			const char *admin_group,
 			bpfnicd_dispatch_fn dispatch, void *userdata, struct bpfnicd_control **out);
 
-/* Apply a new AdminGroup=/SocketMode= (reload). */
-int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *admin_group, unsigned mode);
+/*
+ * Give the socket to socket_group with mode (its members may connect and read; a
+ * missing group leaves the socket to root, 0600) and let admin_group change state
+ * besides root ("" or a missing group: root only). Also on reload.
+ */
+int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *socket_group,
+			       const char *admin_group, unsigned mode);
 
 /* Close every connection, remove the socket file, free. */
 void bpfnicd_control_free(struct bpfnicd_control *ctl);

@@ -365,12 +365,16 @@ struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller
 		snprintf(uid_field, sizeof(uid_field), "BPFNIC_CALLER_UID=%u", (unsigned)who->uid);
 		snprintf(pid_field, sizeof(pid_field), "BPFNIC_CALLER_PID=%d", (int)who->pid);
 		if (!who->admin) {
+			const char *who_may = d->cfg.admin_group[0] ? d->cfg.admin_group : NULL;
+
 			bpfnicd_log_struct(LOG_WARNING, 0, NULL, fields,
-					   "refused %s from uid %u pid %d: needs root or group %s",
-					   m->name, (unsigned)who->uid, (int)who->pid, d->cfg.admin_group);
+					   "refused %s from uid %u pid %d: needs root%s%s",
+					   m->name, (unsigned)who->uid, (int)who->pid,
+					   who_may ? " or group " : "", who_may ? who_may : "");
 			return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL,
-						      "%s needs root or membership in group %s",
-						      m->name, d->cfg.admin_group);
+						      "%s needs root%s%s", m->name,
+						      who_may ? " or membership in group " : "",
+						      who_may ? who_may : "");
 		}
 		bpfnicd_log_struct(LOG_INFO, 0, NULL, fields, "%s called by uid %u pid %d", m->name,
 				   (unsigned)who->uid, (int)who->pid);

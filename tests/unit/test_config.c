@@ -66,7 +66,8 @@ static void test_minimal_file_gets_defaults(void **state)
 	assert_int_equal(c.cpus.cpu[2], 3);
 	assert_int_equal(c.queue_size, 4096);
 	assert_string_equal(c.control_socket, BPFNIC_DEFAULT_SOCKET);
-	assert_string_equal(c.admin_group, "bpfnic");
+	assert_string_equal(c.socket_group, "bpfnic");
+	assert_string_equal(c.admin_group, ""); /* root only */
 	assert_int_equal(c.socket_mode, 0660);
 	assert_int_equal(c.short_us, 6);
 	assert_int_equal(c.long_us, 60);
@@ -93,6 +94,7 @@ static void test_full_file(void **state)
 		"Cpus=0-1,3\n"
 		"QueueSize=512\n"
 		"ControlSocket=/tmp/x.sock\n"
+		"SocketGroup=adm\n"
 		"AdminGroup=wheel\n"
 		"SocketMode=0666\n"
 		"[Workload]\n"
@@ -118,7 +120,7 @@ static void test_full_file(void **state)
 	/* Port= twice is a duplicate even when the second one is empty. */
 	assert_int_equal(parse(text, &c, &e), -EINVAL);
 	assert_int_equal(e.n, 1);
-	assert_string_equal(e.msg[0], "t.conf:30: Port=: set twice (first on line 6)");
+	assert_string_equal(e.msg[0], "t.conf:31: Port=: set twice (first on line 6)");
 
 	char fixed[sizeof(text)];
 	strcpy(fixed, text);
@@ -130,6 +132,7 @@ static void test_full_file(void **state)
 	assert_int_equal(c.cpus.n, 3);
 	assert_int_equal(c.queue_size, 512);
 	assert_string_equal(c.control_socket, "/tmp/x.sock");
+	assert_string_equal(c.socket_group, "adm");
 	assert_string_equal(c.admin_group, "wheel");
 	assert_int_equal(c.socket_mode, 0666);
 	assert_int_equal(c.max_us, 500);
@@ -177,6 +180,7 @@ static void test_bad_values(void **state)
 		     "t.conf:3: QueueSize=100000: must be an integer between 1 and 16384");
 	expect_error(D "ControlSocket=run/x\n", "t.conf:3: ControlSocket=run/x: must be an absolute path");
 	expect_error(D "AdminGroup=Bad Group\n", "t.conf:3: AdminGroup=Bad Group: not a valid group name");
+	expect_error(D "SocketGroup=Bad Group\n", "t.conf:3: SocketGroup=Bad Group: not a valid group name");
 	expect_error(D "SocketMode=0777\n", "t.conf:3: SocketMode=0777: must be an octal mode like 0660 "
 		     "with read and write for the owner and no execute or special bits");
 	expect_error("[Daemon]\nInterface=a/b\n", "t.conf:2: Interface=a/b: not a valid interface "

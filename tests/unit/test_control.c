@@ -51,7 +51,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/sub/control.sock", dir);
 	assert_int_equal(sd_event_new(&event), 0);
-	assert_int_equal(bpfnicd_control_new(event, path, 0660, "root", dispatch, NULL, &ctl), 0);
+	assert_int_equal(bpfnicd_control_new(event, path, 0660, "root", "root", dispatch, NULL, &ctl), 0);
 	return 0;
 }
 
@@ -283,7 +283,7 @@ static void test_socket_file(void **state)
 	(void)state;
 
 	/* Another daemon answering: refused, and the live socket is left alone. */
-	assert_int_equal(bpfnicd_control_new(event, path, 0660, "root", dispatch, NULL, &second),
+	assert_int_equal(bpfnicd_control_new(event, path, 0660, "root", "root", dispatch, NULL, &second),
 			 -EADDRINUSE);
 	assert_null(second);
 	assert_int_equal(stat(path, &st), 0);
@@ -292,7 +292,7 @@ static void test_socket_file(void **state)
 
 	/* A group that does not exist: root only. A stale socket file is replaced. */
 	snprintf(other, sizeof(other), "%s/other.sock", dir);
-	assert_int_equal(bpfnicd_control_new(event, other, 0666, "no-such-group-bpfnic", dispatch,
+	assert_int_equal(bpfnicd_control_new(event, other, 0666, "no-such-group-bpfnic", "no-such-group-bpfnic", dispatch,
 					     NULL, &second), 0);
 	assert_int_equal(stat(other, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -307,7 +307,7 @@ static void test_socket_file(void **state)
 		assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 		close(fd);
 	}
-	assert_int_equal(bpfnicd_control_new(event, other, 0660, "root", dispatch, NULL, &second), 0);
+	assert_int_equal(bpfnicd_control_new(event, other, 0660, "root", "root", dispatch, NULL, &second), 0);
 	bpfnicd_control_free(second);
 }
 
