@@ -493,10 +493,10 @@ int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *socket_g
 	gid_t gid = 0;
 
 	if (lookup_group(socket_group, &gid) < 0) {
-		log_warning("control: group '%s' does not exist: only root may use %s", socket_group,
+		log_warning("control: group '%s' does not exist: %s keeps only its owner and other bits", socket_group,
 			    ctl->path);
 		gid = 0;
-		mode &= 0600;
+		mode &= ~0070u; /* the group bits would name root's group: drop them */
 	}
 	ctl->admin_gid_valid = lookup_group(admin_group, &ctl->admin_gid) == 0;
 	if (admin_group && *admin_group && !ctl->admin_gid_valid)

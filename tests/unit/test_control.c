@@ -290,12 +290,20 @@ static void test_socket_file(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0660);
 
-	/* A group that does not exist: root only. A stale socket file is replaced. */
+	/*
+	 * A socket group that does not exist: its group bits go (they would name root's
+	 * group), the owner and other bits stay. A stale socket file is replaced.
+	 */
 	snprintf(other, sizeof(other), "%s/other.sock", dir);
-	assert_int_equal(bpfnicd_control_new(event, other, 0666, "no-such-group-bpfnic", "no-such-group-bpfnic", dispatch,
-					     NULL, &second), 0);
+	assert_int_equal(bpfnicd_control_new(event, other, 0660, "no-such-group-bpfnic",
+					     "no-such-group-bpfnic", dispatch, NULL, &second), 0);
 	assert_int_equal(stat(other, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	bpfnicd_control_free(second);
+	assert_int_equal(bpfnicd_control_new(event, other, 0666, "no-such-group-bpfnic", "",
+					     dispatch, NULL, &second), 0);
+	assert_int_equal(stat(other, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0606);
 	bpfnicd_control_free(second);
 	assert_int_equal(stat(other, &st), -1); /* removed on free */
 	{
