@@ -192,21 +192,14 @@ static int get_bool(struct json_object *msg, const char *key, bool *out)
 	return 0;
 }
 
-int bpfnic_vl_call_from_json(struct json_object *msg, struct bpfnic_vl_call *call,
-			     const char **why)
+/*
+ * The message's "parameters" object; absent or null, an empty one is added to msg so
+ * the borrowed pointer stays valid as long as msg.
+ */
+static int take_parameters(struct json_object *msg, struct json_object **out, const char **why)
 {
-	struct json_object *m, *p;
+	struct json_object *p;
 
-	*call = (struct bpfnic_vl_call){ 0 };
-	if (!json_object_is_type(msg, json_type_object)) {
-		*why = "message is not a JSON object";
-		return -EBADMSG;
-	}
-	if (!json_object_object_get_ex(msg, "method", &m) ||
-	    !json_object_is_type(m, json_type_string) || json_object_get_string_len(m) == 0) {
-		*why = "\"method\" must be a non-empty string";
-		return -EBADMSG;
-	}
 	if (json_object_object_get_ex(msg, "parameters", &p) &&
 	    !json_object_is_type(p, json_type_null)) {
 		if (!json_object_is_type(p, json_type_object)) {
@@ -221,6 +214,29 @@ int bpfnic_vl_call_from_json(struct json_object *msg, struct bpfnic_vl_call *cal
 			return -ENOMEM;
 		}
 	}
+	*out = p;
+	return 0;
+}
+
+int bpfnic_vl_call_from_json(struct json_object *msg, struct bpfnic_vl_call *call,
+			     const char **why)
+{
+	struct json_object *m, *p;
+	int r;
+
+	*call = (struct bpfnic_vl_call){ 0 };
+	if (!json_object_is_type(msg, json_type_object)) {
+		*why = "message is not a JSON object";
+		return -EBADMSG;
+	}
+	if (!json_object_object_get_ex(msg, "method", &m) ||
+	    !json_object_is_type(m, json_type_string) || json_object_get_string_len(m) == 0) {
+		*why = "\"method\" must be a non-empty string";
+		return -EBADMSG;
+	}
+	r = take_parameters(msg, &p, why);
+	if (r < 0)
+		return r;
 	if (get_bool(msg, "more", &call->more) < 0) {
 		*why = "\"more\" must be a boolean";
 		return -EBADMSG;
@@ -306,6 +322,7 @@ int bpfnic_vl_reply_from_json(struct json_object *msg, struct bpfnic_vl_reply *r
 			      const char **why)
 {
 	struct json_object *e, *p, *c;
+	int r;
 
 	*reply = (struct bpfnic_vl_reply){ 0 };
 	if (!json_object_is_type(msg, json_type_object)) {
@@ -319,20 +336,9 @@ int bpfnic_vl_reply_from_json(struct json_object *msg, struct bpfnic_vl_reply *r
 		}
 		reply->error = json_object_get_string(e);
 	}
-	if (json_object_object_get_ex(msg, "parameters", &p) &&
-	    !json_object_is_type(p, json_type_null)) {
-		if (!json_object_is_type(p, json_type_object)) {
-			*why = "\"parameters\" must be an object";
-			return -EBADMSG;
-		}
-	} else {
-		p = json_object_new_object();
-		if (!p || json_object_object_add(msg, "parameters", p) < 0) {
-			json_object_put(p);
-			*why = "out of memory";
-			return -ENOMEM;
-		}
-	}
+	r = take_parameters(msg, &p, why);
+	if (r < 0)
+		return r;
 	reply->parameters = p;
 	if (json_object_object_get_ex(msg, "continues", &c) &&
 	    !json_object_is_type(c, json_type_null)) {

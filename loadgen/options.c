@@ -310,18 +310,20 @@ int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	return 0;
 }
 
-int lg_parse_mix(const char *s, unsigned mix[2])
+/*
+ * Split "short=X,long=Y" (either order, either may be left out, each at most once)
+ * into the two value strings, copied into buf; NULL for a class not named.
+ */
+static int split_class_values(const char *s, char *buf, size_t size, const char *values[2])
 {
-	char buf[128], *save = NULL, *tok;
-	bool seen[2] = { false, false };
+	char *save = NULL, *tok;
 
-	if (!*s || strlen(s) >= sizeof(buf))
+	values[0] = values[1] = NULL;
+	if (!*s || strlen(s) >= size || s[strlen(s) - 1] == ',')
 		return -EINVAL;
 	strcpy(buf, s);
-	mix[0] = mix[1] = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
-		unsigned long long w;
 		int cls;
 
 		if (!eq)
@@ -333,43 +335,45 @@ int lg_parse_mix(const char *s, unsigned mix[2])
 			cls = 1;
 		else
 			return -EINVAL;
-		if (seen[cls] || parse_uint(eq + 1, 1000000, &w))
+		if (values[cls])
 			return -EINVAL;
-		seen[cls] = true;
+		values[cls] = eq + 1;
+	}
+	return 0;
+}
+
+int lg_parse_mix(const char *s, unsigned mix[2])
+{
+	const char *values[2];
+	char buf[128];
+
+	mix[0] = mix[1] = 0;
+	if (split_class_values(s, buf, sizeof(buf), values) < 0)
+		return -EINVAL;
+	for (int cls = 0; cls < 2; cls++) {
+		unsigned long long w;
+
+		if (!values[cls])
+			continue;
+		if (parse_uint(values[cls], 1000000, &w))
+			return -EINVAL;
 		mix[cls] = (unsigned)w;
 	}
-	if (mix[0] + mix[1] == 0 || s[strlen(s) - 1] == ',')
-		return -EINVAL;
-	return 0;
+	return mix[0] + mix[1] == 0 ? -EINVAL : 0;
 }
 
 int lg_parse_service(const char *s, uint64_t service_ns[2])
 {
-	char buf[128], *save = NULL, *tok;
-	bool seen[2] = { false, false };
+	const char *values[2];
+	char buf[128];
 
-	if (!*s || strlen(s) >= sizeof(buf) || s[strlen(s) - 1] == ',')
-		return -EINVAL;
-	strcpy(buf, s);
 	service_ns[0] = service_ns[1] = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		int cls;
-
-		if (!eq)
+	if (split_class_values(s, buf, sizeof(buf), values) < 0)
+		return -EINVAL;
+	for (int cls = 0; cls < 2; cls++)
+		if (values[cls] && (lg_parse_duration(values[cls], &service_ns[cls]) ||
+				    service_ns[cls] > BPFNIC_MAX_SERVICE_NS))
 			return -EINVAL;
-		*eq = 0;
-		if (strcmp(tok, "short") == 0)
-			cls = 0;
-		else if (strcmp(tok, "long") == 0)
-			cls = 1;
-		else
-			return -EINVAL;
-		if (seen[cls] || lg_parse_duration(eq + 1, &service_ns[cls]) ||
-		    service_ns[cls] > BPFNIC_MAX_SERVICE_NS)
-			return -EINVAL;
-		seen[cls] = true;
-	}
 	return 0;
 }
 
