@@ -321,33 +321,20 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 	return r;
 }
 
+static int print_daemon_version(FILE *out, struct json_object *info)
+{
+	return ctl_print_version(out, NULL, info);
+}
+
+/* The client's own version first, so it shows even when the daemon does not answer. */
 static int run_version(const struct ctl_args *a, struct bpfnic_vl_client *c)
 {
-	struct json_object *msg;
-	struct bpfnic_vl_reply reply;
-	int r;
-
 	if (!a->json) {
 		printf("bpfnicctl %s\n", BPFNIC_VERSION);
 		if (flush_stdout())
 			return EXIT_OK;
 	}
-	r = ctl_call(c, BPFNIC_M_GET_INFO, NULL, false, a->timeout_ms, &msg, &reply);
-	if (r < 0)
-		return unreachable(a, BPFNIC_M_GET_INFO, r);
-	if (reply.error) {
-		r = refused(&reply);
-	} else if (a->json) {
-		r = print_json(reply.parameters);
-		r = r ? output_failed(r) : EXIT_OK;
-	} else {
-		r = ctl_print_version(stdout, NULL, reply.parameters);
-		if (!r)
-			r = flush_stdout();
-		r = r ? output_failed(r) : EXIT_OK;
-	}
-	json_object_put(msg);
-	return r;
+	return run_simple(a, c, BPFNIC_M_GET_INFO, NULL, print_daemon_version);
 }
 
 int main(int argc, char **argv)
