@@ -85,8 +85,12 @@ $(BUILD)/bench/$(1): $(call obj,$(2))
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
 endef
 
-# Fragments, one per component folder.
-include $(sort $(wildcard */build.mk tests/*/build.mk))
+# Fragments, one per component folder. Those that define source lists others use
+# (DATAPATH_SRCS, TEST_DP_SRCS, ...) come first, in this order; the rest follow in any
+# order, since each uses only the lists above.
+SHARED_FRAGMENTS := datapath/build.mk tests/support/build.mk
+include $(SHARED_FRAGMENTS)
+include $(filter-out $(SHARED_FRAGMENTS),$(sort $(wildcard */build.mk tests/*/build.mk)))
 
 SKELS := $(BPF_OBJS:.bpf.o=.skel.h)
 

@@ -13,5 +13,5 @@ BPFNICD_SRCS := daemon/bpfnicd.c daemon/methods.c daemon/control.c daemon/log.c 
 	daemon/config.c daemon/controller.c daemon/request.c daemon/stats.c daemon/kthread.c \
 	lib/varlink.c lib/cpulist.c $(DATAPATH_SRCS)
 $(eval $(call program,bpfnicd,$(BPFNICD_SRCS),$(DATAPATH_LIBS) $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS)))
-$(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c lib/dpstats.c,-lm))
+$(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c datapath/dpstats.c,-lm))
 $(eval $(call unit_test,test_control,tests/unit/test_control.c daemon/control.c daemon/log.c lib/varlink.c,$(VARLINK_LIBS) $(SYSTEMD_LIBS) -lbpf -lm))

@@ -16,7 +16,7 @@
 
 #include "bpfnic.h"
 #include "protocol.h"
-#include "daemon/datapath.h"
+#include "datapath/datapath.h"
 
 /* An ordered list of CPU ids ("1-3,6" -> 1 2 3 6, lib/cpulist.h syntax), no duplicates. */
 struct bpfnicd_cpus {

@@ -10,7 +10,7 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/controller.h"
-#include "daemon/datapath.h"
+#include "datapath/datapath.h"
 #include "daemon/kthread.h"
 #include "daemon/stats.h"
 

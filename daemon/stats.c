@@ -2,7 +2,7 @@
 /* One statistics window: see stats.h. */
 #include <string.h>
 
-#include "dpstats.h"
+#include "datapath/dpstats.h"
 #include "daemon/stats.h"
 
 void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,

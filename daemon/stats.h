@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * One statistics window of bpfnicd: what happened between two readings of the data
- * path's counters, per candidate worker CPU and in total. Pure arithmetic (lib/dpstats)
+ * path's counters, per candidate worker CPU and in total. Pure arithmetic (datapath/dpstats)
  * over two struct bpfnic_dp_stats; unit tests reach it directly.
  */
 #ifndef BPFNICD_STATS_H
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "daemon/datapath.h"
+#include "datapath/datapath.h"
 
 struct bpfnicd_cpu_window {
 	unsigned cpu;

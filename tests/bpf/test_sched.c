@@ -18,8 +18,8 @@
 #include <bpf/libbpf.h>
 
 #include "bpfnic.skel.h"
-#include "tests/bpf/dptest.h"
-#include "tests/bpf/pkt.h"
+#include "tests/support/dptest.h"
+#include "tests/support/pkt.h"
 
 #define PORT 7777
 

@@ -16,8 +16,8 @@
 #include <bpf/bpf.h>
 
 #include "bpfnic.skel.h"
-#include "tests/bpf/dptest.h"
-#include "tests/bpf/pkt.h"
+#include "tests/support/dptest.h"
+#include "tests/support/pkt.h"
 
 #define PORT 7777
 #define CPU  0 /* the test pins itself here: bpf_get_smp_processor_id() says so */

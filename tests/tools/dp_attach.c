@@ -13,8 +13,8 @@
 #include <bpf/libbpf.h>
 
 #include "cpulist.h"
-#include "daemon/datapath.h"
-#include "dpstats.h"
+#include "datapath/datapath.h"
+#include "datapath/dpstats.h"
 #include "protocol.h"
 
 static void usage(FILE *f)

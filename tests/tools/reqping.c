@@ -11,7 +11,7 @@
  *
  * --capture IFNAME also reads every reply frame off the client's interface with a
  * packet socket and checks its IPv4 header and UDP checksums with the tests' own
- * implementation (tests/bpf/pkt.c): on a veth the receiving stack may trust a
+ * implementation (tests/support/pkt.c): on a veth the receiving stack may trust a
  * checksum it never verifies, so the socket alone would not notice a wrong one.
  * --ip-options sends IPv4 requests with 4 bytes of IP options (ihl 6).
  *
@@ -37,7 +37,7 @@
 #include <sys/socket.h>
 
 #include "bpfnic.h"
-#include "tests/bpf/pkt.h"
+#include "tests/support/pkt.h"
 #include "wire.h"
 
 #define MAX_COUNT   1000000u

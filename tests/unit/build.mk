@@ -1,3 +1,2 @@
 # Unit tests of the shared pieces the lead owns (each also built under ASan/UBSan).
 $(eval $(call unit_test,test_cpulist,tests/unit/test_cpulist.c lib/cpulist.c,))
-$(eval $(call unit_test,test_dpstats,tests/unit/test_dpstats.c lib/dpstats.c,-lm))

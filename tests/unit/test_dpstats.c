@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The BPF histogram bucketing (bpf/bpfnic.h) and the statistics maths (lib/dpstats.c). */
+/* The BPF histogram bucketing (bpf/bpfnic.h) and the statistics maths (datapath/dpstats.c). */
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include "dpstats.h"
+#include "datapath/dpstats.h"
 
 static void buckets_are_contiguous_and_invertible(void **state)
 {

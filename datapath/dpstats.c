@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Arithmetic over the data path's statistics: see dpstats.h. */
 #include <stddef.h>
-#include "dpstats.h"
+#include "datapath/dpstats.h"
 
 /* Both statistics structs are arrays of __u64 counters; walk them as such. */
 #define N_U64(type) (sizeof(type) / sizeof(__u64))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Helpers for the BPF tests and benchmarks (see dptest.h). */
-#include "tests/bpf/dptest.h"
+#include "tests/support/dptest.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -107,7 +107,7 @@ int dpt_read(struct dpt *t, struct dpt_sums *s)
 	if (r < 0)
 		return r;
 	memset(s, 0, sizeof(*s));
-	/* Summed here field by field rather than through lib/dpstats, so a bug there
+	/* Summed here field by field rather than through datapath/dpstats, so a bug there
 	 * cannot hide one in the data path. Every field is a __u64 counter. */
 	_Static_assert(sizeof(struct bpfnic_sched_stats) % 8 == 0, "u64 fields only");
 	_Static_assert(sizeof(struct bpfnic_worker_stats) % 8 == 0, "u64 fields only");

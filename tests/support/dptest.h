@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "bpfnic.h"
-#include "daemon/datapath.h"
+#include "datapath/datapath.h"
 
 struct dpt {
 	struct bpfnic_dp *dp;

@@ -9,7 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "datapath.h"
+#include "datapath/datapath.h"
 #include "bpfnic.skel.h"
 
 #define DEFAULT_QUEUE_SIZE 4096u

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Frame crafting and an independent Internet checksum for the BPF tests (see pkt.h). */
-#include "tests/bpf/pkt.h"
+#include "tests/support/pkt.h"
 
 #include <string.h>
 #include <time.h>
