@@ -31,6 +31,7 @@
 #include "bpfnic.skel.h"
 #include "tests/support/dptest.h"
 #include "tests/support/pkt.h"
+#include "clock.h"
 
 #define PORT 7777
 #define MAX_ROUNDS 99
@@ -83,7 +84,7 @@ static size_t request_frame(uint8_t *buf, bool ext, uint8_t class, uint64_t serv
 	return pkt_build(buf, PKT_MAX, &s);
 }
 
-static int open_dp(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus,
+static int open_dp(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
 		   unsigned n, int devmap_ifindex)
 {
 	int r = dpt_open(t, cfg, cpus, n, devmap_ifindex);
@@ -105,11 +106,11 @@ static int run_repeat(int fd, const uint8_t *frame, size_t len, unsigned repeat,
 {
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (__u32)len,
 		    .repeat = repeat);
-	uint64_t t0 = pkt_mono_ns(), t1;
+	uint64_t t0 = bpfnic_mono_ns(), t1;
 
 	if (bpf_prog_test_run_opts(fd, &o) < 0)
 		return -errno;
-	t1 = pkt_mono_ns();
+	t1 = bpfnic_mono_ns();
 	*wall_ns = (double)(t1 - t0) / repeat;
 	*kernel_ns = o.duration;
 	*retval = o.retval;
@@ -119,7 +120,7 @@ static int run_repeat(int fd, const uint8_t *frame, size_t len, unsigned repeat,
 static int bench_sched(unsigned repeat, unsigned rounds)
 {
 	static const unsigned both[] = { 0, 1 }, cpu0[] = { 0 }, cpu1[] = { 1 };
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 	double wall[NR_P][MAX_ROUNDS], ratio[NR_P][MAX_ROUNDS];
 	unsigned kern[NR_P][MAX_ROUNDS];
 	uint8_t f_short[PKT_MAX], f_long[PKT_MAX];
@@ -143,7 +144,7 @@ static int bench_sched(unsigned repeat, unsigned rounds)
 
 			cfg.policy = p == P_SPLIT_SHORT || p == P_SPLIT_LONG ? BPFNIC_POLICY_SPLIT :
 				     p == P_DYNAMIC ? BPFNIC_POLICY_DYNAMIC : BPFNIC_POLICY_RR;
-			if ((r = bpfnic_dp_set_config(t.dp, &cfg)) < 0 ||
+			if ((r = bpfnic_dp_set_settings(t.dp, &cfg)) < 0 ||
 			    (r = bpfnic_dp_set_group(t.dp, BPFNIC_GROUP_MAIN,
 						     cfg.policy == BPFNIC_POLICY_SPLIT ? cpu0 : both,
 						     cfg.policy == BPFNIC_POLICY_SPLIT ? 1 : 2)) < 0 ||
@@ -196,7 +197,7 @@ out:
 static int bench_service(const unsigned long long *us, unsigned n_us, unsigned count)
 {
 	static const unsigned both[] = { 0, 1 };
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 	static double measured[100000];
 	struct dpt t;
 	int r = 0;
@@ -225,7 +226,7 @@ static int bench_service(const unsigned long long *us, unsigned n_us, unsigned c
 			size_t out_len = sizeof(o);
 			uint32_t ret = 0;
 
-			pkt_put_le64(f + lo.payload + BPFNIC_OFF_ARRIVAL, pkt_mono_ns());
+			pkt_put_le64(f + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns());
 			r = dpt_run(dpt_prog_fd_worker_xdp(&t), f, len, o, &out_len, &ret, NULL);
 			if (r < 0)
 				break;
@@ -321,7 +322,7 @@ static int bench_capacity(const char *ifname, const unsigned long long *us, unsi
 			  double seconds, unsigned rounds, unsigned batch, bool no_tx)
 {
 	static const unsigned worker_cpu[] = { 1 };
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 	double rate[MAX_LIST][MAX_ROUNDS], inj_rate[MAX_LIST][MAX_ROUNDS];
 	double oncpu[MAX_LIST][MAX_ROUNDS], oncpu_rate[MAX_LIST][MAX_ROUNDS];
 	double mean_s[MAX_LIST][MAX_ROUNDS];
@@ -371,14 +372,14 @@ static int bench_capacity(const char *ifname, const unsigned long long *us, unsi
 
 	/* Calibrate the repeat count to about the asked duration. */
 	cfg.service_ns[0] = us[0] * 1000;
-	if ((r = bpfnic_dp_set_config(t.dp, &cfg)) < 0)
+	if ((r = bpfnic_dp_set_settings(t.dp, &cfg)) < 0)
 		goto out;
 	{
-		uint64_t t0 = pkt_mono_ns();
+		uint64_t t0 = bpfnic_mono_ns();
 
 		if ((r = inject(dpt_prog_fd_sched(&t), f, len, ifindex, repeat, batch)) < 0)
 			goto out;
-		double per = (double)(pkt_mono_ns() - t0) / repeat;
+		double per = (double)(bpfnic_mono_ns() - t0) / repeat;
 		double want = seconds * 1e9 / per;
 
 		repeat = want > 200e6 ? 200000000u : want < 100000 ? 100000u : (unsigned)want;
@@ -392,16 +393,16 @@ static int bench_capacity(const char *ifname, const unsigned long long *us, unsi
 			uint64_t t0, t1, c0, c1;
 
 			cfg.service_ns[0] = us[s] * 1000;
-			if ((r = bpfnic_dp_set_config(t.dp, &cfg)) < 0)
+			if ((r = bpfnic_dp_set_settings(t.dp, &cfg)) < 0)
 				goto out;
 			usleep(100000); /* let the queue drain from the last run */
 			if ((r = dpt_read(&t, &a)) < 0)
 				goto out;
 			c0 = task_cpu_ns(kthread);
-			t0 = pkt_mono_ns();
+			t0 = bpfnic_mono_ns();
 			if ((r = inject(dpt_prog_fd_sched(&t), f, len, ifindex, repeat, batch)) < 0)
 				goto out;
-			t1 = pkt_mono_ns();
+			t1 = bpfnic_mono_ns();
 			c1 = task_cpu_ns(kthread);
 			if ((r = dpt_read(&t, &b)) < 0)
 				goto out;

@@ -30,9 +30,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
-	__type(value, struct bpfnic_config);
+	__type(value, struct bpfnic_settings);
 	__uint(max_entries, 1);
-} bpfnic_config SEC(".maps");
+} bpfnic_settings SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -237,7 +237,7 @@ static __always_inline void write_u16(struct request *r, __u32 off, __u16 v)
  * Scheduler
  */
 static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st,
-						   const struct bpfnic_config *cfg, __u8 class)
+						   const struct bpfnic_settings *cfg, __u8 class)
 {
 	__u32 group = (cfg->policy == BPFNIC_POLICY_SPLIT && class == BPFNIC_CLASS_LONG) ?
 			      BPFNIC_GROUP_LONG : BPFNIC_GROUP_MAIN;
@@ -280,13 +280,13 @@ SEC("xdp")
 int bpfnic_sched(struct xdp_md *ctx)
 {
 	struct bpfnic_sched_stats *st;
-	struct bpfnic_config *cfg;
+	struct bpfnic_settings *cfg;
 	struct request r;
 	__u32 zero = 0;
 	__u8 class;
 
 	st = bpf_map_lookup_elem(&bpfnic_sched_stats, &zero);
-	cfg = bpf_map_lookup_elem(&bpfnic_config, &zero);
+	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!st || !cfg)
 		return XDP_PASS;
 	st->rx++;
@@ -368,7 +368,7 @@ static __always_inline void make_reply(struct request *r)
 static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 {
 	struct bpfnic_worker_stats *st;
-	struct bpfnic_config *cfg;
+	struct bpfnic_settings *cfg;
 	struct spin_ctx spin;
 	struct request r;
 	__u64 pickup, arrival, qdelay, service, finish;
@@ -378,7 +378,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 
 	pickup = bpf_ktime_get_ns();
 	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
-	cfg = bpf_map_lookup_elem(&bpfnic_config, &zero);
+	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!st || !cfg)
 		return XDP_PASS;
 	if (parse_request(ctx, cfg->port, &r) != PARSE_REQUEST) {
@@ -498,13 +498,13 @@ int bpfnic_ref_sched(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	struct bpfnic_config *cfg;
+	struct bpfnic_settings *cfg;
 	struct iphdr *iph;
 	struct udphdr *udp;
 	__u8 *payload;
 	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&bpfnic_config, &zero);
+	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!cfg)
 		return XDP_PASS;
 	iph = (void *)(eth + 1);

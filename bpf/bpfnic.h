@@ -99,10 +99,10 @@ enum bpfnic_group {
 #define BPFNIC_MAX_CPUS 256u
 
 /*
- * Map "bpfnic_config", one entry. Written by user space as a whole; the data path
+ * Map "bpfnic_settings", one entry. Written by user space as a whole; the data path
  * reads it per packet.
  */
-struct bpfnic_config {
+struct bpfnic_settings {
 	__u16 port;       /* UDP destination port, host order; 0 = touch nothing */
 	__u8 policy;      /* enum bpfnic_policy */
 	__u8 reserved[5];

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bpfnic.h"
+#include "numparse.h"
 #include "protocol.h"
 
 static const struct {
@@ -52,23 +53,6 @@ static int usage_error(char *err, size_t errlen, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
-}
-
-/* A decimal integer in [min, max], the whole string, no sign, no spaces. */
-static int parse_uint(const char *s, unsigned long long min, unsigned long long max,
-		      unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
 }
 
 static int name_index(const char *s, const char *const names[], int n)
@@ -209,9 +193,9 @@ int ctl_parse_args(int argc, char *const argv[], const char *env_socket, struct 
 				break;
 			}
 			case OPT_UINT: {
-				unsigned long long v;
+				uint64_t v;
 
-				if (parse_uint(val, o->min, o->max, &v))
+				if (bpfnic_parse_u64(val, o->min, o->max, &v))
 					return usage_error(err, errlen,
 							   "bad value '%s' for %s (expected an integer %llu..%llu)",
 							   val, o->name, o->min, o->max);

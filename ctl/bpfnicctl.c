@@ -21,6 +21,7 @@
 #include "ctl/client.h"
 #include "ctl/format.h"
 #include "protocol.h"
+#include "clock.h"
 
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
@@ -223,14 +224,6 @@ static int run_simple(const struct ctl_args *a, struct bpfnic_vl_client *c, cons
 	return r;
 }
 
-static long long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The daemon's controller interval (Monitor's pace), from GetStatus; 0 if unknown. */
 static unsigned daemon_interval_ms(const struct ctl_args *a, struct bpfnic_vl_client *c)
 {
@@ -274,7 +267,7 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 
 	r = ctl_call(c, BPFNIC_M_MONITOR, NULL, true, wait_ms, &msg, &reply);
 	for (;;) {
-		long long now = monotonic_ms();
+		long long now = (long long)bpfnic_mono_ms();
 
 		if (interrupted) {
 			r = EXIT_OK;

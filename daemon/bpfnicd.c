@@ -28,6 +28,7 @@
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/request.h"
+#include "clock.h"
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
@@ -43,17 +44,9 @@ static void __attribute__((format(printf, 3, 4))) format_into(char *buf, size_t 
 	va_end(ap);
 }
 
-static uint64_t now_usec(clockid_t clock)
+static struct bpfnic_settings dp_config(const struct bpfnicd_config *c, enum bpfnic_policy policy)
 {
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
-static struct bpfnic_config dp_config(const struct bpfnicd_config *c, enum bpfnic_policy policy)
-{
-	return (struct bpfnic_config){
+	return (struct bpfnic_settings){
 		.port = (__u16)c->port,
 		.policy = (__u8)policy,
 		.service_ns = { (__u64)c->short_us * 1000, (__u64)c->long_us * 1000 },
@@ -100,7 +93,7 @@ static void groups_for(const struct bpfnicd *d, const struct bpfnicd_policy *p, 
 static void update_status(struct bpfnicd *d, bool force)
 {
 	char s[256];
-	uint64_t now = now_usec(CLOCK_MONOTONIC);
+	uint64_t now = bpfnic_mono_usec();
 
 	if (!force && now - d->status_usec < STATUS_EVERY_USEC)
 		return;
@@ -128,7 +121,7 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 {
 	unsigned main_cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], n_main, n_long, size;
 	struct bpfnic_ctl_params cp = ctl_params(p);
-	struct bpfnic_config cfg = dp_config(&d->cfg, p->policy);
+	struct bpfnic_settings cfg = dp_config(&d->cfg, p->policy);
 	bool was_dynamic = d->policy.policy == BPFNIC_POLICY_DYNAMIC;
 	char fields[2][64];
 	const char *fv[] = { fields[0], fields[1], NULL };
@@ -155,7 +148,7 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 	if (r >= 0) {
 		memcpy(d->main_cpus, main_cpus, n_main * sizeof(unsigned));
 		d->n_main = n_main;
-		r = bpfnic_dp_set_config(d->dp, &cfg);
+		r = bpfnic_dp_set_settings(d->dp, &cfg);
 	}
 	if (r < 0)
 		return log_error_errno(r, "cannot apply policy %s", bpfnic_policy_names[p->policy]);
@@ -166,7 +159,7 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 
 	if (p->policy == BPFNIC_POLICY_DYNAMIC &&
 	    (!was_dynamic || memcmp(&cp, &old_cp, sizeof(cp)) != 0))
-		bpfnic_ctl_init(&d->ctl, &cp, n_main, now_usec(CLOCK_MONOTONIC) / 1000);
+		bpfnic_ctl_init(&d->ctl, &cp, n_main, bpfnic_mono_usec() / 1000);
 
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_names[p->policy]);
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_BY=%s", by);
@@ -186,7 +179,7 @@ int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, cons
 				   "policy rr over %u CPUs, by %s", n_main, by);
 
 	if (d->tick && p->interval_ms != d->policy.interval_ms) {
-		d->tick_next_usec = now_usec(CLOCK_MONOTONIC) + (uint64_t)p->interval_ms * 1000;
+		d->tick_next_usec = bpfnic_mono_usec() + (uint64_t)p->interval_ms * 1000;
 		sd_event_source_set_time(d->tick, d->tick_next_usec);
 	}
 	d->policy = *p;
@@ -202,7 +195,7 @@ static void record_change(struct bpfnicd *d, bool grow, unsigned cpu, double met
 	const char *fv[] = { fields[0], fields[1], fields[2], NULL };
 
 	*h = (struct bpfnicd_change){
-		.time_usec = now_usec(CLOCK_REALTIME), .grow = grow, .cpu = cpu,
+		.time_usec = bpfnic_realtime_usec(), .grow = grow, .cpu = cpu,
 		.group_size = d->n_main, .metric_us = metric,
 	};
 	snprintf(h->reason, sizeof(h->reason), "%s", reason);
@@ -223,7 +216,7 @@ static void controller_step(struct bpfnicd *d)
 	double metric = d->policy.metric == BPFNIC_METRIC_P99 ? d->win.qdelay_p99_us :
 								d->win.qdelay_avg_us;
 	struct bpfnic_ctl_window w = {
-		.now_ms = now_usec(CLOCK_MONOTONIC) / 1000, .traffic = d->win.traffic,
+		.now_ms = bpfnic_mono_usec() / 1000, .traffic = d->win.traffic,
 		.metric_us = metric,
 	};
 	struct bpfnic_ctl_state before = d->ctl;
@@ -266,7 +259,7 @@ int bpfnicd_read_totals(struct bpfnicd *d, struct bpfnicd_window *w)
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct bpfnicd *d = userdata;
-	uint64_t now = now_usec(CLOCK_MONOTONIC);
+	uint64_t now = bpfnic_mono_usec();
 	unsigned next = d->cur ^ 1;
 	int r;
 
@@ -351,7 +344,7 @@ int bpfnicd_reload(struct bpfnicd *d, const char **names, unsigned max, unsigned
 
 	*n = 0;
 	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu", d->config_path,
-		   (unsigned long long)now_usec(CLOCK_MONOTONIC));
+		   (unsigned long long)bpfnic_mono_usec());
 	d->status[0] = '\0'; /* STATUS= now says "reloading": send the summary again after */
 	memset(errs, 0, sizeof(*errs));
 	r = read_cpusets(&present, &online);
@@ -466,7 +459,7 @@ static int run(struct bpfnicd *d)
 	int r;
 
 	d->policy = d->cfg.policy;
-	d->start_usec = now_usec(CLOCK_MONOTONIC);
+	d->start_usec = bpfnic_mono_usec();
 	bpfnicd_log_set_iface(d->cfg.interface);
 
 	r = sd_event_default(&d->event);
@@ -491,7 +484,7 @@ static int run(struct bpfnicd *d)
 	opts.cpus = d->cfg.cpus.cpu;
 	opts.n_cpus = d->cfg.cpus.n;
 	opts.queue_size = d->cfg.queue_size;
-	opts.config = dp_config(&d->cfg, d->policy.policy);
+	opts.settings = dp_config(&d->cfg, d->policy.policy);
 	opts.main_cpus = main_cpus;
 	opts.n_main = n_main;
 	opts.long_cpus = long_cpus;
@@ -540,7 +533,7 @@ static int run(struct bpfnicd *d)
 	/* A first reading, so the first window starts now rather than at attach. */
 	if (bpfnic_dp_read_stats(d->dp, &d->snap[0]) >= 0) {
 		d->have_snap = true;
-		d->snap_usec = now_usec(CLOCK_MONOTONIC);
+		d->snap_usec = bpfnic_mono_usec();
 	}
 
 	update_status(d, true);

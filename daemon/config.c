@@ -9,27 +9,10 @@
 #include <ini.h>
 
 #include "cpulist.h"
+#include "numparse.h"
 #include "daemon/config.h"
 
 /* ---- CPU lists ---------------------------------------------------------------- */
-
-static int parse_uint(const char *s, const char **end, unsigned long max, unsigned *out)
-{
-	unsigned long v = 0;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	while (isdigit((unsigned char)*p)) {
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-		p++;
-	}
-	*end = p;
-	*out = (unsigned)v;
-	return 0;
-}
 
 int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 {
@@ -221,13 +204,7 @@ blank:
 /* Strict unsigned decimal in [min, max]. */
 static bool value_uint(const char *v, unsigned long min, unsigned long max, unsigned *out)
 {
-	const char *end;
-	unsigned x;
-
-	if (parse_uint(v, &end, max, &x) < 0 || *end != '\0' || x < min)
-		return false;
-	*out = x;
-	return true;
+	return bpfnic_parse_uint(v, (unsigned)min, (unsigned)max, out) == 0;
 }
 
 static bool value_enum(const char *v, const char *const *names, unsigned n, unsigned *out)

@@ -12,6 +12,7 @@
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/request.h"
+#include "clock.h"
 
 static const char *const xdp_mode_names[] = { "auto", "native", "generic" };
 
@@ -153,14 +154,6 @@ static struct json_object *history_json(struct bpfnicd *d)
 	return a;
 }
 
-static uint64_t now_usec(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static struct json_object *get_info(struct bpfnicd *d)
 {
 	struct json_object *p = json_object_new_object();
@@ -184,7 +177,7 @@ static struct json_object *get_status(struct bpfnicd *d, const struct bpfnicd_wi
 	json_object_object_add(p, "xdp_mode", json_object_new_string(dp_mode_name(d)));
 	json_object_object_add(p, "port", json_object_new_int64(d->cfg.port));
 	json_object_object_add(p, "uptime_sec",
-			       json_object_new_int64((int64_t)((now_usec(CLOCK_MONOTONIC) - d->start_usec) / 1000000)));
+			       json_object_new_int64((int64_t)((bpfnic_mono_usec() - d->start_usec) / 1000000)));
 	json_object_object_add(p, "policy", bpfnicd_policy_to_json(&d->policy));
 	json_object_object_add(w, "short_us", json_object_new_int64(d->cfg.short_us));
 	json_object_object_add(w, "long_us", json_object_new_int64(d->cfg.long_us));

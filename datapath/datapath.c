@@ -36,7 +36,7 @@ static bool is_candidate(const struct bpfnic_dp *dp, unsigned cpu)
 	return false;
 }
 
-static int validate_config(const struct bpfnic_config *cfg)
+static int validate_settings(const struct bpfnic_settings *cfg)
 {
 	if (cfg->policy >= BPFNIC_NR_POLICIES)
 		return -EINVAL;
@@ -46,15 +46,15 @@ static int validate_config(const struct bpfnic_config *cfg)
 	return 0;
 }
 
-int bpfnic_dp_set_config(struct bpfnic_dp *dp, const struct bpfnic_config *cfg)
+int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *cfg)
 {
 	__u32 zero = 0;
 	int r;
 
-	r = validate_config(cfg);
+	r = validate_settings(cfg);
 	if (r < 0)
 		return r;
-	r = bpf_map__update_elem(dp->skel->maps.bpfnic_config, &zero, sizeof(zero), cfg,
+	r = bpf_map__update_elem(dp->skel->maps.bpfnic_settings, &zero, sizeof(zero), cfg,
 				 sizeof(*cfg), BPF_ANY);
 	return r < 0 ? -errno : 0;
 }
@@ -205,7 +205,7 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	queue_size = opts->queue_size ? opts->queue_size : DEFAULT_QUEUE_SIZE;
 	if (queue_size > MAX_QUEUE_SIZE)
 		return -ERANGE;
-	r = validate_config(&opts->config);
+	r = validate_settings(&opts->settings);
 	if (r < 0)
 		return r;
 	possible = libbpf_num_possible_cpus();
@@ -246,7 +246,7 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	if (r < 0)
 		goto fail;
 
-	r = bpfnic_dp_set_config(dp, &opts->config);
+	r = bpfnic_dp_set_settings(dp, &opts->settings);
 	if (r < 0)
 		goto fail;
 	r = fill_cpumap(dp, queue_size, bpf_program__fd(dp->skel->progs.bpfnic_worker));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The data-path module: loads the BPF object (libbpf skeleton), creates the cpumap
- * and devmap entries, fills the config and group maps, attaches the scheduler with
+ * and devmap entries, fills the settings and group maps, attaches the scheduler with
  * a bpf_link it owns, reads the per-CPU statistics, and detaches.
  *
  * Library code: it never logs (libbpf's own messages go wherever the caller routed
@@ -29,7 +29,7 @@ struct bpfnic_dp_opts {
 	const unsigned *cpus;        /* candidate worker CPUs: one cpumap entry each */
 	unsigned n_cpus;
 	unsigned queue_size;         /* cpumap queue per CPU; 0 = 4096, as in the paper */
-	struct bpfnic_config config; /* port, policy, service times */
+	struct bpfnic_settings settings; /* port, policy, service times */
 	const unsigned *main_cpus;   /* initial main group, in round-robin order; */
 	unsigned n_main;             /*   n_main == 0: every candidate */
 	const unsigned *long_cpus;   /* initial long group (split); may be empty */
@@ -44,8 +44,8 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out);
 /* Detach (the link goes, the interface falls back to the normal stack) and free. */
 void bpfnic_dp_close(struct bpfnic_dp *dp);
 
-/* Replace the whole config map entry (port, policy, service times): a live change. */
-int bpfnic_dp_set_config(struct bpfnic_dp *dp, const struct bpfnic_config *cfg);
+/* Replace the whole settings map entry (port, policy, service times): a live change. */
+int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *cfg);
 
 /*
  * Make cpus[0..n) the members of group g, in that round-robin order. Every CPU must

@@ -5,20 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "cpulist.h"
+#include "numparse.h"
 
-static int parse_uint(const char **p, unsigned *out)
+/* One CPU number; the bound only keeps the arithmetic small, limit checks the rest. */
+static int parse_cpu(const char **p, unsigned *out)
 {
-	unsigned long v;
-	char *end;
+	uint64_t v;
 
-	if (!isdigit((unsigned char)**p))
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(*p, &end, 10);
-	if (errno || v > 1u << 20)
+	if (bpfnic_parse_u64_prefix(p, 1u << 20, &v) < 0)
 		return -EINVAL;
 	*out = (unsigned)v;
-	*p = end;
 	return 0;
 }
 
@@ -34,12 +30,12 @@ int bpfnic_cpulist_parse(const char *s, unsigned *cpus, size_t max, unsigned lim
 
 		while (*p == ' ')
 			p++;
-		if (parse_uint(&p, &lo) < 0)
+		if (parse_cpu(&p, &lo) < 0)
 			return -EINVAL;
 		hi = lo;
 		if (*p == '-') {
 			p++;
-			if (parse_uint(&p, &hi) < 0 || hi < lo)
+			if (parse_cpu(&p, &hi) < 0 || hi < lo)
 				return -EINVAL;
 		}
 		for (unsigned c = lo; c <= hi; c++) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "varlink.h"
+#include "clock.h"
 
 /* ---- input framing ------------------------------------------------------------ */
 
@@ -502,17 +503,9 @@ int bpfnic_vl_client_send(struct bpfnic_vl_client *c, struct json_object *msg)
 	return r;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int bpfnic_vl_client_recv(struct bpfnic_vl_client *c, int timeout_ms, struct json_object **out)
 {
-	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
+	long long deadline = timeout_ms >= 0 ? (long long)bpfnic_mono_ms() + timeout_ms : -1;
 
 	*out = NULL;
 	for (;;) {
@@ -527,7 +520,7 @@ int bpfnic_vl_client_recv(struct bpfnic_vl_client *c, int timeout_ms, struct jso
 		if (r > 0)
 			return bpfnic_vl_parse(msg, len, out);
 		if (deadline >= 0) {
-			long long left = deadline - now_ms();
+			long long left = deadline - (long long)bpfnic_mono_ms();
 			struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
 
 			if (left <= 0)

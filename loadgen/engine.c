@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "engine.h"
 #include "wire.h"
+#include "clock.h"
 
 const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 
@@ -40,14 +41,6 @@ const char *const lg_class_names[LG_NR_CLASSES] = { "short", "long", "other" };
 #define RX_EVERY_NS     50000ull
 #define RX_BUDGET_NS    20000ull
 #define RX_SMALL_BATCH  16u /* 16 per 50 us: 320 k replies/s */
-
-static inline uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static inline void cpu_relax(void)
 {
@@ -87,15 +80,12 @@ static int64_t real_minus_mono(void)
 	uint64_t best_width = UINT64_MAX;
 
 	for (int i = 0; i < 5; i++) {
-		struct timespec r;
-		uint64_t a = mono_ns(), b;
+		uint64_t a = bpfnic_mono_ns(), real = bpfnic_clock_ns(CLOCK_REALTIME);
+		uint64_t b = bpfnic_mono_ns();
 
-		clock_gettime(CLOCK_REALTIME, &r);
-		b = mono_ns();
 		if (b - a < best_width) {
 			best_width = b - a;
-			best = (int64_t)((uint64_t)r.tv_sec * 1000000000ull + (uint64_t)r.tv_nsec) -
-			       (int64_t)(a + (b - a) / 2);
+			best = (int64_t)real - (int64_t)(a + (b - a) / 2);
 		}
 	}
 	return best;
@@ -362,7 +352,7 @@ static unsigned drain_socket(struct lg_client *cl, struct rx_state *rx, unsigned
 				continue; /* an ICMP error from the target, consumed: read on */
 			if (n <= 0)
 				break;    /* EAGAIN: empty */
-			t_user = mono_ns();
+			t_user = bpfnic_mono_ns();
 			for (int i = 0; i < n; i++) {
 				struct msghdr *h = &rx->msgs[i].msg_hdr;
 				uint64_t t = t_user;
@@ -409,7 +399,7 @@ static unsigned drain_replies(struct lg_client *cl, struct rx_state *rx, unsigne
 	} else {
 		int n = epoll_wait(cl->epfd, rx->events, (int)cl->nfds, 0);
 
-		for (int i = 0; i < n && (i == 0 || mono_ns() < deadline); i++)
+		for (int i = 0; i < n && (i == 0 || bpfnic_mono_ns() < deadline); i++)
 			total += drain_socket(cl, rx, rx->events[i].data.u32, batch, deadline);
 	}
 	atomic_fetch_add_explicit(&cl->prog_recv, total, memory_order_relaxed);
@@ -481,7 +471,7 @@ static void *client_main(void *arg)
 
 	next = bpfnic_arrival_peek(&cl->arr);
 	while (next < cl->send_end) {
-		uint64_t now = mono_ns(), t_send;
+		uint64_t now = bpfnic_mono_ns(), t_send;
 		unsigned k = 0, done = 0;
 		bool full = false;
 
@@ -493,22 +483,22 @@ static void *client_main(void *arg)
 			/* Idle: read replies first (they are stamped by the kernel anyway). */
 			if (next - now > RX_BUDGET_NS) {
 				drain_replies(cl, rx, LG_MAX_BATCH, next - RX_BUDGET_NS / 2);
-				last_rx = now = mono_ns();
+				last_rx = now = bpfnic_mono_ns();
 			} else if (now - last_rx >= RX_EVERY_NS) {
 				drain_replies(cl, rx, RX_SMALL_BATCH, 0);
-				last_rx = now = mono_ns();
+				last_rx = now = bpfnic_mono_ns();
 			}
 			if (next > now && next - now > lead) {
 				uint64_t wake = next - lead, late;
 
 				sleep_until(wake);
-				now = mono_ns();
+				now = bpfnic_mono_ns();
 				/* Learn the timer's wake-up latency and wake that much earlier
 				 * next time, so the spin absorbs it. */
 				late = now > wake ? now - wake : 0;
 				oversleep = track_p95(oversleep, late);
 			}
-			while ((now = mono_ns()) < next)
+			while ((now = bpfnic_mono_ns()) < next)
 				cpu_relax();
 		}
 		while (k < batch && next <= now && next < cl->send_end) {
@@ -526,7 +516,7 @@ static void *client_main(void *arg)
 			cl->issued++;
 			k++;
 		}
-		t_send = mono_ns();
+		t_send = bpfnic_mono_ns();
 		while (done < k) {
 			int r = sendmmsg(cl->fds[sock], msgs + done, k - done, MSG_DONTWAIT);
 
@@ -550,10 +540,10 @@ static void *client_main(void *arg)
 		sock = (sock + 1) % cl->nfds;
 		/* Busy sending: still read replies now and then, so no socket overflows; a
 		 * client already behind reads a full batch (its sends are late anyway). */
-		now = mono_ns();
+		now = bpfnic_mono_ns();
 		if (now - last_rx >= RX_EVERY_NS) {
 			drain_replies(cl, rx, next <= now ? LG_MAX_BATCH : RX_SMALL_BATCH, 0);
-			last_rx = mono_ns();
+			last_rx = bpfnic_mono_ns();
 		}
 		if (full)
 			break;
@@ -571,7 +561,7 @@ static void *client_main(void *arg)
 	/* Drain: wait for the last replies until the step's end, or until every request
 	 * sent in this step (warm-up included) has its valid reply. */
 	for (;;) {
-		uint64_t now = mono_ns();
+		uint64_t now = bpfnic_mono_ns();
 		int timeout_ms, r;
 
 		drain_replies(cl, rx, LG_MAX_BATCH, UINT64_MAX);
@@ -671,7 +661,7 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		return -EINVAL;
 
 	/* Start a little in the future so every thread is up before its first send. */
-	t0 = mono_ns() + 20000000ull;
+	t0 = bpfnic_mono_ns() + 20000000ull;
 	for (unsigned i = 0; i < nclients; i++) {
 		r = client_prepare(&e->clients[i], c, index, nclients, rate_total, t0, warmup_ns,
 				   duration_ns, drain_ns);
@@ -690,10 +680,10 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 		uint64_t stop_at = e->clients[0].stop_at, now;
 		double total_s = (double)(stop_at - t0) / 1e9;
 
-		uint64_t next_progress = mono_ns() + 250000000ull;
+		uint64_t next_progress = bpfnic_mono_ns() + 250000000ull;
 
 		/* Until the step's end, or until every client finished early (all answered). */
-		while ((now = mono_ns()) < stop_at) {
+		while ((now = bpfnic_mono_ns()) < stop_at) {
 			uint64_t wake = now + 20000000ull;
 			bool all_finished = true;
 
@@ -703,7 +693,7 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 								    memory_order_acquire);
 			if (all_finished)
 				break;
-			if (progress && mono_ns() >= next_progress) {
+			if (progress && bpfnic_mono_ns() >= next_progress) {
 				uint64_t s = 0, rr = 0;
 
 				next_progress += 250000000ull;
@@ -711,7 +701,7 @@ int lg_engine_run_step(struct lg_engine *e, unsigned index, unsigned nclients, d
 					s += atomic_load_explicit(&e->clients[i].prog_sent, memory_order_relaxed);
 					rr += atomic_load_explicit(&e->clients[i].prog_recv, memory_order_relaxed);
 				}
-				now = mono_ns();
+				now = bpfnic_mono_ns();
 				progress(ctx, out, now > t0 ? (double)(now - t0) / 1e9 : 0, total_s, s, rr);
 			}
 		}
@@ -806,10 +796,10 @@ static void *stall_main(void *arg)
 	uint64_t start, prev, end, stalled = 0, max = 0;
 
 	pin_self(o->cpu);
-	start = prev = mono_ns();
+	start = prev = bpfnic_mono_ns();
 	end = start + j->duration_ns;
 	for (;;) {
-		uint64_t t = mono_ns(), gap = t - prev;
+		uint64_t t = bpfnic_mono_ns(), gap = t - prev;
 
 		prev = t;
 		if (t >= end)

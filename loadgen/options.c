@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cpulist.h"
+#include "numparse.h"
 #include "options.h"
 
 const char lg_usage_text[] =
@@ -224,21 +225,6 @@ static int parse_double(const char *s, double *out)
 	return 0;
 }
 
-static int parse_uint(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 int lg_parse_duration(const char *s, uint64_t *ns)
 {
 	static const struct { const char *unit; double mult; } units[] = {
@@ -274,7 +260,7 @@ int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM,
 				  .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 	struct addrinfo *res = NULL;
-	unsigned long long p;
+	uint64_t p;
 	size_t hl;
 
 	if (s[0] == '[') {
@@ -300,7 +286,7 @@ int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 		hints.ai_family = AF_INET;
 	}
 	host[hl] = 0;
-	if (parse_uint(port, 65535, &p) || p == 0)
+	if (bpfnic_parse_u64(port, 0, 65535, &p) || p == 0)
 		return -EINVAL;
 	if (getaddrinfo(host, port, &hints, &res) != 0 || !res)
 		return -EINVAL;
@@ -351,11 +337,11 @@ int lg_parse_mix(const char *s, unsigned mix[2])
 	if (split_class_values(s, buf, sizeof(buf), values) < 0)
 		return -EINVAL;
 	for (int cls = 0; cls < 2; cls++) {
-		unsigned long long w;
+		uint64_t w;
 
 		if (!values[cls])
 			continue;
-		if (parse_uint(values[cls], 1000000, &w))
+		if (bpfnic_parse_u64(values[cls], 0, 1000000, &w))
 			return -EINVAL;
 		mix[cls] = (unsigned)w;
 	}
@@ -449,7 +435,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":h", lg_long_options, NULL)) != -1) {
 		const char *a = optarg, *name = opt_name(opt);
-		unsigned long long u;
+		uint64_t u;
 
 		switch (opt) {
 		case OPT_TARGET:
@@ -489,7 +475,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 		}
 		case OPT_CLIENTS: {
 			char buf[64], *p1;
-			unsigned long long s1, s2;
+			uint64_t s1, s2;
 
 			if (strlen(a) >= sizeof(buf))
 				return errf(err, errlen, "--clients: value too long");
@@ -498,7 +484,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 			if (!p1)
 				return errf(err, errlen, "--clients: '%s' is not START:STOP", a);
 			*p1++ = 0;
-			if (parse_uint(buf, LG_MAX_THREADS, &s1) || parse_uint(p1, LG_MAX_THREADS, &s2) ||
+			if (bpfnic_parse_u64(buf, 0, LG_MAX_THREADS, &s1) || bpfnic_parse_u64(p1, 0, LG_MAX_THREADS, &s2) ||
 			    s1 == 0 || s2 < s1)
 				return errf(err, errlen, "--clients: '%s' is not START:STOP with "
 					    "1 <= START <= STOP <= %u", a, LG_MAX_THREADS);
@@ -539,7 +525,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 				return errf(err, errlen, "--arrivals: '%s' is neither poisson nor constant", a);
 			break;
 		case OPT_SEED:
-			if (parse_uint(a, UINT64_MAX, &u))
+			if (bpfnic_parse_u64(a, 0, UINT64_MAX, &u))
 				return errf(err, errlen, "--seed: '%s' is not an unsigned integer", a);
 			c->seed = u;
 			break;
@@ -576,7 +562,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 			have_service = true;
 			break;
 		case OPT_THREADS:
-			if (parse_uint(a, LG_MAX_THREADS, &u) || u == 0)
+			if (bpfnic_parse_u64(a, 0, LG_MAX_THREADS, &u) || u == 0)
 				return errf(err, errlen, "--threads: '%s' is not a count from 1 to %u", a,
 					    LG_MAX_THREADS);
 			c->threads = (unsigned)u;
@@ -591,13 +577,13 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 			c->n_cpus = (unsigned)r;
 			break;
 		case OPT_FLOWS:
-			if (parse_uint(a, LG_MAX_FLOWS, &u) || u == 0)
+			if (bpfnic_parse_u64(a, 0, LG_MAX_FLOWS, &u) || u == 0)
 				return errf(err, errlen, "--flows: '%s' is not a count from 1 to %u", a,
 					    LG_MAX_FLOWS);
 			c->flows = (unsigned)u;
 			break;
 		case OPT_BATCH:
-			if (parse_uint(a, LG_MAX_BATCH, &u) || u == 0)
+			if (bpfnic_parse_u64(a, 0, LG_MAX_BATCH, &u) || u == 0)
 				return errf(err, errlen, "--batch: '%s' is not a count from 1 to %u", a,
 					    LG_MAX_BATCH);
 			c->batch = (unsigned)u;

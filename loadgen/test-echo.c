@@ -19,14 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "bpfnic.h"
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+#include "clock.h"
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -68,8 +61,8 @@ int main(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	deadline = mono_ns() + (uint64_t)timeout * 1000000000ull;
-	while (mono_ns() < deadline) {
+	deadline = bpfnic_mono_ns() + (uint64_t)timeout * 1000000000ull;
+	while (bpfnic_mono_ns() < deadline) {
 		uint8_t buf[2048];
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
@@ -82,7 +75,7 @@ int main(int argc, char **argv)
 		len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (len < (ssize_t)BPFNIC_REQ_LEN)
 			continue;
-		t = mono_ns();
+		t = bpfnic_mono_ns();
 		put64(buf + BPFNIC_OFF_ARRIVAL, t);
 		put64(buf + BPFNIC_OFF_PICKUP, t + 1000);
 		n++;

@@ -20,6 +20,7 @@
 #include "bpfnic.skel.h"
 #include "tests/support/dptest.h"
 #include "tests/support/pkt.h"
+#include "clock.h"
 
 #define PORT 7777
 
@@ -31,7 +32,7 @@ static const unsigned both[] = { 0, 1 }, rev[] = { 1, 0 }, cpu0[] = { 0 }, cpu1[
 
 static int group_setup(void **state)
 {
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 
 	(void)state;
 	return dpt_group_open(&T, &cfg, both, 2, 0);
@@ -57,10 +58,10 @@ static void set_cursors_zero(void)
 
 static int test_setup(void **state)
 {
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 
 	(void)state;
-	if (bpfnic_dp_set_config(T.dp, &cfg) < 0 ||
+	if (bpfnic_dp_set_settings(T.dp, &cfg) < 0 ||
 	    bpfnic_dp_set_group(T.dp, BPFNIC_GROUP_MAIN, both, 2) < 0 ||
 	    bpfnic_dp_set_group(T.dp, BPFNIC_GROUP_LONG, NULL, 0) < 0)
 		return -1;
@@ -70,11 +71,11 @@ static int test_setup(void **state)
 
 static void set_policy(uint8_t policy, uint16_t port)
 {
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 
 	cfg.policy = policy;
 	cfg.port = port;
-	assert_int_equal(bpfnic_dp_set_config(T.dp, &cfg), 0);
+	assert_int_equal(bpfnic_dp_set_settings(T.dp, &cfg), 0);
 }
 
 static void set_group(enum bpfnic_group g, const unsigned *cpus, unsigned n)
@@ -303,9 +304,9 @@ static int run_request(size_t len, unsigned class_slot, bool expect_drop)
 	memcpy(orig, frame, len);
 	assert_int_equal(pkt_parse(orig, len, &lo), 0);
 	read_sums(&a);
-	t0 = pkt_mono_ns();
+	t0 = bpfnic_mono_ns();
 	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	t1 = pkt_mono_ns();
+	t1 = bpfnic_mono_ns();
 	read_sums(&b);
 
 	assert_int_equal(out_len, len);
@@ -612,7 +613,7 @@ static void test_split_long_group_empty(void **state)
 
 static void test_redirect_error_counted(void **state)
 {
-	struct bpfnic_config cfg = dpt_default_config();
+	struct bpfnic_settings cfg = dpt_default_settings();
 	struct dpt saved = T, only0;
 	struct dpt_sums a, b;
 	__u32 slot = BPFNIC_GROUP_SLOT(BPFNIC_GROUP_MAIN, 0), cpu = 1;

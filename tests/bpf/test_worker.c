@@ -18,6 +18,7 @@
 #include "bpfnic.skel.h"
 #include "tests/support/dptest.h"
 #include "tests/support/pkt.h"
+#include "clock.h"
 
 #define PORT 7777
 #define CPU  0 /* the test pins itself here: bpf_get_smp_processor_id() says so */
@@ -28,9 +29,9 @@ static uint8_t frame[PKT_MAX], out[PKT_MAX];
 static uint8_t payload[BPFNIC_REQ_EXT_LEN + 16];
 static const unsigned both[] = { 0, 1 };
 
-static struct bpfnic_config worker_config(void)
+static struct bpfnic_settings worker_config(void)
 {
-	struct bpfnic_config c = dpt_default_config();
+	struct bpfnic_settings c = dpt_default_settings();
 
 	c.service_ns[BPFNIC_CLASS_LONG] = LONG_NS;
 	c.max_service_ns = LONG_NS;
@@ -39,7 +40,7 @@ static struct bpfnic_config worker_config(void)
 
 static int group_setup(void **state)
 {
-	struct bpfnic_config cfg = worker_config();
+	struct bpfnic_settings cfg = worker_config();
 
 	(void)state;
 	return dpt_group_open(&T, &cfg, both, 2, CPU);
@@ -54,15 +55,15 @@ static int group_teardown(void **state)
 
 static int test_setup(void **state)
 {
-	struct bpfnic_config cfg = worker_config();
+	struct bpfnic_settings cfg = worker_config();
 
 	(void)state;
-	return bpfnic_dp_set_config(T.dp, &cfg) < 0 ? -1 : 0;
+	return bpfnic_dp_set_settings(T.dp, &cfg) < 0 ? -1 : 0;
 }
 
-static void set_config(struct bpfnic_config cfg)
+static void set_config(struct bpfnic_settings cfg)
 {
-	assert_int_equal(bpfnic_dp_set_config(T.dp, &cfg), 0);
+	assert_int_equal(bpfnic_dp_set_settings(T.dp, &cfg), 0);
 }
 
 /* ------------------------------------------------------------------------------ */
@@ -85,7 +86,7 @@ static size_t make_request(const struct req *q)
 			      .payload = payload, .payload_len = plen,
 			      .no_udp_csum = q->no_udp_csum };
 
-	pkt_put_le64(payload + BPFNIC_OFF_ARRIVAL, pkt_mono_ns() - q->qdelay_ns);
+	pkt_put_le64(payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns() - q->qdelay_ns);
 	if (q->bad_magic)
 		payload[BPFNIC_OFF_EXT_MAGIC] ^= 0xff;
 	return pkt_build(frame, sizeof(frame), &s);
@@ -134,10 +135,10 @@ static void serve(size_t len, bool ext, struct served *sv)
 	memcpy(orig, frame, len);
 	assert_int_equal(pkt_parse(orig, len, &sv->lo), 0);
 	assert_int_equal(dpt_read(&T, &sv->before), 0);
-	sv->t0 = pkt_mono_ns();
+	sv->t0 = bpfnic_mono_ns();
 	assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&T), frame, len, out, &out_len, &sv->ret,
 				 NULL), 0);
-	sv->t1 = pkt_mono_ns();
+	sv->t1 = bpfnic_mono_ns();
 	assert_int_equal(dpt_read(&T, &sv->after), 0);
 
 	assert_int_equal(sv->ret, XDP_REDIRECT);
@@ -228,7 +229,7 @@ static void test_v6_paper_reply(void **state)
 
 static void test_qdelay_histogram_clamps(void **state)
 {
-	uint64_t now = pkt_mono_ns(), big = 80000000000ull; /* 80 s: past the last bucket */
+	uint64_t now = bpfnic_mono_ns(), big = 80000000000ull; /* 80 s: past the last bucket */
 	struct req q = { .family = 4, .class = 0, .qdelay_ns = big < now ? big : now - 1 };
 	struct served sv;
 
@@ -327,7 +328,7 @@ static void test_ext_service_requested(void **state)
 
 static void test_ext_service_capped(void **state)
 {
-	struct bpfnic_config cfg = worker_config();
+	struct bpfnic_settings cfg = worker_config();
 	struct req q = { .family = 6, .ext = true, .class = 0, .service_ns = 5 * LONG_NS };
 	struct served sv;
 
@@ -341,7 +342,7 @@ static void test_ext_service_capped(void **state)
 
 static void test_ext_service_zero_uses_class(void **state)
 {
-	struct bpfnic_config cfg = worker_config();
+	struct bpfnic_settings cfg = worker_config();
 	struct req q = { .family = 4, .ext = true, .class = BPFNIC_CLASS_LONG, .service_ns = 0 };
 	struct served sv;
 
@@ -399,7 +400,7 @@ static void test_future_arrival_no_wrap(void **state)
 	/* An arrival after the pick-up (another clock, a forged frame) must not count as
 	 * a queuing delay of ~2^64 ns. */
 	assert_int_equal(pkt_parse(frame, len, &lo), 0);
-	pkt_put_le64(frame + lo.payload + BPFNIC_OFF_ARRIVAL, pkt_mono_ns() + 1000000000ull);
+	pkt_put_le64(frame + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns() + 1000000000ull);
 	pkt_put_be16(frame + lo.l4 + 6, 0);
 	pkt_put_be16(frame + lo.l4 + 6, pkt_udp_csum_expected(frame, &lo));
 	serve(len, false, &sv);
@@ -429,7 +430,7 @@ static void test_not_a_request_counted(void **state)
 
 static void test_no_devmap_counted(void **state)
 {
-	struct bpfnic_config cfg = worker_config();
+	struct bpfnic_settings cfg = worker_config();
 	struct req q = { .family = 4, .class = 0 };
 	struct dpt nodev;
 	struct dpt_sums a, b;

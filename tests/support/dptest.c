@@ -11,9 +11,9 @@
 
 #include "bpfnic.skel.h"
 
-struct bpfnic_config dpt_default_config(void)
+struct bpfnic_settings dpt_default_settings(void)
 {
-	struct bpfnic_config c = {
+	struct bpfnic_settings c = {
 		.port = 7777,
 		.policy = BPFNIC_POLICY_RR,
 		.service_ns = { 2000, 20000 },
@@ -22,14 +22,14 @@ struct bpfnic_config dpt_default_config(void)
 	return c;
 }
 
-int dpt_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus, unsigned n,
+int dpt_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus, unsigned n,
 	     int devmap_ifindex)
 {
 	struct bpfnic_dp_opts o = {
 		.ifname = NULL,
 		.cpus = cpus,
 		.n_cpus = n,
-		.config = *cfg,
+		.settings = *cfg,
 		.test_progs = true,
 		.devmap_ifindex = devmap_ifindex,
 	};
@@ -58,7 +58,7 @@ void dpt_close(struct dpt *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int dpt_group_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus,
+int dpt_group_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
 		   unsigned n, unsigned pin_cpu)
 {
 	int r;

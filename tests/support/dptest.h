@@ -21,14 +21,14 @@ struct dpt {
 };
 
 /* Config every test starts from: port 7777, rr, short 2 µs, long 20 µs, max 1 ms. */
-struct bpfnic_config dpt_default_config(void);
+struct bpfnic_settings dpt_default_settings(void);
 
 /*
  * Open with candidates cpus[0..n) (all in the main group), test programs loaded and
  * replies "sent" to devmap_ifindex (1 = loopback is enough for BPF_PROG_TEST_RUN,
  * which never transmits). 0 or -errno.
  */
-int dpt_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus, unsigned n,
+int dpt_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus, unsigned n,
 	     int devmap_ifindex);
 void dpt_close(struct dpt *t);
 
@@ -37,7 +37,7 @@ void dpt_close(struct dpt *t);
  * (dpt_pin), then dpt_open with replies "sent" to loopback. Says why on stderr when it
  * fails. 0 or -1, as a cmocka group setup returns.
  */
-int dpt_group_open(struct dpt *t, const struct bpfnic_config *cfg, const unsigned *cpus,
+int dpt_group_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
 		   unsigned n, unsigned pin_cpu);
 
 /* Run prog_fd once on in[0..len); out gets the frame afterwards. 0 or -errno. */

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include "bpfnic.h"
+#include "clock.h"
 
 const uint8_t pkt_cli_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 const uint8_t pkt_srv_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -31,14 +32,6 @@ void pkt_put_le64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++, v >>= 8)
 		p[i] = (uint8_t)v;
-}
-
-uint64_t pkt_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* RFC 1071: big-endian 16-bit words, an odd last byte padded with zero. */

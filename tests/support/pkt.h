@@ -62,9 +62,6 @@ void pkt_put_le64(uint8_t *p, uint64_t v);
 uint16_t pkt_get_be16(const uint8_t *p);
 void pkt_put_be16(uint8_t *p, uint16_t v);
 
-/* CLOCK_MONOTONIC in ns: the clock bpf_ktime_get_ns() reads. */
-uint64_t pkt_mono_ns(void);
-
 /* Fill a request payload (25 bytes, or 56 with the extension when ext). */
 size_t pkt_fill_request(uint8_t *payload, bool ext, uint8_t class, uint64_t client_ns,
 			uint64_t seq, uint64_t service_ns);

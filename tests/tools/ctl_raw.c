@@ -24,16 +24,9 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 
 #define MAX_INPUT (4u << 20)
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int connect_to(const char *path)
 {
@@ -64,7 +57,7 @@ static int read_reply(int fd, long long deadline, int print)
 
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - (long long)bpfnic_mono_ms();
 		ssize_t n;
 		char *nul;
 
@@ -135,7 +128,7 @@ static int send_stdin(const char *path, int timeout_ms)
 	free(in);
 	if (shut_wr)
 		shutdown(fd, SHUT_WR); /* hang up our side: the daemon reads EOF */
-	r = read_reply(fd, now_ms() + timeout_ms, 1);
+	r = read_reply(fd, (long long)bpfnic_mono_ms() + timeout_ms, 1);
 	close(fd);
 	return r;
 }
@@ -148,7 +141,7 @@ static int idle(const char *path, int timeout_ms)
 		perror("ctl-raw: connect");
 		return 1;
 	}
-	r = read_reply(fd, now_ms() + timeout_ms, 1);
+	r = read_reply(fd, (long long)bpfnic_mono_ms() + timeout_ms, 1);
 	close(fd);
 	return r == 4 ? 0 : r; /* closed by the daemon: what we wanted */
 }
@@ -169,7 +162,7 @@ static int hold(const char *path, int n, int timeout_ms)
 	 * Give the daemon the timeout to answer the connections it will not serve; the
 	 * ones it keeps stay silent (the timeout must be below its idle limit).
 	 */
-	deadline = now_ms() + timeout_ms;
+	deadline = (long long)bpfnic_mono_ms() + timeout_ms;
 	for (int i = 0; i < n; i++) {
 		if (fds[i] < 0)
 			continue;

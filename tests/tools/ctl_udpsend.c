@@ -26,17 +26,10 @@
 
 #include "bpfnic.h"
 #include "wire.h"
+#include "clock.h"
 
 #define MAX_COUNT 10000000ull
 #define MAX_CPU_REPORT 64u
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void usage(FILE *f)
 {
@@ -84,7 +77,7 @@ static void take_reply(struct result *res, const uint8_t *buf, ssize_t n, uint64
 	}
 	res->seen[seq] = 1;
 	res->received++;
-	rtt = now_ns() - m.client_send_ns; /* client clock only */
+	rtt = bpfnic_mono_ns() - m.client_send_ns; /* client clock only */
 	res->rtt_sum_ns += rtt;
 	if (rtt > res->rtt_max_ns)
 		res->rtt_max_ns = rtt;
@@ -164,7 +157,7 @@ int main(int argc, char **argv)
 	}
 
 	interval_ns = 1000000000ull / rate;
-	start = now_ns();
+	start = bpfnic_mono_ns();
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t due = start + i * interval_ns, t;
 		uint8_t req[BPFNIC_REQ_EXT_LEN];
@@ -173,7 +166,7 @@ int main(int argc, char **argv)
 				  service_us * 1000);
 
 		/* Wait for the slot, collecting replies meanwhile. */
-		while ((t = now_ns()) < due) {
+		while ((t = bpfnic_mono_ns()) < due) {
 			struct pollfd pfd = { .fd = fd, .events = POLLIN };
 			uint64_t left_ms = (due - t) / 1000000;
 
@@ -182,7 +175,7 @@ int main(int argc, char **argv)
 			else if (!left_ms)
 				break; /* under a millisecond: send now, the schedule absorbs it */
 		}
-		bpfnic_req_set_send_ns(req, now_ns());
+		bpfnic_req_set_send_ns(req, bpfnic_mono_ns());
 		if (send(fd, req, sizeof(req), 0) == (ssize_t)sizeof(req))
 			res.sent++;
 		else if (errno != ENOBUFS && errno != EAGAIN && errno != ECONNREFUSED)
@@ -190,8 +183,8 @@ int main(int argc, char **argv)
 		if ((i & 63) == 0)
 			drain(fd, &res, count);
 	}
-	last_send = now_ns();
-	while (res.received < res.sent && now_ns() - last_send < drain_ms * 1000000ull) {
+	last_send = bpfnic_mono_ns();
+	while (res.received < res.sent && bpfnic_mono_ns() - last_send < drain_ms * 1000000ull) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 		if (poll(&pfd, 1, 50) > 0)

@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 	bool verbose = false;
 	sigset_t sigs;
 
-	opts.config.policy = BPFNIC_POLICY_RR;
+	opts.settings.policy = BPFNIC_POLICY_RR;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'i': iface = optarg; break;
@@ -142,11 +142,11 @@ int main(int argc, char **argv)
 			break;
 		case 'L': long_arg = optarg; break;
 		case 'P':
-			opts.config.policy = BPFNIC_NR_POLICIES;
+			opts.settings.policy = BPFNIC_NR_POLICIES;
 			for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
 				if (!strcmp(optarg, bpfnic_policy_names[i]))
-					opts.config.policy = (__u8)i;
-			if (opts.config.policy == BPFNIC_NR_POLICIES) {
+					opts.settings.policy = (__u8)i;
+			if (opts.settings.policy == BPFNIC_NR_POLICIES) {
 				fprintf(stderr, "dp-attach: --policy: unknown policy '%s'\n", optarg);
 				return 2;
 			}
@@ -215,10 +215,10 @@ int main(int argc, char **argv)
 	opts.n_main = (unsigned)n_main;
 	opts.long_cpus = long_cpus;
 	opts.n_long = (unsigned)n_long;
-	opts.config.port = (__u16)port;
-	opts.config.service_ns[0] = short_us * 1000;
-	opts.config.service_ns[1] = long_us * 1000;
-	opts.config.max_service_ns = max_us * 1000;
+	opts.settings.port = (__u16)port;
+	opts.settings.service_ns[0] = short_us * 1000;
+	opts.settings.service_ns[1] = long_us * 1000;
+	opts.settings.max_service_ns = max_us * 1000;
 
 	/* Block the signals before attaching: none may be lost between here and sigwait. */
 	sigemptyset(&sigs);

@@ -39,6 +39,7 @@
 #include "bpfnic.h"
 #include "tests/support/pkt.h"
 #include "wire.h"
+#include "clock.h"
 
 #define MAX_COUNT   1000000u
 #define MAX_BURST   1024u
@@ -177,14 +178,6 @@ static uint64_t mm_quantile(struct minmax *m, double q)
 	return m->all[(rank ? rank : 1) - 1];
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void invalid(struct summary *s, const char *fmt, unsigned long long a,
 		    unsigned long long b)
 {
@@ -285,7 +278,7 @@ static int run(int fd, const struct opts *o, struct summary *s, struct capture *
 		uint64_t deadline;
 
 		for (unsigned i = 0; i < nb; i++) {
-			uint64_t t = now_ns();
+			uint64_t t = bpfnic_mono_ns();
 
 			if (t <= last_send) /* every request's send time is its identity */
 				t = last_send + 1;
@@ -301,10 +294,10 @@ static int run(int fd, const struct opts *o, struct summary *s, struct capture *
 			}
 			s->sent++;
 		}
-		deadline = now_ns() + (uint64_t)o->timeout_ms * 1000000ull;
+		deadline = bpfnic_mono_ns() + (uint64_t)o->timeout_ms * 1000000ull;
 		while (left) {
 			struct pollfd pfd = { .fd = fd, .events = POLLIN };
-			uint64_t t = now_ns();
+			uint64_t t = bpfnic_mono_ns();
 			int r;
 
 			if (t >= deadline)
@@ -315,7 +308,7 @@ static int run(int fd, const struct opts *o, struct summary *s, struct capture *
 			if (r <= 0)
 				continue;
 			ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-			uint64_t recv_ns = now_ns();
+			uint64_t recv_ns = bpfnic_mono_ns();
 
 			if (n < 0) {
 				/* ECONNREFUSED: an ICMP port unreachable, i.e. the stack answered

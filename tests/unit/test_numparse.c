@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* lib/numparse: the strict decimal parser every text input goes through. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "numparse.h"
+
+static void accepts_digits_in_range(void **state)
+{
+	uint64_t v = 0;
+	unsigned u = 0;
+
+	(void)state;
+	assert_int_equal(bpfnic_parse_u64("0", 0, 10, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(bpfnic_parse_u64("007", 0, 10, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(bpfnic_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(bpfnic_parse_uint("65535", 1, 65535, &u), 0);
+	assert_int_equal(u, 65535);
+}
+
+static void rejects_syntax_and_range(void **state)
+{
+	static const char *const bad[] = { "", " 1", "1 ", "+1", "-1", "0x10", "1e3", "1.0", "a" };
+	uint64_t v = 42;
+	unsigned u = 42;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(bpfnic_parse_u64(bad[i], 0, 100, &v), -EINVAL);
+	assert_int_equal(bpfnic_parse_u64(NULL, 0, 100, &v), -EINVAL);
+	assert_int_equal(bpfnic_parse_u64("101", 0, 100, &v), -ERANGE);
+	assert_int_equal(bpfnic_parse_u64("4", 5, 100, &v), -ERANGE);
+	/* Overflow is a range error, never a wrap. */
+	assert_int_equal(bpfnic_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -ERANGE);
+	assert_int_equal(bpfnic_parse_uint("4294967296", 0, UINT32_MAX, &u), -ERANGE);
+	assert_int_equal(v, 42); /* untouched on error */
+	assert_int_equal(u, 42);
+}
+
+static void prefix_stops_at_the_first_non_digit(void **state)
+{
+	const char *s = "12-34", *p = s;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(bpfnic_parse_u64_prefix(&p, 100, &v), 0);
+	assert_int_equal(v, 12);
+	assert_ptr_equal(p, s + 2);
+	p = "-3";
+	assert_int_equal(bpfnic_parse_u64_prefix(&p, 100, &v), -EINVAL);
+	p = "7";
+	assert_int_equal(bpfnic_parse_u64_prefix(&p, 5, &v), -ERANGE);
+	p = "1000";
+	assert_int_equal(bpfnic_parse_u64_prefix(&p, 999, &v), -ERANGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(accepts_digits_in_range),
+		cmocka_unit_test(rejects_syntax_and_range),
+		cmocka_unit_test(prefix_stops_at_the_first_non_digit),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
