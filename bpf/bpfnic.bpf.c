@@ -179,7 +179,7 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 	if (udp_len >= sizeof(*udp) + BPFNIC_REQ_EXT_LEN &&
 	    (void *)(r->payload + BPFNIC_REQ_EXT_LEN) <= data_end &&
 	    r->payload[BPFNIC_OFF_EXT_VERSION] == BPFNIC_EXT_VERSION &&
-	    *(__u32 *)(r->payload + BPFNIC_OFF_EXT_MAGIC) == BPFNIC_EXT_MAGIC)
+	    bpfnic_le32_to_cpu(*(__u32 *)(r->payload + BPFNIC_OFF_EXT_MAGIC)) == BPFNIC_EXT_MAGIC)
 		r->ext = true;
 	return PARSE_REQUEST;
 }
@@ -213,24 +213,31 @@ static __always_inline void udp_csum_replace(struct request *r, __u64 old, __u64
 	r->udp->check = check ? check : 0xffff;
 }
 
-/* Write an 8-byte field of the payload, keeping the UDP checksum right. */
-static __always_inline void write_u64(struct request *r, __u32 off, __u64 v)
+/* Write a payload field little-endian (bpfnic.h), keeping the UDP checksum right. */
+static __always_inline void write_le64(struct request *r, __u32 off, __u64 v)
 {
 	__u64 *field = (__u64 *)(r->payload + off);
 	__u64 old = *field;
 
+	v = bpfnic_cpu_to_le64(v);
 	*field = v;
 	udp_csum_replace(r, old, v);
 }
 
-static __always_inline void write_u16(struct request *r, __u32 off, __u16 v)
+static __always_inline void write_le16(struct request *r, __u32 off, __u16 v)
 {
 	__u16 *field = (__u16 *)(r->payload + off);
 	__u16 old = *field;
 
+	v = bpfnic_cpu_to_le16(v);
 	*field = v;
 	/* The two bytes alone, as the low word of a 64-bit value with zeros above. */
 	udp_csum_replace(r, (__u64)old | 0xffffffffffff0000ull, (__u64)v);
+}
+
+static __always_inline __u64 read_le64(const struct request *r, __u32 off)
+{
+	return bpfnic_le64_to_cpu(*(__u64 *)(r->payload + off));
 }
 
 /* ---------------------------------------------------------------------------------
@@ -302,7 +309,7 @@ int bpfnic_sched(struct xdp_md *ctx)
 		return XDP_PASS;
 	}
 
-	write_u64(&r, BPFNIC_OFF_ARRIVAL, bpf_ktime_get_ns());
+	write_le64(&r, BPFNIC_OFF_ARRIVAL, bpf_ktime_get_ns());
 	class = r.payload[BPFNIC_OFF_CLASS];
 	st->requests[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
 	return sched_pick_and_redirect(st, cfg, class);
@@ -386,8 +393,8 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 		return XDP_PASS;
 	}
 
-	write_u64(&r, BPFNIC_OFF_PICKUP, pickup);
-	arrival = *(__u64 *)(r.payload + BPFNIC_OFF_ARRIVAL);
+	write_le64(&r, BPFNIC_OFF_PICKUP, pickup);
+	arrival = read_le64(&r, BPFNIC_OFF_ARRIVAL);
 	class = r.payload[BPFNIC_OFF_CLASS];
 
 	/* Queuing delay, on the server clock only. */
@@ -403,7 +410,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	/* The workload: the class's time, or the client's request, capped. */
 	service = cfg->service_ns[class == BPFNIC_CLASS_LONG ? 1 : 0];
 	if (r.ext) {
-		__u64 requested = *(__u64 *)(r.payload + BPFNIC_OFF_EXT_SERVICE);
+		__u64 requested = read_le64(&r, BPFNIC_OFF_EXT_SERVICE);
 
 		if (requested)
 			service = requested;
@@ -424,8 +431,8 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	st->processed[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
 
 	if (r.ext) {
-		write_u16(&r, BPFNIC_OFF_EXT_CPU, (__u16)bpf_get_smp_processor_id());
-		write_u64(&r, BPFNIC_OFF_EXT_FINISH, finish);
+		write_le16(&r, BPFNIC_OFF_EXT_CPU, (__u16)bpf_get_smp_processor_id());
+		write_le64(&r, BPFNIC_OFF_EXT_FINISH, finish);
 	}
 	if (reply)
 		make_reply(&r);
@@ -517,6 +524,6 @@ int bpfnic_ref_sched(struct xdp_md *ctx)
 	payload = (void *)(udp + 1);
 	if ((void *)(payload + BPFNIC_REQ_LEN) > data_end)
 		return XDP_PASS;
-	*(__u64 *)(payload + BPFNIC_OFF_ARRIVAL) = bpf_ktime_get_ns();
+	*(__u64 *)(payload + BPFNIC_OFF_ARRIVAL) = bpfnic_cpu_to_le64(bpf_ktime_get_ns());
 	return bpf_redirect_map(&bpfnic_cpumap, ref_target_cpu, 0);
 }

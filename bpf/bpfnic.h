@@ -15,8 +15,38 @@
 #endif
 
 /* ---------------------------------------------------------------------------------
- * Wire format. All multi-byte fields are little-endian (the paper's client and server
- * were both x86; the format is defined as LE so that a BE host must convert).
+ * Byte order. Every multi-byte field of the request is little-endian on the wire,
+ * whatever the host (the paper's client and server were both x86). These are the one
+ * conversion between host order and the wire's: the identity on a little-endian host,
+ * a byte swap on a big-endian one. gcc and clang (-target bpf compiles for the host's
+ * byte order) both predefine __BYTE_ORDER__, so BPF and user space use the same macros.
+ * A swap is its own inverse: le*_to_cpu and cpu_to_le* are the same operation, named
+ * for the direction they are used in.
+ *
+ * Where it is enforced: the BPF programs (bpfnic.bpf.c) read the arrival stamp, the
+ * ext magic and the requested service time, and write the arrival, pick-up and finish
+ * stamps and the worker CPU, only through these; the sequence number and the client's
+ * stamp they never read (the checksum sums them as bytes). User space encodes and
+ * decodes requests only through lib/wire.c. tests/bpf/test_worker.c checks the bytes
+ * the programs write; lib/wire's unit test the bytes it encodes.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define bpfnic_cpu_to_le16(x) ((__u16)(x))
+#define bpfnic_cpu_to_le32(x) ((__u32)(x))
+#define bpfnic_cpu_to_le64(x) ((__u64)(x))
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define bpfnic_cpu_to_le16(x) __builtin_bswap16((__u16)(x))
+#define bpfnic_cpu_to_le32(x) __builtin_bswap32((__u32)(x))
+#define bpfnic_cpu_to_le64(x) __builtin_bswap64((__u64)(x))
+#else
+#error "bpfnic.h: the compiler does not say the host's byte order (__BYTE_ORDER__)"
+#endif
+#define bpfnic_le16_to_cpu(x) bpfnic_cpu_to_le16(x)
+#define bpfnic_le32_to_cpu(x) bpfnic_cpu_to_le32(x)
+#define bpfnic_le64_to_cpu(x) bpfnic_cpu_to_le64(x)
+
+/* ---------------------------------------------------------------------------------
+ * Wire format, little-endian (above).
  *
  * The paper's request: exactly 25 bytes of UDP payload.
  */

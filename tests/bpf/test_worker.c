@@ -21,7 +21,9 @@
 #include "clock.h"
 
 #define PORT 7777
-#define CPU  0 /* the test pins itself here: bpf_get_smp_processor_id() says so */
+/* The test pins itself here: bpf_get_smp_processor_id() says so. Not 0, so that the
+ * CPU field's two bytes differ and their order shows. */
+#define CPU  1
 #define LONG_NS 10000000ull /* 10 ms: unmistakable next to the short class's 2 µs */
 
 static struct dpt T;
@@ -161,8 +163,9 @@ static void serve(size_t len, bool ext, struct served *sv)
 	if (ext) {
 		sv->finish = pkt_get_le64(out + sv->lo.payload + BPFNIC_OFF_EXT_FINISH);
 		assert_in_range(sv->finish, sv->pickup, sv->t1);
-		assert_int_equal(out[sv->lo.payload + BPFNIC_OFF_EXT_CPU] |
-					 out[sv->lo.payload + BPFNIC_OFF_EXT_CPU + 1] << 8, CPU);
+		/* The CPU, little-endian: low byte first. */
+		assert_int_equal(out[sv->lo.payload + BPFNIC_OFF_EXT_CPU], CPU & 0xff);
+		assert_int_equal(out[sv->lo.payload + BPFNIC_OFF_EXT_CPU + 1], CPU >> 8);
 		/* seq echoed untouched: covered by the byte comparison; say it anyway. */
 		assert_int_equal(pkt_get_le64(out + sv->lo.payload + BPFNIC_OFF_EXT_SEQ),
 				 0xabcdef0123456789ull);
