@@ -59,8 +59,8 @@ struct bpfnic_req {
 
 /*
  * Optional extension, immediately after the 25 paper bytes. The version byte comes
- * first so that every later field sits at an even offset from the UDP header, which
- * keeps incremental UDP checksum updates on 16-bit word boundaries.
+ * first so that every later field sits at an even offset from the UDP header.
+ * A request may carry bytes after either format (padding); they are echoed untouched.
  */
 struct bpfnic_req_ext {
 	__u8 version;           /* BPFNIC_EXT_VERSION */
@@ -80,6 +80,15 @@ struct bpfnic_req_full {
 #define BPFNIC_REQ_EXT_LEN 56u /* sizeof(struct bpfnic_req_full) */
 #define BPFNIC_EXT_MAGIC   0x54584e42u /* "BNXT" in little-endian byte order */
 #define BPFNIC_EXT_VERSION 1u
+
+/*
+ * Longest UDP datagram (header + payload) the worker serves: it computes every reply's
+ * UDP checksum over the whole datagram in a loop bounded by this (verifier-friendly).
+ * 1480 bytes is a full datagram at the common 1500-byte MTU over IPv4 (IPv6: 1460).
+ * A longer one (jumbo frames) is no request: the scheduler passes it to the stack
+ * untouched and counts it in bpfnic_sched_stats.too_long.
+ */
+#define BPFNIC_MAX_DGRAM_LEN 1480u
 
 /* Byte offsets into the UDP payload; the BPF side writes through these. */
 #define BPFNIC_OFF_CLIENT_SEND   0u
@@ -202,11 +211,13 @@ static __always_inline __u64 bpfnic_log_bucket_low(__u32 b, __u32 sub_bits)
 struct bpfnic_sched_stats {
 	__u64 rx;              /* frames the scheduler saw */
 	__u64 passed;          /* not ours: XDP_PASS, untouched */
-	__u64 short_payload;   /* UDP to our port but shorter than 25 bytes: passed */
+	__u64 short_payload;   /* UDP to our port but not a whole request: under 25 bytes, or
+				* a UDP length past the frame's end: passed */
 	__u64 requests[BPFNIC_NR_CLASSES]; /* requests by class byte */
 	__u64 redirected;      /* handed to the cpumap */
 	__u64 redirect_err;    /* bpf_redirect_map refused (no such CPU entry): dropped */
 	__u64 no_cpu;          /* the chosen group was empty: dropped */
+	__u64 too_long;        /* UDP to our port longer than BPFNIC_MAX_DGRAM_LEN: passed */
 };
 
 /*
