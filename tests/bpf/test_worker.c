@@ -378,34 +378,47 @@ static void test_longest_datagram(void **state)
 		}
 }
 
+/* Run prog_fd on frame[0..len): it must pass the frame on untouched. a, b: the
+ * statistics before and after. */
+static void expect_passed_untouched(int prog_fd, size_t len, struct dpt_sums *a,
+				    struct dpt_sums *b)
+{
+	static uint8_t orig[FRAME_MAX];
+	size_t out_len = sizeof(out);
+	uint32_t ret = 0;
+
+	memcpy(orig, frame, len);
+	assert_int_equal(dpt_read(&T, a), 0);
+	assert_int_equal(dpt_run(prog_fd, frame, len, out, &out_len, &ret, NULL), 0);
+	assert_int_equal(dpt_read(&T, b), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_memory_equal(out, orig, len);
+}
+
+/* The worker passes frame[0..len) on untouched and counts it malformed. */
+static void expect_malformed_untouched(size_t len)
+{
+	struct dpt_sums a, b;
+
+	expect_passed_untouched(dpt_prog_fd_worker_xdp(&T), len, &a, &b);
+	assert_int_equal(b.worker.malformed - a.worker.malformed, 1);
+	assert_int_equal(b.worker.tx - a.worker.tx, 0);
+}
+
 /* One byte longer: not served (the scheduler passes and counts it too_long; a worker
  * that is handed one anyway counts it malformed and leaves it untouched). */
 static void test_too_long_not_served(void **state)
 {
 	struct req q = { .family = 6, .ext = true,
 			 .pad = BPFNIC_MAX_DGRAM_LEN + 1 - 8 - BPFNIC_REQ_EXT_LEN };
-	static uint8_t orig[FRAME_MAX];
-	size_t len = make_request(&q), out_len = sizeof(out);
+	size_t len = make_request(&q);
 	struct dpt_sums a, b;
-	uint32_t ret = 0;
 
 	(void)state;
-	memcpy(orig, frame, len);
-	assert_int_equal(dpt_read(&T, &a), 0);
-	assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	assert_int_equal(dpt_read(&T, &b), 0);
-	assert_int_equal(ret, XDP_PASS);
-	assert_memory_equal(out, orig, len);
-	assert_int_equal(b.worker.malformed - a.worker.malformed, 1);
-	assert_int_equal(b.worker.tx - a.worker.tx, 0);
-
-	assert_int_equal(dpt_read(&T, &a), 0);
-	out_len = sizeof(out);
-	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	assert_int_equal(dpt_read(&T, &b), 0);
-	assert_int_equal(ret, XDP_PASS);
-	assert_memory_equal(out, orig, len);
+	expect_malformed_untouched(len);
+	expect_passed_untouched(dpt_prog_fd_sched(&T), len, &a, &b);
 	assert_int_equal(b.sched.too_long - a.sched.too_long, 1);
+	assert_int_equal(b.sched.redirected - a.sched.redirected, 0);
 }
 
 /* Ones' complement a - b over RFC 1071 (big-endian) 16-bit words. */
@@ -488,16 +501,9 @@ static void computed_zero_sent_as_ffff(int family)
 	assert_true(hit);
 }
 
-static void test_computed_zero_v4(void **state)
+static void test_computed_zero(void **state)
 {
-	(void)state;
-	computed_zero_sent_as_ffff(4);
-}
-
-static void test_computed_zero_v6(void **state)
-{
-	(void)state;
-	computed_zero_sent_as_ffff(6);
+	computed_zero_sent_as_ffff(*(const int *)*state);
 }
 
 /* The bytes the worker writes are little-endian whatever the host: the stamps decode,
@@ -672,21 +678,9 @@ static void test_not_a_request_counted(void **state)
 {
 	struct pkt_spec s = { .family = 4, .l4 = IPPROTO_TCP, .dport = PORT, .payload = payload,
 			      .payload_len = BPFNIC_REQ_LEN };
-	struct dpt_sums a, b;
-	uint8_t orig[PKT_MAX];
-	size_t out_len = sizeof(out), len;
-	uint32_t ret;
 
 	(void)state;
-	len = pkt_build(frame, sizeof(frame), &s);
-	memcpy(orig, frame, len);
-	assert_int_equal(dpt_read(&T, &a), 0);
-	assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	assert_int_equal(dpt_read(&T, &b), 0);
-	assert_int_not_equal(ret, XDP_REDIRECT);
-	assert_memory_equal(out, orig, len);
-	assert_int_equal(b.worker.malformed - a.worker.malformed, 1);
-	assert_int_equal(b.worker.tx - a.worker.tx, 0);
+	expect_malformed_untouched(pkt_build(frame, sizeof(frame), &s));
 }
 
 static void test_no_devmap_counted(void **state)
@@ -748,19 +742,15 @@ static void chain_kinds(int family)
 	}
 }
 
-static void test_chain_v4(void **state)
+static void test_chain(void **state)
 {
-	(void)state;
-	chain_kinds(4);
+	chain_kinds(*(const int *)*state);
 }
 
-static void test_chain_v6(void **state)
-{
-	(void)state;
-	chain_kinds(6);
-}
-
+static const int ipv4 = 4, ipv6 = 6;
 #define T(name, fn) { name, fn, test_setup, NULL, NULL }
+/* A test run once per IP version: the state is the family. */
+#define T_FAMILY(name, fn, family) { name, fn, test_setup, NULL, (void *)&(family) }
 
 int main(void)
 {
@@ -779,8 +769,10 @@ int main(void)
 		T("worker: longest datagram served gets a right checksum", test_longest_datagram),
 		T("worker: one byte longer is not served, counted", test_too_long_not_served),
 		T("worker: CPU and stamps written little-endian (bytes)", test_fields_little_endian_bytes),
-		T("worker: IPv4 reply whose checksum computes to 0 carries 0xffff", test_computed_zero_v4),
-		T("worker: IPv6 reply whose checksum computes to 0 carries 0xffff", test_computed_zero_v6),
+		T_FAMILY("worker: IPv4 reply whose checksum computes to 0 carries 0xffff",
+			 test_computed_zero, ipv4),
+		T_FAMILY("worker: IPv6 reply whose checksum computes to 0 carries 0xffff",
+			 test_computed_zero, ipv6),
 		T("worker: IPv6 extended request -> reply, cpu, finish", test_v6_ext_reply),
 		T("worker: 64 varied requests, UDP checksum always right", test_checksum_many),
 		T("worker: extended request's service time honoured", test_ext_service_requested),
@@ -792,8 +784,10 @@ int main(void)
 		T("worker: arrival after pick-up does not wrap the delay", test_future_arrival_no_wrap),
 		T("worker: a non-request is counted malformed, untouched", test_not_a_request_counted),
 		T("worker: no devmap entry counted as tx_err", test_no_devmap_counted),
-		T("chain: scheduler then worker, IPv4, full/zero/partial checksums", test_chain_v4),
-		T("chain: scheduler then worker, IPv6, full/zero/partial checksums", test_chain_v6),
+		T_FAMILY("chain: scheduler then worker, IPv4, full/zero/partial checksums", test_chain,
+			 ipv4),
+		T_FAMILY("chain: scheduler then worker, IPv6, full/zero/partial checksums", test_chain,
+			 ipv6),
 	};
 
 	return cmocka_run_group_tests_name("bpfnic_worker", tests, group_setup, group_teardown);
