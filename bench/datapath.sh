@@ -23,7 +23,7 @@ if [ -n "${DPBENCH_BASELINE_REV:-}" ]; then
 	bdir=$(mktemp -d /tmp/bpfnic-baseline.XXXXXX)
 	trap 'rm -rf "$bdir"' EXIT
 	if git -C "$BPFNIC_TOP" archive "$DPBENCH_BASELINE_REV" | tar -x -C "$bdir" &&
-		make -s -C "$bdir" build/bpf/bpfnic.bpf.o >/dev/null; then
+		make -s -C "$bdir" BUILD=build build/bpf/bpfnic.bpf.o >/dev/null; then
 		baseline=(--baseline "$bdir/build/bpf/bpfnic.bpf.o")
 		echo "(baseline: bpfnic.bpf.o built from $DPBENCH_BASELINE_REV)"
 	else
