@@ -27,8 +27,10 @@
  * ext magic and the requested service time, and write the arrival, pick-up and finish
  * stamps and the worker CPU, only through these; the sequence number and the client's
  * stamp they never read (the checksum sums them as bytes). User space encodes and
- * decodes requests only through lib/wire.c. tests/bpf/test_worker.c checks the bytes
- * the programs write; lib/wire's unit test the bytes it encodes.
+ * decodes requests through lib/wire.c. The tests read bytes by hand, on purpose
+ * (tests/support/pkt.c): tests/bpf/ check the bytes the programs write (the arrival
+ * stamp, the pick-up and finish stamps, the CPU; a byte-reversed magic is no
+ * extension), tests/unit/test_wire.c the bytes lib/wire encodes.
  */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define bpfnic_cpu_to_le16(x) ((__u16)(x))
