@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The data path's figures (issue 2, point 6): scheduler cost next to the reference,
-# worker service-time accuracy, sustained requests/s with one worker CPU. Figures,
-# not pass/fail; each is preceded by the command that gives it.
+# the worker's own cost per request, worker service-time accuracy, sustained
+# requests/s with one worker CPU. Figures, not pass/fail; each is preceded by the
+# command that gives it.
+#
+# DPBENCH_BASELINE_REV=REV (a git revision) also builds that revision's BPF object and
+# runs its worker next to this tree's, interleaved: what a change to the worker costs,
+# e.g. DPBENCH_BASELINE_REV=674d138 for the full UDP checksum (issue 9).
 set -u
 BPFNIC_TOP=${BPFNIC_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-$BPFNIC_TOP/build}
@@ -12,11 +17,26 @@ run() { echo "\$ $*"; "$@"; local rc=$?; echo; return $rc; }
 
 rc=0
 run "$DPBENCH" sched --repeat 2000000 --rounds 9 || rc=1
+
+baseline=()
+if [ -n "${DPBENCH_BASELINE_REV:-}" ]; then
+	bdir=$(mktemp -d /tmp/bpfnic-baseline.XXXXXX)
+	trap 'rm -rf "$bdir"' EXIT
+	if git -C "$BPFNIC_TOP" archive "$DPBENCH_BASELINE_REV" | tar -x -C "$bdir" &&
+		make -s -C "$bdir" BUILD=build build/bpf/bpfnic.bpf.o >/dev/null; then
+		baseline=(--baseline "$bdir/build/bpf/bpfnic.bpf.o")
+		echo "(baseline: bpfnic.bpf.o built from $DPBENCH_BASELINE_REV)"
+	else
+		echo "(baseline $DPBENCH_BASELINE_REV could not be built: worker cost alone)"
+		rc=1
+	fi
+fi
+run "$DPBENCH" worker --repeat 2000000 --rounds 15 "${baseline[@]}" || rc=1
 run "$DPBENCH" service --us 1,6,60 --count 500 || rc=1
 
 # Live frames need a real ingress interface: the lab's server veth.
 "$BPFNIC_TOP/scripts/lab" up >/dev/null || exit 1
-trap '"$BPFNIC_TOP/scripts/lab" down' EXIT
+trap '"$BPFNIC_TOP/scripts/lab" down; rm -rf "${bdir:-}"' EXIT
 eval "$("$BPFNIC_TOP/scripts/lab" env)"
 run ip netns exec "$LAB_SRV_NS" "$DPBENCH" capacity --iface "$LAB_SRV_IF" \
 	--service-us 0,6 --seconds 2 --rounds 3 || rc=1

@@ -9,6 +9,13 @@
  *   dpbench service  [--us LIST] [--count N]
  *       worker service-time accuracy: requested vs measured (finish - pick-up of
  *       extended requests through bpfnic_worker_xdp, and the stats' service_sum).
+ *   dpbench worker   [--repeat N] [--rounds R] [--baseline OBJ]
+ *       ns per request of the worker's own work (bpfnic_worker_xdp, service time 0)
+ *       for IPv4/IPv6 x 25/56-byte requests, BPF_PROG_TEST_RUN with a large repeat
+ *       count. The request goes from port 7777 to port 7777, so the reply the worker
+ *       makes of it is a request again at the next repetition. --baseline OBJ runs the
+ *       same program from another build of bpfnic.bpf.o (an older commit's) interleaved
+ *       with it, round by round: the cost a change adds, side by side in one run.
  *   dpbench capacity --iface IF [--service-us LIST] [--seconds S] [--rounds R] [--batch B]
  *                    [--no-tx]
  *       sustained requests/s through scheduler -> cpumap -> worker -> devmap with one
@@ -187,6 +194,132 @@ static int bench_sched(unsigned repeat, unsigned rounds)
 out:
 	if (r < 0)
 		fprintf(stderr, "dpbench: sched: %s\n", strerror(-r));
+	dpt_close(&t);
+	return r < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------------
+ * worker: ns per request of the worker, optionally next to a baseline build.
+ */
+enum { W_V4_PAPER, W_V4_EXT, W_V6_PAPER, W_V6_EXT, NR_W };
+static const char *const w_names[NR_W] = { "IPv4 25-byte", "IPv4 56-byte", "IPv6 25-byte",
+					   "IPv6 56-byte" };
+
+/* bpfnic_worker_xdp of another build of bpfnic.bpf.o, loaded alone, set up like ours. */
+static int baseline_open(const char *path, const struct bpfnic_settings *cfg,
+			 struct bpf_object **objp, int *prog_fd)
+{
+	struct bpf_devmap_val lo = { .ifindex = 1 };
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *prog, *worker = NULL;
+	struct bpf_map *settings, *devmap;
+	__u32 zero = 0;
+	int r;
+
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_program(prog, obj) {
+		bool ours = !strcmp(bpf_program__name(prog), "bpfnic_worker_xdp");
+
+		bpf_program__set_autoload(prog, ours);
+		worker = ours ? prog : worker;
+	}
+	settings = bpf_object__find_map_by_name(obj, "bpfnic_settings");
+	devmap = bpf_object__find_map_by_name(obj, "bpfnic_devmap");
+	if (!worker || !settings || !devmap ||
+	    bpf_map__value_size(settings) != sizeof(*cfg)) {
+		r = -EPROTO; /* not a bpfnic object with the same settings layout */
+		goto fail;
+	}
+	if ((r = bpf_object__load(obj)) < 0 ||
+	    (r = bpf_map__update_elem(settings, &zero, sizeof(zero), cfg, sizeof(*cfg), 0)) < 0 ||
+	    (r = bpf_map__update_elem(devmap, &zero, sizeof(zero), &lo, sizeof(lo), 0)) < 0)
+		goto fail;
+	*objp = obj;
+	*prog_fd = bpf_program__fd(worker);
+	return 0;
+fail:
+	bpf_object__close(obj);
+	return r;
+}
+
+static int bench_worker(unsigned repeat, unsigned rounds, const char *baseline)
+{
+	static const unsigned both[] = { 0, 1 };
+	struct bpfnic_settings cfg = dpt_default_settings();
+	unsigned kern[2][NR_W][MAX_ROUNDS];
+	uint8_t f[NR_W][PKT_MAX];
+	size_t len[NR_W];
+	struct bpf_object *base_obj = NULL;
+	int fd[2] = { -1, -1 }, n_prog = baseline ? 2 : 1, r;
+	struct dpt t;
+
+	cfg.service_ns[BPFNIC_CLASS_SHORT] = 0; /* the worker's own work, no workload */
+	for (unsigned k = 0; k < NR_W; k++) {
+		uint8_t pl[BPFNIC_REQ_EXT_LEN];
+		bool ext = k == W_V4_EXT || k == W_V6_EXT;
+		struct pkt_spec s = { .family = k < W_V6_PAPER ? 4 : 6, .sport = PORT, .dport = PORT,
+				      .payload = pl,
+				      .payload_len = pkt_fill_request(pl, ext, 0, 1, 1, 0) };
+
+		len[k] = pkt_build(f[k], PKT_MAX, &s);
+	}
+	if (dpt_pin(0) < 0 || open_dp(&t, &cfg, both, 2, 1) < 0)
+		return -1;
+	fd[0] = dpt_prog_fd_worker_xdp(&t);
+	if (baseline && (r = baseline_open(baseline, &cfg, &base_obj, &fd[1])) < 0) {
+		fprintf(stderr, "dpbench: baseline %s: %s\n", baseline, strerror(-r));
+		goto out;
+	}
+	for (unsigned round = 0; round < rounds; round++)
+		for (unsigned k = 0; k < NR_W; k++)
+			for (int i = 0; i < n_prog; i++) {
+				int p = (i + (int)(round + k)) % n_prog; /* alternate who goes first */
+				uint32_t ret = 0;
+				double wall;
+
+				r = run_repeat(fd[p], f[k], len[k], repeat, &wall, &kern[p][k][round],
+					       &ret);
+				if (r < 0)
+					goto out;
+				if (ret != XDP_REDIRECT) {
+					fprintf(stderr, "dpbench: worker %s returned %u, not "
+						"XDP_REDIRECT\n", p ? "baseline" : "", ret);
+					r = -EPROTO;
+					goto out;
+				}
+			}
+
+	printf("worker cost per request (bpfnic_worker_xdp, service time 0), BPF_PROG_TEST_RUN, "
+	       "repeat %u, %u interleaved rounds, CPU 0\n", repeat, rounds);
+	if (baseline)
+		printf("  baseline: %s\n", baseline);
+	printf("  %-14s %10s", "request", "ns/req");
+	if (baseline)
+		printf(" %12s %10s %10s", "baseline", "added", "mean added");
+	printf("\n");
+	for (unsigned k = 0; k < NR_W; k++) {
+		double v[2][MAX_ROUNDS], d[MAX_ROUNDS], sum = 0;
+
+		for (unsigned i = 0; i < rounds; i++) {
+			v[0][i] = kern[0][k][i];
+			v[1][i] = baseline ? kern[1][k][i] : 0;
+			d[i] = v[0][i] - v[1][i];
+			sum += d[i];
+		}
+		printf("  %-14s %10.1f", w_names[k], median(v[0], rounds));
+		if (baseline)
+			printf(" %12.1f %+10.1f %+10.2f", median(v[1], rounds), median(d, rounds),
+			       sum / rounds);
+		printf("\n");
+	}
+	printf("  (ns/req: median over rounds of the kernel's per-repetition time, whole ns; "
+	       "added: median of the per-round differences, mean added: their mean)\n");
+	r = 0;
+out:
+	if (r < 0)
+		fprintf(stderr, "dpbench: worker: %s\n", strerror(-r));
+	bpf_object__close(base_obj);
 	dpt_close(&t);
 	return r < 0 ? -1 : 0;
 }
@@ -465,6 +598,7 @@ out:
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: dpbench sched [--repeat N] [--rounds R]\n"
+		   "       dpbench worker [--repeat N] [--rounds R] [--baseline OBJ]\n"
 		   "       dpbench service [--us LIST] [--count N]\n"
 		   "       dpbench capacity --iface IF [--service-us LIST] [--seconds S] "
 		   "[--rounds R] [--batch B] [--no-tx]\n");
@@ -487,6 +621,7 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 's' },
 		{ "batch", required_argument, NULL, 'b' },
 		{ "no-tx", no_argument, NULL, 'T' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -494,7 +629,7 @@ int main(int argc, char **argv)
 	unsigned repeat = 1000000, rounds = 0, count = 300, batch = 64;
 	int n_us = -1, opt;
 	double seconds = 2;
-	const char *cmd, *iface = NULL;
+	const char *cmd, *iface = NULL, *baseline = NULL;
 	bool no_tx = false;
 	char *end;
 
@@ -523,6 +658,7 @@ int main(int argc, char **argv)
 		case 'b': batch = (unsigned)v; break;
 		case 'i': iface = optarg; break;
 		case 'T': no_tx = true; break;
+		case 'B': baseline = optarg; break;
 		case 'u':
 			n_us = parse_list(optarg, us, MAX_LIST);
 			if (n_us < 0) {
@@ -544,6 +680,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_quiet);
 	if (!strcmp(cmd, "sched"))
 		return bench_sched(repeat, rounds ? rounds : 7) < 0;
+	if (!strcmp(cmd, "worker"))
+		return bench_worker(repeat, rounds ? rounds : 9, baseline) < 0;
 	if (!strcmp(cmd, "service"))
 		return bench_service(us, n_us < 0 ? 3 : (unsigned)n_us, count) < 0;
 	if (!strcmp(cmd, "capacity")) {

@@ -105,7 +105,8 @@ struct {
  */
 enum parse_result {
 	PARSE_NOT_OURS = 0, /* pass untouched */
-	PARSE_SHORT,        /* UDP to our port, but too short to be a request: pass, count */
+	PARSE_SHORT,        /* UDP to our port, but not a whole request: pass, count */
+	PARSE_TOO_LONG,     /* UDP to our port, longer than BPFNIC_MAX_DGRAM_LEN: pass, count */
 	PARSE_REQUEST,
 };
 
@@ -114,6 +115,7 @@ struct request {
 	void *l3;
 	struct udphdr *udp;
 	__u8 *payload;
+	__u32 udp_len; /* the datagram's length (UDP header included), all in the frame */
 	bool ipv6;
 	bool ext; /* the extension follows the 25 bytes */
 };
@@ -171,66 +173,167 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 	r->payload = (void *)(udp + 1);
 
 	udp_len = bpf_ntohs(udp->len);
-	if (udp_len < sizeof(*udp) + BPFNIC_REQ_LEN ||
+	if (udp_len > BPFNIC_MAX_DGRAM_LEN)
+		return PARSE_TOO_LONG;
+	/* The reply's checksum covers the whole datagram: it must all be in the frame. */
+	if (udp_len < sizeof(*udp) + BPFNIC_REQ_LEN || (void *)udp + udp_len > data_end ||
 	    (void *)(r->payload + BPFNIC_REQ_LEN) > data_end)
 		return PARSE_SHORT;
+	r->udp_len = udp_len;
 
 	r->ext = false;
 	if (udp_len >= sizeof(*udp) + BPFNIC_REQ_EXT_LEN &&
 	    (void *)(r->payload + BPFNIC_REQ_EXT_LEN) <= data_end &&
 	    r->payload[BPFNIC_OFF_EXT_VERSION] == BPFNIC_EXT_VERSION &&
-	    *(__u32 *)(r->payload + BPFNIC_OFF_EXT_MAGIC) == BPFNIC_EXT_MAGIC)
+	    bpfnic_le32_to_cpu(*(__u32 *)(r->payload + BPFNIC_OFF_EXT_MAGIC)) == BPFNIC_EXT_MAGIC)
 		r->ext = true;
 	return PARSE_REQUEST;
 }
 
 /* ---------------------------------------------------------------------------------
- * UDP checksum, updated incrementally (RFC 1624) for the payload bytes we write.
- * Words are taken as they lie in memory on both sides, so byte order cancels out.
- * Every field we write starts at an even offset from the UDP header.
+ * Request fields, little-endian on the wire (bpfnic.h).
  */
-static __always_inline __u32 csum_add64(__u32 sum, __u64 v)
+static __always_inline __u64 read_le64(const struct request *r, __u32 off)
 {
-	return sum + (__u32)(v & 0xffff) + (__u32)((v >> 16) & 0xffff) +
-	       (__u32)((v >> 32) & 0xffff) + (__u32)(v >> 48);
+	return bpfnic_le64_to_cpu(*(__u64 *)(r->payload + off));
 }
 
-static __always_inline void udp_csum_replace(struct request *r, __u64 old, __u64 new_val)
+static __always_inline void write_le64(struct request *r, __u32 off, __u64 v)
 {
-	__u32 sum;
-	__u16 check = r->udp->check;
+	*(__u64 *)(r->payload + off) = bpfnic_cpu_to_le64(v);
+}
 
-	/* IPv4 lets a sender omit the checksum (0): the reply then has none either. */
-	if (check == 0 && !r->ipv6)
-		return;
-	sum = (__u16)~check;
-	sum = csum_add64(sum, ~old);
-	sum = csum_add64(sum, new_val);
+static __always_inline void write_le16(struct request *r, __u32 off, __u16 v)
+{
+	*(__u16 *)(r->payload + off) = bpfnic_cpu_to_le16(v);
+}
+
+/* ---------------------------------------------------------------------------------
+ * The reply's UDP checksum, computed over the whole datagram (pseudo-header, UDP
+ * header, payload), never updated from the request's: on a veth or in a container
+ * (TX checksum offload, the default) a request arrives with a partial checksum that
+ * covers only the pseudo-header, and an update would keep it partial. Whatever the
+ * request carried (full, partial, or IPv4's 0 = "none"), the reply carries a computed
+ * checksum: one path for every request, and the client can always verify it.
+ *
+ * The Internet checksum is byte-order neutral when the words are taken as they lie in
+ * memory and the result is stored the same way (RFC 1071 §2(B)): 8-byte words are
+ * summed as two 32-bit halves into a 64-bit accumulator (no carry is lost: at most
+ * BPFNIC_MAX_DGRAM_LEN / 4 + 12 terms below 2^32), then folded to 16 bits.
+ */
+#define CSUM_BLOCK      32u
+#define CSUM_MAX_BLOCKS (BPFNIC_MAX_DGRAM_LEN / CSUM_BLOCK)
+#define CSUM_LEN_MASK  0x7ffu
+_Static_assert(BPFNIC_MAX_DGRAM_LEN <= CSUM_LEN_MASK, "the mask keeps every length served");
+
+/* Sum of the pseudo-header, IPv4 or IPv6; the addresses' order does not matter. */
+static __always_inline __u64 pseudo_header_sum(const struct request *r)
+{
+	__u64 sum = (__u64)bpf_htons(IPPROTO_UDP) + r->udp->len;
+
+	if (r->ipv6) {
+		const __u32 *a = (const __u32 *)&((struct ipv6hdr *)r->l3)->saddr;
+
+		/* saddr and daddr: 8 words, adjacent. IPv6's 32-bit length and next header
+		 * sum to the same as IPv4's 16-bit ones. */
+#pragma unroll
+		for (int i = 0; i < 8; i++)
+			sum += a[i];
+	} else {
+		const struct iphdr *iph = r->l3;
+
+		sum += (__u64)iph->saddr + iph->daddr;
+	}
+	return sum;
+}
+
+/* Two 32-bit halves of the 8 bytes at p: terms below 2^32, no carry to keep. */
+static __always_inline __u64 sum_u64(const __u8 *p)
+{
+	__u64 v = *(const __u64 *)p;
+
+	return (v & 0xffffffff) + (v >> 32);
+}
+
+/*
+ * Sum of the datagram [udp, udp + udp_len): the bytes after the last whole 32-byte
+ * block first, then the blocks (one loop iteration each, bounded by the longest
+ * datagram served). A trailing odd byte is the high byte of a word padded with zero.
+ * Returns -1 if a bound check fails (parse_request rules that out).
+ */
+static __always_inline int datagram_sum(const struct request *r, void *data_end, __u64 *sum)
+{
+	const __u8 *udp = (const __u8 *)r->udp, *tail;
+	__u32 len = r->udp_len, blocks;
+	__u64 s = *sum;
+
+	if (len > BPFNIC_MAX_DGRAM_LEN)
+		return -1;
+	/* parse_request bounded len, but the compiler checks one copy and uses another,
+	 * which the verifier does not know is bounded: a mask it must keep (a no-op here). */
+	barrier_var(len);
+	len &= CSUM_LEN_MASK;
+	blocks = len / CSUM_BLOCK;
+	tail = udp + (len & ~(CSUM_BLOCK - 1));
+	if (len & 16) {
+		if ((void *)(tail + 16) > data_end)
+			return -1;
+		s += sum_u64(tail) + sum_u64(tail + 8);
+		tail += 16;
+	}
+	if (len & 8) {
+		if ((void *)(tail + 8) > data_end)
+			return -1;
+		s += sum_u64(tail);
+		tail += 8;
+	}
+	if (len & 4) {
+		if ((void *)(tail + 4) > data_end)
+			return -1;
+		s += *(const __u32 *)tail;
+		tail += 4;
+	}
+	if (len & 2) {
+		if ((void *)(tail + 2) > data_end)
+			return -1;
+		s += *(const __u16 *)tail;
+		tail += 2;
+	}
+	if (len & 1) {
+		if ((void *)(tail + 1) > data_end)
+			return -1;
+		s += bpf_htons((__u16)(*tail << 8));
+	}
+	for (__u32 i = 0; i < CSUM_MAX_BLOCKS; i++) {
+		const __u8 *b = udp + i * CSUM_BLOCK;
+
+		if (i >= blocks)
+			break;
+		if ((void *)(b + CSUM_BLOCK) > data_end)
+			return -1;
+		s += sum_u64(b) + sum_u64(b + 8) + sum_u64(b + 16) + sum_u64(b + 24);
+	}
+	*sum = s;
+	return 0;
+}
+
+/* Write the datagram's UDP checksum; call after the last byte of the reply is final. */
+static __always_inline int udp_csum_write(struct request *r, void *data_end)
+{
+	__u64 sum = pseudo_header_sum(r);
+	__u16 check;
+
+	r->udp->check = 0;
+	if (datagram_sum(r, data_end, &sum) < 0)
+		return -1;
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	check = (__u16)~sum;
-	/* A computed 0 is sent as 0xffff: 0 means "no checksum" in UDP. */
+	/* A computed 0 is sent as 0xffff: 0 means "no checksum" in UDP, and IPv6 has none. */
 	r->udp->check = check ? check : 0xffff;
-}
-
-/* Write an 8-byte field of the payload, keeping the UDP checksum right. */
-static __always_inline void write_u64(struct request *r, __u32 off, __u64 v)
-{
-	__u64 *field = (__u64 *)(r->payload + off);
-	__u64 old = *field;
-
-	*field = v;
-	udp_csum_replace(r, old, v);
-}
-
-static __always_inline void write_u16(struct request *r, __u32 off, __u16 v)
-{
-	__u16 *field = (__u16 *)(r->payload + off);
-	__u16 old = *field;
-
-	*field = v;
-	/* The two bytes alone, as the low word of a 64-bit value with zeros above. */
-	udp_csum_replace(r, (__u64)old | 0xffffffffffff0000ull, (__u64)v);
+	return 0;
 }
 
 /* ---------------------------------------------------------------------------------
@@ -297,12 +400,17 @@ int bpfnic_sched(struct xdp_md *ctx)
 	case PARSE_SHORT:
 		st->short_payload++;
 		return XDP_PASS;
+	case PARSE_TOO_LONG:
+		st->too_long++;
+		return XDP_PASS;
 	default:
 		st->passed++;
 		return XDP_PASS;
 	}
 
-	write_u64(&r, BPFNIC_OFF_ARRIVAL, bpf_ktime_get_ns());
+	/* The UDP checksum is left as it is: the worker computes the reply's whole. A
+	 * request goes on only to the cpumap (or is dropped), never to the stack. */
+	write_le64(&r, BPFNIC_OFF_ARRIVAL, bpf_ktime_get_ns());
 	class = r.payload[BPFNIC_OFF_CLASS];
 	st->requests[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
 	return sched_pick_and_redirect(st, cfg, class);
@@ -339,7 +447,8 @@ static __always_inline void swap_bytes(__u8 *a, __u8 *b, __u32 n)
 	}
 }
 
-/* Turn a request into its reply; sums over swapped fields are unchanged. */
+/* Turn a request into its reply. Swapping fields leaves the IPv4 header checksum
+ * right, whatever the header's length: options are neither read nor changed. */
 static __always_inline void make_reply(struct request *r)
 {
 	__u16 port;
@@ -386,8 +495,8 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 		return XDP_PASS;
 	}
 
-	write_u64(&r, BPFNIC_OFF_PICKUP, pickup);
-	arrival = *(__u64 *)(r.payload + BPFNIC_OFF_ARRIVAL);
+	write_le64(&r, BPFNIC_OFF_PICKUP, pickup);
+	arrival = read_le64(&r, BPFNIC_OFF_ARRIVAL);
 	class = r.payload[BPFNIC_OFF_CLASS];
 
 	/* Queuing delay, on the server clock only. */
@@ -403,7 +512,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	/* The workload: the class's time, or the client's request, capped. */
 	service = cfg->service_ns[class == BPFNIC_CLASS_LONG ? 1 : 0];
 	if (r.ext) {
-		__u64 requested = *(__u64 *)(r.payload + BPFNIC_OFF_EXT_SERVICE);
+		__u64 requested = read_le64(&r, BPFNIC_OFF_EXT_SERVICE);
 
 		if (requested)
 			service = requested;
@@ -424,11 +533,15 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	st->processed[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
 
 	if (r.ext) {
-		write_u16(&r, BPFNIC_OFF_EXT_CPU, (__u16)bpf_get_smp_processor_id());
-		write_u64(&r, BPFNIC_OFF_EXT_FINISH, finish);
+		write_le16(&r, BPFNIC_OFF_EXT_CPU, (__u16)bpf_get_smp_processor_id());
+		write_le64(&r, BPFNIC_OFF_EXT_FINISH, finish);
 	}
 	if (reply)
 		make_reply(&r);
+	if (udp_csum_write(&r, (void *)(long)ctx->data_end) < 0) {
+		st->malformed++; /* parse_request rules it out; the verifier wants the check */
+		return XDP_DROP;
+	}
 
 	ret = bpf_redirect_map(&bpfnic_devmap, 0, 0);
 	if (ret != XDP_REDIRECT) {
@@ -517,6 +630,6 @@ int bpfnic_ref_sched(struct xdp_md *ctx)
 	payload = (void *)(udp + 1);
 	if ((void *)(payload + BPFNIC_REQ_LEN) > data_end)
 		return XDP_PASS;
-	*(__u64 *)(payload + BPFNIC_OFF_ARRIVAL) = bpf_ktime_get_ns();
+	*(__u64 *)(payload + BPFNIC_OFF_ARRIVAL) = bpfnic_cpu_to_le64(bpf_ktime_get_ns());
 	return bpf_redirect_map(&bpfnic_cpumap, ref_target_cpu, 0);
 }

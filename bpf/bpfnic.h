@@ -15,8 +15,40 @@
 #endif
 
 /* ---------------------------------------------------------------------------------
- * Wire format. All multi-byte fields are little-endian (the paper's client and server
- * were both x86; the format is defined as LE so that a BE host must convert).
+ * Byte order. Every multi-byte field of the request is little-endian on the wire,
+ * whatever the host (the paper's client and server were both x86). These are the one
+ * conversion between host order and the wire's: the identity on a little-endian host,
+ * a byte swap on a big-endian one. gcc and clang (-target bpf compiles for the host's
+ * byte order) both predefine __BYTE_ORDER__, so BPF and user space use the same macros.
+ * A swap is its own inverse: le*_to_cpu and cpu_to_le* are the same operation, named
+ * for the direction they are used in.
+ *
+ * Where it is enforced: the BPF programs (bpfnic.bpf.c) read the arrival stamp, the
+ * ext magic and the requested service time, and write the arrival, pick-up and finish
+ * stamps and the worker CPU, only through these; the sequence number and the client's
+ * stamp they never read (the checksum sums them as bytes). User space encodes and
+ * decodes requests through lib/wire.c. The tests read bytes by hand, on purpose
+ * (tests/support/pkt.c): tests/bpf/ check the bytes the programs write (the arrival
+ * stamp, the pick-up and finish stamps, the CPU; a byte-reversed magic is no
+ * extension), tests/unit/test_wire.c the bytes lib/wire encodes.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define bpfnic_cpu_to_le16(x) ((__u16)(x))
+#define bpfnic_cpu_to_le32(x) ((__u32)(x))
+#define bpfnic_cpu_to_le64(x) ((__u64)(x))
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define bpfnic_cpu_to_le16(x) __builtin_bswap16((__u16)(x))
+#define bpfnic_cpu_to_le32(x) __builtin_bswap32((__u32)(x))
+#define bpfnic_cpu_to_le64(x) __builtin_bswap64((__u64)(x))
+#else
+#error "bpfnic.h: the compiler does not say the host's byte order (__BYTE_ORDER__)"
+#endif
+#define bpfnic_le16_to_cpu(x) bpfnic_cpu_to_le16(x)
+#define bpfnic_le32_to_cpu(x) bpfnic_cpu_to_le32(x)
+#define bpfnic_le64_to_cpu(x) bpfnic_cpu_to_le64(x)
+
+/* ---------------------------------------------------------------------------------
+ * Wire format, little-endian (above).
  *
  * The paper's request: exactly 25 bytes of UDP payload.
  */
@@ -29,8 +61,8 @@ struct bpfnic_req {
 
 /*
  * Optional extension, immediately after the 25 paper bytes. The version byte comes
- * first so that every later field sits at an even offset from the UDP header, which
- * keeps incremental UDP checksum updates on 16-bit word boundaries.
+ * first so that every later field sits at an even offset from the UDP header.
+ * A request may carry bytes after either format (padding); they are echoed untouched.
  */
 struct bpfnic_req_ext {
 	__u8 version;           /* BPFNIC_EXT_VERSION */
@@ -50,6 +82,15 @@ struct bpfnic_req_full {
 #define BPFNIC_REQ_EXT_LEN 56u /* sizeof(struct bpfnic_req_full) */
 #define BPFNIC_EXT_MAGIC   0x54584e42u /* "BNXT" in little-endian byte order */
 #define BPFNIC_EXT_VERSION 1u
+
+/*
+ * Longest UDP datagram (header + payload) the worker serves: it computes every reply's
+ * UDP checksum over the whole datagram in a loop bounded by this (verifier-friendly).
+ * 1480 bytes is a full datagram at the common 1500-byte MTU over IPv4 (IPv6: 1460).
+ * A longer one (jumbo frames) is no request: the scheduler passes it to the stack
+ * untouched and counts it in bpfnic_sched_stats.too_long.
+ */
+#define BPFNIC_MAX_DGRAM_LEN 1480u
 
 /* Byte offsets into the UDP payload; the BPF side writes through these. */
 #define BPFNIC_OFF_CLIENT_SEND   0u
@@ -172,11 +213,13 @@ static __always_inline __u64 bpfnic_log_bucket_low(__u32 b, __u32 sub_bits)
 struct bpfnic_sched_stats {
 	__u64 rx;              /* frames the scheduler saw */
 	__u64 passed;          /* not ours: XDP_PASS, untouched */
-	__u64 short_payload;   /* UDP to our port but shorter than 25 bytes: passed */
+	__u64 short_payload;   /* UDP to our port but not a whole request: under 25 bytes, or
+				* a UDP length past the frame's end: passed */
 	__u64 requests[BPFNIC_NR_CLASSES]; /* requests by class byte */
 	__u64 redirected;      /* handed to the cpumap */
 	__u64 redirect_err;    /* bpf_redirect_map refused (no such CPU entry): dropped */
 	__u64 no_cpu;          /* the chosen group was empty: dropped */
+	__u64 too_long;        /* UDP to our port longer than BPFNIC_MAX_DGRAM_LEN: passed */
 };
 
 /*

@@ -3,8 +3,14 @@
  * The worker through its plain-XDP twin bpfnic_worker_xdp (BPF_PROG_TEST_RUN refuses
  * cpumap programs): pick-up stamped, queuing delay recorded exactly, the workload
  * spun for the requested time, the frame turned into a reply whose IPv4 header and
- * UDP checksums this test recomputes from scratch, and the statistics updated.
- * Also the scheduler and the worker chained, as the cpumap chains them.
+ * UDP checksums this test recomputes from scratch (tests/support/pkt.c), and the
+ * statistics updated. The request's UDP checksum may hold anything: a full one, 0
+ * (IPv4's "none"), the pseudo-header-only partial sum a sender with TX checksum
+ * offload leaves (what a veth hands over), or garbage; the reply always carries one
+ * computed over the whole datagram, also when bytes follow the request (padding).
+ * The fields the worker writes are checked byte by byte as little-endian: the test
+ * runs on CPU 1 so that the CPU field's two bytes differ. Also the scheduler and the
+ * worker chained, as the cpumap chains them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,12 +27,14 @@
 #include "clock.h"
 
 #define PORT 7777
-#define CPU  0 /* the test pins itself here: bpf_get_smp_processor_id() says so */
+#define CPU  1 /* the test pins itself here: bpf_get_smp_processor_id() says so */
 #define LONG_NS 10000000ull /* 10 ms: unmistakable next to the short class's 2 µs */
+/* Room for the longest datagram the worker serves, over IPv6. */
+#define FRAME_MAX (14 + 40 + BPFNIC_MAX_DGRAM_LEN + 64)
 
 static struct dpt T;
-static uint8_t frame[PKT_MAX], out[PKT_MAX];
-static uint8_t payload[BPFNIC_REQ_EXT_LEN + 16];
+static uint8_t frame[FRAME_MAX], out[FRAME_MAX];
+static uint8_t payload[BPFNIC_MAX_DGRAM_LEN + 8];
 static const unsigned both[] = { 0, 1 };
 
 static struct bpfnic_settings worker_config(void)
@@ -68,28 +76,62 @@ static void set_config(struct bpfnic_settings cfg)
 
 /* ------------------------------------------------------------------------------ */
 
+/* What the request's UDP checksum field holds. */
+enum csum_kind {
+	CSUM_FULL = 0, /* right, over the whole datagram */
+	CSUM_ZERO,     /* 0: IPv4's "no checksum" (and invalid in IPv6) */
+	CSUM_PARTIAL,  /* the pseudo-header only, as TX checksum offload leaves it */
+	CSUM_GARBAGE,  /* anything else */
+	NR_CSUM_KINDS,
+};
+
 struct req {
 	int family;
 	unsigned ihl;
-	bool ext, no_udp_csum, bad_magic;
+	bool ext, bad_magic;
+	enum csum_kind csum;
+	size_t pad;          /* bytes after the request */
 	uint8_t class;
 	uint64_t service_ns; /* requested (ext) */
 	uint64_t qdelay_ns;  /* arrival = now - qdelay_ns */
 };
 
-/* A request as the scheduler hands it over: arrival stamped, checksums valid. */
+/* Give the frame's UDP checksum field what kind says. */
+static void set_request_csum(size_t len, enum csum_kind kind)
+{
+	struct pkt_layout lo;
+	uint16_t v = 0;
+
+	assert_int_equal(pkt_parse(frame, len, &lo), 0);
+	pkt_put_be16(frame + lo.l4 + 6, 0);
+	switch (kind) {
+	case CSUM_FULL: v = pkt_udp_csum_expected(frame, &lo); break;
+	case CSUM_ZERO: v = 0; break;
+	case CSUM_PARTIAL: v = pkt_udp_csum_partial(frame, &lo); break;
+	default: v = (uint16_t)(pkt_udp_csum_expected(frame, &lo) ^ 0x5a5a); break;
+	}
+	pkt_put_be16(frame + lo.l4 + 6, v);
+}
+
+/* A request as the scheduler hands it over: arrival stamped, the checksum as asked. */
 static size_t make_request(const struct req *q)
 {
 	size_t plen = pkt_fill_request(payload, q->ext, q->class, 1111, 0xabcdef0123456789ull,
 				       q->service_ns);
 	struct pkt_spec s = { .family = q->family, .ihl = q->ihl, .sport = 40001, .dport = PORT,
-			      .payload = payload, .payload_len = plen,
-			      .no_udp_csum = q->no_udp_csum };
+			      .payload = payload, .payload_len = plen + q->pad };
+	size_t len;
 
+	assert_true(plen + q->pad <= sizeof(payload));
+	for (size_t i = 0; i < q->pad; i++)
+		payload[plen + i] = (uint8_t)(0xf1 - i * 37); /* words near 0xffff too */
 	pkt_put_le64(payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns() - q->qdelay_ns);
 	if (q->bad_magic)
 		payload[BPFNIC_OFF_EXT_MAGIC] ^= 0xff;
-	return pkt_build(frame, sizeof(frame), &s);
+	len = pkt_build(frame, sizeof(frame), &s);
+	assert_int_not_equal(len, 0);
+	set_request_csum(len, q->csum);
+	return len;
 }
 
 struct served {
@@ -128,7 +170,7 @@ static void expected_reply(uint8_t *exp, const uint8_t *orig, const uint8_t *rep
 /* Run the worker on frame[0..len) and assert everything a reply must be. */
 static void serve(size_t len, bool ext, struct served *sv)
 {
-	uint8_t orig[PKT_MAX], exp[PKT_MAX];
+	static uint8_t orig[FRAME_MAX], exp[FRAME_MAX];
 	size_t out_len = sizeof(out);
 
 	memset(sv, 0, sizeof(*sv));
@@ -146,14 +188,11 @@ static void serve(size_t len, bool ext, struct served *sv)
 	expected_reply(exp, orig, out, len, &sv->lo, ext);
 	assert_memory_equal(out, exp, len);
 
-	/* Checksums, recomputed from scratch. */
+	/* Checksums, recomputed from scratch: the UDP one computed whatever the request's
+	 * held, never 0 (IPv4 requests without one get one too: see bpfnic.bpf.c). */
 	if (sv->lo.family == 4)
 		assert_true(pkt_ipv4_csum_ok(out + sv->lo.l3));
-	if (sv->lo.family == 4 && pkt_get_be16(orig + sv->lo.l4 + 6) == 0)
-		assert_int_equal(pkt_get_be16(out + sv->lo.l4 + 6), 0);
-	else
-		assert_int_equal(pkt_get_be16(out + sv->lo.l4 + 6),
-				 pkt_udp_csum_expected(out, &sv->lo));
+	assert_int_equal(pkt_get_be16(out + sv->lo.l4 + 6), pkt_udp_csum_expected(out, &sv->lo));
 
 	sv->arrival = pkt_get_le64(out + sv->lo.payload + BPFNIC_OFF_ARRIVAL);
 	sv->pickup = pkt_get_le64(out + sv->lo.payload + BPFNIC_OFF_PICKUP);
@@ -161,8 +200,9 @@ static void serve(size_t len, bool ext, struct served *sv)
 	if (ext) {
 		sv->finish = pkt_get_le64(out + sv->lo.payload + BPFNIC_OFF_EXT_FINISH);
 		assert_in_range(sv->finish, sv->pickup, sv->t1);
-		assert_int_equal(out[sv->lo.payload + BPFNIC_OFF_EXT_CPU] |
-					 out[sv->lo.payload + BPFNIC_OFF_EXT_CPU + 1] << 8, CPU);
+		/* The CPU, little-endian: low byte first. */
+		assert_int_equal(out[sv->lo.payload + BPFNIC_OFF_EXT_CPU], CPU & 0xff);
+		assert_int_equal(out[sv->lo.payload + BPFNIC_OFF_EXT_CPU + 1], CPU >> 8);
 		/* seq echoed untouched: covered by the byte comparison; say it anyway. */
 		assert_int_equal(pkt_get_le64(out + sv->lo.payload + BPFNIC_OFF_EXT_SEQ),
 				 0xabcdef0123456789ull);
@@ -268,14 +308,242 @@ static void test_v4_ihl15_ext_reply(void **state)
 	serve(make_request(&q), true, &sv);
 }
 
-static void test_v4_no_udp_csum_stays_zero(void **state)
+static void test_v4_no_udp_csum_gets_one(void **state)
 {
-	struct req q = { .family = 4, .ext = true, .no_udp_csum = true, .class = 0 };
+	struct req q = { .family = 4, .ext = true, .csum = CSUM_ZERO, .class = 0 };
 	struct served sv;
 
 	(void)state;
-	serve(make_request(&q), true, &sv); /* serve() asserts the 0 stays 0 */
-	assert_int_equal(pkt_get_be16(out + sv.lo.l4 + 6), 0);
+	serve(make_request(&q), true, &sv); /* serve() asserts the computed checksum */
+	assert_int_not_equal(pkt_get_be16(out + sv.lo.l4 + 6), 0);
+}
+
+/*
+ * Every family, format and checksum kind, with 0..40 bytes after the request: every
+ * combination of the checksum's tail (16, 8, 4, 2 and 1 bytes after whole 32-byte
+ * blocks) and odd lengths.
+ */
+static void test_checksum_kinds_and_lengths(void **state)
+{
+	struct served sv;
+	unsigned n = 0;
+
+	(void)state;
+	for (int family = 4; family <= 6; family += 2)
+		for (int ext = 0; ext <= 1; ext++)
+			for (int k = 0; k < NR_CSUM_KINDS; k++)
+				for (size_t pad = 0; pad <= 40; pad++) {
+					struct req q = { .family = family, .ext = ext, .csum = k,
+							 .pad = pad, .ihl = 5 + pad % 2 };
+
+					serve(make_request(&q), ext, &sv);
+					n++;
+				}
+	assert_int_equal(n, 2 * 2 * NR_CSUM_KINDS * 41);
+}
+
+/* The partial checksum of a real sender, named on its own. */
+static void test_partial_csum_paper_and_ext(void **state)
+{
+	struct served sv;
+
+	(void)state;
+	for (int family = 4; family <= 6; family += 2) {
+		struct req p = { .family = family, .csum = CSUM_PARTIAL };
+		struct req e = { .family = family, .ext = true, .csum = CSUM_PARTIAL };
+		size_t len = make_request(&p);
+		struct pkt_layout lo;
+
+		/* Crafted as offload leaves it: not a valid checksum of the request. */
+		assert_int_equal(pkt_parse(frame, len, &lo), 0);
+		assert_false(pkt_udp_csum_ok(frame, &lo));
+		serve(len, false, &sv);
+		serve(make_request(&e), true, &sv);
+	}
+}
+
+/* The longest datagram served (BPFNIC_MAX_DGRAM_LEN) gets a right checksum. */
+static void test_longest_datagram(void **state)
+{
+	struct served sv;
+
+	(void)state;
+	for (int family = 4; family <= 6; family += 2)
+		for (int k = 0; k < NR_CSUM_KINDS; k++) {
+			struct req q = { .family = family, .ext = true, .csum = k,
+					 .pad = BPFNIC_MAX_DGRAM_LEN - 8 - BPFNIC_REQ_EXT_LEN };
+
+			serve(make_request(&q), true, &sv);
+			assert_int_equal(pkt_get_be16(out + sv.lo.l4 + 4), BPFNIC_MAX_DGRAM_LEN);
+		}
+}
+
+/* Run prog_fd on frame[0..len): it must pass the frame on untouched. a, b: the
+ * statistics before and after. */
+static void expect_passed_untouched(int prog_fd, size_t len, struct dpt_sums *a,
+				    struct dpt_sums *b)
+{
+	static uint8_t orig[FRAME_MAX];
+	size_t out_len = sizeof(out);
+	uint32_t ret = 0;
+
+	memcpy(orig, frame, len);
+	assert_int_equal(dpt_read(&T, a), 0);
+	assert_int_equal(dpt_run(prog_fd, frame, len, out, &out_len, &ret, NULL), 0);
+	assert_int_equal(dpt_read(&T, b), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_memory_equal(out, orig, len);
+}
+
+/* The worker passes frame[0..len) on untouched and counts it malformed. */
+static void expect_malformed_untouched(size_t len)
+{
+	struct dpt_sums a, b;
+
+	expect_passed_untouched(dpt_prog_fd_worker_xdp(&T), len, &a, &b);
+	assert_int_equal(b.worker.malformed - a.worker.malformed, 1);
+	assert_int_equal(b.worker.tx - a.worker.tx, 0);
+}
+
+/* One byte longer: not served (the scheduler passes and counts it too_long; a worker
+ * that is handed one anyway counts it malformed and leaves it untouched). */
+static void test_too_long_not_served(void **state)
+{
+	struct req q = { .family = 6, .ext = true,
+			 .pad = BPFNIC_MAX_DGRAM_LEN + 1 - 8 - BPFNIC_REQ_EXT_LEN };
+	size_t len = make_request(&q);
+	struct dpt_sums a, b;
+
+	(void)state;
+	expect_malformed_untouched(len);
+	expect_passed_untouched(dpt_prog_fd_sched(&T), len, &a, &b);
+	assert_int_equal(b.sched.too_long - a.sched.too_long, 1);
+	assert_int_equal(b.sched.redirected - a.sched.redirected, 0);
+}
+
+/* Ones' complement a - b over RFC 1071 (big-endian) 16-bit words. */
+static uint16_t ones_sub(uint16_t a, uint16_t b)
+{
+	return pkt_csum_fold((uint32_t)a + (uint16_t)~b);
+}
+
+static uint16_t ones_sum8(const uint8_t *p)
+{
+	return pkt_csum_fold(pkt_csum_add(0, p, 8));
+}
+
+/* The reply's UDP sum before it is complemented: 0xffff means a computed checksum of 0. */
+static uint16_t udp_sum(uint8_t *f, const struct pkt_layout *lo)
+{
+	uint8_t *udp = f + lo->l4;
+	uint16_t saved = pkt_get_be16(udp + 6), sum;
+
+	pkt_put_be16(udp + 6, 0);
+	sum = pkt_csum_fold(pkt_csum_add(pkt_udp_csum_partial(f, lo), udp, pkt_get_be16(udp + 4)));
+	pkt_put_be16(udp + 6, saved);
+	return sum;
+}
+
+/*
+ * A reply whose checksum computes to 0 must carry 0xffff (0 means "none"; IPv6 has no
+ * "none"). The pick-up stamp the worker writes is unknown in advance, so the request
+ * carries a steering word (two padding bytes): after each run, the next pick-up is
+ * predicted from the last interval and the word chosen so that the reply's sum would
+ * be 0xffff if the prediction is exact to the nanosecond. Bounded attempts; each
+ * one's checksum is checked too.
+ */
+static void computed_zero_sent_as_ffff(int family)
+{
+	struct bpfnic_settings cfg = worker_config();
+	struct req q = { .family = family, .pad = 3 };
+	static uint8_t base[FRAME_MAX];
+	uint64_t last = 0, delta = 0;
+	uint16_t w = 0;
+	struct pkt_layout lo;
+	size_t len;
+	unsigned attempt;
+	bool hit = false;
+
+	cfg.service_ns[BPFNIC_CLASS_SHORT] = 0; /* steady intervals between pick-ups */
+	set_config(cfg);
+	len = make_request(&q);
+	assert_int_equal(pkt_parse(frame, len, &lo), 0);
+	memcpy(base, frame, len);
+	for (attempt = 0; attempt < 300000 && !hit; attempt++) {
+		/* The word at UDP offset 34 (payload 26..27): an even offset. */
+		size_t steer = lo.payload + BPFNIC_REQ_LEN + 1, out_len = sizeof(out);
+		uint8_t next[8];
+		uint64_t pickup;
+		uint16_t sum, base_sum;
+		uint32_t ret = 0;
+
+		memcpy(frame, base, len);
+		pkt_put_be16(frame + steer, w);
+		assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&T), frame, len, out, &out_len, &ret,
+					 NULL), 0);
+		assert_int_equal(ret, XDP_REDIRECT);
+		sum = udp_sum(out, &lo);
+		if (sum == 0xffff) {
+			assert_int_equal(pkt_get_be16(out + lo.l4 + 6), 0xffff);
+			hit = true;
+			break;
+		}
+		assert_int_equal(pkt_get_be16(out + lo.l4 + 6), (uint16_t)~sum);
+		/* Everything but the stamp and the word stays: the sum without them. */
+		base_sum = ones_sub(ones_sub(sum, ones_sum8(out + lo.payload + BPFNIC_OFF_PICKUP)), w);
+		pickup = pkt_get_le64(out + lo.payload + BPFNIC_OFF_PICKUP);
+		delta = last && pickup > last ? pickup - last : delta;
+		last = pickup;
+		pkt_put_le64(next, pickup + delta);
+		w = ones_sub(ones_sub(0xffff, base_sum), ones_sum8(next));
+	}
+	print_message("IPv%d: a computed 0 after %u runs\n", family, attempt + 1);
+	assert_true(hit);
+}
+
+static void test_computed_zero(void **state)
+{
+	computed_zero_sent_as_ffff(*(const int *)*state);
+}
+
+/* The bytes the worker writes are little-endian whatever the host: the stamps decode,
+ * byte by byte low first, to times within the run; read high byte first they would not. */
+static void test_fields_little_endian_bytes(void **state)
+{
+	struct req q = { .family = 4, .ext = true, .service_ns = 3000 };
+	struct served sv;
+	const uint8_t *pl;
+	uint64_t be_pickup = 0;
+
+	(void)state;
+	serve(make_request(&q), true, &sv);
+	pl = out + sv.lo.payload;
+	assert_int_equal(pl[BPFNIC_OFF_EXT_CPU], 1);
+	assert_int_equal(pl[BPFNIC_OFF_EXT_CPU + 1], 0);
+	assert_in_range(sv.pickup, sv.t0, sv.t1);
+	assert_in_range(sv.finish, sv.pickup + 3000, sv.t1);
+	for (int i = 0; i < 8; i++)
+		be_pickup = be_pickup << 8 | pl[BPFNIC_OFF_PICKUP + i];
+	assert_false(be_pickup >= sv.t0 && be_pickup <= sv.t1);
+	/* The magic is read little-endian too: its bytes reversed are not the extension. */
+	{
+		struct pkt_layout lo;
+		size_t len;
+		uint8_t *m;
+
+		len = make_request(&q);
+		assert_int_equal(pkt_parse(frame, len, &lo), 0);
+		m = frame + lo.payload + BPFNIC_OFF_EXT_MAGIC;
+		for (int i = 0; i < 2; i++) {
+			uint8_t t = m[i];
+
+			m[i] = m[3 - i];
+			m[3 - i] = t;
+		}
+		set_request_csum(len, CSUM_FULL);
+		serve(len, false, &sv);
+		assert_int_equal(pkt_get_le64(out + sv.lo.payload + BPFNIC_OFF_EXT_FINISH), 0);
+	}
 }
 
 static void test_v6_ext_reply(void **state)
@@ -289,8 +557,8 @@ static void test_v6_ext_reply(void **state)
 	assert_true(sv.finish - sv.pickup >= 40000);
 }
 
-/* Many arrival values and payload contents: the incremental UDP checksum update must
- * agree with the full recomputation whatever the carries do. */
+/* Many arrival values and payload contents: the computed UDP checksum must agree with
+ * the independent one whatever the carries do. */
 static void test_checksum_many(void **state)
 {
 	struct served sv;
@@ -298,7 +566,8 @@ static void test_checksum_many(void **state)
 	(void)state;
 	for (unsigned i = 0; i < 64; i++) {
 		struct req q = { .family = i % 2 ? 6 : 4, .ihl = 5 + i % 3, .ext = i % 4 >= 2,
-				 .class = (uint8_t)(i % 3), .qdelay_ns = (uint64_t)i * 977 };
+				 .class = (uint8_t)(i % 3), .qdelay_ns = (uint64_t)i * 977,
+				 .csum = i % NR_CSUM_KINDS, .pad = i % 7 };
 
 		/* Vary the client's bytes too, including values near 0xffff. */
 		size_t len = make_request(&q);
@@ -306,8 +575,7 @@ static void test_checksum_many(void **state)
 
 		assert_int_equal(pkt_parse(frame, len, &lo), 0);
 		pkt_put_le64(frame + lo.payload, i & 1 ? ~0ull - i : (uint64_t)i << 48);
-		pkt_put_be16(frame + lo.l4 + 6, 0);
-		pkt_put_be16(frame + lo.l4 + 6, pkt_udp_csum_expected(frame, &lo));
+		set_request_csum(len, q.csum);
 		serve(len, q.ext, &sv);
 	}
 }
@@ -401,8 +669,7 @@ static void test_future_arrival_no_wrap(void **state)
 	 * a queuing delay of ~2^64 ns. */
 	assert_int_equal(pkt_parse(frame, len, &lo), 0);
 	pkt_put_le64(frame + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns() + 1000000000ull);
-	pkt_put_be16(frame + lo.l4 + 6, 0);
-	pkt_put_be16(frame + lo.l4 + 6, pkt_udp_csum_expected(frame, &lo));
+	set_request_csum(len, q.csum);
 	serve(len, false, &sv);
 	assert_true(sv.after.worker.qdelay_sum_ns - sv.before.worker.qdelay_sum_ns < 1000000000ull);
 }
@@ -411,21 +678,9 @@ static void test_not_a_request_counted(void **state)
 {
 	struct pkt_spec s = { .family = 4, .l4 = IPPROTO_TCP, .dport = PORT, .payload = payload,
 			      .payload_len = BPFNIC_REQ_LEN };
-	struct dpt_sums a, b;
-	uint8_t orig[PKT_MAX];
-	size_t out_len = sizeof(out), len;
-	uint32_t ret;
 
 	(void)state;
-	len = pkt_build(frame, sizeof(frame), &s);
-	memcpy(orig, frame, len);
-	assert_int_equal(dpt_read(&T, &a), 0);
-	assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	assert_int_equal(dpt_read(&T, &b), 0);
-	assert_int_not_equal(ret, XDP_REDIRECT);
-	assert_memory_equal(out, orig, len);
-	assert_int_equal(b.worker.malformed - a.worker.malformed, 1);
-	assert_int_equal(b.worker.tx - a.worker.tx, 0);
+	expect_malformed_untouched(pkt_build(frame, sizeof(frame), &s));
 }
 
 static void test_no_devmap_counted(void **state)
@@ -454,7 +709,7 @@ static void test_no_devmap_counted(void **state)
 /* The scheduler's output fed to the worker, as the cpumap does. */
 static void chain(struct req q)
 {
-	uint8_t mid[PKT_MAX];
+	static uint8_t mid[FRAME_MAX];
 	size_t len = make_request(&q), mid_len = sizeof(mid);
 	struct pkt_layout lo;
 	struct served sv;
@@ -463,9 +718,7 @@ static void chain(struct req q)
 
 	assert_int_equal(pkt_parse(frame, len, &lo), 0);
 	pkt_put_le64(frame + lo.payload + BPFNIC_OFF_ARRIVAL, 0); /* as the client sends it */
-	pkt_put_be16(frame + lo.l4 + 6, 0);
-	if (!q.no_udp_csum || q.family == 6)
-		pkt_put_be16(frame + lo.l4 + 6, pkt_udp_csum_expected(frame, &lo));
+	set_request_csum(len, q.csum);
 	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, mid, &mid_len, &ret, NULL), 0);
 	assert_int_equal(ret, XDP_REDIRECT);
 	arrival = pkt_get_le64(mid + lo.payload + BPFNIC_OFF_ARRIVAL);
@@ -476,22 +729,28 @@ static void chain(struct req q)
 	assert_true(sv.pickup >= arrival);
 }
 
-static void test_chain_v4(void **state)
+/* Both formats with every checksum kind a client's request may carry. */
+static void chain_kinds(int family)
 {
-	(void)state;
-	chain((struct req){ .family = 4, .class = 0 });
-	chain((struct req){ .family = 4, .ihl = 7, .ext = true, .class = 1, .service_ns = 1000 });
-	chain((struct req){ .family = 4, .ext = true, .no_udp_csum = true, .class = 0 });
+	for (int k = 0; k < NR_CSUM_KINDS; k++) {
+		if (k == CSUM_GARBAGE)
+			continue; /* a sender's mistake, covered above */
+		chain((struct req){ .family = family, .class = 0, .csum = k });
+		chain((struct req){ .family = family, .ihl = family == 4 ? 7 : 0, .ext = true,
+				    .class = 1, .service_ns = 1000, .csum = k });
+		chain((struct req){ .family = family, .ext = true, .pad = 9, .csum = k });
+	}
 }
 
-static void test_chain_v6(void **state)
+static void test_chain(void **state)
 {
-	(void)state;
-	chain((struct req){ .family = 6, .class = 0 });
-	chain((struct req){ .family = 6, .ext = true, .class = 1, .service_ns = 1000 });
+	chain_kinds(*(const int *)*state);
 }
 
+static const int ipv4 = 4, ipv6 = 6;
 #define T(name, fn) { name, fn, test_setup, NULL, NULL }
+/* A test run once per IP version: the state is the family. */
+#define T_FAMILY(name, fn, family) { name, fn, test_setup, NULL, (void *)&(family) }
 
 int main(void)
 {
@@ -502,7 +761,18 @@ int main(void)
 		T("worker: an 80 s queuing delay lands in the last bucket", test_qdelay_histogram_clamps),
 		T("worker: IPv4 ihl 7 extended request -> reply", test_v4_ihl7_ext_reply),
 		T("worker: IPv4 ihl 15 extended request -> reply", test_v4_ihl15_ext_reply),
-		T("worker: IPv4 UDP checksum 0 stays 0", test_v4_no_udp_csum_stays_zero),
+		T("worker: IPv4 request without UDP checksum gets one", test_v4_no_udp_csum_gets_one),
+		T("worker: v4/v6, both formats, full/zero/partial/garbage checksum, 0-40 bytes after",
+		  test_checksum_kinds_and_lengths),
+		T("worker: partial (offload) checksum, v4 and v6, both formats",
+		  test_partial_csum_paper_and_ext),
+		T("worker: longest datagram served gets a right checksum", test_longest_datagram),
+		T("worker: one byte longer is not served, counted", test_too_long_not_served),
+		T("worker: CPU and stamps written little-endian (bytes)", test_fields_little_endian_bytes),
+		T_FAMILY("worker: IPv4 reply whose checksum computes to 0 carries 0xffff",
+			 test_computed_zero, ipv4),
+		T_FAMILY("worker: IPv6 reply whose checksum computes to 0 carries 0xffff",
+			 test_computed_zero, ipv6),
 		T("worker: IPv6 extended request -> reply, cpu, finish", test_v6_ext_reply),
 		T("worker: 64 varied requests, UDP checksum always right", test_checksum_many),
 		T("worker: extended request's service time honoured", test_ext_service_requested),
@@ -514,8 +784,10 @@ int main(void)
 		T("worker: arrival after pick-up does not wrap the delay", test_future_arrival_no_wrap),
 		T("worker: a non-request is counted malformed, untouched", test_not_a_request_counted),
 		T("worker: no devmap entry counted as tx_err", test_no_devmap_counted),
-		T("chain: scheduler then worker, IPv4", test_chain_v4),
-		T("chain: scheduler then worker, IPv6", test_chain_v6),
+		T_FAMILY("chain: scheduler then worker, IPv4, full/zero/partial checksums", test_chain,
+			 ipv4),
+		T_FAMILY("chain: scheduler then worker, IPv6, full/zero/partial checksums", test_chain,
+			 ipv6),
 	};
 
 	return cmocka_run_group_tests_name("bpfnic_worker", tests, group_setup, group_teardown);

@@ -3,7 +3,10 @@
 # veth, reqping sends real UDP requests from the client namespace (IPv4 and IPv6,
 # 25-byte and extended) and validates every reply; the host's other traffic keeps
 # working while attached; nothing is left on the interface after a clean exit or a
-# kill -9 (the bpf_link dies with its process).
+# kill -9 (the bpf_link dies with its process). The lab keeps the veth's TX checksum
+# offload on (requests arrive with partial UDP checksums); the checksum section runs
+# socat, bpfnic-loadgen and reqping with it on and then off, and the client's kernel
+# must count no UDP checksum error.
 . "${BPFNIC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 
 export BPFNIC_LAB=${BPFNIC_LAB_PREFIX:-t}dp
@@ -218,6 +221,89 @@ check_eq "split: class 0 served only by CPU 0" "0:40" "$(kv "$out" cpus)"
 stop_attach TERM
 check_eq "dp-attach exits 0 on SIGTERM" 0 "$attach_rc"
 check "no XDP program left after split" no_xdp_within
+
+# --- checksums: TX checksum offload on (the veth default), then off ------------------
+# With offload on, the client's kernel leaves the UDP checksum of each request partial
+# (pseudo-header only) and the veth hands it over as it is; the worker must compute the
+# reply's whole, or the client's kernel drops the reply (UdpInCsumErrors).
+LG=$BUILD/bpfnic-loadgen
+# The client's UDP checksum errors, IPv4 and IPv6 summed (its own namespace's counters).
+csum_errors() {
+	in_cli awk '
+		FILENAME ~ /snmp6$/ && $1 == "Udp6InCsumErrors" { n += $2 }
+		FILENAME !~ /snmp6$/ && $1 == "Udp:" {
+			if (!col) { for (i = 2; i <= NF; i++) if ($i == "InCsumErrors") col = i }
+			else n += $col
+		}
+		END { print n + 0 }' /proc/net/snmp /proc/net/snmp6
+}
+# tx_csum_state: "SERVER CLIENT" tx-checksumming of the lab's two veth ends.
+tx_csum_state() {
+	echo "$(in_srv ethtool -k "$LAB_SRV_IF" | awk '$1 == "tx-checksumming:" { print $2 }')" \
+		"$(in_cli ethtool -k "$LAB_CLI_IF" | awk '$1 == "tx-checksumming:" { print $2 }')"
+}
+# Requests for socat, as bytes: the client's stamp is the text "bpfnic-c"; ext adds
+# version 1, the magic "BNXT" (0x54584e42 little-endian), a sequence number.
+PAPER_REQ='bpfnic-c\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+EXT_REQ="${PAPER_REQ}"'\001BNXT\0\0seq-0001\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+# socat_replies TARGET BYTES FORMAT N: N requests written by socat (one datagram per
+# BYTES-sized read) in one burst; prints how many replies of BYTES bytes came back
+# carrying the client's stamp. socat waits 2 s after the last request for replies.
+socat_replies() {
+	local i
+	for ((i = 0; i < $4; i++)); do printf "$3"; done |
+		in_cli timeout 20 socat -b "$2" -t 2 - "$1" 2>/dev/null |
+		LC_ALL=C grep -a -o 'bpfnic-c' | wc -l
+}
+# lg_run NAME TARGET FORMAT: 500 ms of bpfnic-loadgen at 2000 requests/s; every one back.
+lg_run() {
+	in_cli "$LG" --target "$2" --rate 2000 --duration 500ms --warmup 100ms --drain 5s \
+		--format "$3" --quiet --json "$tmp/lg.json" >"$tmp/lg.out" 2>&1
+	local rc=$? res
+	res=$(jq -r '.steps[0] | "\(.sent) \(.received) \(.lost) \(.invalid)"' "$tmp/lg.json" 2>/dev/null)
+	set -- "$1" $res
+	if [ $rc -eq 0 ] && [ "${2:-0}" -gt 500 ] && [ "$2" = "$3" ] && [ "$4" = 0 ] && [ "$5" = 0 ]; then
+		ok "$1: bpfnic-loadgen got every reply ($3/$2)"
+	else
+		fail "$1: bpfnic-loadgen (rc $rc, sent received lost invalid: ${res:-none})"
+		sed 's/^/# /' "$tmp/lg.out"
+	fi
+}
+# csum_traffic LABEL: the same traffic for each offload state.
+csum_traffic() {
+	local label=$1 before n
+	before=$(csum_errors)
+	n=$(socat_replies "UDP4:$LAB_SRV_IP4:7777" 25 "$PAPER_REQ" 20)
+	check_eq "$label: socat IPv4 25-byte, every reply" 20 "$n"
+	n=$(socat_replies "UDP6:[$LAB_SRV_IP6]:7777" 25 "$PAPER_REQ" 20)
+	check_eq "$label: socat IPv6 25-byte, every reply" 20 "$n"
+	n=$(socat_replies "UDP4:$LAB_SRV_IP4:7777" 56 "$EXT_REQ" 20)
+	check_eq "$label: socat IPv4 56-byte, every reply" 20 "$n"
+	n=$(socat_replies "UDP6:[$LAB_SRV_IP6]:7777" 56 "$EXT_REQ" 20)
+	check_eq "$label: socat IPv6 56-byte, every reply" 20 "$n"
+	lg_run "$label: IPv4 56-byte" "$LAB_SRV_IP4:7777" ext
+	lg_run "$label: IPv6 25-byte" "[$LAB_SRV_IP6]:7777" paper
+	lg_run "$label: IPv4 25-byte" "$LAB_SRV_IP4:7777" paper
+	lg_run "$label: IPv6 56-byte" "[$LAB_SRV_IP6]:7777" ext
+	reqs "$label: reqping IPv4 25-byte" --host "$LAB_SRV_IP4" --count 50 --format paper \
+		--capture "$LAB_CLI_IF"
+	reqs "$label: reqping IPv6 56-byte" --host "$LAB_SRV_IP6" --count 50 --format ext \
+		--capture "$LAB_CLI_IF"
+	check_eq "$label: the client's kernel counted no UDP checksum error" 0 \
+		"$(( $(csum_errors) - before ))"
+}
+
+check "dp-attach ready for the checksum runs" start_attach --short-us 2 --long-us 20
+check_eq "the lab keeps TX checksum offload on (server client)" "on on" "$(tx_csum_state)"
+csum_traffic "offload on"
+in_srv ethtool -K "$LAB_SRV_IF" tx off >/dev/null
+in_cli ethtool -K "$LAB_CLI_IF" tx off >/dev/null
+check_eq "TX checksum offload turned off (server client)" "off off" "$(tx_csum_state)"
+csum_traffic "offload off"
+in_srv ethtool -K "$LAB_SRV_IF" tx on >/dev/null
+in_cli ethtool -K "$LAB_CLI_IF" tx on >/dev/null
+stop_attach INT
+check_eq "dp-attach exits 0 after the checksum runs" 0 "$attach_rc"
 
 # --- a tiny cpumap queue overflows: every loss is accounted ---------------------------
 # Queues of 8 frames, 64 requests at once at 200 us each: most are dropped at the

@@ -95,6 +95,13 @@ uint16_t pkt_udp_csum_expected(const uint8_t *frame, const struct pkt_layout *lo
 	return c ? c : 0xffff;
 }
 
+uint16_t pkt_udp_csum_partial(const uint8_t *frame, const struct pkt_layout *lo)
+{
+	const uint8_t *udp = frame + lo->l4;
+
+	return pkt_csum_fold(pseudo_sum(frame, lo, IPPROTO_UDP, pkt_get_be16(udp + 4)));
+}
+
 bool pkt_udp_csum_ok(const uint8_t *frame, const struct pkt_layout *lo)
 {
 	const uint8_t *udp = frame + lo->l4;

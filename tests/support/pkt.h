@@ -53,6 +53,12 @@ uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len);
 bool pkt_ipv4_csum_ok(const uint8_t *ip);
 /* The UDP checksum the datagram at l4 should carry (pseudo-header included); never 0. */
 uint16_t pkt_udp_csum_expected(const uint8_t *frame, const struct pkt_layout *lo);
+/*
+ * What a sender with TX checksum offload leaves in the UDP checksum field for the
+ * NIC to finish (CHECKSUM_PARTIAL; a veth hands it over as it is): the folded
+ * pseudo-header sum, not complemented (Linux: ~csum_tcpudp_magic(..., 0)).
+ */
+uint16_t pkt_udp_csum_partial(const uint8_t *frame, const struct pkt_layout *lo);
 /* true when the UDP checksum is valid (IPv4: 0 counts as valid "none"). */
 bool pkt_udp_csum_ok(const uint8_t *frame, const struct pkt_layout *lo);
 

@@ -79,12 +79,12 @@ in_cli ip link set lo up
 in_cli ip addr add "$CLI4/24" dev "$PEER"
 in_cli ip addr add "$CLI6/64" dev "$PEER" nodad
 in_cli ip link set "$PEER" up
-# TX checksum offload off (as scripts/lab does): a veth otherwise hands over frames
-# whose UDP checksum is only partial, and replies built from them fail the client's
-# check; a real wire always carries full checksums. Static neighbours: no request
-# is lost to ARP/ND.
-ethtool -K "$IFACE" gro on tx off >/dev/null 2>&1
-in_cli ethtool -K "$PEER" gro on tx off >/dev/null 2>&1
+# GRO on (as scripts/lab does): a veth takes the worker's redirected replies only
+# when it runs NAPI. TX checksum offload stays on, the veth default: requests arrive
+# with a partial UDP checksum and the worker computes the reply's whole. Static
+# neighbours: no request is lost to ARP/ND.
+ethtool -K "$IFACE" gro on >/dev/null 2>&1
+in_cli ethtool -K "$PEER" gro on >/dev/null 2>&1
 ip neigh replace "$CLI4" lladdr "$(in_cli cat /sys/class/net/$PEER/address)" dev "$IFACE"
 in_cli ip neigh replace "$SRV4" lladdr "$(cat /sys/class/net/$IFACE/address)" dev "$PEER"
 in_cli ip -6 neigh replace "$SRV6" lladdr "$(cat /sys/class/net/$IFACE/address)" dev "$PEER"
