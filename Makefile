@@ -24,9 +24,15 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -D_GNU_SOURCE -DBPFNIC_VERSION='"$(VERSION)"' -I$(BUILD)/bpf -Ibpf -Ilib -I.
+# CFLAGS is the user's (optimisation, debug info: make CFLAGS='-O0 -g'); what every
+# compile needs whatever CFLAGS says is in BASE_CFLAGS, so an override cannot drop
+# the warnings or the dependency files.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -fno-strict-aliasing -MMD -MP
-SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+BASE_CFLAGS := -std=gnu11 $(WARN) -fno-strict-aliasing -MMD -MP
+# The sanitizer twins are built at -O0: an uninitialised read that happens to hold
+# the right value at -O2 does not there (and tests/run also runs the plain unit
+# tests under valgrind's memcheck).
+SAN_FLAGS := -O0 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
 	-Ibpf -I/usr/include/$(MULTIARCH)
@@ -44,7 +50,7 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # and use these helpers:
 #   $(call program,NAME,SOURCES,LIBS)          -> $(BUILD)/NAME
 #   $(call unit_test,NAME,SOURCES,LIBS)        -> $(BUILD)/tests/unit/NAME and the
-#                                                 ASan/UBSan twin $(BUILD)/tests/unit-asan/NAME
+#                                                 ASan/UBSan twin (-O0) $(BUILD)/tests/unit-asan/NAME
 #   $(call test_prog,TIER,NAME,SOURCES,LIBS)   -> $(BUILD)/tests/TIER/NAME
 PROGRAMS   :=
 BPF_OBJS   :=
@@ -96,11 +102,11 @@ SKELS := $(BPF_OBJS:.bpf.o=.skel.h)
 
 $(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/asan/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(@D)
