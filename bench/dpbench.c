@@ -226,12 +226,12 @@ static int bench_service(const unsigned long long *us, unsigned n_us, unsigned c
 			size_t out_len = sizeof(o);
 			uint32_t ret = 0;
 
-			pkt_put_le64(f + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns());
+			bpfnic_le64_put(f + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns());
 			r = dpt_run(dpt_prog_fd_worker_xdp(&t), f, len, o, &out_len, &ret, NULL);
 			if (r < 0)
 				break;
-			measured[k] = (double)(pkt_get_le64(o + lo.payload + BPFNIC_OFF_EXT_FINISH) -
-					       pkt_get_le64(o + lo.payload + BPFNIC_OFF_PICKUP));
+			measured[k] = (double)(bpfnic_le64_get(o + lo.payload + BPFNIC_OFF_EXT_FINISH) -
+					       bpfnic_le64_get(o + lo.payload + BPFNIC_OFF_PICKUP));
 			sum += measured[k];
 			mn = measured[k] < mn ? measured[k] : mn;
 			mx = measured[k] > mx ? measured[k] : mx;

@@ -4,7 +4,7 @@ LOADGEN_LIB := lib/hist.c lib/arrival.c lib/wire.c lib/cpulist.c lib/numparse.c
 LOADGEN_SRC := loadgen/main.c loadgen/options.c loadgen/engine.c loadgen/report.c
 
 $(eval $(call program,bpfnic-loadgen,$(LOADGEN_SRC) $(LOADGEN_LIB),-lpthread -ljson-c -lm))
-$(eval $(call test_prog,tools,lg-echo,loadgen/test-echo.c,))
+$(eval $(call test_prog,tools,lg-echo,loadgen/test-echo.c lib/wire.c,))
 
 $(eval $(call unit_test,test_hist,tests/unit/test_hist.c lib/hist.c lib/arrival.c,-lm))
 $(eval $(call unit_test,test_arrival,tests/unit/test_arrival.c lib/arrival.c,-lm))

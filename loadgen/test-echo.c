@@ -20,12 +20,7 @@
 #include <unistd.h>
 #include "bpfnic.h"
 #include "clock.h"
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+#include "wire.h"
 
 int main(int argc, char **argv)
 {
@@ -76,8 +71,7 @@ int main(int argc, char **argv)
 		if (len < (ssize_t)BPFNIC_REQ_LEN)
 			continue;
 		t = bpfnic_mono_ns();
-		put64(buf + BPFNIC_OFF_ARRIVAL, t);
-		put64(buf + BPFNIC_OFF_PICKUP, t + 1000);
+		bpfnic_req_stamp(buf, t, t + 1000);
 		n++;
 		if (mangle && n % mangle == 0) {
 			switch ((n / mangle) % 5) {
@@ -86,7 +80,7 @@ int main(int argc, char **argv)
 				else len = BPFNIC_REQ_LEN + 3;                        /* foreign */
 				break;
 			case 2: buf[BPFNIC_OFF_CLASS] = 7; break;                     /* unknown class */
-			case 3: put64(buf + BPFNIC_OFF_ARRIVAL, 0); break;            /* unstamped */
+			case 3: bpfnic_le64_put(buf + BPFNIC_OFF_ARRIVAL, 0); break;  /* unstamped */
 			case 4: sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl); break; /* dup */
 			}
 		}

@@ -3,11 +3,10 @@
 #include "tests/support/pkt.h"
 
 #include <string.h>
-#include <time.h>
 #include <netinet/in.h>
 
 #include "bpfnic.h"
-#include "clock.h"
+#include "wire.h"
 
 const uint8_t pkt_cli_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 const uint8_t pkt_srv_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -18,21 +17,6 @@ const uint8_t pkt_srv_ip6[16] = { 0x20, 0x01, 0, 0x02, [15] = 1 };
 
 uint16_t pkt_get_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 void pkt_put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-
-uint64_t pkt_get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-void pkt_put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
 
 /* RFC 1071: big-endian 16-bit words, an odd last byte padded with zero. */
 uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len)
@@ -256,17 +240,9 @@ size_t pkt_build_arp(uint8_t *buf, size_t cap)
 size_t pkt_fill_request(uint8_t *pl, bool ext, uint8_t class, uint64_t client_ns, uint64_t seq,
 			uint64_t service_ns)
 {
-	memset(pl, 0, ext ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN);
-	pkt_put_le64(pl + BPFNIC_OFF_CLIENT_SEND, client_ns);
-	pl[BPFNIC_OFF_CLASS] = class;
-	if (!ext)
-		return BPFNIC_REQ_LEN;
-	pl[BPFNIC_OFF_EXT_VERSION] = BPFNIC_EXT_VERSION;
-	pl[BPFNIC_OFF_EXT_MAGIC + 0] = (uint8_t)BPFNIC_EXT_MAGIC;
-	pl[BPFNIC_OFF_EXT_MAGIC + 1] = (uint8_t)(BPFNIC_EXT_MAGIC >> 8);
-	pl[BPFNIC_OFF_EXT_MAGIC + 2] = (uint8_t)(BPFNIC_EXT_MAGIC >> 16);
-	pl[BPFNIC_OFF_EXT_MAGIC + 3] = (uint8_t)(BPFNIC_EXT_MAGIC >> 24);
-	pkt_put_le64(pl + BPFNIC_OFF_EXT_SEQ, seq);
-	pkt_put_le64(pl + BPFNIC_OFF_EXT_SERVICE, service_ns);
-	return BPFNIC_REQ_EXT_LEN;
+	enum bpfnic_format f = ext ? BPFNIC_FORMAT_EXT : BPFNIC_FORMAT_PAPER;
+
+	/* The one encoder (lib/wire), so the frames carry what bpfnic-loadgen sends. */
+	return (size_t)bpfnic_req_encode(pl, bpfnic_format_len(f), f, client_ns, class, seq,
+					 service_ns);
 }

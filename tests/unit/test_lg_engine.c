@@ -19,7 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "clock.h"
 #include "loadgen/engine.h"
+#include "wire.h"
 
 struct echo {
 	int fd;
@@ -28,12 +30,6 @@ struct echo {
 	atomic_int stop;
 	pthread_t thread;
 };
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void *echo_main(void *arg)
 {
@@ -45,7 +41,6 @@ static void *echo_main(void *arg)
 		uint8_t buf[256];
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
-		struct timespec ts;
 		ssize_t len;
 		uint64_t t;
 
@@ -54,16 +49,14 @@ static void *echo_main(void *arg)
 		len = recvfrom(e->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (len < (ssize_t)BPFNIC_REQ_LEN)
 			continue;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		t = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-		put64(buf + BPFNIC_OFF_ARRIVAL, t);
-		put64(buf + BPFNIC_OFF_PICKUP, t + 500);
+		t = bpfnic_mono_ns();
+		bpfnic_req_stamp(buf, t, t + 500);
 		n++;
 		if (e->mangle && n % e->mangle == 0) {
 			switch ((n / e->mangle) % 4) {
 			case 0: len = 7; break;                            /* truncated */
 			case 1: buf[BPFNIC_OFF_CLASS] = 9; break;          /* unknown class */
-			case 2: put64(buf + BPFNIC_OFF_PICKUP, 0); break;  /* picked up before arrival */
+			case 2: bpfnic_le64_put(buf + BPFNIC_OFF_PICKUP, 0); break; /* before arrival */
 			case 3: sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl); break; /* dup */
 			}
 		}
