@@ -3,6 +3,8 @@
 #include <string.h>
 #include "wire.h"
 
+const char *const bpfnic_format_names[2] = { "paper", "ext" };
+
 /*
  * Every multi-byte field is little-endian on the wire (bpf/bpfnic.h), whatever the
  * host's order: bytes are assembled and taken apart one by one, never through a

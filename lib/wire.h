@@ -35,6 +35,9 @@ struct bpfnic_msg {
 	uint64_t worker_finish_ns;
 };
 
+/* "paper", "ext": by enum bpfnic_format, as the tools' --format options name them. */
+extern const char *const bpfnic_format_names[2];
+
 static inline size_t bpfnic_format_len(enum bpfnic_format f)
 {
 	return f == BPFNIC_FORMAT_EXT ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN;

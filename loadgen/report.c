@@ -287,14 +287,12 @@ static json_object *jconfig(const struct lg_config *c)
 	json_object_object_add(o, "duration_s", jdouble((double)c->duration_ns / 1e9));
 	json_object_object_add(o, "warmup_s", jdouble((double)c->warmup_ns / 1e9));
 	json_object_object_add(o, "drain_s", jdouble((double)c->drain_ns / 1e9));
-	json_object_object_add(o, "arrivals", json_object_new_string(
-		c->arrivals == BPFNIC_ARRIVALS_POISSON ? "poisson" : "constant"));
+	json_object_object_add(o, "arrivals", json_object_new_string(bpfnic_arrivals_names[c->arrivals]));
 	json_object_object_add(o, "seed", json_object_new_uint64(c->seed));
 	json_object_object_add(mix, "short", json_object_new_int((int)c->mix[0]));
 	json_object_object_add(mix, "long", json_object_new_int((int)c->mix[1]));
 	json_object_object_add(o, "mix", mix);
-	json_object_object_add(o, "format", json_object_new_string(
-		c->format == BPFNIC_FORMAT_PAPER ? "paper" : "ext"));
+	json_object_object_add(o, "format", json_object_new_string(bpfnic_format_names[c->format]));
 	{
 		json_object *sv = json_object_new_object();
 
