@@ -1,6 +1,7 @@
 # bpfnic-loadgen, its unit tests, and its test echo server (a user-space stand-in for
 # the data path).
-LOADGEN_SRCS = loadgen/options.c loadgen/engine.c loadgen/report.c \
+LOADGEN_SRCS = loadgen/options.c loadgen/engine.c loadgen/client.c loadgen/stalls.c \
+	loadgen/report.c \
 	$(CPULIST_SRCS) $(ARRIVAL_SRCS) $(HIST_SRCS) $(WIRE_SRCS)
 LOADGEN_LIBS = -lpthread -ljson-c $(ARRIVAL_LIBS) $(HIST_LIBS)
 
