@@ -210,12 +210,12 @@ static int merge_counts(struct lg_engine *e, unsigned nclients, struct lg_step_r
 			return cl->thread_err;
 		}
 		for (unsigned k = 0; k < 2; k++) {
-			out->cls[k].sent += cl->sent[k];
-			out->cls[k].received += cl->received[k];
-			out->cls[k].send_failures += cl->failed[k];
+			out->cls[k].counts.sent += cl->sent[k];
+			out->cls[k].counts.received += cl->received[k];
+			out->cls[k].counts.send_failures += cl->failed[k];
 		}
 		for (unsigned k = 0; k < LG_NR_CLASSES; k++)
-			out->cls[k].invalid += cl->invalid[k];
+			out->cls[k].counts.invalid += cl->invalid[k];
 		out->stale += cl->stale;
 		out->warmup_replies += cl->warm;
 		out->kernel_timestamps |= cl->kernel_ts;
@@ -256,27 +256,29 @@ static void step_finish(struct lg_step_result *out)
 		struct lg_class_result *cr = &out->cls[k];
 
 		/* Paper format matches by count: surplus replies cannot be ours. */
-		if (cr->received > cr->sent) {
-			cr->invalid += cr->received - cr->sent;
-			cr->received = cr->sent;
+		if (cr->counts.received > cr->counts.sent) {
+			cr->counts.invalid += cr->counts.received - cr->counts.sent;
+			cr->counts.received = cr->counts.sent;
 		}
-		cr->lost = cr->sent - cr->received;
+		cr->counts.lost = cr->counts.sent - cr->counts.received;
 	}
 	for (unsigned k = 0; k < LG_NR_CLASSES; k++) {
-		out->sent += out->cls[k].sent;
-		out->received += out->cls[k].received;
-		out->lost += out->cls[k].lost;
-		out->invalid += out->cls[k].invalid;
-		out->send_failures += out->cls[k].send_failures;
+		const struct lg_counts *n = &out->cls[k].counts;
+
+		out->counts.sent += n->sent;
+		out->counts.received += n->received;
+		out->counts.lost += n->lost;
+		out->counts.invalid += n->invalid;
+		out->counts.send_failures += n->send_failures;
 	}
-	out->scheduled = out->sent + out->send_failures;
-	out->achieved_rps = (double)out->sent / ((double)out->duration_ns / 1e9);
+	out->scheduled = out->counts.sent + out->counts.send_failures;
+	out->achieved_rps = (double)out->counts.sent / ((double)out->duration_ns / 1e9);
 	out->valid = true;
-	if (!lg_sent_on_schedule(out->sent, out->scheduled)) {
+	if (!lg_sent_on_schedule(out->counts.sent, out->scheduled)) {
 		out->valid = false;
 		snprintf(out->reason, sizeof(out->reason),
 			 "sent %llu of %llu scheduled requests (more than 5%% short)",
-			 (unsigned long long)out->sent, (unsigned long long)out->scheduled);
+			 (unsigned long long)out->counts.sent, (unsigned long long)out->scheduled);
 	} else if (out->send_lag.p99 > out->mean_gap_ns) {
 		out->valid = false;
 		snprintf(out->reason, sizeof(out->reason),

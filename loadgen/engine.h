@@ -27,8 +27,16 @@ struct lg_summary {
 
 void lg_summarize(const struct bpfnic_hist *h, struct lg_summary *s);
 
-struct lg_class_result {
+/*
+ * The accounting of requests, per class and per step: sent = received + lost exactly;
+ * invalid replies are counted apart and never measured; send_failures were never sent.
+ */
+struct lg_counts {
 	uint64_t sent, received, lost, invalid, send_failures;
+};
+
+struct lg_class_result {
+	struct lg_counts counts;
 	struct lg_summary rtt, qdelay;
 };
 
@@ -40,7 +48,7 @@ struct lg_step_result {
 	double mean_gap_ns;      /* between one client's requests */
 	uint64_t duration_ns, warmup_ns, drain_ns;
 	uint64_t scheduled;      /* requests the schedule called for in the window */
-	uint64_t sent, received, lost, invalid, send_failures;
+	struct lg_counts counts;  /* all classes */
 	uint64_t stale;          /* replies to an earlier step's requests (already lost there) */
 	uint64_t warmup_replies; /* replies to warm-up requests (not measured) */
 	bool kernel_timestamps;  /* receive times came from the kernel (SO_TIMESTAMPNS) */

@@ -149,7 +149,7 @@ static int calibrate(struct run *run, struct lg_calibration *cal)
 		if (run->done == 1)
 			cal->floor = *s; /* the idle probe is not part of the search */
 		else if (lg_rate_search_record(&search, rate, s->valid,
-					       lg_sent_on_schedule(s->sent, s->scheduled)))
+					       lg_sent_on_schedule(s->counts.sent, s->scheduled)))
 			cal->at_max = *s;
 		rate = lg_rate_search_next(&search);
 	}
@@ -196,8 +196,7 @@ static int open_outputs(const struct lg_config *c, FILE **csv)
 			fprintf(stderr, PROG ": --csv: cannot open '%s': %s\n", c->csv_path, strerror(errno));
 			return -1;
 		}
-		fputs(lg_csv_header, *csv);
-		fflush(*csv);
+		lg_csv_write_header(*csv);
 	}
 	if (c->json_path) {
 		f = fopen(c->json_path, "we");

@@ -115,17 +115,17 @@ static void check_accounting(const struct lg_step_result *r)
 	for (unsigned k = 0; k < LG_NR_CLASSES; k++) {
 		const struct lg_class_result *cr = &r->cls[k];
 
-		assert_int_equal(cr->sent, cr->received + cr->lost);
-		assert_int_equal(cr->rtt.count, cr->received);
-		assert_int_equal(cr->qdelay.count, cr->received);
-		sent += cr->sent;
-		received += cr->received;
+		assert_int_equal(cr->counts.sent, cr->counts.received + cr->counts.lost);
+		assert_int_equal(cr->rtt.count, cr->counts.received);
+		assert_int_equal(cr->qdelay.count, cr->counts.received);
+		sent += cr->counts.sent;
+		received += cr->counts.received;
 	}
-	assert_int_equal(r->sent, sent);
-	assert_int_equal(r->received, received);
-	assert_int_equal(r->scheduled, r->sent + r->send_failures);
-	assert_true(r->sent > 0);
-	assert_int_equal(r->cls[LG_CLASS_OTHER].sent, 0);
+	assert_int_equal(r->counts.sent, sent);
+	assert_int_equal(r->counts.received, received);
+	assert_int_equal(r->scheduled, r->counts.sent + r->counts.send_failures);
+	assert_true(r->counts.sent > 0);
+	assert_int_equal(r->cls[LG_CLASS_OTHER].counts.sent, 0);
 }
 
 static void clean_replies_all_counted(void **state)
@@ -140,9 +140,9 @@ static void clean_replies_all_counted(void **state)
 		run(&echo, formats[f], "2", "5", r, 2);
 		for (int i = 0; i < 2; i++) {
 			check_accounting(&r[i]);
-			assert_int_equal(r[i].invalid, 0);
-			assert_true(r[i].received > 0);
-			assert_true(r[i].cls[0].sent > 0 && r[i].cls[1].sent > 0);
+			assert_int_equal(r[i].counts.invalid, 0);
+			assert_true(r[i].counts.received > 0);
+			assert_true(r[i].cls[0].counts.sent > 0 && r[i].cls[1].counts.sent > 0);
 			assert_true(r[i].cls[0].qdelay.min == 500); /* read from the reply */
 			assert_true(r[i].kernel_timestamps);
 		}
@@ -159,11 +159,11 @@ static void broken_replies_are_invalid(void **state)
 	echo_start(&echo, 4);
 	run(&echo, "ext", "1", "1", r, 1);
 	check_accounting(&r[0]);
-	assert_true(r[0].invalid > 0);
-	assert_true(r[0].cls[LG_CLASS_OTHER].invalid > 0); /* truncated / unknown class */
+	assert_true(r[0].counts.invalid > 0);
+	assert_true(r[0].cls[LG_CLASS_OTHER].counts.invalid > 0); /* truncated / unknown class */
 	/* Every fourth reply broken, one kind in four only duplicated: ~3/16 lost. */
-	assert_true(r[0].lost > 0);
-	assert_true(r[0].invalid > r[0].lost);
+	assert_true(r[0].counts.lost > 0);
+	assert_true(r[0].counts.invalid > r[0].counts.lost);
 	echo_stop(&echo);
 }
 
