@@ -60,57 +60,72 @@ static int open_socket(const struct lg_config *c)
 	return fd;
 }
 
-int lg_engine_open(struct lg_engine **ep, const struct lg_config *c, unsigned max_clients)
+/* The engine's memory: clients (cache-line aligned, every epfd -1), fd slots, scratch. */
+static struct lg_engine *engine_alloc(const struct lg_config *c, unsigned max_clients,
+				      unsigned flows)
 {
 	struct lg_engine *e = calloc(1, sizeof(*e));
-	unsigned flows = c->flows ? c->flows : max_clients, k = 0;
-	int r;
 
 	if (!e)
-		return -ENOMEM;
+		return NULL;
 	e->cfg = c;
 	e->max_clients = max_clients;
 	bpfnic_mix_init(&e->mix, c->mix[0], c->mix[1]);
-	/* calloc only promises 16-byte alignment; clients are cache-line aligned. */
-	if (posix_memalign((void **)&e->clients, 64, max_clients * sizeof(*e->clients)))
-		e->clients = NULL;
-	if (e->clients) {
+	/* calloc only promises 16-byte alignment. */
+	if (posix_memalign((void **)&e->clients, 64, max_clients * sizeof(*e->clients)) == 0) {
 		memset(e->clients, 0, max_clients * sizeof(*e->clients));
 		for (unsigned i = 0; i < max_clients; i++)
 			e->clients[i].epfd = -1;
+	} else {
+		e->clients = NULL;
 	}
 	e->all_fds = calloc(flows, sizeof(int));
 	e->scratch = malloc(sizeof(*e->scratch));
 	if (!e->clients || !e->all_fds || !e->scratch) {
-		r = -ENOMEM;
-		goto fail;
+		lg_engine_close(e);
+		return NULL;
 	}
-	for (unsigned i = 0; i < flows; i++)
-		e->all_fds[i] = -1;
-	for (unsigned i = 0; i < flows; i++) {
-		int fd = open_socket(c);
+	return e;
+}
 
-		if (fd < 0) {
-			r = fd;
-			goto fail;
-		}
-		e->all_fds[i] = fd;
-		e->n_fds++;
+/* One socket per flow, spread over the clients (the first ones take the remainder). */
+static int engine_connect(struct lg_engine *e, unsigned flows)
+{
+	unsigned k = 0;
+	int r;
+
+	for (; e->n_fds < flows; e->n_fds++) {
+		r = open_socket(e->cfg);
+		if (r < 0)
+			return r;
+		e->all_fds[e->n_fds] = r;
 	}
-	/* The flows are spread over the clients, the first ones taking the remainder. */
-	for (unsigned i = 0; i < max_clients; i++) {
-		unsigned nfds = flows / max_clients + (i < flows % max_clients);
+	for (unsigned i = 0; i < e->max_clients; i++) {
+		unsigned nfds = flows / e->max_clients + (i < flows % e->max_clients);
 
-		r = lg_client_init(&e->clients[i], c, &e->mix, i, &e->all_fds[k], nfds);
+		r = lg_client_init(&e->clients[i], e->cfg, &e->mix, i, &e->all_fds[k], nfds);
 		if (r)
-			goto fail;
+			return r;
 		k += nfds;
+	}
+	return 0;
+}
+
+int lg_engine_open(struct lg_engine **ep, const struct lg_config *c, unsigned max_clients)
+{
+	unsigned flows = c->flows ? c->flows : max_clients;
+	struct lg_engine *e = engine_alloc(c, max_clients, flows);
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	r = engine_connect(e, flows);
+	if (r) {
+		lg_engine_close(e);
+		return r;
 	}
 	*ep = e;
 	return 0;
-fail:
-	lg_engine_close(e);
-	return r;
 }
 
 void lg_engine_close(struct lg_engine *e)

@@ -288,15 +288,17 @@ int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 /*
- * Split "short=X,long=Y" (either order, either may be left out, each at most once)
- * into the two value strings, copied into buf; NULL for a class not named.
+ * Parses "short=X,long=Y" (either order, either may be left out, each at most once):
+ * out[class] = parse(X), 0 for a class not named. 0 or -EINVAL.
  */
-static int split_class_values(const char *s, char *buf, size_t size, const char *values[2])
+static int parse_class_values(const char *s, int (*parse)(const char *, uint64_t *),
+			      uint64_t out[2])
 {
-	char *save = NULL, *tok;
+	char buf[128], *save = NULL, *tok;
+	bool named[2] = { false, false };
 
-	values[0] = values[1] = NULL;
-	if (!*s || strlen(s) >= size || s[strlen(s) - 1] == ',')
+	out[0] = out[1] = 0;
+	if (!*s || strlen(s) >= sizeof(buf) || s[strlen(s) - 1] == ',')
 		return -EINVAL;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -306,52 +308,38 @@ static int split_class_values(const char *s, char *buf, size_t size, const char 
 		if (!eq)
 			return -EINVAL;
 		*eq = 0;
-		if (strcmp(tok, "short") == 0)
-			cls = 0;
-		else if (strcmp(tok, "long") == 0)
-			cls = 1;
-		else
+		cls = strcmp(tok, "short") == 0 ? 0 : strcmp(tok, "long") == 0 ? 1 : -1;
+		if (cls < 0 || named[cls] || parse(eq + 1, &out[cls]))
 			return -EINVAL;
-		if (values[cls])
-			return -EINVAL;
-		values[cls] = eq + 1;
+		named[cls] = true;
 	}
 	return 0;
+}
+
+static int parse_weight(const char *s, uint64_t *w)
+{
+	return bpfnic_parse_u64(s, 0, 1000000, w);
+}
+
+static int parse_service_time(const char *s, uint64_t *ns)
+{
+	return lg_parse_duration(s, ns) || *ns > BPFNIC_MAX_SERVICE_NS ? -EINVAL : 0;
 }
 
 int lg_parse_mix(const char *s, unsigned mix[2])
 {
-	const char *values[2];
-	char buf[128];
+	uint64_t w[2];
 
-	mix[0] = mix[1] = 0;
-	if (split_class_values(s, buf, sizeof(buf), values) < 0)
+	if (parse_class_values(s, parse_weight, w) || w[0] + w[1] == 0)
 		return -EINVAL;
-	for (int cls = 0; cls < 2; cls++) {
-		uint64_t w;
-
-		if (!values[cls])
-			continue;
-		if (bpfnic_parse_u64(values[cls], 0, 1000000, &w))
-			return -EINVAL;
-		mix[cls] = (unsigned)w;
-	}
-	return mix[0] + mix[1] == 0 ? -EINVAL : 0;
+	mix[0] = (unsigned)w[0];
+	mix[1] = (unsigned)w[1];
+	return 0;
 }
 
 int lg_parse_service(const char *s, uint64_t service_ns[2])
 {
-	const char *values[2];
-	char buf[128];
-
-	service_ns[0] = service_ns[1] = 0;
-	if (split_class_values(s, buf, sizeof(buf), values) < 0)
-		return -EINVAL;
-	for (int cls = 0; cls < 2; cls++)
-		if (values[cls] && (lg_parse_duration(values[cls], &service_ns[cls]) ||
-				    service_ns[cls] > BPFNIC_MAX_SERVICE_NS))
-			return -EINVAL;
-	return 0;
+	return parse_class_values(s, parse_service_time, service_ns);
 }
 
 static unsigned cpu_limit(void)
@@ -486,10 +474,9 @@ static int parse_sweep(struct parse_ctx *p, const char *a)
 	struct lg_config *c = p->c;
 	char buf[128], *f[3];
 
-	if (split_colons(a, buf, sizeof(buf), f, 3))
-		return fail(p, "'%s' is not START:STOP:STEP", a);
-	if (parse_rate(f[0], &c->sweep_start) || parse_rate(f[1], &c->sweep_stop) ||
-	    parse_rate(f[2], &c->sweep_step) || c->sweep_stop < c->sweep_start)
+	if (split_colons(a, buf, sizeof(buf), f, 3) || parse_rate(f[0], &c->sweep_start) ||
+	    parse_rate(f[1], &c->sweep_stop) || parse_rate(f[2], &c->sweep_step) ||
+	    c->sweep_stop < c->sweep_start)
 		return fail(p, "'%s' is not START:STOP:STEP with rates > 0 and STOP >= START", a);
 	if ((c->sweep_stop - c->sweep_start) / c->sweep_step + 1 > LG_MAX_STEPS)
 		return fail(p, "'%s' makes more than %u steps", a, LG_MAX_STEPS);
@@ -502,9 +489,8 @@ static int parse_clients(struct parse_ctx *p, const char *a)
 	struct lg_config *c = p->c;
 	char buf[64], *f[2];
 
-	if (split_colons(a, buf, sizeof(buf), f, 2))
-		return fail(p, "'%s' is not START:STOP", a);
-	if (bpfnic_parse_uint(f[0], 1, LG_MAX_THREADS, &c->clients_start) ||
+	if (split_colons(a, buf, sizeof(buf), f, 2) ||
+	    bpfnic_parse_uint(f[0], 1, LG_MAX_THREADS, &c->clients_start) ||
 	    bpfnic_parse_uint(f[1], c->clients_start, LG_MAX_THREADS, &c->clients_stop))
 		return fail(p, "'%s' is not START:STOP with 1 <= START <= STOP <= %u", a,
 			    LG_MAX_THREADS);
