@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* loadgen/calibrate: the rate search against simulated generators with known limits. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "loadgen/calibrate.h"
 
 /* A generator that is valid up to valid_max and sends on schedule up to ontime_max. */
@@ -108,15 +105,9 @@ static void inverted_bracket_ends(void **state)
 	assert_true(lg_rate_search_next(&s) == 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(doubles_then_bisects_to_five_percent),
-		cmocka_unit_test(valid_bracket_first),
-		cmocka_unit_test(nothing_valid_stops_at_the_floor),
-		cmocka_unit_test(everything_valid_stops_at_the_top),
-		cmocka_unit_test(inverted_bracket_ends),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(doubles_then_bisects_to_five_percent),
+	cmocka_unit_test(valid_bracket_first),
+	cmocka_unit_test(nothing_valid_stops_at_the_floor),
+	cmocka_unit_test(everything_valid_stops_at_the_top),
+	cmocka_unit_test(inverted_bracket_ends))

@@ -9,16 +9,13 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "clock.h"
 #include "loadgen/engine.h"
 #include "wire.h"
@@ -167,12 +164,6 @@ static void broken_replies_are_invalid(void **state)
 	echo_stop(&echo);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(clean_replies_all_counted),
-		cmocka_unit_test(broken_replies_are_invalid),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(clean_replies_all_counted),
+	cmocka_unit_test(broken_replies_are_invalid))

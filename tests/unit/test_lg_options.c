@@ -4,12 +4,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "loadgen/options.h"
 
 static int parse(struct lg_config *c, char *err, size_t errlen, ...)
@@ -274,17 +271,11 @@ static void help_examples_parse(void **state)
 	assert_true(examples >= 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults_and_every_flag),
-		cmocka_unit_test(steps_of_sweeps_and_clients),
-		cmocka_unit_test(durations),
-		cmocka_unit_test(bad_input_is_one_line_naming_it),
-		cmocka_unit_test(conflicting_flags),
-		cmocka_unit_test(help_documents_every_flag),
-		cmocka_unit_test(help_examples_parse),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(defaults_and_every_flag),
+	cmocka_unit_test(steps_of_sweeps_and_clients),
+	cmocka_unit_test(durations),
+	cmocka_unit_test(bad_input_is_one_line_naming_it),
+	cmocka_unit_test(conflicting_flags),
+	cmocka_unit_test(help_documents_every_flag),
+	cmocka_unit_test(help_examples_parse))

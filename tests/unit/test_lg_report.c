@@ -2,14 +2,11 @@
 /* loadgen/report: CSV columns as documented, one row per shown class, and the JSON
  * document's fields. */
 #include <json-c/json.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "loadgen/report.h"
 
 static void fake_step(struct lg_step_result *r)
@@ -154,13 +151,7 @@ static void table_names_classes_and_validity(void **state)
 	free(buf);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(csv_columns_as_documented),
-		cmocka_unit_test(json_has_config_environment_steps),
-		cmocka_unit_test(table_names_classes_and_validity),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(csv_columns_as_documented),
+	cmocka_unit_test(json_has_config_environment_steps),
+	cmocka_unit_test(table_names_classes_and_validity))

@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* daemon/stats: one window from two synthetic readings of the data path's counters. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 
 #include "daemon/stats.h"
 
@@ -123,6 +119,13 @@ static void test_window(void **state)
  * (which also counts the requests still in flight). */
 static void test_exact_queue_drops(void **state)
 {
+	static const struct {
+		bool exact;
+		uint64_t cpu1, cpu2; /* drops at each CPU's queue */
+	} cases[] = {
+		{ true, 0, 3 },  /* the tracer's count */
+		{ false, 9, 4 }, /* handed - processed */
+	};
 	struct bpfnic_dp_stats s;
 	struct bpfnicd_window w;
 	const unsigned cpus[] = { 1, 2 };
@@ -131,31 +134,20 @@ static void test_exact_queue_drops(void **state)
 	alloc(&s);
 	serve(&s, 1, 50, 5000, 6000);
 	serve(&s, 2, 50, 5000, 6000);
-	s.handed[1] += 9; /* 9 in flight or dropped: the estimate would say 9 */
+	s.handed[1] += 9; /* 9 in flight or dropped */
 	s.handed[2] += 4;
 	s.queue_drops[2] = 3;
-	s.queue_drops_exact = true;
-
-	bpfnicd_window_compute(&s, NULL, cpus, 2, 0, &w);
-	assert_true(w.drops_queue_exact);
-	assert_int_equal(w.cpu[0].queue_drops, 0);
-	assert_int_equal(w.cpu[1].queue_drops, 3);
-	assert_int_equal(w.drops_queue, 3);
-
-	s.queue_drops_exact = false;
-	bpfnicd_window_compute(&s, NULL, cpus, 2, 0, &w);
-	assert_false(w.drops_queue_exact);
-	assert_int_equal(w.cpu[0].queue_drops, 9);
-	assert_int_equal(w.cpu[1].queue_drops, 4);
-	assert_int_equal(w.drops_queue, 13);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.queue_drops_exact = cases[i].exact;
+		bpfnicd_window_compute(&s, NULL, cpus, 2, 0, &w);
+		assert_int_equal(w.drops_queue_exact, cases[i].exact);
+		assert_int_equal(w.cpu[0].queue_drops, cases[i].cpu1);
+		assert_int_equal(w.cpu[1].queue_drops, cases[i].cpu2);
+		assert_int_equal(w.drops_queue, cases[i].cpu1 + cases[i].cpu2);
+	}
 	release(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_window),
-		cmocka_unit_test(test_exact_queue_drops),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(test_window),
+	cmocka_unit_test(test_exact_queue_drops))

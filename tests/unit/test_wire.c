@@ -2,11 +2,8 @@
 /* lib/wire: the wire format of bpf/bpfnic.h byte by byte, and replies that must
  * never be trusted (truncated, foreign, unstamped). */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "arrival.h"
 #include "wire.h"
 
@@ -230,18 +227,12 @@ static void random_bytes_never_crash(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(paper_request_is_25_le_bytes),
-		cmocka_unit_test(ext_request_encodes_to_exact_bytes),
-		cmocka_unit_test(exact_bytes_decode_to_known_values),
-		cmocka_unit_test(encode_refuses_small_buffers),
-		cmocka_unit_test(served_replies_decode),
-		cmocka_unit_test(broken_replies_are_invalid),
-		cmocka_unit_test(odd_class_bytes_are_kept),
-		cmocka_unit_test(random_bytes_never_crash),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(paper_request_is_25_le_bytes),
+	cmocka_unit_test(ext_request_encodes_to_exact_bytes),
+	cmocka_unit_test(exact_bytes_decode_to_known_values),
+	cmocka_unit_test(encode_refuses_small_buffers),
+	cmocka_unit_test(served_replies_decode),
+	cmocka_unit_test(broken_replies_are_invalid),
+	cmocka_unit_test(odd_class_bytes_are_kept),
+	cmocka_unit_test(random_bytes_never_crash))
