@@ -6,7 +6,8 @@ LOADGEN_SRCS = loadgen/options.c loadgen/engine.c loadgen/client.c loadgen/stall
 LOADGEN_LIBS = -lpthread -ljson-c $(ARRIVAL_LIBS) $(HIST_LIBS)
 
 $(eval $(call program,bpfnic-loadgen,loadgen/main.c $(LOADGEN_SRCS),$(LOADGEN_LIBS)))
-$(eval $(call test_prog,tools,lg-echo,loadgen/test-echo.c $(WIRE_SRCS),))
+$(eval $(call test_prog,tools,lg-echo,loadgen/test-echo.c $(STANDIN_SRCS) $(TOOLOPT_SRCS),))
 
-$(foreach t,test_lg_options test_lg_report test_lg_engine test_lg_calibrate,\
+$(foreach t,test_lg_options test_lg_report test_lg_calibrate,\
   $(eval $(call unit_test,$(t),tests/unit/$(t).c $(LOADGEN_SRCS),$(LOADGEN_LIBS))))
+$(eval $(call unit_test,test_lg_engine,tests/unit/test_lg_engine.c $(STANDIN_SRCS) $(LOADGEN_SRCS),$(LOADGEN_LIBS)))

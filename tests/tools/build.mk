@@ -5,4 +5,4 @@
 $(eval $(call test_prog,tools,dp-attach,tests/tools/dp_attach.c $(TOOLOPT_SRCS) $(CPULIST_SRCS) $(DATAPATH_SRCS),$(DATAPATH_LIBS)))
 $(eval $(call test_prog,tools,reqping,tests/tools/reqping.c $(TOOLOPT_SRCS) $(UDPCLIENT_SRCS) $(TEST_PKT_SRCS),))
 $(eval $(call test_prog,tools,ctl-udpsend,tests/tools/ctl_udpsend.c $(TOOLOPT_SRCS) $(UDPCLIENT_SRCS) $(WIRE_SRCS),))
-$(eval $(call test_prog,tools,ctl-raw,tests/tools/ctl_raw.c,))
+$(eval $(call test_prog,tools,ctl-raw,tests/tools/ctl_raw.c $(TOOLOPT_SRCS),))

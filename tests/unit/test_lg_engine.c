@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * loadgen/engine end to end on loopback, under the sanitizers too: an in-process
- * echo stamps requests like the data path; every step must account exactly
+ * echo stamps requests like the data path (tests/support/standin, which lg-echo
+ * serves too); every step must account exactly
  * (sent = received + lost per class), measure what came back, and count broken
  * replies as invalid. Only counts are asserted, never a time.
  */
@@ -16,9 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "tests/support/unit.h"
-#include "clock.h"
 #include "loadgen/engine.h"
-#include "wire.h"
+#include "tests/support/standin.h"
 
 struct echo {
 	int fd;
@@ -39,25 +39,16 @@ static void *echo_main(void *arg)
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
 		ssize_t len;
-		uint64_t t;
+		int copies;
 
 		if (poll(&p, 1, 10) <= 0)
 			continue;
 		len = recvfrom(e->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (len < (ssize_t)BPFNIC_REQ_LEN)
 			continue;
-		t = bpfnic_mono_ns();
-		bpfnic_req_stamp(buf, t, t + 500);
-		n++;
-		if (e->mangle && n % e->mangle == 0) {
-			switch ((n / e->mangle) % 4) {
-			case 0: len = 7; break;                            /* truncated */
-			case 1: buf[BPFNIC_OFF_CLASS] = 9; break;          /* unknown class */
-			case 2: bpfnic_le64_put(buf + BPFNIC_OFF_PICKUP, 0); break; /* before arrival */
-			case 3: sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl); break; /* dup */
-			}
-		}
-		sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
+		len = standin_reply(buf, len, ++n, e->mangle, &copies);
+		while (copies-- > 0)
+			sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
 	}
 	return NULL;
 }
@@ -140,7 +131,8 @@ static void clean_replies_all_counted(void **state)
 			assert_int_equal(r[i].counts.invalid, 0);
 			assert_true(r[i].counts.received > 0);
 			assert_true(r[i].cls[0].counts.sent > 0 && r[i].cls[1].counts.sent > 0);
-			assert_true(r[i].cls[0].qdelay.min == 500); /* read from the reply */
+			/* read from the reply */
+			assert_true(r[i].cls[0].qdelay.min == STANDIN_QDELAY_NS);
 			assert_true(r[i].kernel_timestamps);
 		}
 	}
@@ -158,7 +150,7 @@ static void broken_replies_are_invalid(void **state)
 	check_accounting(&r[0]);
 	assert_true(r[0].counts.invalid > 0);
 	assert_true(r[0].cls[LG_CLASS_OTHER].counts.invalid > 0); /* truncated / unknown class */
-	/* Every fourth reply broken, one kind in four only duplicated: ~3/16 lost. */
+	/* Every fourth reply broken, one kind in five only duplicated: ~4/20 lost. */
 	assert_true(r[0].counts.lost > 0);
 	assert_true(r[0].counts.invalid > r[0].counts.lost);
 	echo_stop(&echo);
