@@ -20,10 +20,6 @@ INSTALL     ?= install
 # The daemon looks in /etc by default; elsewhere the unit names the file.
 CONFIG_ARG = $(if $(filter-out /etc,$(SYSCONFDIR)), --config $(SYSCONFDIR)/bpfnic/bpfnicd.conf)
 
-.PHONY: programs
-# Only what gets installed: the Debian build uses this, not "all" (no tests).
-programs: $(BPF_OBJS) $(SKELS) $(PROGRAMS)
-
 install: programs
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR_BPF) \
 		$(DESTDIR)$(SYSCONFDIR)/bpfnic $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "cpulist.h"
 
 static void parses_lists_and_ranges(void **state)
@@ -50,12 +47,7 @@ static void formats_compactly(void **state)
 	assert_int_equal(bpfnic_cpulist_format(cpus, 7, buf, 5), -ENOSPC);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_lists_and_ranges),
-		cmocka_unit_test(rejects_bad_lists),
-		cmocka_unit_test(formats_compactly),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(parses_lists_and_ranges),
+	cmocka_unit_test(rejects_bad_lists),
+	cmocka_unit_test(formats_compactly))
