@@ -12,12 +12,14 @@
 #include "numparse.h"
 #include "daemon/config.h"
 
+/* Above any CPU number a machine has: only the syntax limits a list parsed with it. */
+#define CPULIST_FAR_LIMIT (1u << 20)
+
 /* ---- CPU lists ---------------------------------------------------------------- */
 
 int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 {
 	char line[4096];
-	unsigned cpus[BPFNIC_MAX_CPUS];
 	FILE *f = fopen(path, "re");
 	int r = 0;
 
@@ -25,17 +27,13 @@ int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 	if (!f)
 		return -errno;
 	if (!fgets(line, sizeof(line), f))
-		r = -EIO;
+		r = ferror(f) ? -EIO : -ENODATA;
 	fclose(f);
 	if (r < 0)
 		return r;
 	line[strcspn(line, "\n")] = '\0';
-	r = bpfnic_cpulist_parse(line, cpus, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < r; i++)
-		set->has[cpus[i]] = true;
-	return 0;
+	/* CPUs beyond what bpfnic supports exist, but are never candidates. */
+	return bpfnic_cpulist_parse_set(line, set->has, BPFNIC_MAX_CPUS, NULL);
 }
 
 /* ---- policy cross-checks ------------------------------------------------------ */
@@ -297,14 +295,20 @@ static void set_key(struct parser *p, enum key_id k, const char *name, const cha
 			c->cpus = defaults.cpus;
 			break;
 		}
-		n = bpfnic_cpulist_parse(value, l.cpu, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
+		/* Parsed against a far limit, so that a CPU beyond ours gets its own message. */
+		n = bpfnic_cpulist_parse(value, l.cpu, BPFNIC_MAX_CPUS, CPULIST_FAR_LIMIT);
 		if (n < 0) {
 			add_error(p, p->line, "%s=%.40s: expected CPU numbers and ranges like 1-3,6 "
-				  "(each CPU once, below %u)", name, value, BPFNIC_MAX_CPUS);
+				  "(each CPU once, at most %u)", name, value, BPFNIC_MAX_CPUS);
 			break;
 		}
 		l.n = (unsigned)n;
 		for (unsigned i = 0; i < l.n; i++) {
+			if (l.cpu[i] >= BPFNIC_MAX_CPUS) {
+				add_error(p, p->line, "%s=%.40s: CPU %u is beyond what bpfnic supports "
+					  "(CPUs 0-%u)", name, value, l.cpu[i], BPFNIC_MAX_CPUS - 1);
+				return;
+			}
 			if (!p->present->has[l.cpu[i]]) {
 				add_error(p, p->line, "%s=%.40s: CPU %u does not exist", name, value, l.cpu[i]);
 				return;
