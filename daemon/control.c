@@ -40,6 +40,7 @@ struct bpfnicd_client {
 struct bpfnicd_control {
 	sd_event *event;
 	int fd;
+	bool bound; /* path is our socket: remove it when done (never someone else's) */
 	sd_event_source *listen;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	bool admin_gid_valid;
@@ -554,9 +555,11 @@ int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char
 	r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old_umask);
 	if (r < 0) {
+		/* Not ours: another daemon may have bound it since clear_stale() looked. */
 		r = log_error_errno(-errno, "control: cannot bind %s", path);
 		goto fail;
 	}
+	ctl->bound = true;
 	r = bpfnicd_control_set_access(ctl, socket_group, admin_group, mode);
 	if (r < 0)
 		goto fail;
@@ -581,10 +584,10 @@ void bpfnicd_control_free(struct bpfnicd_control *ctl)
 	while (ctl->clients)
 		client_free(ctl->clients);
 	sd_event_source_disable_unref(ctl->listen);
-	if (ctl->fd >= 0) {
+	if (ctl->fd >= 0)
 		close(ctl->fd);
+	if (ctl->bound)
 		unlink(ctl->path);
-	}
 	free(ctl);
 }
 
