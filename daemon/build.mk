@@ -17,3 +17,4 @@ $(eval $(call program,bpfnicd,$(BPFNICD_SRCS),$(DATAPATH_LIBS) $(SYSTEMD_LIBS) $
 $(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c datapath/dpstats.c,-lm))
 # bind() wrapped: the test makes another daemon win the race for the socket path.
 $(eval $(call unit_test,test_control,tests/unit/test_control.c daemon/control.c daemon/log.c lib/varlink.c,$(VARLINK_LIBS) $(SYSTEMD_LIBS) -lbpf -lm -Wl$(comma)--wrap=bind))
+$(eval $(call unit_test,test_log,tests/unit/test_log.c daemon/log.c,$(SYSTEMD_LIBS) -lbpf))
