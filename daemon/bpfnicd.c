@@ -471,10 +471,15 @@ static int run(struct bpfnicd *d)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (sd_event_add_signal(d->event, NULL, SIGTERM, on_signal, d) < 0 ||
-	    sd_event_add_signal(d->event, NULL, SIGINT, on_signal, d) < 0 ||
-	    sd_event_add_signal(d->event, NULL, SIGHUP, on_signal, d) < 0)
-		return log_error("cannot watch signals"), -EIO;
+	static const struct { int sig; const char *name; } signals[] = {
+		{ SIGTERM, "SIGTERM" }, { SIGINT, "SIGINT" }, { SIGHUP, "SIGHUP" },
+	};
+
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		r = sd_event_add_signal(d->event, NULL, signals[i].sig, on_signal, d);
+		if (r < 0)
+			return log_error_errno(r, "cannot watch %s", signals[i].name);
+	}
 
 	/* The data path, with the start policy's groups in place before the attach. */
 	bpfnic_ctl_init(&d->ctl, &cp, d->cfg.policy.min_cpus, d->start_usec / 1000);
@@ -501,8 +506,11 @@ static int run(struct bpfnicd *d)
 	if (r < 0)
 		log_warning_errno(r, "cannot query the attachment");
 	bpfnicd_kthreads_init(&d->kthreads, d->info.cpumap_id);
-	if (bpfnic_dp_stats_alloc(&d->snap[0]) < 0 || bpfnic_dp_stats_alloc(&d->snap[1]) < 0)
-		return log_error("out of memory"), -ENOMEM;
+	r = bpfnic_dp_stats_alloc(&d->snap[0]);
+	if (r >= 0)
+		r = bpfnic_dp_stats_alloc(&d->snap[1]);
+	if (r < 0)
+		return log_error_errno(r, "cannot allocate the statistics");
 
 	bpfnic_cpulist_format(d->cfg.cpus.cpu, d->cfg.cpus.n, cpus_text, sizeof(cpus_text));
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_names[d->policy.policy]);
