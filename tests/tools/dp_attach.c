@@ -15,7 +15,7 @@
 #include "cpulist.h"
 #include "datapath/datapath.h"
 #include "datapath/dpstats.h"
-#include "protocol.h"
+#include "params.h"
 
 static void usage(FILE *f)
 {
@@ -142,14 +142,11 @@ int main(int argc, char **argv)
 			break;
 		case 'L': long_arg = optarg; break;
 		case 'P':
-			opts.settings.policy = BPFNIC_NR_POLICIES;
-			for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
-				if (!strcmp(optarg, bpfnic_policy_names[i]))
-					opts.settings.policy = (__u8)i;
-			if (opts.settings.policy == BPFNIC_NR_POLICIES) {
+			if (bpfnic_policy_by_name(optarg) < 0) {
 				fprintf(stderr, "dp-attach: --policy: unknown policy '%s'\n", optarg);
 				return 2;
 			}
+			opts.settings.policy = (__u8)bpfnic_policy_by_name(optarg);
 			break;
 		case 'M':
 			if (!strcmp(optarg, "auto")) opts.xdp_mode = BPFNIC_XDP_AUTO;

@@ -173,7 +173,7 @@ static void test_bad_values(void **state)
 	expect_error(D "Port=-5\n", "t.conf:3: Port=-5: must be an integer between 1 and 65535");
 	expect_error(D "Port=80 # web\n",
 		     "t.conf:3: Port=80 # web: must be an integer between 1 and 65535");
-	expect_error(D "XdpMode=turbo\n", "t.conf:3: XdpMode=turbo: must be native, generic or auto");
+	expect_error(D "XdpMode=turbo\n", "t.conf:3: XdpMode=turbo: must be auto, native or generic");
 	expect_error(D "Cpus=7\n", "t.conf:3: Cpus=7: CPU 7 does not exist");
 	expect_error(D "Cpus=1-2\n", "t.conf:3: Cpus=1-2: CPU 2 is offline");
 	expect_error(D "Cpus=1,x\n", "t.conf:3: Cpus=1,x: expected CPU numbers and ranges like 1-3,6 (each CPU once, at most 256)");
@@ -216,8 +216,10 @@ static void test_cross_checks(void **state)
 	expect_error(D "Cpus=1\n[Policy]\nPolicy=split\n",
 		     "t.conf:5: Policy=: split needs at least two CPUs in Cpus=, there is 1");
 	expect_error(D "Cpus=0-1\n[Split]\nLongCpus=2\n",
-		     "t.conf:5: LongCpus=2: must be between 1 and 1 (Cpus= has 2 CPUs, one at least "
+		     "t.conf:5: LongCpus=: must be between 1 and 1 (Cpus= has 2 CPUs, one at least "
 		     "serves short requests)");
+	expect_error(D "[Split]\nLongCpus=256\n",
+		     "t.conf:4: LongCpus=256: must be an integer between 1 and 255");
 }
 
 static void test_structure_errors(void **state)
