@@ -228,7 +228,6 @@ static void test_policy_json(void **state)
 	for (unsigned i = 0; i < bpfnic_n_params; i++)
 		n += bpfnic_params[i].json != NULL;
 	assert_int_equal(json_object_object_length(o), n);
-	assert_int_equal(n, 9);
 	json_object_put(o);
 }
 
