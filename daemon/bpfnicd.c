@@ -427,6 +427,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 int main(int argc, char **argv)
 {
 	struct bpfnicd d = { 0 };
+	struct bpfnic_cpuset present, online;
 	struct bpfnicd_config_errors errs;
 	struct options o;
 	int r = parse_args(argc, argv, &o);
@@ -437,6 +438,8 @@ int main(int argc, char **argv)
 	bpfnicd_log_open(o.check_only && o.target == BPFNICD_LOG_AUTO ? BPFNICD_LOG_STDERR : o.target,
 			 o.level);
 	d.config_path = o.config_path;
+	if (bpfnicd_read_cpusets(&present, &online) < 0)
+		return 1; /* the machine, not the file: said already */
 	r = bpfnicd_runconf_load(o.config_path, &errs, &d.conf);
 	if (r < 0) {
 		bpfnicd_log_config_errors(&errs, NULL);
