@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The in-memory data path of the daemon's unit tests: see fake_datapath.h. */
 #include <errno.h>
-#include <stdlib.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "tests/unit/fake_datapath.h"
@@ -55,27 +56,35 @@ int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *c
 	return 0;
 }
 
+/* Readings live in a few static slots: no allocation to get wrong in a fake. */
+static struct fake_stats {
+	bool used;
+	struct bpfnic_sched_stats sched[FAKE_NR_CPUS];
+	struct bpfnic_worker_stats worker[FAKE_NR_CPUS];
+	__u64 handed[FAKE_NR_CPUS], queue_drops[FAKE_NR_CPUS];
+} slots[8];
+
 int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->nr_cpus = FAKE_NR_CPUS;
-	st->sched = calloc(FAKE_NR_CPUS, sizeof(*st->sched));
-	st->worker = calloc(FAKE_NR_CPUS, sizeof(*st->worker));
-	st->handed = calloc(FAKE_NR_CPUS, sizeof(*st->handed));
-	st->queue_drops = calloc(FAKE_NR_CPUS, sizeof(*st->queue_drops));
-	if (!st->sched || !st->worker || !st->handed || !st->queue_drops) {
-		bpfnic_dp_stats_free(st);
-		return -ENOMEM;
+	for (unsigned i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		struct fake_stats *f = &slots[i];
+
+		if (f->used)
+			continue;
+		memset(f, 0, sizeof(*f));
+		f->used = true;
+		*st = (struct bpfnic_dp_stats){ .nr_cpus = FAKE_NR_CPUS, .sched = f->sched,
+						 .worker = f->worker, .handed = f->handed,
+						 .queue_drops = f->queue_drops };
+		return 0;
 	}
-	return 0;
+	return -ENOMEM;
 }
 
 void bpfnic_dp_stats_free(struct bpfnic_dp_stats *st)
 {
-	free(st->sched);
-	free(st->worker);
-	free(st->handed);
-	free(st->queue_drops);
+	if (st->sched)
+		((struct fake_stats *)((char *)st->sched - offsetof(struct fake_stats, sched)))->used = false;
 	memset(st, 0, sizeof(*st));
 }
 

@@ -331,31 +331,35 @@ static void test_refusals_against_the_idl(void **state)
 	struct json_object *msg, *p, *v;
 	(void)state;
 
+	static const struct {
+		const char *method, *params;
+		bool admin, more;
+		const char *error, *parameter; /* the error, and the parameter it names */
+	} refusals[] = {
+		{ "io.bpfnic.Nope", NULL, true, false, "org.varlink.service.MethodNotFound", NULL },
+		{ "com.example.Nope", NULL, true, false, "org.varlink.service.InterfaceNotFound", NULL },
+		{ "io.bpfnic.Monitor", NULL, false, false, "org.varlink.service.ExpectedMore", NULL },
+		{ "io.bpfnic.GetStatus", "{\"verbose\":true}", false, false,
+		  "org.varlink.service.InvalidParameter", "verbose" },
+		{ "io.bpfnic.SetPolicy", "{\"policy\":\"split\"}", false, false,
+		  "org.varlink.service.PermissionDenied", NULL },
+		{ "io.bpfnic.Reload", NULL, false, false, "org.varlink.service.PermissionDenied", NULL },
+		{ "io.bpfnic.SetPolicy", "{\"policy\":\"dynamic\",\"min_cpus\":99}", true, false,
+		  "org.varlink.service.InvalidParameter", "min_cpus" },
+		{ "io.bpfnic.SetPolicy", "{\"policy\":5}", true, false,
+		  "org.varlink.service.InvalidParameter", "policy" },
+	};
+
 	daemon_start(&d);
-	call(&d, "io.bpfnic.Nope", NULL, true, false, "org.varlink.service.MethodNotFound", &msg);
-	json_object_put(msg);
-	call(&d, "com.example.Nope", NULL, true, false, "org.varlink.service.InterfaceNotFound", &msg);
-	json_object_put(msg);
-	call(&d, "io.bpfnic.Monitor", NULL, false, false, "org.varlink.service.ExpectedMore", &msg);
-	json_object_put(msg);
-	p = call(&d, "io.bpfnic.GetStatus", "{\"verbose\":true}", false, false,
-		 "org.varlink.service.InvalidParameter", &msg);
-	assert_true(json_object_object_get_ex(p, "parameter", &v));
-	assert_string_equal(json_object_get_string(v), "verbose");
-	json_object_put(msg);
-	call(&d, "io.bpfnic.SetPolicy", "{\"policy\":\"split\"}", false, false,
-	     "org.varlink.service.PermissionDenied", &msg);
-	json_object_put(msg);
-	call(&d, "io.bpfnic.Reload", NULL, false, false, "org.varlink.service.PermissionDenied", &msg);
-	json_object_put(msg);
-	p = call(&d, "io.bpfnic.SetPolicy", "{\"policy\":\"dynamic\",\"min_cpus\":99}", true, false,
-		 "org.varlink.service.InvalidParameter", &msg);
-	assert_true(json_object_object_get_ex(p, "parameter", &v));
-	assert_string_equal(json_object_get_string(v), "min_cpus");
-	json_object_put(msg);
-	call(&d, "io.bpfnic.SetPolicy", "{\"policy\":5}", true, false,
-	     "org.varlink.service.InvalidParameter", &msg);
-	json_object_put(msg);
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		p = call(&d, refusals[i].method, refusals[i].params, refusals[i].admin, refusals[i].more,
+			 refusals[i].error, &msg);
+		if (refusals[i].parameter) {
+			assert_true(json_object_object_get_ex(p, "parameter", &v));
+			assert_string_equal(json_object_get_string(v), refusals[i].parameter);
+		}
+		json_object_put(msg);
+	}
 	/* The data path refuses: Failed, and nothing changed anywhere. */
 	fake_dp.writes = 0;
 	fake_dp.fail_at = 2;
