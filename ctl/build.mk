@@ -1,7 +1,14 @@
-# bpfnicctl: the CLI that steers bpfnicd over its control socket, and its unit tests
-# (the tools its integration tests use are built by tests/tools/build.mk).
-CTL_SRCS := ctl/bpfnicctl.c ctl/args.c ctl/format.c ctl/client.c lib/varlink.c lib/cpulist.c lib/numparse.c
+# bpfnicctl: the CLI that steers bpfnicd over its control socket, its bash completion
+# (filled in from the table of policies and parameters), its unit tests and the small
+# tools its integration tests use.
+CTL_SRCS := ctl/bpfnicctl.c ctl/args.c ctl/format.c lib/vlclient.c lib/varlink.c lib/params.c \
+	$(CPULIST_SRCS)
 $(eval $(call program,bpfnicctl,$(CTL_SRCS),-ljson-c -lm))
 
-$(eval $(call unit_test,test_ctl_args,tests/unit/test_ctl_args.c ctl/args.c lib/numparse.c,-ljson-c))
-$(eval $(call unit_test,test_ctl_format,tests/unit/test_ctl_format.c ctl/format.c lib/cpulist.c lib/numparse.c,-ljson-c -lm))
+# The generator is built by daemon/build.mk; named here by its path, not a variable.
+$(BUILD)/gen/bpfnicctl.bash: packaging/bash-completion/bpfnicctl.in $(BUILD)/gen/bpfnic-gen
+	$(BUILD)/gen/bpfnic-gen completion $< >$@.tmp && mv $@.tmp $@
+all: $(BUILD)/gen/bpfnicctl.bash
+
+$(eval $(call unit_test,test_ctl_args,tests/unit/test_ctl_args.c ctl/args.c lib/params.c $(CPULIST_SRCS),-ljson-c -lm))
+$(eval $(call unit_test,test_ctl_format,tests/unit/test_ctl_format.c ctl/format.c $(CPULIST_SRCS),-ljson-c -lm))

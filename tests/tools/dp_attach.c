@@ -14,7 +14,7 @@
 #include "cpulist.h"
 #include "datapath/datapath.h"
 #include "datapath/dpstats.h"
-#include "protocol.h"
+#include "params.h"
 #include "tests/support/toolopt.h"
 
 /* Candidate CPUs and the groups made of them. */
@@ -87,18 +87,15 @@ struct args {
 	bool verbose;
 };
 
-static const char *const xdp_modes[] = { /* enum bpfnic_xdp_mode's order */
-	[BPFNIC_XDP_AUTO] = "auto", [BPFNIC_XDP_NATIVE] = "native", [BPFNIC_XDP_GENERIC] = "generic",
-};
-
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	const uint64_t max_us = BPFNIC_MAX_SERVICE_NS / 1000;
+	const char *policy_names[BPFNIC_NR_POLICIES];
 	struct topt opts[] = {
 		TOPT_STR("iface", &a->iface, "IF", "interface to attach the scheduler to"),
 		TOPT_STR("cpus", &a->cpus, "LIST", "candidate worker CPUs, e.g. 0,1 or 0-3"),
 		TOPT_NUM("port", &a->port, 1, 65535, "UDP port of requests (default 7777)"),
-		TOPT_ONE_OF("policy", &a->policy, bpfnic_policy_names, BPFNIC_NR_POLICIES,
+		TOPT_ONE_OF("policy", &a->policy, policy_names, BPFNIC_NR_POLICIES,
 			    "the policy (default rr)"),
 		TOPT_STR("long-cpus", &a->long_cpus, "LIST",
 			 "split: CPUs of the long group (the rest form the short group)"),
@@ -106,7 +103,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		TOPT_NUM("long-us", &a->long_us, 0, max_us, "long service time (default 60)"),
 		TOPT_NUM("max-us", &a->max_us, 0, max_us, "cap on any service time (default 10000)"),
 		TOPT_NUM("queue-size", &a->queue_size, 1, 16384, "cpumap queue per CPU (default 4096)"),
-		TOPT_ONE_OF("mode", &a->mode, xdp_modes, 3, "XDP attach mode (default auto)"),
+		TOPT_ONE_OF("mode", &a->mode, bpfnic_xdp_mode_names, 3, "XDP attach mode (default auto)"),
 		TOPT_STR("stats-json", &a->stats_path, "FILE", "on exit, write summed statistics there"),
 		TOPT_BOOL("verbose", &a->verbose, "libbpf's messages on stderr"),
 		TOPT_END,
@@ -114,6 +111,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 	const struct topt_cmd cmd = { "dp-attach", "--iface IF --cpus LIST [options]", opts };
 	int r;
 
+	for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
+		policy_names[i] = bpfnic_policy_name(i);
 	*a = (struct args){ .port = 7777, .short_us = 6, .long_us = 60, .max_us = 10000,
 			    .queue_size = 4096, .policy = BPFNIC_POLICY_RR, .mode = BPFNIC_XDP_AUTO };
 	r = topt_parse(&cmd, argc, argv, 1);
