@@ -299,7 +299,8 @@ static void fmt_drops(char *buf, size_t len, struct json_object *drops)
 		      { "no_cpu", "no CPU" },
 		      { "redirect_err", "redirect error" },
 		      { "tx_err", "tx error" },
-		      { "short_payload", "short payload" } };
+		      { "short_payload", "short payload" },
+		      { "too_long", "too long" } };
 	size_t used = 0;
 	char n[32];
 

@@ -81,6 +81,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->drops_no_cpu = sched_now.no_cpu;
 	out->drops_redirect_err = sched_now.redirect_err;
 	out->drops_short_payload = sched_now.short_payload;
+	out->drops_too_long = sched_now.too_long;
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
@@ -94,7 +95,7 @@ static const struct counter {
 }, drops[] = {
 	COUNTER("queue", drops_queue), COUNTER("no_cpu", drops_no_cpu),
 	COUNTER("redirect_err", drops_redirect_err), COUNTER("tx_err", drops_tx_err),
-	COUNTER("short_payload", drops_short_payload),
+	COUNTER("short_payload", drops_short_payload), COUNTER("too_long", drops_too_long),
 };
 
 static void add_counters(struct json_object *o, const struct counter *c, size_t n,

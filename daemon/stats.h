@@ -38,7 +38,8 @@ struct bpfnicd_window {
 	uint64_t drops_queue;       /* exact from the kernel's tracepoint; without the tracer,
 				       handed - processed (which counts the few in flight) */
 	bool drops_queue_exact;
-	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload;
+	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload,
+		 drops_too_long;
 };
 
 /*

@@ -53,12 +53,12 @@ static int write_stats(const char *path, struct bpfnic_dp *dp)
 		goto out;
 	}
 	fprintf(f,
-		"{\"rx\":%llu,\"passed\":%llu,\"short_payload\":%llu,\"requests\":[%llu,%llu,%llu],"
+		"{\"rx\":%llu,\"passed\":%llu,\"short_payload\":%llu,\"too_long\":%llu,\"requests\":[%llu,%llu,%llu],"
 		"\"redirected\":%llu,\"redirect_err\":%llu,\"no_cpu\":%llu,"
 		"\"processed\":[%llu,%llu,%llu],\"tx\":%llu,\"tx_err\":%llu,\"malformed\":%llu,"
 		"\"qdelay_avg_ns\":%.0f,\"qdelay_p50_ns\":%.0f,\"qdelay_p99_ns\":%.0f,"
 		"\"qdelay_max_ns\":%llu,\"service_avg_ns\":%.0f,\"handed\":{",
-		s.rx, s.passed, s.short_payload, s.requests[0], s.requests[1], s.requests[2],
+		s.rx, s.passed, s.short_payload, s.too_long, s.requests[0], s.requests[1], s.requests[2],
 		s.redirected, s.redirect_err, s.no_cpu, w.processed[0], w.processed[1],
 		w.processed[2], w.tx, w.tx_err, w.malformed, bpfnic_worker_qdelay_avg_ns(&w),
 		bpfnic_worker_qdelay_quantile_ns(&w, 0.5), bpfnic_worker_qdelay_quantile_ns(&w, 0.99),
