@@ -8,3 +8,5 @@ DATAPATH_SRCS = datapath/datapath.c datapath/dpstats.c datapath/netdev.c datapat
 DATAPATH_LIBS = -lbpf -lelf -lz -lm
 
 $(eval $(call unit_test,test_dpstats,tests/unit/test_dpstats.c datapath/dpstats.c,-lm))
+# The interface checks and the support message (pure; support.c's probes stay unused).
+$(eval $(call unit_test,test_ifcheck,tests/unit/test_ifcheck.c datapath/ifcheck.c datapath/support.c datapath/netdev.c $(CPULIST_SRCS),-lbpf -lelf -lz))
