@@ -35,8 +35,8 @@ $(eval $(call unit_test,test_scaler,tests/unit/test_scaler.c daemon/scaler.c,))
 $(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c datapath/dpstats.c lib/varlink.c,$(VARLINK_LIBS) -lm))
 # bind() wrapped: the test makes another daemon win the race for the socket path.
 $(eval $(call unit_test,test_control,tests/unit/test_control.c daemon/control.c daemon/log.c lib/varlink.c,$(VARLINK_LIBS) $(SYSTEMD_LIBS) -lbpf -lm -Wl$(comma)--wrap=bind))
-$(eval $(call unit_test,test_log,tests/unit/test_log.c daemon/log.c,$(SYSTEMD_LIBS) -lbpf))
-$(eval $(call unit_test,test_nic,tests/unit/test_nic.c daemon/nic.c daemon/log.c datapath/ifcheck.c $(CPULIST_SRCS),$(SYSTEMD_LIBS) $(VARLINK_LIBS) -lbpf))
+$(eval $(call unit_test,test_log,tests/unit/test_log.c daemon/log.c $(CAPTURE_SRCS),$(SYSTEMD_LIBS) -lbpf))
+$(eval $(call unit_test,test_nic,tests/unit/test_nic.c daemon/nic.c daemon/log.c datapath/ifcheck.c $(CPULIST_SRCS) $(CAPTURE_SRCS),$(SYSTEMD_LIBS) $(VARLINK_LIBS) -lbpf))
 # The daemon's modules on a fake data path (tests/unit/fake_datapath.c), which can be
 # made to fail: policy changes and their rollback, every method against the IDL.
 $(eval $(call unit_test,test_daemon,tests/unit/test_daemon.c tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))

@@ -15,37 +15,25 @@
 
 #include "daemon/log.h"
 #include "daemon/nic.h"
+#include "tests/support/capture.h"
 
 #define SEC 1000000ull
 #define VETH (BPFNIC_XDP_ACT_BASIC | BPFNIC_XDP_ACT_REDIRECT | BPFNIC_XDP_ACT_RX_SG)
 #define XMIT (BPFNIC_XDP_ACT_NDO_XMIT | BPFNIC_XDP_ACT_NDO_XMIT_SG)
 
-static FILE *log_file;
-static int saved_stderr;
+static struct capture log_capture;
 
-/* Everything logged from now until logged() goes to a file. */
+/* Everything logged from now until logged() is kept. */
 static void capture(void)
 {
-	log_file = tmpfile();
-	assert_non_null(log_file);
-	fflush(stderr);
-	saved_stderr = dup(STDERR_FILENO);
-	dup2(fileno(log_file), STDERR_FILENO);
+	assert_int_equal(capture_stderr_begin(&log_capture), 0);
 }
 
-static char *logged(void)
+static const char *logged(void)
 {
 	static char text[8192];
-	size_t n;
 
-	fflush(stderr);
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	rewind(log_file);
-	n = fread(text, 1, sizeof(text) - 1, log_file);
-	text[n] = '\0';
-	fclose(log_file);
-	return text;
+	return capture_stderr_end(&log_capture, text, sizeof(text));
 }
 
 static unsigned count(const char *text, const char *part)
@@ -92,7 +80,7 @@ static void drops_logged_once_per_episode(void **state)
 {
 	struct bpfnicd_nic *n = veth_nic(BPFNIC_XDP_NATIVE, "");
 	struct bpfnicd_window w;
-	char *text;
+	const char *text;
 
 	(void)state;
 	capture();
@@ -134,7 +122,7 @@ static void lost_ndo_xmit_matters_in_native_mode_only(void **state)
 {
 	struct bpfnicd_nic *native = veth_nic(BPFNIC_XDP_NATIVE, "");
 	struct bpfnicd_nic *generic = veth_nic(BPFNIC_XDP_GENERIC, "s0 (driver veth) does not ...");
-	char *text;
+	const char *text;
 
 	(void)state;
 	capture();
@@ -159,7 +147,7 @@ static void says_what_is_not_known(void **state)
 	struct bpfnicd_window w = { .window_ms = 100 };
 	struct bpfnicd_nic *n;
 	struct json_object *o;
-	char *text;
+	const char *text;
 
 	(void)state;
 	capture();
