@@ -24,15 +24,22 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror
 CPPFLAGS := -D_GNU_SOURCE -DBPFNIC_VERSION='"$(VERSION)"' -I$(BUILD)/bpf -Ibpf -Ilib -I.
+# CFLAGS is the user's (optimisation, debug info: make CFLAGS='-O0 -g'); what every
+# compile needs whatever CFLAGS says is in BASE_CFLAGS, so an override cannot drop
+# the warnings or the dependency files.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -fno-strict-aliasing -MMD -MP
-SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  ?=
+BASE_CFLAGS := -std=gnu11 $(WARN) -fno-strict-aliasing -MMD -MP
+# The sanitizer twins are built at -O0: an uninitialised read that happens to hold
+# the right value at -O2 does not there (and tests/run also runs the plain unit
+# tests under valgrind's memcheck).
+SAN_FLAGS := -O0 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-function -Wno-unused-parameter \
 	-Ibpf -I/usr/include/$(MULTIARCH)
 
 .DEFAULT_GOAL := all
-.PHONY: all check demo bench install deb clean deps
+.PHONY: all programs check demo bench install deb clean deps
 # install and deb: recipes in packaging/build.mk
 
 # ----------------------------------------------------------------------------
@@ -44,7 +51,7 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 # and use these helpers:
 #   $(call program,NAME,SOURCES,LIBS)          -> $(BUILD)/NAME
 #   $(call unit_test,NAME,SOURCES,LIBS)        -> $(BUILD)/tests/unit/NAME and the
-#                                                 ASan/UBSan twin $(BUILD)/tests/unit-asan/NAME
+#                                                 ASan/UBSan twin (-O0) $(BUILD)/tests/unit-asan/NAME
 #   $(call test_prog,TIER,NAME,SOURCES,LIBS)   -> $(BUILD)/tests/TIER/NAME
 PROGRAMS   :=
 BPF_OBJS   :=
@@ -85,10 +92,11 @@ $(BUILD)/bench/$(1): $(call obj,$(2))
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
 endef
 
-# Fragments, one per component folder. Those that define source lists others use
-# (DATAPATH_SRCS, TEST_DP_SRCS, ...) come first, in this order; the rest follow in any
-# order, since each uses only the lists above.
-SHARED_FRAGMENTS := datapath/build.mk tests/support/build.mk
+# Fragments, one per component folder. The shared ones define the lists the others
+# use (CPULIST_SRCS, DATAPATH_SRCS, TEST_DP_SRCS, ...) and come first; their lists are
+# recursive, so their own order does not matter. The rest follow in any order: each
+# uses only its own lists and the shared ones.
+SHARED_FRAGMENTS := lib/build.mk datapath/build.mk tests/support/build.mk
 include $(SHARED_FRAGMENTS)
 include $(filter-out $(SHARED_FRAGMENTS),$(sort $(wildcard */build.mk tests/*/build.mk)))
 
@@ -96,11 +104,11 @@ SKELS := $(BPF_OBJS:.bpf.o=.skel.h)
 
 $(BUILD)/obj/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(BASE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/asan/%.o: %.c | $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(BASE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -110,6 +118,10 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@.tmp && mv $@.tmp $@
 
 all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(TEST_BINS) $(BENCH_BINS)
+
+# Only what gets installed: the Debian build uses this, not "all" (no tests). Here, not
+# in packaging/build.mk: the lists are complete only once every fragment is in.
+programs: $(BPF_OBJS) $(SKELS) $(PROGRAMS)
 
 deps:
 	scripts/install-deps

@@ -25,7 +25,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,13 +35,27 @@
 #include <bpf/libbpf.h>
 
 #include "bpfnic.skel.h"
+#include "numparse.h"
 #include "tests/support/dptest.h"
 #include "tests/support/pkt.h"
+#include "tests/support/toolopt.h"
 #include "clock.h"
 
 #define PORT 7777
 #define MAX_ROUNDS 99
 #define MAX_LIST 16
+
+/* The command line of every benchmark (each reads what it needs). */
+struct bench_args {
+	uint64_t repeat, rounds, count, batch;
+	uint64_t us[MAX_LIST]; /* service times (us) */
+	unsigned n_us;
+	double seconds;
+	const char *iface;
+	int ifindex;
+	bool no_tx;
+	const char *baseline; /* worker: another build's bpfnic.bpf.o to compare with */
+};
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -62,25 +75,6 @@ static double median(const double *v, unsigned n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-static int parse_list(const char *s, unsigned long long *out, unsigned max)
-{
-	unsigned n = 0;
-	char *end;
-
-	while (*s) {
-		if (n == max)
-			return -EINVAL;
-		errno = 0;
-		out[n++] = strtoull(s, &end, 10);
-		if (errno || end == s)
-			return -EINVAL;
-		s = *end == ',' ? end + 1 : end;
-		if (*end && *end != ',')
-			return -EINVAL;
-	}
-	return n ? (int)n : -EINVAL;
-}
-
 static size_t request_frame(uint8_t *buf, bool ext, uint8_t class, uint64_t service_ns)
 {
 	uint8_t pl[BPFNIC_REQ_EXT_LEN];
@@ -91,22 +85,17 @@ static size_t request_frame(uint8_t *buf, bool ext, uint8_t class, uint64_t serv
 	return pkt_build(buf, PKT_MAX, &s);
 }
 
-static int open_dp(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
-		   unsigned n, int devmap_ifindex)
-{
-	int r = dpt_open(t, cfg, cpus, n, devmap_ifindex);
-
-	if (r < 0)
-		fprintf(stderr, "dpbench: cannot open the data path: %s\n", strerror(-r));
-	return r;
-}
-
 /* ------------------------------------------------------------------------------
  * sched: ns per packet, each policy next to the reference.
  */
 enum { P_REF, P_RR, P_SPLIT_SHORT, P_SPLIT_LONG, P_DYNAMIC, NR_P };
 static const char *const p_names[NR_P] = { "ref", "rr", "split(class 0)", "split(class 1)",
 					   "dynamic" };
+
+struct sched_samples {
+	double wall[NR_P][MAX_ROUNDS], ratio[NR_P][MAX_ROUNDS];
+	unsigned kern[NR_P][MAX_ROUNDS];
+};
 
 static int run_repeat(int fd, const uint8_t *frame, size_t len, unsigned repeat, double *wall_ns,
 		      unsigned *kernel_ns, uint32_t *retval)
@@ -124,78 +113,79 @@ static int run_repeat(int fd, const uint8_t *frame, size_t len, unsigned repeat,
 	return 0;
 }
 
-static int bench_sched(unsigned repeat, unsigned rounds)
+/* The policy and groups program p runs under: rr and dynamic spread over {0,1};
+ * split: short -> {0}, long -> {1}. */
+static int sched_setup(struct dpt *t, struct bpfnic_settings *cfg, unsigned p)
 {
 	static const unsigned both[] = { 0, 1 }, cpu0[] = { 0 }, cpu1[] = { 1 };
-	struct bpfnic_settings cfg = dpt_default_settings();
-	double wall[NR_P][MAX_ROUNDS], ratio[NR_P][MAX_ROUNDS];
-	unsigned kern[NR_P][MAX_ROUNDS];
-	uint8_t f_short[PKT_MAX], f_long[PKT_MAX];
-	size_t len_short = request_frame(f_short, false, 0, 0);
-	size_t len_long = request_frame(f_long, false, 1, 0);
-	struct dpt t;
+	bool split = p == P_SPLIT_SHORT || p == P_SPLIT_LONG;
 	int r;
 
-	if (dpt_pin(0) < 0)
-		return -1;
-	if (open_dp(&t, &cfg, both, 2, 1) < 0)
-		return -1;
-	/* rr and dynamic spread over {0,1}; split: short -> {0}, long -> {1}. */
-	for (unsigned round = 0; round < rounds; round++) {
-		for (unsigned k = 0; k < NR_P; k++) {
-			unsigned p = (k + round) % NR_P; /* rotate the order every round */
-			const uint8_t *f = p == P_SPLIT_LONG ? f_long : f_short;
-			size_t len = p == P_SPLIT_LONG ? len_long : len_short;
-			uint32_t ret = 0;
-			int fd;
+	cfg->policy = split ? BPFNIC_POLICY_SPLIT :
+		      p == P_DYNAMIC ? BPFNIC_POLICY_DYNAMIC : BPFNIC_POLICY_RR;
+	r = bpfnic_dp_set_settings(t->dp, cfg);
+	if (!r)
+		r = bpfnic_dp_set_group(t->dp, BPFNIC_GROUP_MAIN, split ? cpu0 : both, split ? 1 : 2);
+	if (!r)
+		r = bpfnic_dp_set_group(t->dp, BPFNIC_GROUP_LONG, cpu1, 1);
+	return r;
+}
 
-			cfg.policy = p == P_SPLIT_SHORT || p == P_SPLIT_LONG ? BPFNIC_POLICY_SPLIT :
-				     p == P_DYNAMIC ? BPFNIC_POLICY_DYNAMIC : BPFNIC_POLICY_RR;
-			if ((r = bpfnic_dp_set_settings(t.dp, &cfg)) < 0 ||
-			    (r = bpfnic_dp_set_group(t.dp, BPFNIC_GROUP_MAIN,
-						     cfg.policy == BPFNIC_POLICY_SPLIT ? cpu0 : both,
-						     cfg.policy == BPFNIC_POLICY_SPLIT ? 1 : 2)) < 0 ||
-			    (r = bpfnic_dp_set_group(t.dp, BPFNIC_GROUP_LONG, cpu1, 1)) < 0)
-				goto out;
-			fd = p == P_REF ? dpt_prog_fd_ref_sched(&t) : dpt_prog_fd_sched(&t);
-			r = run_repeat(fd, f, len, repeat, &wall[p][round], &kern[p][round], &ret);
-			if (r < 0)
-				goto out;
-			if (ret != XDP_REDIRECT) {
-				fprintf(stderr, "dpbench: %s returned %u, not XDP_REDIRECT\n",
-					p_names[p], ret);
-				r = -EPROTO;
-				goto out;
-			}
-		}
-		/* The kernel's figure leaves out time the CPU spent on other tasks (it stops its
-		 * timer to reschedule); the wall clock does not, so it is shown but not used. */
-		for (unsigned p = 0; p < NR_P; p++)
-			ratio[p][round] = (double)kern[p][round] / (double)kern[P_REF][round];
-	}
-
+static void sched_print(const struct sched_samples *m, unsigned repeat, unsigned rounds)
+{
 	printf("scheduler cost per packet, BPF_PROG_TEST_RUN, IPv4 25-byte request, "
 	       "repeat %u, %u interleaved rounds, CPU 0\n", repeat, rounds);
 	printf("  %-16s %10s %10s %12s %14s\n", "program", "ns/pkt", "min", "wall ns/pkt",
 	       "x reference");
 	for (unsigned p = 0; p < NR_P; p++) {
-		double k[MAX_ROUNDS], mn = kern[p][0];
+		double k[MAX_ROUNDS], mn = m->kern[p][0];
 
 		for (unsigned i = 0; i < rounds; i++) {
-			k[i] = kern[p][i];
+			k[i] = m->kern[p][i];
 			mn = k[i] < mn ? k[i] : mn;
 		}
 		printf("  %-16s %10.1f %10.0f %12.2f %13.3fx\n", p_names[p], median(k, rounds), mn,
-		       median(wall[p], rounds), median(ratio[p], rounds));
+		       median(m->wall[p], rounds), median(m->ratio[p], rounds));
 	}
 	printf("  (ns/pkt: median over rounds of the kernel's per-repetition time (whole ns); "
 	       "x reference: median of the per-round ratios; goal <= 1.2x)\n");
-	r = 0;
-out:
-	if (r < 0)
-		fprintf(stderr, "dpbench: sched: %s\n", strerror(-r));
-	dpt_close(&t);
-	return r < 0 ? -1 : 0;
+}
+
+static int bench_sched(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a)
+{
+	static struct sched_samples m;
+	unsigned repeat = (unsigned)a->repeat, rounds = a->rounds ? (unsigned)a->rounds : 7;
+	uint8_t f_short[PKT_MAX], f_long[PKT_MAX];
+	size_t len_short = request_frame(f_short, false, 0, 0);
+	size_t len_long = request_frame(f_long, false, 1, 0);
+	int r;
+
+	for (unsigned round = 0; round < rounds; round++) {
+		for (unsigned k = 0; k < NR_P; k++) {
+			unsigned p = (k + round) % NR_P; /* rotate the order every round */
+			uint32_t ret = 0;
+			int fd = p == P_REF ? dpt_prog_fd_ref_sched(t) : dpt_prog_fd_sched(t);
+
+			r = sched_setup(t, cfg, p);
+			if (!r)
+				r = run_repeat(fd, p == P_SPLIT_LONG ? f_long : f_short,
+					       p == P_SPLIT_LONG ? len_long : len_short, repeat,
+					       &m.wall[p][round], &m.kern[p][round], &ret);
+			if (r < 0)
+				return r;
+			if (ret != XDP_REDIRECT) {
+				fprintf(stderr, "dpbench: %s returned %u, not XDP_REDIRECT\n",
+					p_names[p], ret);
+				return -EPROTO;
+			}
+		}
+		/* The kernel's figure leaves out time the CPU spent on other tasks (it stops its
+		 * timer to reschedule); the wall clock does not, so it is shown but not used. */
+		for (unsigned p = 0; p < NR_P; p++)
+			m.ratio[p][round] = (double)m.kern[p][round] / (double)m.kern[P_REF][round];
+	}
+	sched_print(&m, repeat, rounds);
+	return 0;
 }
 
 /* ------------------------------------------------------------------------------
@@ -243,18 +233,17 @@ fail:
 	return r;
 }
 
-static int bench_worker(unsigned repeat, unsigned rounds, const char *baseline)
+static int bench_worker(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a)
 {
-	static const unsigned both[] = { 0, 1 };
-	struct bpfnic_settings cfg = dpt_default_settings();
+	unsigned repeat = (unsigned)a->repeat, rounds = a->rounds ? (unsigned)a->rounds : 9;
+	const char *baseline = a->baseline;
 	unsigned kern[2][NR_W][MAX_ROUNDS];
 	uint8_t f[NR_W][PKT_MAX];
 	size_t len[NR_W];
 	struct bpf_object *base_obj = NULL;
 	int fd[2] = { -1, -1 }, n_prog = baseline ? 2 : 1, r;
-	struct dpt t;
 
-	cfg.service_ns[BPFNIC_CLASS_SHORT] = 0; /* the worker's own work, no workload */
+	cfg->service_ns[BPFNIC_CLASS_SHORT] = 0; /* the worker's own work, no workload */
 	for (unsigned k = 0; k < NR_W; k++) {
 		uint8_t pl[BPFNIC_REQ_EXT_LEN];
 		bool ext = k == W_V4_EXT || k == W_V6_EXT;
@@ -264,12 +253,12 @@ static int bench_worker(unsigned repeat, unsigned rounds, const char *baseline)
 
 		len[k] = pkt_build(f[k], PKT_MAX, &s);
 	}
-	if (dpt_pin(0) < 0 || open_dp(&t, &cfg, both, 2, 1) < 0)
-		return -1;
-	fd[0] = dpt_prog_fd_worker_xdp(&t);
-	if (baseline && (r = baseline_open(baseline, &cfg, &base_obj, &fd[1])) < 0) {
+	if ((r = bpfnic_dp_set_settings(t->dp, cfg)) < 0)
+		return r;
+	fd[0] = dpt_prog_fd_worker_xdp(t);
+	if (baseline && (r = baseline_open(baseline, cfg, &base_obj, &fd[1])) < 0) {
 		fprintf(stderr, "dpbench: baseline %s: %s\n", baseline, strerror(-r));
-		goto out;
+		return r;
 	}
 	for (unsigned round = 0; round < rounds; round++)
 		for (unsigned k = 0; k < NR_W; k++)
@@ -317,79 +306,93 @@ static int bench_worker(unsigned repeat, unsigned rounds, const char *baseline)
 	       "added: median of the per-round differences, mean added: their mean)\n");
 	r = 0;
 out:
-	if (r < 0)
-		fprintf(stderr, "dpbench: worker: %s\n", strerror(-r));
 	bpf_object__close(base_obj);
-	dpt_close(&t);
-	return r < 0 ? -1 : 0;
+	return r;
 }
 
 /* ------------------------------------------------------------------------------
  * service: requested vs measured service time.
  */
-static int bench_service(const unsigned long long *us, unsigned n_us, unsigned count)
+
+/* count extended requests asking for want_ns through the worker: finish - pick-up of
+ * each into measured[]. 0 or -errno. */
+static int service_runs(struct dpt *t, uint64_t want_ns, double *measured, unsigned count)
 {
-	static const unsigned both[] = { 0, 1 };
-	struct bpfnic_settings cfg = dpt_default_settings();
+	uint8_t f[PKT_MAX], o[PKT_MAX];
+	size_t len = request_frame(f, true, 0, want_ns);
+	struct pkt_layout lo;
+	int r;
+
+	pkt_parse(f, len, &lo);
+	for (unsigned k = 0; k < count; k++) {
+		size_t out_len = sizeof(o);
+		uint32_t ret = 0;
+
+		bpfnic_le64_put(f + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns());
+		r = dpt_run(dpt_prog_fd_worker_xdp(t), f, len, o, &out_len, &ret, NULL);
+		if (r < 0)
+			return r;
+		measured[k] = (double)(bpfnic_le64_get(o + lo.payload + BPFNIC_OFF_EXT_FINISH) -
+				       bpfnic_le64_get(o + lo.payload + BPFNIC_OFF_PICKUP));
+	}
+	return 0;
+}
+
+static void service_print_row(uint64_t us, const double *measured, unsigned count,
+			      double stats_mean)
+{
+	double want = (double)us * 1000, sum = 0, mn = 1e18, mx = 0, med = median(measured, count);
+
+	for (unsigned k = 0; k < count; k++) {
+		sum += measured[k];
+		mn = measured[k] < mn ? measured[k] : mn;
+		mx = measured[k] > mx ? measured[k] : mx;
+	}
+	printf("  %9llu us %9.3f us %9.3f us %9.3f us %9.3f us %+9.2f%% %9.3f us %+9.2f%%\n",
+	       (unsigned long long)us, med / 1000, sum / count / 1000, mn / 1000, mx / 1000,
+	       want ? (med - want) / want * 100 : 0.0, stats_mean / 1000,
+	       want ? (stats_mean - want) / want * 100 : 0.0);
+}
+
+static int bench_service(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a)
+{
 	static double measured[100000];
-	struct dpt t;
+	unsigned count = a->count < 100000 ? (unsigned)a->count : 100000;
 	int r = 0;
 
-	if (count > sizeof(measured) / sizeof(measured[0]))
-		count = sizeof(measured) / sizeof(measured[0]);
-	cfg.max_service_ns = BPFNIC_MAX_SERVICE_NS;
-	if (dpt_pin(0) < 0 || open_dp(&t, &cfg, both, 2, 1) < 0)
-		return -1;
+	(void)cfg;
 	printf("worker service time, bpfnic_worker_xdp via BPF_PROG_TEST_RUN, extended requests "
 	       "asking for the time, %u each, CPU 0\n", count);
 	printf("  %12s %12s %12s %12s %12s %10s %12s %10s\n", "requested", "median", "mean", "min",
 	       "max", "median err", "stats mean", "stats err");
-	for (unsigned i = 0; i < n_us; i++) {
-		uint64_t want = us[i] * 1000;
-		uint8_t f[PKT_MAX], o[PKT_MAX];
-		size_t len = request_frame(f, true, 0, want);
-		struct dpt_sums a, b;
-		struct pkt_layout lo;
-		double sum = 0, mn = 1e18, mx = 0, med, stats_mean;
+	for (unsigned i = 0; i < a->n_us && r == 0; i++) {
+		struct dpt_sums before, after;
 
-		pkt_parse(f, len, &lo);
-		if ((r = dpt_read(&t, &a)) < 0)
-			break;
-		for (unsigned k = 0; k < count; k++) {
-			size_t out_len = sizeof(o);
-			uint32_t ret = 0;
-
-			pkt_put_le64(f + lo.payload + BPFNIC_OFF_ARRIVAL, bpfnic_mono_ns());
-			r = dpt_run(dpt_prog_fd_worker_xdp(&t), f, len, o, &out_len, &ret, NULL);
-			if (r < 0)
-				break;
-			measured[k] = (double)(pkt_get_le64(o + lo.payload + BPFNIC_OFF_EXT_FINISH) -
-					       pkt_get_le64(o + lo.payload + BPFNIC_OFF_PICKUP));
-			sum += measured[k];
-			mn = measured[k] < mn ? measured[k] : mn;
-			mx = measured[k] > mx ? measured[k] : mx;
-		}
-		if (r < 0 || (r = dpt_read(&t, &b)) < 0)
-			break;
-		med = median(measured, count);
-		stats_mean = (double)(b.worker.service_sum_ns - a.worker.service_sum_ns) /
-			     (double)(b.worker.processed[0] - a.worker.processed[0]);
-		printf("  %9llu us %9.3f us %9.3f us %9.3f us %9.3f us %+9.2f%% %9.3f us %+9.2f%%\n",
-		       us[i], med / 1000, sum / count / 1000, mn / 1000, mx / 1000,
-		       want ? (med - (double)want) / (double)want * 100 : 0.0, stats_mean / 1000,
-		       want ? (stats_mean - (double)want) / (double)want * 100 : 0.0);
+		r = dpt_read(t, &before);
+		if (!r)
+			r = service_runs(t, a->us[i] * 1000, measured, count);
+		if (!r)
+			r = dpt_read(t, &after);
+		if (!r)
+			service_print_row(a->us[i], measured, count,
+					  (double)(after.worker.service_sum_ns - before.worker.service_sum_ns) /
+					  (double)(after.worker.processed[0] - before.worker.processed[0]));
 	}
-	if (r < 0)
-		fprintf(stderr, "dpbench: service: %s\n", strerror(-r));
 	printf("  (measured = worker finish - pick-up written into each reply; stats mean = "
 	       "service_sum_ns / processed; goal: within 2%% at >= 6 us)\n");
-	dpt_close(&t);
-	return r < 0 ? -1 : 0;
+	return r;
 }
 
 /* ------------------------------------------------------------------------------
  * capacity: sustained requests/s with one worker CPU, live frames.
  */
+struct capacity_sample {
+	double served_rps, injected_rps;
+	double oncpu;       /* share of the wall time the cpumap kthread ran */
+	double oncpu_rps;   /* requests per second of the kthread's CPU time */
+	double mean_service_ns;
+};
+
 static int inject(int fd, const uint8_t *frame, size_t len, int ifindex, unsigned repeat,
 		  unsigned batch)
 {
@@ -451,131 +454,133 @@ static uint64_t task_cpu_ns(int pid)
 	return ns;
 }
 
-static int bench_capacity(const char *ifname, const unsigned long long *us, unsigned n_us,
-			  double seconds, unsigned rounds, unsigned batch, bool no_tx)
+/*
+ * CPU 1's cpumap entry runs the non-rewriting worker (see design.md: live frames).
+ * Returns the pid of its (new) kernel thread, -1 when not found, or -errno.
+ */
+static int use_keep_worker(struct dpt *t)
 {
-	static const unsigned worker_cpu[] = { 1 };
-	struct bpfnic_settings cfg = dpt_default_settings();
-	double rate[MAX_LIST][MAX_ROUNDS], inj_rate[MAX_LIST][MAX_ROUNDS];
-	double oncpu[MAX_LIST][MAX_ROUNDS], oncpu_rate[MAX_LIST][MAX_ROUNDS];
-	double mean_s[MAX_LIST][MAX_ROUNDS];
+	struct bpf_cpumap_val val = {
+		.qsize = 4096,
+		.bpf_prog.fd = bpf_program__fd(t->skel->progs.bpfnic_worker_keep),
+	};
 	struct bpfnic_dp_info info;
-	int kthread = -1;
-	uint8_t f[PKT_MAX];
-	size_t len = request_frame(f, false, 0, 0);
-	int ifindex = (int)if_nametoindex(ifname), r = 0;
-	unsigned repeat = 1000000;
-	struct dpt t;
+	__u32 key = 1;
+	int pid = -1;
 
-	if (!ifindex) {
-		fprintf(stderr, "dpbench: %s: %s\n", ifname, strerror(errno));
-		return -1;
-	}
-	cfg.max_service_ns = BPFNIC_MAX_SERVICE_NS;
-	/* --no-tx: no devmap entry, so the worker drops after serving (counted tx_err): the
-	 * figure without the reply's transmission and the peer's receive on CPU 1. */
-	if (dpt_pin(0) < 0 || open_dp(&t, &cfg, worker_cpu, 1, no_tx ? 0 : ifindex) < 0)
-		return -1;
-	/* CPU 1's cpumap entry runs the non-rewriting worker (see design.md: live frames). */
-	{
-		struct bpf_cpumap_val val = {
-			.qsize = 4096,
-			.bpf_prog.fd = bpf_program__fd(t.skel->progs.bpfnic_worker_keep),
-		};
-		__u32 key = 1;
-
-		if (bpf_map_update_elem(bpf_map__fd(t.skel->maps.bpfnic_cpumap), &key, &val,
-					BPF_ANY) < 0) {
-			r = -errno;
-			fprintf(stderr, "dpbench: cpumap entry with bpfnic_worker_keep: %s\n",
-				strerror(-r));
-			goto out;
-		}
-	}
-
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.bpfnic_cpumap), &key, &val, BPF_ANY) < 0)
+		return -errno;
 	/* The entry was just (re)created: find its kernel thread, to tell the worker's own
 	 * speed from the share of CPU 1 the machine's other tasks left it. */
-	if (bpfnic_dp_info(t.dp, &info) == 0) {
-		for (int tries = 0; kthread < 0 && tries < 50; tries++) {
-			kthread = find_kthread(1, info.cpumap_id);
-			if (kthread < 0)
-				usleep(20000);
-		}
+	if (bpfnic_dp_info(t->dp, &info) < 0)
+		return -1;
+	for (int tries = 0; pid < 0 && tries < 50; tries++) {
+		pid = find_kthread(1, info.cpumap_id);
+		if (pid < 0)
+			usleep(20000);
 	}
+	return pid < 0 ? -1 : pid;
+}
 
-	/* Calibrate the repeat count to about the asked duration. */
-	cfg.service_ns[0] = us[0] * 1000;
-	if ((r = bpfnic_dp_set_settings(t.dp, &cfg)) < 0)
-		goto out;
-	{
-		uint64_t t0 = bpfnic_mono_ns();
+/* The repeat count that injects for about a->seconds (one timed run at us[0]). */
+static int calibrate_repeat(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a,
+			    const uint8_t *f, size_t len, unsigned *repeat)
+{
+	uint64_t t0;
+	double per, want;
+	int r;
 
-		if ((r = inject(dpt_prog_fd_sched(&t), f, len, ifindex, repeat, batch)) < 0)
-			goto out;
-		double per = (double)(bpfnic_mono_ns() - t0) / repeat;
-		double want = seconds * 1e9 / per;
+	cfg->service_ns[0] = a->us[0] * 1000;
+	r = bpfnic_dp_set_settings(t->dp, cfg);
+	t0 = bpfnic_mono_ns();
+	if (!r)
+		r = inject(dpt_prog_fd_sched(t), f, len, a->ifindex, *repeat, (unsigned)a->batch);
+	if (r < 0)
+		return r;
+	per = (double)(bpfnic_mono_ns() - t0) / *repeat;
+	want = a->seconds * 1e9 / per;
+	*repeat = want > 200e6 ? 200000000u : want < 100000 ? 100000u : (unsigned)want;
+	usleep(200000);
+	return 0;
+}
 
-		repeat = want > 200e6 ? 200000000u : want < 100000 ? 100000u : (unsigned)want;
-		usleep(200000);
+/* One injection at service time us: what went through, by the wall clock and by the
+ * kthread's CPU time. 0 or -errno. */
+static int capacity_run(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a,
+			const uint8_t *f, size_t len, unsigned repeat, int kthread, uint64_t us,
+			struct capacity_sample *out)
+{
+	struct dpt_sums x, y;
+	uint64_t t0, t1, c0, c1;
+	double served, wall_s;
+	int r;
+
+	cfg->service_ns[0] = us * 1000;
+	if ((r = bpfnic_dp_set_settings(t->dp, cfg)) < 0)
+		return r;
+	usleep(100000); /* let the queue drain from the last run */
+	if ((r = dpt_read(t, &x)) < 0)
+		return r;
+	c0 = task_cpu_ns(kthread);
+	t0 = bpfnic_mono_ns();
+	if ((r = inject(dpt_prog_fd_sched(t), f, len, a->ifindex, repeat, (unsigned)a->batch)) < 0)
+		return r;
+	t1 = bpfnic_mono_ns();
+	c1 = task_cpu_ns(kthread);
+	if ((r = dpt_read(t, &y)) < 0)
+		return r;
+	if (y.sched.redirected == x.sched.redirected) {
+		fprintf(stderr, "dpbench: nothing was redirected (rx %llu passed %llu)\n",
+			(unsigned long long)(y.sched.rx - x.sched.rx),
+			(unsigned long long)(y.sched.passed - x.sched.passed));
+		return -EPROTO;
 	}
+	served = (double)(y.worker.processed[0] - x.worker.processed[0]);
+	wall_s = (double)(t1 - t0) / 1e9;
+	out->oncpu = (double)(c1 - c0) / (double)(t1 - t0);
+	out->mean_service_ns = (double)(y.worker.service_sum_ns - x.worker.service_sum_ns) /
+			       (served + 1e-9);
+	out->oncpu_rps = c1 > c0 ? served / ((double)(c1 - c0) / 1e9) : 0;
+	out->served_rps = served / wall_s;
+	out->injected_rps = (double)(y.sched.rx - x.sched.rx) / wall_s;
+	return 0;
+}
 
-	for (unsigned round = 0; round < rounds; round++) {
-		for (unsigned i = 0; i < n_us; i++) {
-			unsigned s = (i + round) % n_us;
-			struct dpt_sums a, b;
-			uint64_t t0, t1, c0, c1;
+/* The median over rounds of one field of the samples of service time s. */
+static double capacity_median(struct capacity_sample m[][MAX_ROUNDS], unsigned s, unsigned rounds,
+			      size_t field)
+{
+	double v[MAX_ROUNDS];
 
-			cfg.service_ns[0] = us[s] * 1000;
-			if ((r = bpfnic_dp_set_settings(t.dp, &cfg)) < 0)
-				goto out;
-			usleep(100000); /* let the queue drain from the last run */
-			if ((r = dpt_read(&t, &a)) < 0)
-				goto out;
-			c0 = task_cpu_ns(kthread);
-			t0 = bpfnic_mono_ns();
-			if ((r = inject(dpt_prog_fd_sched(&t), f, len, ifindex, repeat, batch)) < 0)
-				goto out;
-			t1 = bpfnic_mono_ns();
-			c1 = task_cpu_ns(kthread);
-			if ((r = dpt_read(&t, &b)) < 0)
-				goto out;
-			oncpu[s][round] = (double)(c1 - c0) / (double)(t1 - t0);
-			mean_s[s][round] = (double)(b.worker.service_sum_ns - a.worker.service_sum_ns) /
-					   (double)(b.worker.processed[0] - a.worker.processed[0] + 1e-9);
-			oncpu_rate[s][round] = c1 > c0 ? (double)(b.worker.processed[0] -
-								  a.worker.processed[0]) /
-								 ((double)(c1 - c0) / 1e9) : 0;
-			rate[s][round] = (double)(b.worker.processed[0] - a.worker.processed[0]) /
-					 ((double)(t1 - t0) / 1e9);
-			inj_rate[s][round] = (double)(b.sched.rx - a.sched.rx) / ((double)(t1 - t0) / 1e9);
-			if (b.sched.redirected - a.sched.redirected == 0) {
-				fprintf(stderr, "dpbench: nothing was redirected (rx %llu passed %llu)\n",
-					(unsigned long long)(b.sched.rx - a.sched.rx),
-					(unsigned long long)(b.sched.passed - a.sched.passed));
-				r = -EPROTO;
-				goto out;
-			}
-		}
-	}
+	for (unsigned i = 0; i < rounds; i++)
+		memcpy(&v[i], (const char *)&m[s][i] + field, sizeof(double));
+	return median(v, rounds);
+}
+
+static void capacity_print(struct capacity_sample m[][MAX_ROUNDS], const struct bench_args *a,
+			   unsigned rounds, unsigned repeat)
+{
+#define MED(field) capacity_median(m, i, rounds, offsetof(struct capacity_sample, field))
 	printf("sustained requests/s, one worker CPU (1), scheduler on CPU 0 fed by "
 	       "BPF_PROG_TEST_RUN live frames (%u per run, batch %u) on %s, %u rounds, %s\n",
-	       repeat, batch, ifname, rounds,
-	       no_tx ? "replies dropped after the workload (--no-tx)" : "replies out through the devmap");
+	       repeat, (unsigned)a->batch, a->iface, rounds,
+	       a->no_tx ? "replies dropped after the workload (--no-tx)" : "replies out through the devmap");
 	printf("  %10s %12s %12s %8s %10s %14s %8s %10s %12s\n", "service", "served/s", "1/S",
 	       "of 1/S", "kthread", "per CPU-s", "of 1/S", "mean S", "injected/s");
-	for (unsigned i = 0; i < n_us; i++) {
-		double m = median(rate[i], rounds), inj = median(inj_rate[i], rounds);
-		double busy = median(oncpu[i], rounds), per = median(oncpu_rate[i], rounds);
-		char a[16] = "-", b[16] = "-", c[16] = "-";
+	for (unsigned i = 0; i < a->n_us; i++) {
+		double served = MED(served_rps), per = MED(oncpu_rps), us = (double)a->us[i];
+		char inv[16] = "-", of[16] = "-", of_cpu[16] = "-";
 
-		if (us[i]) {
-			snprintf(a, sizeof(a), "%.0f", 1e6 / (double)us[i]);
-			snprintf(b, sizeof(b), "%.1f%%", m * (double)us[i] / 1e6 * 100);
-			snprintf(c, sizeof(c), "%.1f%%", per * (double)us[i] / 1e6 * 100);
+		if (a->us[i]) {
+			snprintf(inv, sizeof(inv), "%.0f", 1e6 / us);
+			snprintf(of, sizeof(of), "%.1f%%", served * us / 1e6 * 100);
+			snprintf(of_cpu, sizeof(of_cpu), "%.1f%%", per * us / 1e6 * 100);
 		}
-		printf("  %7llu us %12.0f %12s %8s %9.1f%% %14.0f %8s %7.3f us %12.0f\n", us[i], m, a,
-		       b, busy * 100, per, c, median(mean_s[i], rounds) / 1000, inj);
+		printf("  %7llu us %12.0f %12s %8s %9.1f%% %14.0f %8s %7.3f us %12.0f\n",
+		       (unsigned long long)a->us[i], served, inv, of, MED(oncpu) * 100, per, of_cpu,
+		       MED(mean_service_ns) / 1000, MED(injected_rps));
 	}
+#undef MED
 	printf("  (served/s: median over rounds of requests processed during the injection / its "
 	       "wall time; goal >= 95%% of 1/S at 6 us.\n"
 	       "   kthread: share of the wall time CPU 1's cpumap thread was on the CPU "
@@ -583,121 +588,152 @@ static int bench_capacity(const char *ifname, const unsigned long long *us, unsi
 	       "   i.e. the rate with CPU 1 to itself; other tasks on CPU 1 lower served/s, not "
 	       "per CPU-s; mean S: the workload's measured mean, service_sum_ns / processed;\n"
 	       "   at 0 us served/s is bounded by injected/s when the two are close)\n");
+}
+
+static int bench_capacity(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a)
+{
+	static struct capacity_sample m[MAX_LIST][MAX_ROUNDS];
+	unsigned rounds = a->rounds ? (unsigned)a->rounds : 3, repeat = 1000000;
+	uint8_t f[PKT_MAX];
+	size_t len = request_frame(f, false, 0, 0);
+	int kthread = use_keep_worker(t), r;
+
+	if (kthread < -1)
+		return kthread;
+	r = calibrate_repeat(t, cfg, a, f, len, &repeat);
+	/* Service times interleaved, their order rotated every round. */
+	for (unsigned round = 0; round < rounds && !r; round++)
+		for (unsigned i = 0; i < a->n_us && !r; i++) {
+			unsigned s = (i + round) % a->n_us;
+
+			r = capacity_run(t, cfg, a, f, len, repeat, kthread, a->us[s], &m[s][round]);
+		}
+	if (r < 0)
+		return r;
+	capacity_print(m, a, rounds, repeat);
 	if (kthread < 0)
 		printf("  (cpumap kthread not found: kthread columns are 0)\n");
-	r = 0;
-out:
-	if (r < 0)
-		fprintf(stderr, "dpbench: capacity: %s\n", strerror(-r));
-	dpt_close(&t);
-	return r < 0 ? -1 : 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------------------ */
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: dpbench sched [--repeat N] [--rounds R]\n"
-		   "       dpbench worker [--repeat N] [--rounds R] [--baseline OBJ]\n"
-		   "       dpbench service [--us LIST] [--count N]\n"
-		   "       dpbench capacity --iface IF [--service-us LIST] [--seconds S] "
-		   "[--rounds R] [--batch B] [--no-tx]\n");
-}
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+/* "1,6,60" into us[]; the count, or -EINVAL. */
+static int parse_list(const char *s, uint64_t *us, unsigned max)
+{
+	unsigned n = 0;
+
+	do {
+		if (n == max || bpfnic_parse_u64_prefix(&s, BPFNIC_MAX_SERVICE_NS / 1000, &us[n++]))
+			return -EINVAL;
+	} while (*s == ',' && *++s);
+	return *s ? -EINVAL : (int)n;
+}
+
+/* The options after the benchmark's name (first: 2), or --help alone (first: 1). */
+static int parse_args(int argc, char **argv, int first, struct bench_args *a)
+{
+	const char *us = NULL, *seconds = NULL;
+	struct topt opts[] = {
+		TOPT_NUM("repeat", &a->repeat, 1, 1000000000, "sched: runs per program and round"),
+		TOPT_NUM("rounds", &a->rounds, 1, MAX_ROUNDS, "interleaved rounds"),
+		TOPT_STR("us", &us, "LIST", "service: service times (us), e.g. 1,6,60"),
+		TOPT_STR("service-us", &us, "LIST", "capacity: service times (us), e.g. 0,6"),
+		TOPT_NUM("count", &a->count, 1, 1000000000, "service: requests per service time"),
+		TOPT_STR("iface", &a->iface, "IF", "capacity: the ingress interface"),
+		TOPT_STR("seconds", &seconds, "S", "capacity: injection per run, in (0, 30]"),
+		TOPT_NUM("batch", &a->batch, 1, 256, "capacity: live-frames batch size"),
+		TOPT_BOOL("no-tx", &a->no_tx, "capacity: drop after the workload, no reply"),
+		TOPT_STR("baseline", &a->baseline, "OBJ", "worker: another build's bpfnic.bpf.o, run side by side"),
+		TOPT_END,
+	};
+	const struct topt_cmd cmd = { "dpbench", "sched|worker|service|capacity [options]", opts };
+	char *end;
+	int r = topt_parse(&cmd, argc, argv, first);
+
+	if (r != TOPT_RUN)
+		return r;
+	if (us && (r = parse_list(us, a->us, MAX_LIST)) < 0) {
+		fprintf(stderr, "dpbench: bad list of service times '%s'\n", us);
+		return -EINVAL;
+	}
+	a->n_us = us ? (unsigned)r : 0;
+	if (seconds)
+		a->seconds = strtod(seconds, &end);
+	if (seconds && (*end || !(a->seconds > 0) || a->seconds > 30)) {
+		fprintf(stderr, "dpbench: --seconds: '%s' is not in (0, 30]\n", seconds);
+		return -EINVAL;
+	}
+	return TOPT_RUN;
+}
+
+typedef int (*bench_fn)(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a);
+
+/*
+ * Pins to CPU 0, opens the data path with worker CPUs cpus[0..n) (replies to
+ * devmap_ifindex), runs one benchmark, closes; says why it failed.
+ */
+static int run_bench(const char *name, bench_fn fn, const struct bench_args *a,
+		     const unsigned *cpus, unsigned n, int devmap_ifindex)
+{
+	struct bpfnic_settings cfg = dpt_default_settings();
+	struct dpt t;
+	int r;
+
+	cfg.max_service_ns = BPFNIC_MAX_SERVICE_NS;
+	r = dpt_pin(0);
+	if (!r)
+		r = dpt_open(&t, &cfg, cpus, n, devmap_ifindex);
+	if (r < 0) {
+		fprintf(stderr, "dpbench: %s: cannot open the data path: %s\n", name, strerror(-r));
+		return 1;
+	}
+	r = fn(&t, &cfg, a);
+	if (r < 0)
+		fprintf(stderr, "dpbench: %s: %s\n", name, strerror(-r));
+	dpt_close(&t);
+	return r < 0;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "rounds", required_argument, NULL, 'R' },
-		{ "us", required_argument, NULL, 'u' },
-		{ "service-us", required_argument, NULL, 'u' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "iface", required_argument, NULL, 'i' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "no-tx", no_argument, NULL, 'T' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	unsigned long long us[MAX_LIST] = { 1, 6, 60 };
-	unsigned repeat = 1000000, rounds = 0, count = 300, batch = 64;
-	int n_us = -1, opt;
-	double seconds = 2;
-	const char *cmd, *iface = NULL, *baseline = NULL;
-	bool no_tx = false;
-	char *end;
+	static const unsigned both[] = { 0, 1 }, worker_cpu[] = { 1 };
+	static const uint64_t service_default[] = { 1, 6, 60 }, capacity_default[] = { 0, 6 };
+	struct bench_args a = { .repeat = 1000000, .count = 300, .batch = 64, .seconds = 2 };
+	bool named = argc > 1 && argv[1][0] != '-';
+	const char *cmd = named ? argv[1] : "";
+	int r = parse_args(argc, argv, named ? 2 : 1, &a);
 
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	cmd = argv[1];
-	optind = 2;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		unsigned long v = 0;
-
-		if (opt == 'r' || opt == 'R' || opt == 'n' || opt == 'b') {
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v == 0 || v > 1000000000 ||
-			    (opt == 'R' && v > MAX_ROUNDS) || (opt == 'b' && v > 256)) {
-				fprintf(stderr, "dpbench: bad number '%s'\n", optarg);
-				return 2;
-			}
-		}
-		switch (opt) {
-		case 'r': repeat = (unsigned)v; break;
-		case 'R': rounds = (unsigned)v; break;
-		case 'n': count = (unsigned)v; break;
-		case 'b': batch = (unsigned)v; break;
-		case 'i': iface = optarg; break;
-		case 'T': no_tx = true; break;
-		case 'B': baseline = optarg; break;
-		case 'u':
-			n_us = parse_list(optarg, us, MAX_LIST);
-			if (n_us < 0) {
-				fprintf(stderr, "dpbench: bad list '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 's':
-			seconds = strtod(optarg, &end);
-			if (*end || seconds <= 0 || seconds > 30) {
-				fprintf(stderr, "dpbench: --seconds in (0, 30]\n");
-				return 2;
-			}
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
 	libbpf_set_print(libbpf_quiet);
 	if (!strcmp(cmd, "sched"))
-		return bench_sched(repeat, rounds ? rounds : 7) < 0;
+		return run_bench(cmd, bench_sched, &a, both, 2, 1);
 	if (!strcmp(cmd, "worker"))
-		return bench_worker(repeat, rounds ? rounds : 9, baseline) < 0;
-	if (!strcmp(cmd, "service"))
-		return bench_service(us, n_us < 0 ? 3 : (unsigned)n_us, count) < 0;
-	if (!strcmp(cmd, "capacity")) {
-		static const unsigned long long cap_default[] = { 0, 6 };
-
-		if (!iface) {
-			usage(stderr);
-			return 2;
-		}
-		if (n_us < 0) {
-			memcpy(us, cap_default, sizeof(cap_default));
-			n_us = 2;
-		}
-		return bench_capacity(iface, us, (unsigned)n_us, seconds, rounds ? rounds : 3,
-				      batch, no_tx) < 0;
+		return run_bench(cmd, bench_worker, &a, both, 2, 1);
+	if (!strcmp(cmd, "service")) {
+		if (!a.n_us)
+			a.n_us = 3, memcpy(a.us, service_default, sizeof(service_default));
+		return run_bench(cmd, bench_service, &a, both, 2, 1);
 	}
-	usage(stderr);
+	if (!strcmp(cmd, "capacity") && a.iface) {
+		a.ifindex = (int)if_nametoindex(a.iface);
+		if (!a.ifindex) {
+			fprintf(stderr, "dpbench: %s: %s\n", a.iface, strerror(errno));
+			return 1;
+		}
+		if (!a.n_us)
+			a.n_us = 2, memcpy(a.us, capacity_default, sizeof(capacity_default));
+		/* --no-tx: no devmap entry, so the worker drops after serving (counted tx_err):
+		 * the figure without the reply's transmission and the peer's receive on CPU 1. */
+		return run_bench(cmd, bench_capacity, &a, worker_cpu, 1, a.no_tx ? 0 : a.ifindex);
+	}
+	fprintf(stderr, "usage: dpbench sched|service|capacity [options] (capacity needs --iface; "
+		"see dpbench sched --help)\n");
 	return 2;
 }

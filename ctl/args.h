@@ -8,6 +8,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+#include "params.h"
 
 struct json_object;
 
@@ -19,6 +22,12 @@ enum ctl_command {
 	CTL_CMD_STATS,
 	CTL_CMD_POLICY,
 	CTL_CMD_RELOAD,
+};
+
+/* A policy option given on the line: its parameter, and its text (checked already). */
+struct ctl_policy_value {
+	const struct bpfnic_param *param;
+	const char *text;
 };
 
 /* An optional non-negative integer option. */
@@ -47,10 +56,8 @@ struct ctl_args {
 
 	/* policy */
 	int policy; /* enum bpfnic_policy, -1 when not given */
-	struct ctl_opt_uint long_cpus;   /* split: number of CPUs reserved for long requests */
-	struct ctl_opt_uint threshold_us, min_cpus, max_cpus, cooldown_ms, shrink_below_us,
-		ctl_interval_ms;
-	int metric; /* enum bpfnic_metric, -1 when not given */
+	struct ctl_policy_value values[BPFNIC_MAX_PARAMS]; /* its options, the last of each */
+	unsigned n_values;
 };
 
 /*
@@ -70,5 +77,14 @@ const char *ctl_command_name(enum ctl_command cmd);
  * keeps its current value for the others.
  */
 struct json_object *ctl_policy_params(const struct ctl_args *a);
+
+/* The text given for the policy parameter called json ("min_cpus"), or NULL. */
+const char *ctl_policy_value(const struct ctl_args *a, const char *json);
+
+/* "rr, split or dynamic", from the table. Returns buf. */
+const char *ctl_policy_names(char *buf, size_t size);
+
+/* "bpfnicctl help policy": usage, the policies and their options, from the table. */
+int ctl_print_policy_help(FILE *out);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include "bpfnic.h"
 #include "ctl/args.h"
-#include "ctl/client.h"
+#include "vlclient.h"
 #include "ctl/format.h"
 #include "protocol.h"
 #include "clock.h"
@@ -33,7 +33,7 @@ static const char *const help_main =
 	"commands:\n"
 	"  status                 policy, core groups, traffic totals, drops, grow/shrink history\n"
 	"  stats                  per-worker-CPU rates and queuing delay (--watch to follow)\n"
-	"  policy rr|split|dynamic  switch the scheduling policy live\n"
+	"  policy POLICY [OPTIONS]  switch the scheduling policy live (bpfnicctl help policy)\n"
 	"  reload                 make bpfnicd re-read its configuration file\n"
 	"  version                client and daemon versions\n"
 	"  help [COMMAND]         this text, or a command's\n"
@@ -52,7 +52,7 @@ static const char *const help_status =
 	"usage: bpfnicctl [--json] status\n"
 	"\n"
 	"Show the interface, the active policy and its parameters, the workload, the core\n"
-	"groups, incoming vs outgoing requests/s over the last controller window, totals,\n"
+	"groups, incoming vs outgoing requests/s over the last statistics window, totals,\n"
 	"drops by cause, and the recent grow/shrink history (io.bpfnic.GetStatus).\n"
 	"Anyone the socket admits may read it.\n";
 
@@ -65,35 +65,9 @@ static const char *const help_stats =
 	"  --watch          follow: one table per interval (io.bpfnic.Monitor) until\n"
 	"                   interrupted (Ctrl-C) or the reader goes away\n"
 	"  --interval MS    show at most one table per MS (default: every sample; the\n"
-	"                   daemon sends one per controller interval, [Dynamic] IntervalMs=)\n"
+	"                   daemon sends one per statistics interval, [Dynamic] IntervalMs=)\n"
 	"  --count N        stop after N tables (implies --watch)\n"
 	"With --json every table is one JSON object on its own line.\n";
-
-static const char *const help_policy =
-	"usage: bpfnicctl policy rr\n"
-	"       bpfnicctl policy split [--long-cpus N]\n"
-	"       bpfnicctl policy dynamic [--threshold-us N] [--metric avg|p99] [--min-cpus N]\n"
-	"                                [--max-cpus N] [--cooldown-ms N] [--shrink-below-us N]\n"
-	"                                [--interval-ms N]\n"
-	"\n"
-	"Switch the scheduling policy live (maps change, the program stays attached; no\n"
-	"request is lost). Needs root or the daemon's AdminGroup. Options not given keep\n"
-	"the daemon's current (or configured) value.\n"
-	"\n"
-	"  rr                     round-robin over every candidate CPU\n"
-	"  split                  core separation: long requests round-robin over their own\n"
-	"                         CPUs, everything else over the rest\n"
-	"    --long-cpus N        how many of the candidate CPUs serve long requests (the\n"
-	"                         last N of the candidate list; [Split] LongCpus=)\n"
-	"  dynamic                round-robin over a group the controller grows and shrinks\n"
-	"    --threshold-us N     grow by one CPU when the queuing delay exceeds N µs\n"
-	"    --metric avg|p99     which queuing delay of the window to compare\n"
-	"    --min-cpus N         never fewer CPUs than N\n"
-	"    --max-cpus N         never more CPUs than N\n"
-	"    --cooldown-ms N      at least N ms between two changes\n"
-	"    --shrink-below-us N  shrink by one CPU once the delay stayed below N µs for a\n"
-	"                         whole cooldown\n"
-	"    --interval-ms N      controller tick (statistics window)\n";
 
 static const char *const help_reload =
 	"usage: bpfnicctl reload\n"
@@ -117,10 +91,10 @@ static const char *help_text(enum ctl_command topic)
 	switch (topic) {
 	case CTL_CMD_STATUS: return help_status;
 	case CTL_CMD_STATS: return help_stats;
-	case CTL_CMD_POLICY: return help_policy;
 	case CTL_CMD_RELOAD: return help_reload;
 	case CTL_CMD_VERSION: return help_version;
 	case CTL_CMD_HELP: return help_help;
+	case CTL_CMD_POLICY: /* from the table: ctl_print_policy_help() */
 	case CTL_CMD_NONE: break;
 	}
 	return help_main;
@@ -205,7 +179,7 @@ static int run_simple(const struct ctl_args *a, struct bpfnic_vl_client *c, cons
 {
 	struct json_object *msg;
 	struct bpfnic_vl_reply reply;
-	int r = ctl_call(c, method, params, false, a->timeout_ms, &msg, &reply);
+	int r = bpfnic_vl_client_call(c, method, params, false, a->timeout_ms, &msg, &reply);
 
 	if (r < 0)
 		return unreachable(a, method, r);
@@ -224,14 +198,14 @@ static int run_simple(const struct ctl_args *a, struct bpfnic_vl_client *c, cons
 	return r;
 }
 
-/* The daemon's controller interval (Monitor's pace), from GetStatus; 0 if unknown. */
+/* The daemon's statistics interval (Monitor's pace), from GetStatus; 0 if unknown. */
 static unsigned daemon_interval_ms(const struct ctl_args *a, struct bpfnic_vl_client *c)
 {
 	struct json_object *msg, *policy, *iv;
 	struct bpfnic_vl_reply reply;
 	unsigned ms = 0;
 
-	if (ctl_call(c, BPFNIC_M_GET_STATUS, NULL, false, a->timeout_ms, &msg, &reply) < 0)
+	if (bpfnic_vl_client_call(c, BPFNIC_M_GET_STATUS, NULL, false, a->timeout_ms, &msg, &reply) < 0)
 		return 0;
 	if (!reply.error && json_object_object_get_ex(reply.parameters, "policy", &policy) &&
 	    json_object_object_get_ex(policy, "interval_ms", &iv) &&
@@ -243,9 +217,9 @@ static unsigned daemon_interval_ms(const struct ctl_args *a, struct bpfnic_vl_cl
 }
 
 /*
- * stats --watch: io.bpfnic.Monitor streams one statistics object per controller
+ * stats --watch: io.bpfnic.Monitor streams one statistics object per statistics
  * interval; --interval MS shows at most one of them per MS (the daemon sets the pace,
- * the window of each sample is its controller interval).
+ * the window of each sample is its statistics interval).
  */
 static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 {
@@ -254,7 +228,7 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 	struct bpfnic_vl_reply reply;
 	unsigned long long shown = 0;
 	unsigned pace = daemon_interval_ms(a, c);
-	/* Samples arrive every controller interval: wait for one plus the usual timeout. */
+	/* Samples arrive every statistics interval: wait for one plus the usual timeout. */
 	unsigned wait_ms = a->timeout_ms + (pace ? pace : 60000u);
 	bool clear = !a->json && isatty(STDOUT_FILENO);
 	long long last_shown = 0;
@@ -265,7 +239,7 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	r = ctl_call(c, BPFNIC_M_MONITOR, NULL, true, wait_ms, &msg, &reply);
+	r = bpfnic_vl_client_call(c, BPFNIC_M_MONITOR, NULL, true, wait_ms, &msg, &reply);
 	for (;;) {
 		long long now = (long long)bpfnic_mono_ms();
 
@@ -307,7 +281,7 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 		}
 		json_object_put(msg);
 		msg = NULL;
-		r = ctl_next(c, wait_ms, &msg, &reply);
+		r = bpfnic_vl_client_next(c, wait_ms, &msg, &reply);
 	}
 	json_object_put(msg);
 	watch_fd = -1;
@@ -349,11 +323,14 @@ int main(int argc, char **argv)
 		return flush_stdout() == -EIO ? EXIT_REFUSED : EXIT_OK;
 	}
 	if (a.cmd == CTL_CMD_HELP) {
-		fputs(help_text(a.help_topic), stdout);
+		if (a.help_topic == CTL_CMD_POLICY)
+			ctl_print_policy_help(stdout);
+		else
+			fputs(help_text(a.help_topic), stdout);
 		return flush_stdout() == -EIO ? EXIT_REFUSED : EXIT_OK;
 	}
 
-	r = ctl_connect(&client, a.socket_path, a.timeout_ms);
+	r = bpfnic_vl_client_connect(&client, a.socket_path, a.timeout_ms);
 	if (r < 0) {
 		if (a.cmd == CTL_CMD_VERSION && !a.json)
 			printf("bpfnicctl %s\n", BPFNIC_VERSION);

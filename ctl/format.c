@@ -38,17 +38,30 @@ static const char *str_or_dash(struct json_object *v)
 	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : dash;
 }
 
+/* v in the format of the first step it is below (the last step: anything above). */
+struct fmt_step {
+	double below;    /* 0: the last step */
+	const char *fmt; /* one double: v / divisor */
+	double divisor;
+};
+
+static const char *fmt_stepped(char *buf, size_t len, double v, const struct fmt_step *step)
+{
+	if (!isfinite(v) || v < 0) {
+		snprintf(buf, len, "%s", dash);
+		return buf;
+	}
+	while (step->below && v >= step->below)
+		step++;
+	snprintf(buf, len, step->fmt, v / step->divisor);
+	return buf;
+}
+
 const char *ctl_fmt_us(char *buf, size_t len, double us)
 {
-	if (!isfinite(us) || us < 0)
-		snprintf(buf, len, "%s", dash);
-	else if (us < 10)
-		snprintf(buf, len, "%.2f", us);
-	else if (us < 1000)
-		snprintf(buf, len, "%.1f", us);
-	else
-		snprintf(buf, len, "%.0f", us);
-	return buf;
+	static const struct fmt_step steps[] = { { 10, "%.2f", 1 }, { 1000, "%.1f", 1 }, { 0, "%.0f", 1 } };
+
+	return fmt_stepped(buf, len, us, steps);
 }
 
 const char *ctl_fmt_json_us(char *buf, size_t len, struct json_object *v)
@@ -127,15 +140,11 @@ const char *ctl_fmt_duration(char *buf, size_t len, long long sec)
 
 const char *ctl_fmt_rate(char *buf, size_t len, double rps)
 {
-	if (!isfinite(rps) || rps < 0)
-		snprintf(buf, len, "%s", dash);
-	else if (rps < 10000)
-		snprintf(buf, len, "%.0f", rps);
-	else if (rps < 1e6)
-		snprintf(buf, len, "%.1fk", rps / 1e3);
-	else
-		snprintf(buf, len, "%.2fM", rps / 1e6);
-	return buf;
+	static const struct fmt_step steps[] = {
+		{ 10000, "%.0f", 1 }, { 1e6, "%.1fk", 1e3 }, { 0, "%.2fM", 1e6 },
+	};
+
+	return fmt_stepped(buf, len, rps, steps);
 }
 
 const char *ctl_fmt_policy(char *buf, size_t len, struct json_object *policy)
@@ -273,6 +282,15 @@ void ctl_table_free(struct ctl_table *t)
 
 /* ---- whole replies ---- */
 
+/* A table filled (err: how that went): print it unless it failed, free it either way. */
+static int print_and_free(struct ctl_table *t, FILE *out, int err)
+{
+	if (!err)
+		err = ctl_table_print(t, out);
+	ctl_table_free(t);
+	return err;
+}
+
 static void fmt_drops(char *buf, size_t len, struct json_object *drops)
 {
 	static const struct {
@@ -281,7 +299,8 @@ static void fmt_drops(char *buf, size_t len, struct json_object *drops)
 		      { "no_cpu", "no CPU" },
 		      { "redirect_err", "redirect error" },
 		      { "tx_err", "tx error" },
-		      { "short_payload", "short payload" } };
+		      { "short_payload", "short payload" },
+		      { "too_long", "too long" } };
 	size_t used = 0;
 	char n[32];
 
@@ -348,10 +367,7 @@ static int print_history(FILE *out, struct json_object *history)
 				       str_or_dash(get(h, "reason")) };
 		err = ctl_table_add(&t, row);
 	}
-	if (!err)
-		err = ctl_table_print(&t, out);
-	ctl_table_free(&t);
-	return err;
+	return print_and_free(&t, out, err);
 }
 
 int ctl_print_status(FILE *out, struct json_object *p)
@@ -430,10 +446,7 @@ int ctl_print_stats(FILE *out, struct json_object *p)
 		};
 		err = ctl_table_add(&t, row);
 	}
-	if (!err)
-		err = ctl_table_print(&t, out);
-	ctl_table_free(&t);
-	return err;
+	return print_and_free(&t, out, err);
 }
 
 int ctl_print_policy_reply(FILE *out, struct json_object *p)

@@ -1,106 +1,88 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * bpfnicd: owns the bpfnic data path for the lifetime of the service, runs the
- * dynamic core-group controller, and answers on the control socket.
+ * bpfnicd: owns the bpfnic data path for the lifetime of the service. This file is
+ * its lifecycle only: the command line, start and stop, signals, sd_notify and the
+ * watchdog, and the tick. What the daemon does lives in its modules: the running
+ * configuration and its reload (runconf), the policy, its groups and the scaler
+ * (policy), the statistics (sampler, stats), the control socket (control) and its
+ * methods (methods).
  *
- * Lifecycle: parse flags, validate the whole config (exit 78 on any error), load and
+ * Start: parse flags, validate the whole config (exit 78 on any error), load and
  * attach the programs (the bpf_link dies with us: fail-open), open the control socket,
  * READY=1, then the sd-event loop until SIGTERM/SIGINT (detach, exit 0). SIGHUP and
- * the Reload method re-read the config. The tick (IntervalMs=) reads the statistics,
- * steps the controller, feeds Monitor subscribers and pings the watchdog.
+ * the Reload method re-read the config. The tick (IntervalMs=) closes a statistics
+ * window, steps the scaler, feeds Monitor subscribers and pings the watchdog.
  */
 #include <errno.h>
-#include <net/if.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
-#include "cpulist.h"
-#include "protocol.h"
-#include "daemon/daemon.h"
-#include "daemon/log.h"
-#include "daemon/request.h"
 #include "clock.h"
+#include "cpulist.h"
+#include "daemon/log.h"
+#include "daemon/methods.h"
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
 #define IFACE_CHECK_USEC  (1ull * 1000000)
 
-/* snprintf into a fixed buffer where cutting a long message short is fine. */
-static void __attribute__((format(printf, 3, 4))) format_into(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
+struct bpfnicd {
+	const char *config_path;
+	sd_event *event;
+	struct bpfnicd_runconf *conf;
+	struct bpfnicd_policy *policy;
+	struct bpfnic_dp *dp;
+	struct bpfnic_dp_info info;
+	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_methods *methods;
+	struct bpfnicd_control *control;
+	sd_event_source *tick;
+	uint64_t start_usec;
+	uint64_t tick_next_usec;
+	unsigned tick_ms;               /* the interval the tick runs at */
+	bool stats_warned;
+	uint64_t watchdog_usec;         /* 0: no watchdog */
+	uint64_t status_usec;
+	uint64_t iface_check_usec;      /* last check that the interface still exists */
+	unsigned seen_policy, seen_conf; /* generations the status line was sent for */
+	char status[256];
+};
 
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
+static const struct bpfnicd_config *config(const struct bpfnicd *d)
+{
+	return bpfnicd_runconf_get(d->conf);
 }
 
-static struct bpfnic_settings dp_config(const struct bpfnicd_config *c, enum bpfnic_policy policy)
+static unsigned interval_ms(const struct bpfnicd *d)
 {
-	return (struct bpfnic_settings){
-		.port = (__u16)c->port,
-		.policy = (__u8)policy,
-		.service_ns = { (__u64)c->short_us * 1000, (__u64)c->long_us * 1000 },
-		.max_service_ns = (__u64)c->max_us * 1000,
-	};
+	return bpfnicd_policy_params(d->policy)->interval_ms;
 }
 
-static struct bpfnic_ctl_params ctl_params(const struct bpfnicd_policy *p)
-{
-	return (struct bpfnic_ctl_params){
-		.threshold_us = p->threshold_us,
-		.shrink_below_us = p->shrink_below_us,
-		.min_cpus = p->min_cpus,
-		.max_cpus = p->max_cpus,
-		.cooldown_ms = p->cooldown_ms,
-	};
-}
-
-/* The groups a policy wants: main (and long for split), from the candidates in order. */
-static void groups_for(const struct bpfnicd *d, const struct bpfnicd_policy *p, unsigned dyn_size,
-		       unsigned *main_cpus, unsigned *n_main, unsigned *long_cpus, unsigned *n_long)
-{
-	const struct bpfnicd_cpus *c = &d->cfg.cpus;
-
-	*n_long = 0;
-	switch (p->policy) {
-	case BPFNIC_POLICY_SPLIT:
-		*n_main = c->n - p->long_cpus;
-		memcpy(main_cpus, c->cpu, *n_main * sizeof(unsigned));
-		*n_long = p->long_cpus;
-		memcpy(long_cpus, c->cpu + *n_main, *n_long * sizeof(unsigned));
-		break;
-	case BPFNIC_POLICY_DYNAMIC:
-		*n_main = dyn_size;
-		memcpy(main_cpus, c->cpu, *n_main * sizeof(unsigned));
-		break;
-	default:
-		*n_main = c->n;
-		memcpy(main_cpus, c->cpu, *n_main * sizeof(unsigned));
-		break;
-	}
-}
+/* ---- sd_notify ----------------------------------------------------------------------- */
 
 static void update_status(struct bpfnicd *d, bool force)
 {
-	char s[256];
+	const struct bpfnicd_window *w = bpfnicd_sampler_window(d->sampler);
 	uint64_t now = bpfnic_mono_usec();
+	unsigned n_main, n_long;
+	char s[256];
 
 	if (!force && now - d->status_usec < STATUS_EVERY_USEC)
 		return;
-	snprintf(s, sizeof(s), "STATUS=%s on %s: %s, %u/%u CPUs, in %.0f rps, out %.0f rps, "
-		 "qdelay avg %.1f us p99 %.1f us", d->dp ? "attached" : "starting", d->cfg.interface,
-		 bpfnic_policy_names[d->policy.policy], d->n_main + d->n_long, d->cfg.cpus.n,
-		 d->win.in_rps, d->win.out_rps, d->win.qdelay_avg_us, d->win.qdelay_p99_us);
+	bpfnicd_policy_group(d->policy, BPFNIC_GROUP_MAIN, &n_main);
+	bpfnicd_policy_group(d->policy, BPFNIC_GROUP_LONG, &n_long);
+	snprintf(s, sizeof(s), "STATUS=attached on %s: %s, %u/%u CPUs, in %.0f rps, out %.0f rps, "
+		 "qdelay avg %.1f us p99 %.1f us", config(d)->interface,
+		 bpfnic_policy_name(bpfnicd_policy_params(d->policy)->policy), n_main + n_long,
+		 config(d)->cpus.n, w->in_rps, w->out_rps, w->qdelay_avg_us, w->qdelay_p99_us);
 	d->status_usec = now;
 	if (strcmp(s, d->status) != 0) {
 		snprintf(d->status, sizeof(d->status), "%s", s);
@@ -108,312 +90,101 @@ static void update_status(struct bpfnicd *d, bool force)
 	}
 }
 
-static bool policy_equal(const struct bpfnicd_policy *a, const struct bpfnicd_policy *b)
+/* ---- the tick ------------------------------------------------------------------------- */
+
+static void arm_tick(struct bpfnicd *d, uint64_t from_usec)
 {
-	return a->policy == b->policy && a->long_cpus == b->long_cpus &&
-	       a->threshold_us == b->threshold_us && a->metric == b->metric &&
-	       a->min_cpus == b->min_cpus && a->max_cpus == b->max_cpus &&
-	       a->cooldown_ms == b->cooldown_ms && a->shrink_below_us == b->shrink_below_us &&
-	       a->interval_ms == b->interval_ms;
+	d->tick_ms = interval_ms(d);
+	d->tick_next_usec = from_usec + (uint64_t)d->tick_ms * 1000;
+	sd_event_source_set_time(d->tick, d->tick_next_usec);
 }
 
-int bpfnicd_apply_policy(struct bpfnicd *d, const struct bpfnicd_policy *p, const char *by)
+/* After a call or a signal: a changed policy or a reload shows in status at once. */
+static void after_change(struct bpfnicd *d)
 {
-	unsigned main_cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], n_main, n_long, size;
-	struct bpfnic_ctl_params cp = ctl_params(p);
-	struct bpfnic_settings cfg = dp_config(&d->cfg, p->policy);
-	bool was_dynamic = d->policy.policy == BPFNIC_POLICY_DYNAMIC;
-	char fields[2][64];
-	const char *fv[] = { fields[0], fields[1], NULL };
-	int r;
+	unsigned policy_gen = bpfnicd_policy_generation(d->policy);
+	unsigned conf_gen = bpfnicd_runconf_generation(d->conf);
 
-	unsigned old_n_main = d->n_main;
-
-	/* Entering dynamic: start from the group in use, within the bounds. */
-	size = was_dynamic ? d->ctl.size : d->n_main;
-	size = size < p->min_cpus ? p->min_cpus : size > p->max_cpus ? p->max_cpus : size;
-	groups_for(d, p, size, main_cpus, &n_main, long_cpus, &n_long);
-
-	/* Groups first, then the policy: every packet finds a filled group. */
-	r = 0;
-	if (p->policy == BPFNIC_POLICY_SPLIT) {
-		r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_LONG, long_cpus, n_long);
-		if (r >= 0) {
-			memcpy(d->long_cpus, long_cpus, n_long * sizeof(unsigned));
-			d->n_long = n_long;
-		}
-	}
-	if (r >= 0)
-		r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_MAIN, main_cpus, n_main);
-	if (r >= 0) {
-		memcpy(d->main_cpus, main_cpus, n_main * sizeof(unsigned));
-		d->n_main = n_main;
-		r = bpfnic_dp_set_settings(d->dp, &cfg);
-	}
-	if (r < 0)
-		return log_error_errno(r, "cannot apply policy %s", bpfnic_policy_names[p->policy]);
-	if (p->policy != BPFNIC_POLICY_SPLIT)
-		d->n_long = 0; /* unused: the map keeps its old slots, status shows none */
-
-	struct bpfnic_ctl_params old_cp = ctl_params(&d->policy);
-
-	if (p->policy == BPFNIC_POLICY_DYNAMIC &&
-	    (!was_dynamic || memcmp(&cp, &old_cp, sizeof(cp)) != 0))
-		bpfnic_ctl_init(&d->ctl, &cp, n_main, bpfnic_mono_usec() / 1000);
-
-	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_names[p->policy]);
-	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_BY=%s", by);
-	if (policy_equal(p, &d->policy) && n_main == old_n_main)
-		log_debug("policy %s unchanged, by %s", bpfnic_policy_names[p->policy], by);
-	else if (p->policy == BPFNIC_POLICY_DYNAMIC)
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
-				   "policy dynamic (%s %u us, shrink below %u us, %u..%u CPUs, cooldown "
-				   "%u ms, interval %u ms), group of %u, by %s",
-				   bpfnic_metric_names[p->metric], p->threshold_us, p->shrink_below_us,
-				   p->min_cpus, p->max_cpus, p->cooldown_ms, p->interval_ms, n_main, by);
-	else if (p->policy == BPFNIC_POLICY_SPLIT)
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
-				   "policy split: %u short CPUs, %u long CPUs, by %s", n_main, n_long, by);
-	else
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
-				   "policy rr over %u CPUs, by %s", n_main, by);
-
-	if (d->tick && p->interval_ms != d->policy.interval_ms) {
-		d->tick_next_usec = bpfnic_mono_usec() + (uint64_t)p->interval_ms * 1000;
-		sd_event_source_set_time(d->tick, d->tick_next_usec);
-	}
-	d->policy = *p;
-	update_status(d, true);
-	return 0;
-}
-
-static void record_change(struct bpfnicd *d, bool grow, unsigned cpu, double metric,
-			  const char *reason)
-{
-	struct bpfnicd_change *h = &d->history[d->history_next];
-	char fields[3][64];
-	const char *fv[] = { fields[0], fields[1], fields[2], NULL };
-
-	*h = (struct bpfnicd_change){
-		.time_usec = bpfnic_realtime_usec(), .grow = grow, .cpu = cpu,
-		.group_size = d->n_main, .metric_us = metric,
-	};
-	snprintf(h->reason, sizeof(h->reason), "%s", reason);
-	d->history_next = (d->history_next + 1) % BPFNICD_HISTORY;
-	if (d->n_history < BPFNICD_HISTORY)
-		d->n_history++;
-	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_CPU=%u", cpu);
-	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_POLICY=dynamic");
-	snprintf(fields[2], sizeof(fields[2]), "BPFNIC_GROUP_SIZE=%u", d->n_main);
-	bpfnicd_log_struct(LOG_INFO, 0, grow ? BPFNICD_MID_CORE_ADDED : BPFNICD_MID_CORE_REMOVED, fv,
-			   "%s CPU %u, group of %u: %s", grow ? "added" : "removed", cpu, d->n_main,
-			   reason);
-}
-
-static void controller_step(struct bpfnicd *d)
-{
-	struct bpfnic_ctl_params cp = ctl_params(&d->policy);
-	double metric = d->policy.metric == BPFNIC_METRIC_P99 ? d->win.qdelay_p99_us :
-								d->win.qdelay_avg_us;
-	struct bpfnic_ctl_window w = {
-		.now_ms = bpfnic_mono_usec() / 1000, .traffic = d->win.traffic,
-		.metric_us = metric,
-	};
-	struct bpfnic_ctl_state before = d->ctl;
-	enum bpfnic_ctl_action a;
-	char reason[160];
-	unsigned cpu;
-	int r;
-
-	a = bpfnic_ctl_step(&d->ctl, &cp, &w, reason, sizeof(reason));
-	if (a == BPFNIC_CTL_HOLD)
+	if (policy_gen == d->seen_policy && conf_gen == d->seen_conf)
 		return;
-	cpu = a == BPFNIC_CTL_GROW ? d->cfg.cpus.cpu[d->ctl.size - 1] : d->cfg.cpus.cpu[d->ctl.size];
-	r = bpfnic_dp_set_group(d->dp, BPFNIC_GROUP_MAIN, d->cfg.cpus.cpu, d->ctl.size);
+	if (conf_gen != d->seen_conf)
+		d->status[0] = '\0'; /* a reload sent STATUS=reloading: send the summary again */
+	d->seen_policy = policy_gen;
+	d->seen_conf = conf_gen;
+	if (interval_ms(d) != d->tick_ms)
+		arm_tick(d, bpfnic_mono_usec());
+	update_status(d, true);
+}
+
+/* The program goes with its interface: without it there is nothing to steer. */
+static int check_interface(struct bpfnicd *d, uint64_t now)
+{
+	char name[IF_NAMESIZE];
+
+	if (now - d->iface_check_usec < IFACE_CHECK_USEC)
+		return 0;
+	d->iface_check_usec = now;
+	if (if_indextoname((unsigned)d->info.ifindex, name) &&
+	    strcmp(name, config(d)->interface) == 0)
+		return 0;
+	log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
+		  config(d)->interface, d->info.ifindex);
+	sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
+	return -ENODEV;
+}
+
+static void close_window(struct bpfnicd *d, uint64_t now)
+{
+	int r = bpfnicd_sampler_tick(d->sampler, now);
+
 	if (r < 0) {
-		log_error_errno(r, "cannot %s the core group", a == BPFNIC_CTL_GROW ? "grow" : "shrink");
-		d->ctl = before;
+		if (!d->stats_warned)
+			log_warning_errno(r, "cannot read the data path's statistics");
+		d->stats_warned = true;
 		return;
 	}
-	memcpy(d->main_cpus, d->cfg.cpus.cpu, d->ctl.size * sizeof(unsigned));
-	d->n_main = d->ctl.size;
-	record_change(d, a == BPFNIC_CTL_GROW, cpu, metric, reason);
-	update_status(d, true);
-}
+	bpfnicd_policy_tick(d->policy, bpfnicd_sampler_window(d->sampler), now / 1000);
+	if (bpfnicd_control_n_monitors(d->control)) {
+		struct json_object *o = bpfnicd_methods_monitor_sample(d->methods);
 
-int bpfnicd_read_totals(struct bpfnicd *d, struct bpfnicd_window *w)
-{
-	struct bpfnic_dp_stats *scratch = &d->snap[d->cur ^ 1];
-	int r;
-
-	/* The older snapshot is free between ticks; the next tick overwrites it anyway. */
-	if (!d->have_snap)
-		scratch = &d->snap[d->cur];
-	r = bpfnic_dp_read_stats(d->dp, scratch);
-	if (r < 0)
-		return r;
-	bpfnicd_window_compute(scratch, NULL, d->cfg.cpus.cpu, d->cfg.cpus.n, 0, w);
-	return 0;
+		bpfnicd_control_monitor_send(d->control, o);
+		json_object_put(o);
+	}
+	after_change(d);
+	update_status(d, false);
 }
 
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct bpfnicd *d = userdata;
 	uint64_t now = bpfnic_mono_usec();
-	unsigned next = d->cur ^ 1;
 	int r;
 
-	(void)usec;
-	r = bpfnic_dp_read_stats(d->dp, &d->snap[next]);
-	if (r < 0) {
-		if (!d->stats_warned)
-			log_warning_errno(r, "cannot read the data path's statistics");
-		d->stats_warned = true;
-	} else {
-		bpfnicd_window_compute(&d->snap[next], d->have_snap ? &d->snap[d->cur] : NULL,
-				       d->cfg.cpus.cpu, d->cfg.cpus.n,
-				       d->have_snap ? (double)(now - d->snap_usec) / 1000.0 : 0, &d->win);
-		for (unsigned i = 0; i < d->win.n; i++)
-			d->win.cpu[i].kthread_util = bpfnicd_kthread_util(&d->kthreads, d->win.cpu[i].cpu, now);
-		d->cur = next;
-		d->have_snap = true;
-		d->snap_usec = now;
-		if (d->policy.policy == BPFNIC_POLICY_DYNAMIC)
-			controller_step(d);
-		if (d->control && bpfnicd_control_n_monitors(d->control)) {
-			struct json_object *o = bpfnicd_stats_json(d);
-
-			bpfnicd_control_monitor_send(d->control, o);
-			json_object_put(o);
-		}
-		update_status(d, false);
-	}
-	/* The program goes with its interface: without it there is nothing to steer. */
-	if (now - d->iface_check_usec >= IFACE_CHECK_USEC) {
-		char name[IF_NAMESIZE];
-
-		d->iface_check_usec = now;
-		if (!if_indextoname((unsigned)d->info.ifindex, name) ||
-		    strcmp(name, d->cfg.interface) != 0) {
-			log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
-				  d->cfg.interface, d->info.ifindex);
-			sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
-			return sd_event_exit(d->event, -ENODEV);
-		}
-	}
+	(void)s, (void)usec;
+	close_window(d, now);
+	r = check_interface(d, now);
+	if (r < 0)
+		return sd_event_exit(d->event, r);
 	if (d->watchdog_usec)
 		sd_notify(0, "WATCHDOG=1");
-
 	/* An absolute schedule: windows do not drift; after a stall, start afresh. */
-	d->tick_next_usec += (uint64_t)d->policy.interval_ms * 1000;
-	if (d->tick_next_usec <= now)
-		d->tick_next_usec = now + (uint64_t)d->policy.interval_ms * 1000;
-	sd_event_source_set_time(s, d->tick_next_usec);
-	return 0;
-}
-
-static int read_cpusets(struct bpfnic_cpuset *present, struct bpfnic_cpuset *online)
-{
-	int r = bpfnic_cpuset_read("/sys/devices/system/cpu/present", present);
-
-	if (r < 0)
-		return log_error_errno(r, "cannot read /sys/devices/system/cpu/present");
-	r = bpfnic_cpuset_read("/sys/devices/system/cpu/online", online);
-	if (r < 0)
-		return log_error_errno(r, "cannot read /sys/devices/system/cpu/online");
-	return 0;
-}
-
-static void log_config_errors(const struct bpfnicd_config_errors *errs, const char *mid)
-{
-	for (unsigned i = 0; i < errs->n; i++)
-		bpfnicd_log_struct(LOG_ERR, 0, mid, NULL, "%s", errs->msg[i]);
-	if (errs->total > errs->n)
-		bpfnicd_log_struct(LOG_ERR, 0, mid, NULL, "... and %u more errors",
-				   errs->total - errs->n);
-}
-
-int bpfnicd_reload(struct bpfnicd *d, const char **names, unsigned max, unsigned *n,
-		   struct bpfnicd_config_errors *errs, const char *by)
-{
-	struct bpfnic_cpuset present, online;
-	struct bpfnicd_config next;
-	const char *param;
-	char why[200], msg[160];
-	int r;
-
-	*n = 0;
-	sd_notifyf(0, "RELOADING=1\nSTATUS=reloading %s\nMONOTONIC_USEC=%llu", d->config_path,
-		   (unsigned long long)bpfnic_mono_usec());
-	d->status[0] = '\0'; /* STATUS= now says "reloading": send the summary again after */
-	memset(errs, 0, sizeof(*errs));
-	r = read_cpusets(&present, &online);
-	if (r >= 0)
-		r = bpfnicd_config_load(d->config_path, &present, &online, &next, errs);
-	if (r >= 0) {
-		/* Keys that need a restart keep their running values. */
-		*n = bpfnicd_config_restart_needed(&d->cfg, &next, names, max);
-		snprintf(next.interface, sizeof(next.interface), "%s", d->cfg.interface);
-		next.xdp_mode = d->cfg.xdp_mode;
-		next.cpus = d->cfg.cpus;
-		next.queue_size = d->cfg.queue_size;
-		snprintf(next.control_socket, sizeof(next.control_socket), "%s", d->cfg.control_socket);
-		if (next.policy.max_cpus > next.cpus.n)
-			next.policy.max_cpus = next.cpus.n;
-		if (bpfnicd_policy_check(&next.policy, next.cpus.n, &param, why, sizeof(why)) < 0) {
-			format_into(errs->msg[0], sizeof(errs->msg[0]), "%s: %s: %s (with the running Cpus=, "
-				 "which changes only with a restart)", d->config_path, param, why);
-			errs->n = errs->total = 1;
-			r = -EINVAL;
-		}
-	}
-	if (r < 0) {
-		if (errs->n == 0) {
-			format_into(errs->msg[0], sizeof(errs->msg[0]), "%s: %s", d->config_path, strerror(-r));
-			errs->n = errs->total = 1;
-		}
-		bpfnicd_log_struct(LOG_ERR, 0, BPFNICD_MID_RELOAD_FAILED, NULL,
-				   "reload requested by %s failed, keeping the running configuration:",
-				   by);
-		log_config_errors(errs, BPFNICD_MID_RELOAD_FAILED);
-		sd_notify(0, "READY=1");
-		update_status(d, true);
-		return r;
-	}
-
-	{
-		struct bpfnicd_config old = d->cfg;
-
-		d->cfg = next;
-		r = bpfnicd_apply_policy(d, &next.policy, by);
-		if (r < 0) {
-			d->cfg = old;
-			format_into(errs->msg[0], sizeof(errs->msg[0]), "%s: the data path refused the new "
-				 "settings: %s", d->config_path, strerror(-r));
-			errs->n = errs->total = 1;
-			bpfnicd_log_struct(LOG_ERR, 0, BPFNICD_MID_RELOAD_FAILED, NULL, "%s", errs->msg[0]);
-			sd_notify(0, "READY=1");
-			return r;
-		}
-		if (strcmp(old.admin_group, next.admin_group) != 0 ||
-		    strcmp(old.socket_group, next.socket_group) != 0 || old.socket_mode != next.socket_mode)
-			bpfnicd_control_set_access(d->control, next.socket_group, next.admin_group,
-						   next.socket_mode);
-	}
-	msg[0] = '\0';
-	for (unsigned i = 0; i < *n; i++) {
-		size_t l = strlen(msg);
-
-		snprintf(msg + l, sizeof(msg) - l, "%s%s=", i ? ", " : "", names[i]);
-	}
-	if (*n)
-		log_warning("reloaded %s; changes to %s take effect only after a restart",
-			    d->config_path, msg);
+	if (d->tick_next_usec + (uint64_t)d->tick_ms * 1000 <= now)
+		arm_tick(d, now);
 	else
-		log_info("reloaded %s (requested by %s)", d->config_path, by);
-	sd_notify(0, "READY=1");
-	update_status(d, true);
+		arm_tick(d, d->tick_next_usec);
 	return 0;
+}
+
+/* ---- calls and signals ------------------------------------------------------------------- */
+
+static struct json_object *on_call(void *userdata, const struct bpfnicd_caller *who,
+				   const struct bpfnic_vl_call *call, bool *start_monitor)
+{
+	struct bpfnicd *d = userdata;
+	struct json_object *reply = bpfnicd_methods_dispatch(d->methods, who, call, start_monitor);
+
+	after_change(d);
+	return reply;
 }
 
 static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
@@ -422,17 +193,168 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 
 	(void)s;
 	if (si->ssi_signo == SIGHUP) {
-		const char *names[8];
-		unsigned n;
-		struct bpfnicd_config_errors errs;
+		struct bpfnicd_reload_result *res = malloc(sizeof(*res));
 
-		bpfnicd_reload(d, names, 8, &n, &errs, "SIGHUP");
+		if (res)
+			bpfnicd_reload(d->conf, "SIGHUP", res);
+		else
+			log_error("SIGHUP: cannot reload: out of memory");
+		free(res);
+		after_change(d);
 		return 0;
 	}
 	log_info("received %s, detaching", strsignal((int)si->ssi_signo));
 	sd_notify(0, "STOPPING=1\nSTATUS=detaching");
 	return sd_event_exit(d->event, 0);
 }
+
+static int watch_signals(struct bpfnicd *d)
+{
+	static const struct { int sig; const char *name; } signals[] = {
+		{ SIGTERM, "SIGTERM" }, { SIGINT, "SIGINT" }, { SIGHUP, "SIGHUP" },
+	};
+	sigset_t mask;
+	int r;
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaddset(&mask, signals[i].sig);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		r = sd_event_add_signal(d->event, NULL, signals[i].sig, on_signal, d);
+		if (r < 0)
+			return log_error_errno(r, "cannot watch %s", signals[i].name);
+	}
+	return 0;
+}
+
+/* ---- start and stop ------------------------------------------------------------------------ */
+
+/* The data path, with the start policy's groups in place before the attach. */
+static int start_data_path(struct bpfnicd *d)
+{
+	const struct bpfnicd_config *c = config(d);
+	struct bpfnic_dp_opts opts = {
+		.ifname = c->interface, .xdp_mode = c->xdp_mode, .cpus = c->cpus.cpu,
+		.n_cpus = c->cpus.n, .queue_size = c->queue_size,
+	};
+	char cpus[256], fields[2][300];
+	const char *fv[] = { fields[0], fields[1], NULL };
+	unsigned n;
+	int r;
+
+	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000);
+	if (!d->policy)
+		return log_error_errno(-ENOMEM, "cannot set up the policy");
+	bpfnicd_policy_dp_opts(d->policy, &opts);
+	bpfnicd_log_route_libbpf();
+	r = bpfnic_dp_open(&opts, &d->dp);
+	if (r < 0)
+		return log_error_errno(r, "cannot attach to %s", c->interface);
+	bpfnicd_policy_attach(d->policy, d->dp);
+	r = bpfnic_dp_info(d->dp, &d->info);
+	if (r < 0)
+		log_warning_errno(r, "cannot query the attachment");
+
+	bpfnic_cpulist_format(c->cpus.cpu, c->cpus.n, cpus, sizeof(cpus));
+	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(c->policy.policy));
+	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_CPUS=%s", cpus);
+	bpfnicd_policy_group(d->policy, BPFNIC_GROUP_MAIN, &n);
+	bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
+			   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over %u CPUs",
+			   c->interface, d->info.ifindex,
+			   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
+			   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
+	return 0;
+}
+
+static int start_control(struct bpfnicd *d)
+{
+	const struct bpfnicd_config *c = config(d);
+	struct bpfnicd_methods_deps deps = {
+		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .info = d->info,
+		.start_usec = d->start_usec,
+	};
+	int r;
+
+	r = bpfnicd_methods_new(&deps, &d->methods);
+	if (r < 0)
+		return log_error_errno(r, "cannot set up the control methods");
+	r = bpfnicd_control_new(d->event, c->control_socket, c->socket_mode, c->socket_group,
+				c->admin_group, on_call, d, &d->control);
+	if (r < 0)
+		return log_error_errno(r, "cannot open the control socket %s", c->control_socket);
+	bpfnicd_runconf_bind(d->conf, d->policy, d->control);
+	return 0;
+}
+
+static int start_tick(struct bpfnicd *d)
+{
+	int r;
+
+	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
+		d->watchdog_usec = 0;
+	if (d->watchdog_usec && (uint64_t)interval_ms(d) * 1000 > d->watchdog_usec / 2)
+		log_warning("IntervalMs=%u is more than half of the watchdog timeout (%llu ms): "
+			    "the watchdog may fire", interval_ms(d),
+			    (unsigned long long)(d->watchdog_usec / 1000));
+	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, 0, on_tick, d);
+	if (r < 0)
+		return log_error_errno(r, "cannot arm the tick");
+	arm_tick(d, d->start_usec);
+	return sd_event_source_set_enabled(d->tick, SD_EVENT_ON);
+}
+
+static int run(struct bpfnicd *d)
+{
+	int r;
+
+	d->start_usec = bpfnic_mono_usec();
+	bpfnicd_log_set_iface(config(d)->interface);
+	r = sd_event_default(&d->event);
+	if (r < 0)
+		return log_error_errno(r, "cannot create the event loop");
+	r = watch_signals(d);
+	if (r >= 0)
+		r = start_data_path(d);
+	if (r >= 0) {
+		r = bpfnicd_sampler_new(d->dp, &config(d)->cpus, d->info.cpumap_id, bpfnic_mono_usec(),
+					&d->sampler);
+		if (r < 0)
+			log_error_errno(r, "cannot set up the statistics");
+	}
+	if (r >= 0)
+		r = start_control(d);
+	if (r >= 0)
+		r = start_tick(d);
+	if (r < 0)
+		return r;
+	update_status(d, true);
+	sd_notify(0, "READY=1");
+	r = sd_event_loop(d->event);
+	if (r == -ENODEV) /* the interface went away: already said */
+		return r;
+	return r < 0 ? log_error_errno(r, "event loop failed") : 0;
+}
+
+static void cleanup(struct bpfnicd *d)
+{
+	bpfnicd_control_free(d->control);
+	bpfnicd_methods_free(d->methods);
+	sd_event_source_disable_unref(d->tick);
+	bpfnicd_sampler_free(d->sampler);
+	if (d->dp) {
+		bpfnic_dp_close(d->dp);
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
+				   config(d)->interface);
+	}
+	bpfnicd_policy_free(d->policy);
+	bpfnicd_runconf_free(d->conf);
+	sd_event_unref(d->event);
+}
+
+/* ---- the command line -------------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
@@ -448,118 +370,21 @@ static void usage(FILE *f)
 		"  -h, --help               this help\n", BPFNIC_DEFAULT_CONFIG);
 }
 
-static int run(struct bpfnicd *d)
+static int usage_error(const char *what)
 {
-	struct bpfnic_dp_opts opts = { 0 };
-	unsigned main_cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], n_main, n_long;
-	struct bpfnic_ctl_params cp = ctl_params(&d->cfg.policy);
-	char cpus_text[256], fields[2][300];
-	const char *fv[] = { fields[0], fields[1], NULL };
-	sigset_t mask;
-	int r;
-
-	d->policy = d->cfg.policy;
-	d->start_usec = bpfnic_mono_usec();
-	bpfnicd_log_set_iface(d->cfg.interface);
-
-	r = sd_event_default(&d->event);
-	if (r < 0)
-		return log_error_errno(r, "cannot create the event loop");
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (sd_event_add_signal(d->event, NULL, SIGTERM, on_signal, d) < 0 ||
-	    sd_event_add_signal(d->event, NULL, SIGINT, on_signal, d) < 0 ||
-	    sd_event_add_signal(d->event, NULL, SIGHUP, on_signal, d) < 0)
-		return log_error("cannot watch signals"), -EIO;
-
-	/* The data path, with the start policy's groups in place before the attach. */
-	bpfnic_ctl_init(&d->ctl, &cp, d->cfg.policy.min_cpus, d->start_usec / 1000);
-	groups_for(d, &d->policy, d->ctl.size, main_cpus, &n_main, long_cpus, &n_long);
-	opts.ifname = d->cfg.interface;
-	opts.xdp_mode = d->cfg.xdp_mode;
-	opts.cpus = d->cfg.cpus.cpu;
-	opts.n_cpus = d->cfg.cpus.n;
-	opts.queue_size = d->cfg.queue_size;
-	opts.settings = dp_config(&d->cfg, d->policy.policy);
-	opts.main_cpus = main_cpus;
-	opts.n_main = n_main;
-	opts.long_cpus = long_cpus;
-	opts.n_long = n_long;
-	bpfnicd_log_route_libbpf();
-	r = bpfnic_dp_open(&opts, &d->dp);
-	if (r < 0)
-		return log_error_errno(r, "cannot attach to %s", d->cfg.interface);
-	memcpy(d->main_cpus, main_cpus, n_main * sizeof(unsigned));
-	d->n_main = n_main;
-	memcpy(d->long_cpus, long_cpus, n_long * sizeof(unsigned));
-	d->n_long = n_long;
-	r = bpfnic_dp_info(d->dp, &d->info);
-	if (r < 0)
-		log_warning_errno(r, "cannot query the attachment");
-	bpfnicd_kthreads_init(&d->kthreads, d->info.cpumap_id);
-	if (bpfnic_dp_stats_alloc(&d->snap[0]) < 0 || bpfnic_dp_stats_alloc(&d->snap[1]) < 0)
-		return log_error("out of memory"), -ENOMEM;
-
-	bpfnic_cpulist_format(d->cfg.cpus.cpu, d->cfg.cpus.n, cpus_text, sizeof(cpus_text));
-	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_names[d->policy.policy]);
-	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_CPUS=%s", cpus_text);
-	bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
-			   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over %u CPUs",
-			   d->cfg.interface, d->info.ifindex, d->info.mode == BPFNIC_XDP_GENERIC ?
-			   "generic" : "native", d->cfg.port, cpus_text,
-			   bpfnic_policy_names[d->policy.policy], n_main + n_long);
-
-	r = bpfnicd_control_new(d->event, d->cfg.control_socket, d->cfg.socket_mode,
-				d->cfg.socket_group, d->cfg.admin_group, bpfnicd_dispatch, d,
-				&d->control);
-	if (r < 0)
-		return log_error_errno(r, "cannot open the control socket %s", d->cfg.control_socket);
-
-	if (sd_watchdog_enabled(0, &d->watchdog_usec) <= 0)
-		d->watchdog_usec = 0;
-	if (d->watchdog_usec && (uint64_t)d->policy.interval_ms * 1000 > d->watchdog_usec / 2)
-		log_warning("IntervalMs=%u is more than half of the watchdog timeout (%llu ms): "
-			    "the watchdog may fire", d->policy.interval_ms,
-			    (unsigned long long)(d->watchdog_usec / 1000));
-	d->tick_next_usec = d->start_usec + (uint64_t)d->policy.interval_ms * 1000;
-	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, d->tick_next_usec, 0, on_tick, d);
-	if (r < 0)
-		return log_error_errno(r, "cannot arm the tick");
-	sd_event_source_set_enabled(d->tick, SD_EVENT_ON);
-	/* A first reading, so the first window starts now rather than at attach. */
-	if (bpfnic_dp_read_stats(d->dp, &d->snap[0]) >= 0) {
-		d->have_snap = true;
-		d->snap_usec = bpfnic_mono_usec();
-	}
-
-	update_status(d, true);
-	sd_notify(0, "READY=1");
-	r = sd_event_loop(d->event);
-	if (r == -ENODEV) /* the interface went away: already said */
-		return r;
-	return r < 0 ? log_error_errno(r, "event loop failed") : 0;
+	fprintf(stderr, "bpfnicd: %s\n", what);
+	return 2;
 }
 
-static void cleanup(struct bpfnicd *d)
-{
-	bpfnicd_control_free(d->control);
-	d->control = NULL;
-	sd_event_source_disable_unref(d->tick);
-	if (d->dp) {
-		bpfnic_dp_close(d->dp);
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
-				   d->cfg.interface);
-	}
-	bpfnic_dp_stats_free(&d->snap[0]);
-	bpfnic_dp_stats_free(&d->snap[1]);
-	sd_event_unref(d->event);
-}
+struct options {
+	const char *config_path;
+	bool check_only;
+	enum bpfnicd_log_target target;
+	int level;
+};
 
-int main(int argc, char **argv)
+/* -1: go on; otherwise the exit status (help, version, usage errors). */
+static int parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_CHECK = 0x100, OPT_LOG_TARGET, OPT_LOG_LEVEL, OPT_VERSION };
 	static const struct option options[] = {
@@ -571,69 +396,63 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	static struct bpfnicd d; /* large (statistics of every CPU): not on the stack */
-	enum bpfnicd_log_target target = BPFNICD_LOG_AUTO;
-	struct bpfnic_cpuset present, online;
-	struct bpfnicd_config_errors errs;
-	bool check_only = false;
-	int level = LOG_INFO, c, r;
+	int c;
 
-	d.config_path = BPFNIC_DEFAULT_CONFIG;
+	*o = (struct options){ BPFNIC_DEFAULT_CONFIG, false, BPFNICD_LOG_AUTO, LOG_INFO };
 	while ((c = getopt_long(argc, argv, "c:h", options, NULL)) >= 0) {
-		switch (c) {
-		case 'c':
-			d.config_path = optarg;
-			break;
-		case OPT_CHECK:
-			check_only = true;
-			break;
-		case OPT_LOG_TARGET:
-			if (bpfnicd_log_target_from_string(optarg, &target) < 0) {
-				fprintf(stderr, "bpfnicd: --log-target must be auto, journal or stderr\n");
-				return 2;
-			}
-			break;
-		case OPT_LOG_LEVEL:
-			if (bpfnicd_log_level_from_string(optarg, &level) < 0) {
-				fprintf(stderr, "bpfnicd: --log-level must be emerg, alert, crit, err, "
-					"warning, notice, info, debug or 0-7\n");
-				return 2;
-			}
-			break;
-		case OPT_VERSION:
-			printf("bpfnicd %s\n", BPFNIC_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+		if (c == 'c')
+			o->config_path = optarg;
+		else if (c == OPT_CHECK)
+			o->check_only = true;
+		else if (c == OPT_LOG_TARGET && bpfnicd_log_target_from_string(optarg, &o->target) < 0)
+			return usage_error("--log-target must be auto, journal or stderr");
+		else if (c == OPT_LOG_LEVEL && bpfnicd_log_level_from_string(optarg, &o->level) < 0)
+			return usage_error("--log-level must be emerg, alert, crit, err, warning, notice, "
+					   "info, debug or 0-7");
+		else if (c == OPT_VERSION)
+			return printf("bpfnicd %s\n", BPFNIC_VERSION) < 0;
+		else if (c == 'h')
+			return usage(stdout), 0;
+		else if (c != OPT_LOG_TARGET && c != OPT_LOG_LEVEL)
+			return usage(stderr), 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "bpfnicd: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
 		return 2;
 	}
-	/* --check-config talks to whoever runs it: stderr, unless told otherwise. */
-	bpfnicd_log_open(check_only && target == BPFNICD_LOG_AUTO ? BPFNICD_LOG_STDERR : target, level);
+	return -1;
+}
 
-	if (read_cpusets(&present, &online) < 0)
-		return 1;
-	r = bpfnicd_config_load(d.config_path, &present, &online, &d.cfg, &errs);
+int main(int argc, char **argv)
+{
+	struct bpfnicd d = { 0 };
+	struct bpfnic_cpuset present, online;
+	struct bpfnicd_config_errors errs;
+	struct options o;
+	int r = parse_args(argc, argv, &o);
+
+	if (r >= 0)
+		return r;
+	/* --check-config talks to whoever runs it: stderr, unless told otherwise. */
+	bpfnicd_log_open(o.check_only && o.target == BPFNICD_LOG_AUTO ? BPFNICD_LOG_STDERR : o.target,
+			 o.level);
+	d.config_path = o.config_path;
+	if (bpfnicd_read_cpusets(&present, &online) < 0)
+		return 1; /* the machine, not the file: said already */
+	r = bpfnicd_runconf_load(o.config_path, &errs, &d.conf);
 	if (r < 0) {
-		log_config_errors(&errs, NULL);
-		if (!check_only)
+		bpfnicd_log_config_errors(&errs, NULL);
+		if (!o.check_only)
 			log_error("refusing to start: fix %s (bpfnicd --check-config shows every problem)",
-				  d.config_path);
+				  o.config_path);
 		return EXIT_CONFIG;
 	}
-	if (check_only) {
-		printf("%s: valid\n", d.config_path);
+	if (o.check_only) {
+		printf("%s: valid\n", o.config_path);
+		bpfnicd_runconf_free(d.conf);
 		return 0;
 	}
-
 	r = run(&d);
 	cleanup(&d);
 	return r < 0 ? 1 : 0;

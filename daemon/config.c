@@ -9,7 +9,6 @@
 #include <ini.h>
 
 #include "cpulist.h"
-#include "numparse.h"
 #include "daemon/config.h"
 
 /* ---- CPU lists ---------------------------------------------------------------- */
@@ -17,7 +16,6 @@
 int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 {
 	char line[4096];
-	unsigned cpus[BPFNIC_MAX_CPUS];
 	FILE *f = fopen(path, "re");
 	int r = 0;
 
@@ -25,104 +23,42 @@ int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 	if (!f)
 		return -errno;
 	if (!fgets(line, sizeof(line), f))
-		r = -EIO;
+		r = ferror(f) ? -EIO : -ENODATA;
 	fclose(f);
 	if (r < 0)
 		return r;
 	line[strcspn(line, "\n")] = '\0';
-	r = bpfnic_cpulist_parse(line, cpus, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < r; i++)
-		set->has[cpus[i]] = true;
-	return 0;
-}
-
-/* ---- policy cross-checks ------------------------------------------------------ */
-
-int bpfnicd_policy_check(const struct bpfnicd_policy *p, unsigned n_cpus, const char **param,
-			 char *why, size_t why_size)
-{
-	if (p->policy == BPFNIC_POLICY_SPLIT) {
-		if (n_cpus < 2) {
-			*param = "policy";
-			snprintf(why, why_size, "split needs at least two CPUs in Cpus=, there is %u",
-				 n_cpus);
-			return -EINVAL;
-		}
-		if (p->long_cpus < 1 || p->long_cpus > n_cpus - 1) {
-			*param = "long_cpus";
-			snprintf(why, why_size, "must be between 1 and %u (Cpus= has %u CPUs, one at "
-				 "least serves short requests)", n_cpus - 1, n_cpus);
-			return -EINVAL;
-		}
-	}
-	if (p->max_cpus < 1 || p->max_cpus > n_cpus) {
-		*param = "max_cpus";
-		snprintf(why, why_size, "must be between 1 and %u, the number of CPUs in Cpus=", n_cpus);
-		return -EINVAL;
-	}
-	if (p->min_cpus < 1 || p->min_cpus > p->max_cpus) {
-		*param = "min_cpus";
-		snprintf(why, why_size, "must be between 1 and max_cpus (%u)", p->max_cpus);
-		return -EINVAL;
-	}
-	if (p->shrink_below_us >= p->threshold_us) {
-		*param = "shrink_below_us";
-		snprintf(why, why_size, "must be below threshold_us (%u)", p->threshold_us);
-		return -EINVAL;
-	}
-	return 0;
+	/* CPUs beyond what bpfnic supports exist, but are never candidates. */
+	return bpfnic_cpulist_parse_set(line, set->has, BPFNIC_MAX_CPUS, NULL);
 }
 
 /* ---- the parser ----------------------------------------------------------------- */
-
-enum key_id {
-	K_INTERFACE, K_PORT, K_XDP_MODE, K_CPUS, K_QUEUE_SIZE, K_CONTROL_SOCKET, K_SOCKET_GROUP,
-	K_ADMIN_GROUP, K_SOCKET_MODE, K_SHORT_US, K_LONG_US, K_MAX_US, K_POLICY, K_LONG_CPUS, K_THRESHOLD_US,
-	K_METRIC, K_MIN_CPUS, K_MAX_CPUS, K_COOLDOWN_MS, K_SHRINK_BELOW_US, K_INTERVAL_MS,
-	K_NR,
-};
-
-static const struct {
-	const char *section, *name;
-} config_keys[K_NR] = {
-	[K_INTERFACE] = { "Daemon", "Interface" },
-	[K_PORT] = { "Daemon", "Port" },
-	[K_XDP_MODE] = { "Daemon", "XdpMode" },
-	[K_CPUS] = { "Daemon", "Cpus" },
-	[K_QUEUE_SIZE] = { "Daemon", "QueueSize" },
-	[K_CONTROL_SOCKET] = { "Daemon", "ControlSocket" },
-	[K_SOCKET_GROUP] = { "Daemon", "SocketGroup" },
-	[K_ADMIN_GROUP] = { "Daemon", "AdminGroup" },
-	[K_SOCKET_MODE] = { "Daemon", "SocketMode" },
-	[K_SHORT_US] = { "Workload", "ShortUs" },
-	[K_LONG_US] = { "Workload", "LongUs" },
-	[K_MAX_US] = { "Workload", "MaxUs" },
-	[K_POLICY] = { "Policy", "Policy" },
-	[K_LONG_CPUS] = { "Split", "LongCpus" },
-	[K_THRESHOLD_US] = { "Dynamic", "ThresholdUs" },
-	[K_METRIC] = { "Dynamic", "Metric" },
-	[K_MIN_CPUS] = { "Dynamic", "MinCpus" },
-	[K_MAX_CPUS] = { "Dynamic", "MaxCpus" },
-	[K_COOLDOWN_MS] = { "Dynamic", "CooldownMs" },
-	[K_SHRINK_BELOW_US] = { "Dynamic", "ShrinkBelowUs" },
-	[K_INTERVAL_MS] = { "Dynamic", "IntervalMs" },
-};
-
-static const char *const known_sections[] = { "Daemon", "Workload", "Policy", "Split", "Dynamic" };
 
 struct parser {
 	FILE *f;
 	const char *filename;
 	unsigned line;
 	bool in_unknown_section;
-	bool interface_invalid;  /* already reported: do not also call it missing */
-	unsigned key_line[K_NR]; /* where each key was set; 0 = not set */
-	const struct bpfnic_cpuset *present, *online;
+	unsigned key_line[BPFNIC_MAX_PARAMS]; /* where each parameter was set; 0 = not set */
+	bool key_invalid[BPFNIC_MAX_PARAMS];  /* already reported: do not also call it missing */
+	struct bpfnic_param_ctx ctx;
+	struct bpfnicd_config defaults;
 	struct bpfnicd_config *c;
 	struct bpfnicd_config_errors *errs;
 };
+
+static unsigned param_index(const struct bpfnic_param *p)
+{
+	return (unsigned)(p - bpfnic_params);
+}
+
+static bool known_section(const char *s, size_t n)
+{
+	for (unsigned i = 0; i < bpfnic_n_params; i++)
+		if (strlen(bpfnic_params[i].section) == n && !memcmp(s, bpfnic_params[i].section, n))
+			return true;
+	return false;
+}
 
 static void __attribute__((format(printf, 3, 4)))
 add_error(struct parser *p, unsigned line, const char *fmt, ...)
@@ -177,9 +113,7 @@ static char *reader(char *str, int num, void *stream)
 			add_error(p, p->line, "malformed section header (expected [Section])");
 			goto blank;
 		}
-		for (size_t i = 0; i < sizeof(known_sections) / sizeof(known_sections[0]); i++)
-			if (strlen(known_sections[i]) == n - 2 && memcmp(s + 1, known_sections[i], n - 2) == 0)
-				known = true;
+		known = known_section(s + 1, n - 2);
 		p->in_unknown_section = !known;
 		if (!known)
 			add_error(p, p->line, "unknown section [%.*s]", (int)(n - 2), s + 1);
@@ -201,263 +135,26 @@ blank:
 	return str;
 }
 
-/* Strict unsigned decimal in [min, max]. */
-static bool value_uint(const char *v, unsigned long min, unsigned long max, unsigned *out)
+/* One Key=value: an empty value puts the default back, as in systemd's unit files. */
+static void set_key(struct parser *p, const struct bpfnic_param *k, const char *value)
 {
-	return bpfnic_parse_uint(v, (unsigned)min, (unsigned)max, out) == 0;
-}
+	char why[200];
 
-static bool value_enum(const char *v, const char *const *names, unsigned n, unsigned *out)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (strcmp(v, names[i]) == 0) {
-			*out = i;
-			return true;
-		}
-	return false;
-}
-
-static bool valid_ifname(const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n == 0 || n >= IF_NAMESIZE || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
-		return false;
-	for (const char *s = v; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s) || !isprint((unsigned char)*s))
-			return false;
-	return true;
-}
-
-static bool valid_group_name(const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n == 0 || n > 32 || !(islower((unsigned char)v[0]) || v[0] == '_'))
-		return false;
-	for (size_t i = 1; i < n; i++) {
-		unsigned char ch = (unsigned char)v[i];
-
-		if (!(islower(ch) || isdigit(ch) || ch == '_' || ch == '-' || (ch == '$' && i == n - 1)))
-			return false;
+	if (value[0] == '\0') {
+		bpfnic_param_reset(k, p->c, &p->defaults);
+		return;
 	}
-	return true;
-}
-
-static const char *const xdp_mode_names[] = {
-	[BPFNIC_XDP_AUTO] = "auto", [BPFNIC_XDP_NATIVE] = "native", [BPFNIC_XDP_GENERIC] = "generic",
-};
-
-#define RANGE_ERR(lo, hi) add_error(p, p->line, "%s=%.40s: must be an integer between %lu and %lu", \
-				    name, value, (unsigned long)(lo), (unsigned long)(hi))
-
-static void set_key(struct parser *p, enum key_id k, const char *name, const char *value)
-{
-	struct bpfnicd_config *c = p->c;
-	struct bpfnicd_policy *pol = &c->policy;
-	unsigned u;
-	bool empty = value[0] == '\0';
-	struct bpfnicd_config defaults;
-
-	/* An empty value puts the default back, as in systemd's unit files. */
-	bpfnicd_config_defaults(&defaults, p->online);
-
-	switch (k) {
-	case K_INTERFACE:
-		if (empty)
-			c->interface[0] = '\0';
-		else if (!valid_ifname(value)) {
-			add_error(p, p->line, "%s=%.40s: not a valid interface name (1-%d characters, "
-				  "no '/', ':' or spaces)", name, value, IF_NAMESIZE - 1);
-			p->interface_invalid = true;
-		} else
-			strcpy(c->interface, value);
-		break;
-	case K_PORT:
-		if (empty)
-			c->port = defaults.port;
-		else if (value_uint(value, 1, 65535, &u))
-			c->port = u;
-		else
-			RANGE_ERR(1, 65535);
-		break;
-	case K_XDP_MODE:
-		if (empty)
-			c->xdp_mode = defaults.xdp_mode;
-		else if (value_enum(value, xdp_mode_names, 3, &u))
-			c->xdp_mode = (enum bpfnic_xdp_mode)u;
-		else
-			add_error(p, p->line, "%s=%.40s: must be native, generic or auto", name, value);
-		break;
-	case K_CPUS: {
-		struct bpfnicd_cpus l;
-		int n;
-
-		if (empty) {
-			c->cpus = defaults.cpus;
-			break;
-		}
-		n = bpfnic_cpulist_parse(value, l.cpu, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
-		if (n < 0) {
-			add_error(p, p->line, "%s=%.40s: expected CPU numbers and ranges like 1-3,6 "
-				  "(each CPU once, below %u)", name, value, BPFNIC_MAX_CPUS);
-			break;
-		}
-		l.n = (unsigned)n;
-		for (unsigned i = 0; i < l.n; i++) {
-			if (!p->present->has[l.cpu[i]]) {
-				add_error(p, p->line, "%s=%.40s: CPU %u does not exist", name, value, l.cpu[i]);
-				return;
-			}
-			if (!p->online->has[l.cpu[i]]) {
-				add_error(p, p->line, "%s=%.40s: CPU %u is offline", name, value, l.cpu[i]);
-				return;
-			}
-		}
-		c->cpus = l;
-		break;
-	}
-	case K_QUEUE_SIZE:
-		if (empty)
-			c->queue_size = defaults.queue_size;
-		else if (value_uint(value, 1, BPFNICD_MAX_QUEUE_SIZE, &u))
-			c->queue_size = u;
-		else
-			RANGE_ERR(1, BPFNICD_MAX_QUEUE_SIZE);
-		break;
-	case K_CONTROL_SOCKET:
-		if (empty)
-			strcpy(c->control_socket, defaults.control_socket);
-		else if (value[0] != '/')
-			add_error(p, p->line, "%s=%.40s: must be an absolute path", name, value);
-		else if (strlen(value) >= sizeof(c->control_socket))
-			add_error(p, p->line, "%s=: path longer than %zu characters", name,
-				  sizeof(c->control_socket) - 1);
-		else
-			strcpy(c->control_socket, value);
-		break;
-	case K_SOCKET_GROUP:
-		if (empty)
-			strcpy(c->socket_group, defaults.socket_group);
-		else if (!valid_group_name(value))
-			add_error(p, p->line, "%s=%.40s: not a valid group name", name, value);
-		else
-			strcpy(c->socket_group, value);
-		break;
-	case K_ADMIN_GROUP:
-		if (empty)
-			strcpy(c->admin_group, defaults.admin_group);
-		else if (!valid_group_name(value))
-			add_error(p, p->line, "%s=%.40s: not a valid group name", name, value);
-		else
-			strcpy(c->admin_group, value);
-		break;
-	case K_SOCKET_MODE: {
-		char *end;
-		unsigned long m;
-
-		if (empty) {
-			c->socket_mode = defaults.socket_mode;
-			break;
-		}
-		errno = 0;
-		m = strtoul(value, &end, 8);
-		if (errno || *end || !isdigit((unsigned char)value[0]) || strlen(value) > 4 ||
-		    (m & ~0666ul) || (m & 0600) != 0600)
-			add_error(p, p->line, "%s=%.40s: must be an octal mode like 0660 with read and "
-				  "write for the owner and no execute or special bits", name, value);
-		else
-			c->socket_mode = (unsigned)m;
-		break;
-	}
-	case K_SHORT_US:
-	case K_LONG_US:
-	case K_MAX_US: {
-		unsigned *dst = k == K_SHORT_US ? &c->short_us : k == K_LONG_US ? &c->long_us : &c->max_us;
-		unsigned def = k == K_SHORT_US ? defaults.short_us :
-			       k == K_LONG_US ? defaults.long_us : defaults.max_us;
-		unsigned lo = k == K_MAX_US ? 1 : 0;
-
-		if (empty)
-			*dst = def;
-		else if (value_uint(value, lo, BPFNIC_MAX_SERVICE_NS / 1000, &u))
-			*dst = u;
-		else
-			RANGE_ERR(lo, BPFNIC_MAX_SERVICE_NS / 1000);
-		break;
-	}
-	case K_POLICY:
-		if (empty)
-			pol->policy = defaults.policy.policy;
-		else if (value_enum(value, bpfnic_policy_names, BPFNIC_NR_POLICIES, &u))
-			pol->policy = (enum bpfnic_policy)u;
-		else
-			add_error(p, p->line, "%s=%.40s: must be rr, split or dynamic", name, value);
-		break;
-	case K_METRIC:
-		if (empty)
-			pol->metric = defaults.policy.metric;
-		else if (value_enum(value, bpfnic_metric_names, 2, &u))
-			pol->metric = (enum bpfnic_metric)u;
-		else
-			add_error(p, p->line, "%s=%.40s: must be avg or p99", name, value);
-		break;
-	case K_LONG_CPUS:
-	case K_MIN_CPUS:
-	case K_MAX_CPUS: {
-		unsigned *dst = k == K_LONG_CPUS ? &pol->long_cpus :
-				k == K_MIN_CPUS ? &pol->min_cpus : &pol->max_cpus;
-
-		if (empty)
-			*dst = k == K_LONG_CPUS ? defaults.policy.long_cpus :
-			       k == K_MIN_CPUS ? defaults.policy.min_cpus : 0;
-		else if (value_uint(value, 1, BPFNIC_MAX_CPUS, &u))
-			*dst = u;
-		else
-			RANGE_ERR(1, BPFNIC_MAX_CPUS);
-		break;
-	}
-	case K_THRESHOLD_US:
-		if (empty)
-			pol->threshold_us = defaults.policy.threshold_us;
-		else if (value_uint(value, 1, 1000000, &u))
-			pol->threshold_us = u;
-		else
-			RANGE_ERR(1, 1000000);
-		break;
-	case K_SHRINK_BELOW_US:
-		if (empty)
-			pol->shrink_below_auto = true;
-		else if (value_uint(value, 0, 1000000, &u)) {
-			pol->shrink_below_us = u;
-			pol->shrink_below_auto = false;
-		} else
-			RANGE_ERR(0, 1000000);
-		break;
-	case K_COOLDOWN_MS:
-		if (empty)
-			pol->cooldown_ms = defaults.policy.cooldown_ms;
-		else if (value_uint(value, 0, 3600000, &u))
-			pol->cooldown_ms = u;
-		else
-			RANGE_ERR(0, 3600000);
-		break;
-	case K_INTERVAL_MS:
-		if (empty)
-			pol->interval_ms = defaults.policy.interval_ms;
-		else if (value_uint(value, 10, 60000, &u))
-			pol->interval_ms = u;
-		else
-			RANGE_ERR(10, 60000);
-		break;
-	case K_NR:
-		break;
+	if (bpfnic_param_set_text(k, p->c, value, &p->ctx, why, sizeof(why)) < 0) {
+		add_error(p, p->line, "%s=%.40s: %s", k->key, value, why);
+		p->key_invalid[param_index(k)] = true;
 	}
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
+	const struct bpfnic_param *k;
+	unsigned i;
 
 	if (p->in_unknown_section)
 		return 1; /* reported once, at the section header */
@@ -465,49 +162,28 @@ static int handler(void *user, const char *section, const char *name, const char
 		add_error(p, p->line, "%s=: key outside of a section", name);
 		return 1;
 	}
-	for (unsigned k = 0; k < K_NR; k++) {
-		if (strcmp(section, config_keys[k].section) || strcmp(name, config_keys[k].name))
-			continue;
-		if (p->key_line[k]) {
-			add_error(p, p->line, "%s=: set twice (first on line %u)", name, p->key_line[k]);
-			return 1;
-		}
-		p->key_line[k] = p->line;
-		set_key(p, (enum key_id)k, name, value);
+	k = bpfnic_param_by_key(section, name);
+	if (!k) {
+		add_error(p, p->line, "%s=: unknown key in [%s]", name, section);
 		return 1;
 	}
-	add_error(p, p->line, "%s=: unknown key in [%s]", name, section);
+	i = param_index(k);
+	if (p->key_line[i]) {
+		add_error(p, p->line, "%s=: set twice (first on line %u)", name, p->key_line[i]);
+		return 1;
+	}
+	p->key_line[i] = p->line;
+	set_key(p, k, value);
 	return 1;
 }
 
-void bpfnicd_config_defaults(struct bpfnicd_config *c, const struct bpfnic_cpuset *online)
+/* Where a key was set (0: not set). */
+static unsigned line_of(const struct parser *p, const char *key)
 {
-	*c = (struct bpfnicd_config){
-		.port = BPFNICD_DEFAULT_PORT,
-		.xdp_mode = BPFNIC_XDP_AUTO,
-		.queue_size = BPFNICD_DEFAULT_QUEUE_SIZE,
-		.socket_mode = BPFNICD_DEFAULT_SOCKET_MODE,
-		.short_us = 6,
-		.long_us = 60,
-		.max_us = 1000,
-		.policy = {
-			.policy = BPFNIC_POLICY_RR,
-			.long_cpus = 1,
-			.threshold_us = 20,
-			.metric = BPFNIC_METRIC_AVG,
-			.min_cpus = 1,
-			.max_cpus = 0, /* resolved to the number of CPUs */
-			.cooldown_ms = 1000,
-			.shrink_below_auto = true,
-			.interval_ms = 200,
-		},
-	};
-	strcpy(c->control_socket, BPFNIC_DEFAULT_SOCKET);
-	strcpy(c->socket_group, BPFNICD_DEFAULT_SOCKET_GROUP);
-	strcpy(c->admin_group, BPFNICD_DEFAULT_ADMIN_GROUP);
-	for (unsigned cpu = 0; cpu < BPFNIC_MAX_CPUS; cpu++)
-		if (online->has[cpu])
-			c->cpus.cpu[c->cpus.n++] = cpu;
+	for (unsigned i = 0; i < bpfnic_n_params; i++)
+		if (!strcmp(bpfnic_params[i].key, key))
+			return p->key_line[i];
+	return 0;
 }
 
 /* The line to blame for a cross-key problem: the later of the keys involved. */
@@ -516,86 +192,86 @@ static unsigned later(unsigned a, unsigned b)
 	return a > b ? a : b;
 }
 
-static void check_whole(struct parser *p)
+/* A policy cross-check failed on SetPolicy name param: say it with the file's key. */
+static void policy_error(struct parser *p, const char *param, const char *why)
 {
-	struct bpfnicd_config *c = p->c;
-	struct bpfnicd_policy *pol = &c->policy;
-	const unsigned *kl = p->key_line;
+	const struct bpfnic_param *k = bpfnic_param_by_json(param);
+	/* Checked against Cpus=, except the low-water mark, against ThresholdUs=. */
+	const char *other = strcmp(param, "shrink_below_us") ? "Cpus" : "ThresholdUs";
+
+	add_error(p, later(p->key_line[param_index(k)], line_of(p, other)), "%s=: %s", k->key, why);
+}
+
+static void check_policy(struct parser *p)
+{
+	struct bpfnic_policy_params *pol = &p->c->policy;
 	const char *param;
 	char why[160];
 
-	if (c->interface[0] == '\0' && !p->interface_invalid) {
+	if (pol->max_cpus == 0) /* MaxCpus= computed: every CPU of Cpus= */
+		pol->max_cpus = p->c->cpus.n;
+	bpfnic_policy_resolve(pol);
+	/* An explicit LongCpus= is checked even when split is not the policy at start. */
+	if (line_of(p, "LongCpus") && pol->policy != BPFNIC_POLICY_SPLIT) {
+		struct bpfnic_policy_params split = *pol;
+
+		split.policy = BPFNIC_POLICY_SPLIT;
+		if (bpfnic_policy_check(&split, p->c->cpus.n, &param, why, sizeof(why)) < 0 &&
+		    (!strcmp(param, "long_cpus") || !strcmp(param, "policy")))
+			policy_error(p, "long_cpus", why);
+	}
+	if (bpfnic_policy_check(pol, p->c->cpus.n, &param, why, sizeof(why)) < 0)
+		policy_error(p, param, why);
+}
+
+static void check_whole(struct parser *p)
+{
+	struct bpfnicd_config *c = p->c;
+	const struct bpfnic_param *iface = bpfnic_param_by_key("Daemon", "Interface");
+
+	if (c->interface[0] == '\0' && !p->key_invalid[param_index(iface)]) {
 		p->errs->missing_interface = true;
-		add_error(p, kl[K_INTERFACE], "no Interface= in [Daemon]: bpfnicd needs the network "
-			  "interface to attach to");
+		add_error(p, p->key_line[param_index(iface)], "no Interface= in [Daemon]: bpfnicd "
+			  "needs the network interface to attach to");
 	}
 	if (c->max_us < c->short_us || c->max_us < c->long_us)
-		add_error(p, later(kl[K_MAX_US], later(kl[K_SHORT_US], kl[K_LONG_US])),
+		add_error(p, later(line_of(p, "MaxUs"), later(line_of(p, "ShortUs"), line_of(p, "LongUs"))),
 			  "MaxUs=%u: must be at least ShortUs= (%u) and LongUs= (%u)",
 			  c->max_us, c->short_us, c->long_us);
 	if (c->cpus.n == 0) {
-		add_error(p, kl[K_CPUS], "Cpus=: no online CPU to use");
+		add_error(p, line_of(p, "Cpus"), "Cpus=: no online CPU to use");
 		return;
 	}
-	if (pol->max_cpus == 0)
-		pol->max_cpus = c->cpus.n;
-	if (pol->shrink_below_auto)
-		pol->shrink_below_us = pol->threshold_us / 2;
-
-	/* Explicit LongCpus= is checked even when split is not the policy at start. */
-	bool long_reported = false;
-
-	if (kl[K_LONG_CPUS] && (c->cpus.n < 2 || pol->long_cpus > c->cpus.n - 1)) {
-		add_error(p, later(kl[K_LONG_CPUS], kl[K_CPUS]), "LongCpus=%u: must be between 1 "
-			  "and %u (Cpus= has %u CPUs, one at least serves short requests)",
-			  pol->long_cpus, c->cpus.n > 1 ? c->cpus.n - 1 : 1, c->cpus.n);
-		long_reported = true;
-	}
-	if (bpfnicd_policy_check(pol, c->cpus.n, &param, why, sizeof(why)) < 0 &&
-	    !(long_reported && (strcmp(param, "long_cpus") == 0 || strcmp(param, "policy") == 0))) {
-		static const struct { const char *param; enum key_id k; const char *key; } map[] = {
-			{ "policy", K_POLICY, "Policy" }, { "long_cpus", K_LONG_CPUS, "LongCpus" },
-			{ "max_cpus", K_MAX_CPUS, "MaxCpus" }, { "min_cpus", K_MIN_CPUS, "MinCpus" },
-			{ "shrink_below_us", K_SHRINK_BELOW_US, "ShrinkBelowUs" },
-		};
-		for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-			if (strcmp(map[i].param, param) == 0) {
-				unsigned line = kl[map[i].k];
-
-				if (map[i].k == K_SHRINK_BELOW_US)
-					line = later(line, kl[K_THRESHOLD_US]);
-				else if (map[i].k == K_MIN_CPUS || map[i].k == K_MAX_CPUS ||
-					 map[i].k == K_LONG_CPUS || map[i].k == K_POLICY)
-					line = later(line, kl[K_CPUS]);
-				add_error(p, line, "%s=: %s", map[i].key, why);
-				break;
-			}
-	}
+	check_policy(p);
 }
 
 int bpfnicd_config_parse(FILE *f, const char *filename, const struct bpfnic_cpuset *present,
 			 const struct bpfnic_cpuset *online, struct bpfnicd_config *c,
 			 struct bpfnicd_config_errors *errs)
 {
-	struct parser p = {
-		.f = f, .filename = filename, .present = present, .online = online, .c = c,
-		.errs = errs,
-	};
+	struct parser *p = calloc(1, sizeof(*p));
 	int r;
 
 	memset(errs, 0, sizeof(*errs));
-	bpfnicd_config_defaults(c, online);
+	if (!p)
+		return -ENOMEM;
+	*p = (struct parser){
+		.f = f, .filename = filename, .ctx = { present, online }, .c = c, .errs = errs,
+	};
+	bpfnic_config_defaults(&p->defaults, online);
+	*c = p->defaults;
 	/* systemd's syntax: no continuation lines, no inline comments. */
 	ini_allow_multiline = false;
 	ini_allow_inline_comments = false;
-	r = ini_parse_stream(reader, &p, handler, &p);
-	if (r == -1 || r == -2)
+	r = ini_parse_stream(reader, p, handler, p);
+	if (r == -1 || r == -2 || ferror(f)) {
+		free(p);
 		return r == -2 ? -ENOMEM : -EIO;
-	if (ferror(f))
-		return -EIO;
+	}
 	if (r > 0 && errs->total == 0) /* inih saw something the reader did not */
-		add_error(&p, (unsigned)r, "syntax error");
-	check_whole(&p);
+		add_error(p, (unsigned)r, "syntax error");
+	check_whole(p);
+	free(p);
 	return errs->total ? -EINVAL : 0;
 }
 
@@ -628,14 +304,16 @@ unsigned bpfnicd_config_restart_needed(const struct bpfnicd_config *running,
 {
 	unsigned n = 0;
 
-#define CHANGED(cond, key) do { if ((cond) && n < max) names[n++] = key; } while (0)
-	CHANGED(strcmp(running->interface, next->interface) != 0, "Interface");
-	CHANGED(running->xdp_mode != next->xdp_mode, "XdpMode");
-	CHANGED(running->cpus.n != next->cpus.n ||
-		memcmp(running->cpus.cpu, next->cpus.cpu, running->cpus.n * sizeof(unsigned)) != 0,
-		"Cpus");
-	CHANGED(running->queue_size != next->queue_size, "QueueSize");
-	CHANGED(strcmp(running->control_socket, next->control_socket) != 0, "ControlSocket");
-#undef CHANGED
+	for (unsigned i = 0; i < bpfnic_n_params && n < max; i++)
+		if (bpfnic_params[i].restart && !bpfnic_param_equal(&bpfnic_params[i], running, next))
+			names[n++] = bpfnic_params[i].key;
 	return n;
+}
+
+void bpfnicd_config_keep_restart_keys(struct bpfnicd_config *next,
+				      const struct bpfnicd_config *running)
+{
+	for (unsigned i = 0; i < bpfnic_n_params; i++)
+		if (bpfnic_params[i].restart)
+			bpfnic_param_reset(&bpfnic_params[i], next, running);
 }

@@ -22,6 +22,12 @@
 #define OUT_MAX             (1024u * 1024u) /* a client this far behind is dropped */
 #define READS_PER_EVENT     4              /* bounded work per wake-up: others get served too */
 
+/* What becomes of a client after a step: its functions say so, never as an -errno. */
+enum client_fate {
+	CLIENT_KEEP = 0,
+	CLIENT_CLOSE, /* gone, broken, too far behind, or done: free it now */
+};
+
 struct bpfnicd_client {
 	struct bpfnicd_control *ctl;
 	struct bpfnicd_client *prev, *next;
@@ -40,6 +46,7 @@ struct bpfnicd_client {
 struct bpfnicd_control {
 	sd_event *event;
 	int fd;
+	bool bound; /* path is our socket: remove it when done (never someone else's) */
 	sd_event_source *listen;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	bool admin_gid_valid;
@@ -74,7 +81,7 @@ static void client_free(struct bpfnicd_client *c)
 }
 
 /* EPOLLIN unless closing or backed up; EPOLLOUT while output is queued. */
-static int client_update_events(struct bpfnicd_client *c)
+static enum client_fate client_update_events(struct bpfnicd_client *c)
 {
 	size_t pending = c->out_len - c->out_off;
 	uint32_t ev = 0;
@@ -84,12 +91,12 @@ static int client_update_events(struct bpfnicd_client *c)
 	if (pending)
 		ev |= EPOLLOUT;
 	if (ev == 0) /* closing and everything sent */
-		return 1;
-	return sd_event_source_set_io_events(c->io, ev);
+		return CLIENT_CLOSE;
+	return sd_event_source_set_io_events(c->io, ev) < 0 ? CLIENT_CLOSE : CLIENT_KEEP;
 }
 
-/* Write what can be written now. 1: the client must be closed now. */
-static int client_flush(struct bpfnicd_client *c)
+/* Write what can be written now. */
+static enum client_fate client_flush(struct bpfnicd_client *c)
 {
 	while (c->out_off < c->out_len) {
 		ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
@@ -100,17 +107,17 @@ static int client_flush(struct bpfnicd_client *c)
 				continue;
 			if (errno == EAGAIN)
 				break;
-			return 1; /* EPIPE, ECONNRESET: gone */
+			return CLIENT_CLOSE; /* EPIPE, ECONNRESET: gone */
 		}
 		c->out_off += (size_t)n;
 	}
 	if (c->out_off == c->out_len)
 		c->out_off = c->out_len = 0;
-	return client_update_events(c) != 0;
+	return client_update_events(c);
 }
 
-/* Queue one message (json object, not consumed). 1: the client must be closed. */
-static int client_queue(struct bpfnicd_client *c, struct json_object *msg)
+/* Queue one message (json object, not consumed). */
+static enum client_fate client_queue(struct bpfnicd_client *c, struct json_object *msg)
 {
 	char *buf;
 	size_t len;
@@ -124,12 +131,12 @@ static int client_queue(struct bpfnicd_client *c, struct json_object *msg)
 		json_object_put(e);
 	}
 	if (r < 0)
-		return 1;
+		return CLIENT_CLOSE;
 	if (c->out_len - c->out_off + len > OUT_MAX) {
 		free(buf);
 		log_warning("control: dropping client pid %d uid %u: it does not read its replies",
 			    (int)c->cred.pid, (unsigned)c->cred.uid);
-		return 1;
+		return CLIENT_CLOSE;
 	}
 	if (c->out_len + len > c->out_cap) {
 		size_t cap = c->out_cap ? c->out_cap : 4096;
@@ -145,7 +152,7 @@ static int client_queue(struct bpfnicd_client *c, struct json_object *msg)
 		p = cap > c->out_cap ? realloc(c->out, cap) : c->out;
 		if (!p) {
 			free(buf);
-			return 1;
+			return CLIENT_CLOSE;
 		}
 		c->out = p;
 		c->out_cap = cap > c->out_cap ? cap : c->out_cap;
@@ -156,10 +163,11 @@ static int client_queue(struct bpfnicd_client *c, struct json_object *msg)
 	return client_flush(c);
 }
 
-static int client_queue_error(struct bpfnicd_client *c, const char *error, const char *reason)
+static enum client_fate client_queue_error(struct bpfnicd_client *c, const char *error,
+					   const char *reason)
 {
 	struct json_object *e = bpfnic_vl_error_reason(error, NULL, "%s", reason);
-	int r = e ? client_queue(c, e) : 1;
+	enum client_fate r = e ? client_queue(c, e) : CLIENT_CLOSE;
 
 	json_object_put(e);
 	return r;
@@ -199,13 +207,14 @@ static void client_start_closing(struct bpfnicd_client *c)
 	sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
 }
 
-/* One complete message. 1: the client must be closed. */
-static int client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
+/* One complete message. */
+static enum client_fate client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
 {
 	struct bpfnicd_control *ctl = c->ctl;
 	struct json_object *obj, *reply;
 	struct bpfnic_vl_call call;
 	struct bpfnicd_caller who;
+	enum client_fate fate = CLIENT_KEEP;
 	const char *why;
 	bool start_monitor = false;
 	int r;
@@ -232,66 +241,71 @@ static int client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
 		ctl->n_monitors++;
 		sd_event_source_set_enabled(c->idle, SD_EVENT_OFF);
 	}
-	r = 0;
 	if (reply && !call.oneway)
-		r = client_queue(c, reply);
+		fate = client_queue(c, reply);
 	json_object_put(reply);
 	json_object_put(obj);
-	return r;
+	return fate;
 }
 
-static int client_read(struct bpfnicd_client *c)
+/*
+ * Hand out the complete messages held, those before one that broke the size limit
+ * too; feed is what feeding the input said.
+ */
+static enum client_fate client_take_messages(struct bpfnicd_client *c, int feed)
+{
+	const char *msg;
+	size_t len;
+	int r = feed;
+
+	while ((r >= 0 || r == -EMSGSIZE) && !c->closing) {
+		int got = bpfnic_vl_input_next(&c->in, &msg, &len);
+
+		if (got == 0)
+			break;
+		if (got < 0) {
+			r = got;
+			break;
+		}
+		if (client_handle(c, msg, len) == CLIENT_CLOSE)
+			return CLIENT_CLOSE;
+		/* The client may have asked for more than we keep reading for. */
+		if (c->out_len - c->out_off >= OUT_PAUSE_READING)
+			break;
+	}
+	if (r == -EMSGSIZE) {
+		/* The stream cannot be resynchronised after an over-long message. */
+		log_debug("control: message over %u bytes from pid %d, closing",
+			  BPFNIC_MAX_MESSAGE, (int)c->cred.pid);
+		client_start_closing(c);
+		return client_queue_error(c, BPFNIC_E_MESSAGE_TOO_LARGE, bpfnic_vl_strerror(-EMSGSIZE));
+	}
+	return r < 0 ? CLIENT_CLOSE : CLIENT_KEEP;
+}
+
+static enum client_fate client_read(struct bpfnicd_client *c)
 {
 	char buf[16384];
 
 	for (int i = 0; i < READS_PER_EVENT && !c->closing; i++) {
 		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		const char *msg;
-		size_t len;
-		int r;
+		enum client_fate fate;
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN)
-				break;
-			return 1;
-		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? client_update_events(c) : CLIENT_CLOSE;
 		if (n == 0) { /* the client is done sending: answer what it asked, then close */
 			client_start_closing(c);
 			break;
 		}
-		r = bpfnic_vl_input_feed(&c->in, buf, (size_t)n);
-		/* Hand out the complete messages before the one that broke the limit. */
-		while ((r >= 0 || r == -EMSGSIZE) && !c->closing) {
-			int got = bpfnic_vl_input_next(&c->in, &msg, &len);
-
-			if (got == 0)
-				break;
-			if (got < 0) {
-				r = got;
-				break;
-			}
-			if (client_handle(c, msg, len))
-				return 1;
-			/* The client may have asked for more than we keep reading for. */
-			if (c->out_len - c->out_off >= OUT_PAUSE_READING)
-				break;
-		}
-		if (r == -EMSGSIZE) {
-			/* The stream cannot be resynchronised after an over-long message. */
-			log_debug("control: message over %u bytes from pid %d, closing",
-				  BPFNIC_MAX_MESSAGE, (int)c->cred.pid);
-			client_start_closing(c);
-			return client_queue_error(c, BPFNIC_E_MESSAGE_TOO_LARGE,
-						  bpfnic_vl_strerror(-EMSGSIZE));
-		}
-		if (r < 0)
-			return 1;
+		fate = client_take_messages(c, bpfnic_vl_input_feed(&c->in, buf, (size_t)n));
+		if (fate == CLIENT_CLOSE || c->closing)
+			return fate;
 		if (c->out_len - c->out_off >= OUT_PAUSE_READING)
 			break;
 	}
-	return client_update_events(c) != 0;
+	return client_update_events(c);
 }
 
 static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -299,11 +313,12 @@ static int on_client_io(sd_event_source *s, int fd, uint32_t revents, void *user
 	struct bpfnicd_client *c = userdata;
 
 	(void)s, (void)fd;
-	if ((revents & EPOLLOUT) && client_flush(c)) {
+	if ((revents & EPOLLOUT) && client_flush(c) == CLIENT_CLOSE) {
 		client_free(c);
 		return 0;
 	}
-	if ((revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->closing && client_read(c)) {
+	if ((revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !c->closing &&
+	    client_read(c) == CLIENT_CLOSE) {
 		client_free(c);
 		return 0;
 	}
@@ -324,7 +339,7 @@ static int on_client_idle(sd_event_source *s, uint64_t usec, void *userdata)
 	}
 	log_debug("control: closing idle client pid %d", (int)c->cred.pid);
 	client_start_closing(c);
-	if (client_queue_error(c, BPFNIC_E_FAILED, "idle for too long, closing") ||
+	if (client_queue_error(c, BPFNIC_E_FAILED, "idle for too long, closing") == CLIENT_CLOSE ||
 	    c->out_len == c->out_off)
 		client_free(c);
 	return 0;
@@ -509,69 +524,75 @@ int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *socket_g
 	return 0;
 }
 
-int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *socket_group,
-			const char *admin_group,
-			bpfnicd_dispatch_fn dispatch, void *userdata, struct bpfnicd_control **out)
+/* The path free for us: its directory made, a stale socket removed. */
+static int claim_path(const char *path)
+{
+	int r = mkdir_parent(path);
+
+	if (r < 0)
+		return log_error_errno(r, "control: cannot create the directory of %s", path);
+	r = clear_stale(path);
+	if (r == -EADDRINUSE)
+		log_error("control: another daemon is answering on %s", path);
+	else if (r < 0)
+		log_error_errno(r, "control: %s is in the way", path);
+	return r;
+}
+
+/* Bind, give the socket its owner, group and mode, listen. */
+static int bind_socket(struct bpfnicd_control *ctl, const char *socket_group,
+		       const char *admin_group, unsigned mode)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct bpfnicd_control *ctl;
 	mode_t old_umask;
 	int r;
 
-	*out = NULL;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	ctl = calloc(1, sizeof(*ctl));
-	if (!ctl)
-		return -ENOMEM;
-	ctl->fd = -1;
-	ctl->event = e;
-	ctl->dispatch = dispatch;
-	ctl->userdata = userdata;
-	strcpy(ctl->path, path);
-	strcpy(sa.sun_path, path);
-
-	r = mkdir_parent(path);
-	if (r < 0) {
-		log_error_errno(r, "control: cannot create the directory of %s", path);
-		goto fail;
-	}
-	r = clear_stale(path);
-	if (r == -EADDRINUSE) {
-		log_error("control: another daemon is answering on %s", path);
-		goto fail;
-	} else if (r < 0) {
-		log_error_errno(r, "control: %s is in the way", path);
-		goto fail;
-	}
+	strcpy(sa.sun_path, ctl->path);
 	ctl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (ctl->fd < 0) {
-		r = log_error_errno(-errno, "control: socket");
-		goto fail;
-	}
+	if (ctl->fd < 0)
+		return log_error_errno(-errno, "control: socket");
 	/* Born owner-only, opened up to the group after chown: no window for others. */
 	old_umask = umask(0177);
 	r = bind(ctl->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old_umask);
-	if (r < 0) {
-		r = log_error_errno(-errno, "control: cannot bind %s", path);
-		goto fail;
-	}
+	if (r < 0) /* not ours: another daemon may have bound it since clear_stale() looked */
+		return log_error_errno(-errno, "control: cannot bind %s", ctl->path);
+	ctl->bound = true;
 	r = bpfnicd_control_set_access(ctl, socket_group, admin_group, mode);
 	if (r < 0)
-		goto fail;
-	if (listen(ctl->fd, 64) < 0) {
-		r = log_error_errno(-errno, "control: listen");
-		goto fail;
+		return r;
+	if (listen(ctl->fd, 64) < 0)
+		return log_error_errno(-errno, "control: listen");
+	return 0;
+}
+
+int bpfnicd_control_new(sd_event *e, const char *path, unsigned mode, const char *socket_group,
+			const char *admin_group,
+			bpfnicd_dispatch_fn dispatch, void *userdata, struct bpfnicd_control **out)
+{
+	struct bpfnicd_control *ctl;
+	int r;
+
+	*out = NULL;
+	if (strlen(path) >= sizeof(ctl->path))
+		return -ENAMETOOLONG;
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -ENOMEM;
+	*ctl = (struct bpfnicd_control){ .fd = -1, .event = e, .dispatch = dispatch,
+					 .userdata = userdata };
+	strcpy(ctl->path, path);
+	r = claim_path(path);
+	if (r >= 0)
+		r = bind_socket(ctl, socket_group, admin_group, mode);
+	if (r >= 0)
+		r = sd_event_add_io(e, &ctl->listen, ctl->fd, EPOLLIN, on_accept, ctl);
+	if (r < 0) {
+		bpfnicd_control_free(ctl);
+		return r;
 	}
-	r = sd_event_add_io(e, &ctl->listen, ctl->fd, EPOLLIN, on_accept, ctl);
-	if (r < 0)
-		goto fail;
 	*out = ctl;
 	return 0;
-fail:
-	bpfnicd_control_free(ctl);
-	return r;
 }
 
 void bpfnicd_control_free(struct bpfnicd_control *ctl)
@@ -581,10 +602,10 @@ void bpfnicd_control_free(struct bpfnicd_control *ctl)
 	while (ctl->clients)
 		client_free(ctl->clients);
 	sd_event_source_disable_unref(ctl->listen);
-	if (ctl->fd >= 0) {
+	if (ctl->fd >= 0)
 		close(ctl->fd);
+	if (ctl->bound)
 		unlink(ctl->path);
-	}
 	free(ctl);
 }
 
@@ -600,7 +621,7 @@ void bpfnicd_control_monitor_send(struct bpfnicd_control *ctl, struct json_objec
 		return;
 	for (c = ctl->clients; c; c = next) {
 		next = c->next;
-		if (c->monitor && !c->closing && client_queue(c, msg))
+		if (c->monitor && !c->closing && client_queue(c, msg) == CLIENT_CLOSE)
 			client_free(c);
 	}
 	json_object_put(msg);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* bpfnicd's logger: see log.h. */
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,6 +83,8 @@ int bpfnicd_log_internal(const char *file, int line, const char *func, int level
 	va_list ap;
 	int saved_errno = errno;
 
+	/* One convention: 0 or -errno. A positive one is a caller's bug, caught here. */
+	assert(err <= 0);
 	if (level > log_max_level)
 		goto out;
 	va_start(ap, fmt);
@@ -90,7 +93,7 @@ int bpfnicd_log_internal(const char *file, int line, const char *func, int level
 	if (err) {
 		size_t n = strlen(msg);
 
-		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(err < 0 ? -err : err));
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(-err));
 	}
 
 	if (to_journal) {
@@ -109,7 +112,7 @@ int bpfnicd_log_internal(const char *file, int line, const char *func, int level
 			ADD(mid);
 		}
 		if (err) {
-			snprintf(errf, sizeof(errf), "ERRNO=%d", err < 0 ? -err : err);
+			snprintf(errf, sizeof(errf), "ERRNO=%d", -err);
 			ADD(errf);
 		}
 		if (iface_field[0])
@@ -129,7 +132,7 @@ int bpfnicd_log_internal(const char *file, int line, const char *func, int level
 		fprintf(stderr, "bpfnicd: %s\n", msg);
 out:
 	errno = saved_errno;
-	return err < 0 ? err : -err;
+	return err;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -37,10 +37,10 @@ void bpfnicd_log_route_libbpf(void);
 
 /*
  * Log one message. message_id may be NULL; fields is a NULL-terminated list of extra
- * "KEY=value" journal fields (may be NULL). err (a -errno or 0) is appended as
- * ": strerror" and sent as ERRNO=. Returns err when negative, -err otherwise, so
- * callers can "return log_error_errno(r, ...)". Use the macros: they record the
- * caller's CODE_FILE/CODE_LINE/CODE_FUNC.
+ * "KEY=value" journal fields (may be NULL). err is 0 or a -errno, never positive
+ * (asserted): when not 0 it is appended as ": strerror" and sent as ERRNO=. Returns
+ * err, so callers can "return log_error_errno(r, ...)" and keep the callee's error.
+ * Use the macros: they record the caller's CODE_FILE/CODE_LINE/CODE_FUNC.
  */
 int bpfnicd_log_internal(const char *file, int line, const char *func, int level, int err,
 			 const char *message_id, const char *const *fields, const char *fmt, ...)

@@ -1,31 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* bpfnicd's control methods: turn calls into daemon operations and state into JSON. */
+/* bpfnicd's control methods: see methods.h. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "protocol.h"
-#include "varlink.h"
-#include "daemon/daemon.h"
-#include "daemon/log.h"
-#include "daemon/request.h"
 #include "clock.h"
+#include "idl.h"
+#include "params.h"
+#include "protocol.h"
+#include "daemon/log.h"
+#include "daemon/methods.h"
 
-static const char *const xdp_mode_names[] = { "auto", "native", "generic" };
+struct bpfnicd_methods {
+	struct bpfnicd_methods_deps d;
+	struct bpfnic_idl *idl[2]; /* io.bpfnic, org.varlink.service */
+};
 
-/* Doubles rounded to 0.1 (rates, microseconds): readable, and no 17-digit noise. */
-static struct json_object *num(double v)
-{
-	char text[64];
-
-	if (!isfinite(v))
-		v = 0;
-	snprintf(text, sizeof(text), "%.1f", v);
-	return json_object_new_double_s(round(v * 10.0) / 10.0, text);
-}
+/* ---- replies built from several modules -------------------------------------------- */
 
 static struct json_object *cpu_array(const unsigned *cpus, unsigned n)
 {
@@ -36,366 +29,408 @@ static struct json_object *cpu_array(const unsigned *cpus, unsigned n)
 	return a;
 }
 
-static struct json_object *groups_json(struct bpfnicd *d)
+static struct json_object *groups_json(const struct bpfnicd_policy *pol)
 {
 	struct json_object *g = json_object_new_object();
+	const unsigned *cpus;
+	unsigned n;
 
-	json_object_object_add(g, "main", cpu_array(d->main_cpus, d->n_main));
-	json_object_object_add(g, "long", cpu_array(d->long_cpus, d->n_long));
+	cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_MAIN, &n);
+	json_object_object_add(g, "main", cpu_array(cpus, n));
+	cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_LONG, &n);
+	json_object_object_add(g, "long", cpu_array(cpus, n));
 	return g;
 }
 
-static const char *dp_mode_name(struct bpfnicd *d)
+static const char *xdp_mode_name(const struct bpfnicd_methods *m)
 {
-	return xdp_mode_names[d->info.mode <= BPFNIC_XDP_GENERIC ? d->info.mode : 0];
+	unsigned mode = m->d.info.mode;
+
+	return bpfnic_xdp_mode_names[mode < 3 ? mode : BPFNIC_XDP_AUTO];
 }
 
-/* Totals: counters from a fresh reading (cum), rates and delays from the last window. */
-static struct json_object *totals_json(struct bpfnicd *d, const struct bpfnicd_window *cum)
+/* Counters since attach: a fresh reading, or the window's when the data path is mute. */
+static void read_totals(struct bpfnicd_methods *m, struct bpfnicd_window *cum)
 {
-	struct json_object *t = json_object_new_object(), *drops = json_object_new_object(), *q;
-
-	json_object_object_add(t, "in_rps", num(d->win.in_rps));
-	json_object_object_add(t, "out_rps", num(d->win.out_rps));
-	json_object_object_add(t, "requests", json_object_new_uint64(cum->requests));
-	json_object_object_add(t, "replies", json_object_new_uint64(cum->replies));
-	json_object_object_add(t, "passed", json_object_new_uint64(cum->passed));
-	json_object_object_add(drops, "queue", json_object_new_uint64(cum->drops_queue));
-	json_object_object_add(drops, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
-	json_object_object_add(drops, "no_cpu", json_object_new_uint64(cum->drops_no_cpu));
-	json_object_object_add(drops, "redirect_err", json_object_new_uint64(cum->drops_redirect_err));
-	json_object_object_add(drops, "tx_err", json_object_new_uint64(cum->drops_tx_err));
-	json_object_object_add(drops, "short_payload", json_object_new_uint64(cum->drops_short_payload));
-	json_object_object_add(t, "drops", drops);
-	q = json_object_new_object();
-	json_object_object_add(q, "avg", num(d->win.qdelay_avg_us));
-	json_object_object_add(q, "p99", num(d->win.qdelay_p99_us));
-	json_object_object_add(t, "qdelay_us", q);
-	return t;
+	(void)bpfnicd_sampler_totals(m->d.sampler, cum);
 }
 
-static const char *group_of(struct bpfnicd *d, unsigned cpu)
+static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct bpfnicd_window *cum)
 {
-	for (unsigned i = 0; i < d->n_main; i++)
-		if (d->main_cpus[i] == cpu)
-			return "main";
-	if (d->policy.policy == BPFNIC_POLICY_SPLIT)
-		for (unsigned i = 0; i < d->n_long; i++)
-			if (d->long_cpus[i] == cpu)
-				return "long";
-	return NULL;
-}
+	static const char *const group_names[BPFNIC_NR_GROUPS] = { "main", "long" };
+	const struct bpfnicd_window *win = bpfnicd_sampler_window(m->d.sampler);
+	const char *group[BPFNIC_MAX_CPUS];
+	struct json_object *o = json_object_new_object();
 
-static struct json_object *stats_json(struct bpfnicd *d, const struct bpfnicd_window *cum)
-{
-	struct json_object *o = json_object_new_object(), *cpus = json_object_new_array();
+	for (unsigned i = 0; i < win->n; i++) {
+		int g = bpfnicd_policy_group_of(m->d.policy, win->cpu[i].cpu);
 
-	json_object_object_add(o, "window_ms", num(d->win.window_ms));
-	json_object_object_add(o, "policy", json_object_new_string(bpfnic_policy_names[d->policy.policy]));
-	json_object_object_add(o, "groups", groups_json(d));
-	json_object_object_add(o, "totals", totals_json(d, cum));
-	for (unsigned i = 0; i < d->win.n; i++) {
-		const struct bpfnicd_cpu_window *w = &d->win.cpu[i];
-		struct json_object *c = json_object_new_object(), *q = json_object_new_object();
-		const char *g = group_of(d, w->cpu);
-
-		json_object_object_add(c, "cpu", json_object_new_int64(w->cpu));
-		json_object_object_add(c, "group", g ? json_object_new_string(g) : NULL);
-		json_object_object_add(c, "rps", num(w->rps));
-		json_object_object_add(q, "avg", num(w->qdelay_avg_us));
-		json_object_object_add(q, "p50", num(w->qdelay_p50_us));
-		json_object_object_add(q, "p99", num(w->qdelay_p99_us));
-		json_object_object_add(q, "max", num(w->qdelay_max_us));
-		json_object_object_add(c, "qdelay_us", q);
-		json_object_object_add(c, "service_us", num(w->service_us));
-		if (w->kthread_util >= 0) {
-			char text[32];
-
-			snprintf(text, sizeof(text), "%.3f", w->kthread_util);
-			json_object_object_add(c, "kthread_util",
-					       json_object_new_double_s(round(w->kthread_util * 1000.0) / 1000.0, text));
-		} else {
-			json_object_object_add(c, "kthread_util", NULL);
-		}
-		json_object_object_add(c, "handed", json_object_new_uint64(cum->cpu[i].handed));
-		json_object_object_add(c, "processed", json_object_new_uint64(cum->cpu[i].processed));
-		json_object_object_add(c, "queue_drops", json_object_new_uint64(cum->cpu[i].queue_drops));
-		json_object_array_add(cpus, c);
+		group[i] = g < 0 ? NULL : group_names[g];
 	}
-	json_object_object_add(o, "cpus", cpus);
+	json_object_object_add(o, "window_ms", bpfnic_vl_number(win->window_ms, 1));
+	json_object_object_add(o, "policy", json_object_new_string(
+		bpfnic_policy_name(bpfnicd_policy_params(m->d.policy)->policy)));
+	json_object_object_add(o, "groups", groups_json(m->d.policy));
+	json_object_object_add(o, "totals", bpfnicd_stats_totals_json(win, cum));
+	json_object_object_add(o, "cpus", bpfnicd_stats_cpus_json(win, cum, group));
 	return o;
 }
 
-struct json_object *bpfnicd_stats_json(struct bpfnicd *d)
+struct json_object *bpfnicd_methods_monitor_sample(struct bpfnicd_methods *m)
 {
-	struct bpfnicd_window *cum = &d->win; /* at a tick, the window's counters are fresh */
-
-	return stats_json(d, cum);
+	/* At a tick, the window's own counters are fresh. */
+	return stats_reply(m, bpfnicd_sampler_window(m->d.sampler));
 }
 
-static struct json_object *history_json(struct bpfnicd *d)
+static struct json_object *history_json(const struct bpfnicd_policy *pol)
 {
 	struct json_object *a = json_object_new_array();
+	const struct bpfnicd_change *h;
 
-	/* Oldest first. */
-	for (unsigned i = 0; i < d->n_history; i++) {
-		unsigned k = (d->history_next + BPFNICD_HISTORY - d->n_history + i) % BPFNICD_HISTORY;
-		const struct bpfnicd_change *h = &d->history[k];
+	for (unsigned i = 0; (h = bpfnicd_policy_history(pol, i)); i++) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "time_usec", json_object_new_uint64(h->time_usec));
 		json_object_object_add(o, "action", json_object_new_string(h->grow ? "grow" : "shrink"));
 		json_object_object_add(o, "cpu", json_object_new_int64(h->cpu));
 		json_object_object_add(o, "group_size", json_object_new_int64(h->group_size));
-		json_object_object_add(o, "metric_us", num(h->metric_us));
+		json_object_object_add(o, "metric_us", bpfnic_vl_number(h->metric_us, 1));
 		json_object_object_add(o, "reason", json_object_new_string(h->reason));
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
-static struct json_object *get_info(struct bpfnicd *d)
+static struct json_object *workload_json(const struct bpfnicd_config *c)
 {
-	struct json_object *p = json_object_new_object();
+	struct json_object *w = json_object_new_object();
 
-	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
-	json_object_object_add(p, "interface", json_object_new_string(d->cfg.interface));
-	json_object_object_add(p, "ifindex", json_object_new_int64(d->info.ifindex));
-	json_object_object_add(p, "xdp_mode", json_object_new_string(dp_mode_name(d)));
-	json_object_object_add(p, "port", json_object_new_int64(d->cfg.port));
-	json_object_object_add(p, "pid", json_object_new_int64(getpid()));
-	json_object_object_add(p, "candidate_cpus", cpu_array(d->cfg.cpus.cpu, d->cfg.cpus.n));
-	return bpfnic_vl_reply_new(p, false);
+	json_object_object_add(w, "short_us", json_object_new_int64(c->short_us));
+	json_object_object_add(w, "long_us", json_object_new_int64(c->long_us));
+	json_object_object_add(w, "max_us", json_object_new_int64(c->max_us));
+	return w;
 }
 
-static struct json_object *get_status(struct bpfnicd *d, const struct bpfnicd_window *cum)
-{
-	struct json_object *p = json_object_new_object(), *w = json_object_new_object();
+/* ---- handlers ------------------------------------------------------------------------ */
 
-	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
-	json_object_object_add(p, "interface", json_object_new_string(d->cfg.interface));
-	json_object_object_add(p, "xdp_mode", json_object_new_string(dp_mode_name(d)));
-	json_object_object_add(p, "port", json_object_new_int64(d->cfg.port));
-	json_object_object_add(p, "uptime_sec",
-			       json_object_new_int64((int64_t)((bpfnic_mono_usec() - d->start_usec) / 1000000)));
-	json_object_object_add(p, "policy", bpfnicd_policy_to_json(&d->policy));
-	json_object_object_add(w, "short_us", json_object_new_int64(d->cfg.short_us));
-	json_object_object_add(w, "long_us", json_object_new_int64(d->cfg.long_us));
-	json_object_object_add(w, "max_us", json_object_new_int64(d->cfg.max_us));
-	json_object_object_add(p, "workload", w);
-	json_object_object_add(p, "groups", groups_json(d));
-	json_object_object_add(p, "totals", totals_json(d, cum));
-	json_object_object_add(p, "history", history_json(d));
-	return bpfnic_vl_reply_new(p, false);
-}
-
-static const char idl_bpfnic[] =
-	"# bpfnicd: receive-side scaling in eBPF. Times in microseconds, rates per second.\n"
-	"interface io.bpfnic\n"
-	"\n"
-	"method GetInfo() -> (version: string, interface: string, ifindex: int, xdp_mode: string,\n"
-	"  port: int, pid: int, candidate_cpus: []int)\n"
-	"method GetStatus() -> (version: string, interface: string, xdp_mode: string, port: int,\n"
-	"  uptime_sec: int, policy: object, workload: object, groups: object, totals: object,\n"
-	"  history: []object)\n"
-	"method GetStats() -> (window_ms: float, policy: string, groups: object, totals: object,\n"
-	"  cpus: []object)\n"
-	"method SetPolicy(policy: string, long_cpus: ?int, threshold_us: ?int, metric: ?string,\n"
-	"  min_cpus: ?int, max_cpus: ?int, cooldown_ms: ?int, shrink_below_us: ?int,\n"
-	"  interval_ms: ?int) -> (policy: object, groups: object)\n"
-	"method Reload() -> (restart_needed: []string)\n"
-	"method Monitor() -> (window_ms: float, policy: string, groups: object, totals: object,\n"
-	"  cpus: []object)\n"
-	"\n"
-	"error InvalidMessage (reason: string)\n"
-	"error MessageTooLarge (reason: string)\n"
-	"error ReloadFailed (reason: string, errors: []string)\n"
-	"error Failed (reason: string)\n";
-
-static const char idl_service[] =
-	"interface org.varlink.service\n"
-	"method GetInfo() -> (vendor: string, product: string, version: string, url: string,\n"
-	"  interfaces: []string)\n"
-	"method GetInterfaceDescription(interface: string) -> (description: string)\n"
-	"error InterfaceNotFound (interface: string)\n"
-	"error MethodNotFound (method: string)\n"
-	"error MethodNotImplemented (method: string)\n"
-	"error InvalidParameter (parameter: string)\n"
-	"error PermissionDenied ()\n"
-	"error ExpectedMore ()\n";
-
-static struct json_object *varlink_get_info(void)
+static struct json_object *varlink_get_info(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+					    struct json_object *params)
 {
 	struct json_object *p = json_object_new_object(), *ifs = json_object_new_array();
 
+	(void)m, (void)who, (void)params;
 	json_object_object_add(p, "vendor", json_object_new_string("bpfnic"));
 	json_object_object_add(p, "product", json_object_new_string("bpfnicd"));
 	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
 	json_object_object_add(p, "url", json_object_new_string("man:bpfnicd(8)"));
-	json_object_array_add(ifs, json_object_new_string("org.varlink.service"));
+	json_object_array_add(ifs, json_object_new_string(BPFNIC_VARLINK_SERVICE));
 	json_object_array_add(ifs, json_object_new_string(BPFNIC_INTERFACE));
 	json_object_object_add(p, "interfaces", ifs);
 	return bpfnic_vl_reply_new(p, false);
 }
 
-static struct json_object *varlink_describe(struct json_object *params)
+static struct json_object *varlink_describe(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+					    struct json_object *params)
 {
-	struct json_object *v, *p;
+	static const char *const texts[] = { bpfnic_idl_io_bpfnic, bpfnic_idl_varlink_service };
+	struct json_object *v, *p = json_object_new_object();
 	const char *name;
 
-	if (!json_object_object_get_ex(params, "interface", &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return bpfnic_vl_error_reason(BPFNIC_E_INVALID_PARAMETER, "interface",
-					      "must be a string");
+	(void)who;
+	json_object_object_get_ex(params, "interface", &v); /* the IDL check made sure */
 	name = json_object_get_string(v);
-	p = json_object_new_object();
-	if (strcmp(name, BPFNIC_INTERFACE) == 0)
-		json_object_object_add(p, "description", json_object_new_string(idl_bpfnic));
-	else if (strcmp(name, "org.varlink.service") == 0)
-		json_object_object_add(p, "description", json_object_new_string(idl_service));
-	else {
-		json_object_object_add(p, "interface", json_object_new_string(name));
-		return bpfnic_vl_error_new(BPFNIC_E_INTERFACE_NOT_FOUND, p);
-	}
+	for (unsigned i = 0; i < 2; i++)
+		if (!strcmp(name, bpfnic_idl_name(m->idl[i]))) {
+			json_object_object_add(p, "description", json_object_new_string(texts[i]));
+			return bpfnic_vl_reply_new(p, false);
+		}
+	json_object_object_add(p, "interface", json_object_new_string(name));
+	json_object_object_add(p, "reason", json_object_new_string("no such interface"));
+	return bpfnic_vl_error_new(BPFNIC_E_INTERFACE_NOT_FOUND, p);
+}
+
+static struct json_object *get_info(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+				    struct json_object *params)
+{
+	const struct bpfnicd_config *c = bpfnicd_runconf_get(m->d.conf);
+	struct json_object *p = json_object_new_object();
+
+	(void)who, (void)params;
+	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
+	json_object_object_add(p, "interface", json_object_new_string(c->interface));
+	json_object_object_add(p, "ifindex", json_object_new_int64(m->d.info.ifindex));
+	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m)));
+	json_object_object_add(p, "port", json_object_new_int64(c->port));
+	json_object_object_add(p, "pid", json_object_new_int64(getpid()));
+	json_object_object_add(p, "candidate_cpus", cpu_array(c->cpus.cpu, c->cpus.n));
 	return bpfnic_vl_reply_new(p, false);
 }
 
-static struct json_object *set_policy(struct bpfnicd *d, const struct bpfnicd_caller *who,
+static struct json_object *get_status(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
 				      struct json_object *params)
 {
-	struct bpfnicd_policy next;
+	const struct bpfnicd_config *c = bpfnicd_runconf_get(m->d.conf);
+	struct json_object *p = json_object_new_object();
+	struct bpfnicd_window *cum = malloc(sizeof(*cum));
+
+	(void)who, (void)params;
+	if (!cum) {
+		json_object_put(p);
+		return bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "out of memory");
+	}
+	read_totals(m, cum);
+	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
+	json_object_object_add(p, "interface", json_object_new_string(c->interface));
+	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m)));
+	json_object_object_add(p, "port", json_object_new_int64(c->port));
+	json_object_object_add(p, "uptime_sec",
+			       json_object_new_int64((int64_t)((bpfnic_mono_usec() - m->d.start_usec) / 1000000)));
+	json_object_object_add(p, "policy", bpfnic_params_policy_json(bpfnicd_policy_params(m->d.policy)));
+	json_object_object_add(p, "workload", workload_json(c));
+	json_object_object_add(p, "groups", groups_json(m->d.policy));
+	json_object_object_add(p, "totals",
+			       bpfnicd_stats_totals_json(bpfnicd_sampler_window(m->d.sampler), cum));
+	json_object_object_add(p, "history", history_json(m->d.policy));
+	free(cum);
+	return bpfnic_vl_reply_new(p, false);
+}
+
+/* GetStats and Monitor's first reply: counters from a fresh reading. */
+static struct json_object *stats_now(struct bpfnicd_methods *m, bool continues)
+{
+	struct bpfnicd_window *cum = malloc(sizeof(*cum));
+	struct json_object *p;
+
+	if (!cum)
+		return bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "out of memory");
+	read_totals(m, cum);
+	p = stats_reply(m, cum);
+	free(cum);
+	return bpfnic_vl_reply_new(p, continues);
+}
+
+static struct json_object *get_stats(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+				     struct json_object *params)
+{
+	(void)who, (void)params;
+	return stats_now(m, false);
+}
+
+static struct json_object *monitor(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+				   struct json_object *params)
+{
+	(void)who, (void)params;
+	return stats_now(m, true);
+}
+
+static void caller_text(const struct bpfnicd_caller *who, char *by, size_t size)
+{
+	snprintf(by, size, "uid %u pid %d", (unsigned)who->uid, (int)who->pid);
+}
+
+static struct json_object *set_policy(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+				      struct json_object *params)
+{
+	const struct bpfnicd_config *c = bpfnicd_runconf_get(m->d.conf);
+	struct bpfnic_policy_params next;
 	const char *param = NULL;
 	char why[200], by[64];
 	struct json_object *p;
 	int r;
 
-	r = bpfnicd_policy_from_params(&d->policy, d->cfg.cpus.n, params, &next, &param, why,
-				       sizeof(why));
+	r = bpfnic_params_from_json(c, bpfnicd_policy_params(m->d.policy), params, &next, &param,
+				    why, sizeof(why));
 	if (r < 0)
 		return bpfnic_vl_error_reason(BPFNIC_E_INVALID_PARAMETER, param, "%s", why);
-	snprintf(by, sizeof(by), "uid %u pid %d", (unsigned)who->uid, (int)who->pid);
-	r = bpfnicd_apply_policy(d, &next, by);
+	caller_text(who, by, sizeof(by));
+	r = bpfnicd_policy_apply(m->d.policy, c, &next, by);
 	if (r < 0)
 		return bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "the data path refused: %s",
 					      strerror(-r));
 	p = json_object_new_object();
-	json_object_object_add(p, "policy", bpfnicd_policy_to_json(&d->policy));
-	json_object_object_add(p, "groups", groups_json(d));
+	json_object_object_add(p, "policy", bpfnic_params_policy_json(bpfnicd_policy_params(m->d.policy)));
+	json_object_object_add(p, "groups", groups_json(m->d.policy));
 	return bpfnic_vl_reply_new(p, false);
 }
 
-static struct json_object *reload(struct bpfnicd *d, const struct bpfnicd_caller *who)
+static struct json_object *reload_failed(int r, const struct bpfnicd_config_errors *errs)
 {
-	const char *names[8];
-	unsigned n = 0;
-	struct bpfnicd_config_errors errs;
-	char by[64];
+	struct json_object *p = json_object_new_object(), *a = json_object_new_array();
+	char reason[1024] = "";
+	size_t off = 0;
+
+	for (unsigned i = 0; i < errs->n; i++) {
+		json_object_array_add(a, json_object_new_string(errs->msg[i]));
+		if (off < sizeof(reason))
+			off += (size_t)snprintf(reason + off, sizeof(reason) - off, "%s%s",
+						i ? "; " : "", errs->msg[i]);
+	}
+	if (errs->n == 0)
+		snprintf(reason, sizeof(reason), "%s", strerror(-r));
+	json_object_object_add(p, "reason", json_object_new_string(reason));
+	json_object_object_add(p, "errors", a);
+	return bpfnic_vl_error_new(BPFNIC_E_RELOAD_FAILED, p);
+}
+
+static struct json_object *reload(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
+				  struct json_object *params)
+{
+	struct bpfnicd_reload_result *res = malloc(sizeof(*res));
 	struct json_object *p, *a;
+	char by[64];
 	int r;
 
-	snprintf(by, sizeof(by), "uid %u pid %d", (unsigned)who->uid, (int)who->pid);
-	r = bpfnicd_reload(d, names, 8, &n, &errs, by);
+	(void)params;
+	if (!res)
+		return bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "out of memory");
+	caller_text(who, by, sizeof(by));
+	r = bpfnicd_reload(m->d.conf, by, res);
+	if (r < 0) {
+		p = reload_failed(r, &res->errs);
+		free(res);
+		return p;
+	}
 	p = json_object_new_object();
 	a = json_object_new_array();
-	if (r < 0) {
-		char reason[1024] = "";
-		size_t off = 0;
-
-		for (unsigned i = 0; i < errs.n; i++) {
-			json_object_array_add(a, json_object_new_string(errs.msg[i]));
-			if (off < sizeof(reason))
-				off += (size_t)snprintf(reason + off, sizeof(reason) - off, "%s%s",
-							i ? "; " : "", errs.msg[i]);
-		}
-		if (errs.n == 0)
-			snprintf(reason, sizeof(reason), "%s", strerror(-r));
-		json_object_object_add(p, "reason", json_object_new_string(reason));
-		json_object_object_add(p, "errors", a);
-		return bpfnic_vl_error_new(BPFNIC_E_RELOAD_FAILED, p);
-	}
-	for (unsigned i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_string(names[i]));
+	for (unsigned i = 0; i < res->n_restart_needed; i++)
+		json_object_array_add(a, json_object_new_string(res->restart_needed[i]));
 	json_object_object_add(p, "restart_needed", a);
+	free(res);
 	return bpfnic_vl_reply_new(p, false);
 }
 
-struct json_object *bpfnicd_dispatch(void *userdata, const struct bpfnicd_caller *who,
-				     const struct bpfnic_vl_call *call, bool *start_monitor)
+/* ---- the table and the dispatcher ------------------------------------------------------ */
+
+static const struct bpfnicd_method methods[] = {
+	/* name                      admin  streams handler */
+	{ BPFNIC_M_VARLINK_GET_INFO, false, false, varlink_get_info },
+	{ BPFNIC_M_VARLINK_DESCRIBE, false, false, varlink_describe },
+	{ BPFNIC_M_GET_INFO,         false, false, get_info },
+	{ BPFNIC_M_GET_STATUS,       false, false, get_status },
+	{ BPFNIC_M_GET_STATS,        false, false, get_stats },
+	{ BPFNIC_M_SET_POLICY,       true,  false, set_policy },
+	{ BPFNIC_M_RELOAD,           true,  false, reload },
+	{ BPFNIC_M_MONITOR,          false, true,  monitor },
+};
+
+const struct bpfnicd_method *bpfnicd_methods_table(unsigned *n)
 {
-	struct bpfnicd *d = userdata;
-	const struct bpfnicd_method *m = bpfnicd_method_find(call->method);
-	struct bpfnicd_window cum;
-	const char *param;
+	*n = sizeof(methods) / sizeof(methods[0]);
+	return methods;
+}
 
-	if (!m) {
-		struct json_object *p = json_object_new_object();
-		const char *dot = strrchr(call->method, '.');
-		size_t iface_len = dot ? (size_t)(dot - call->method) : 0;
+int bpfnicd_methods_new(const struct bpfnicd_methods_deps *deps, struct bpfnicd_methods **out)
+{
+	struct bpfnicd_methods *m = calloc(1, sizeof(*m));
+	const char *text[] = { bpfnic_idl_io_bpfnic, bpfnic_idl_varlink_service };
+	char err[200];
+	int r = 0;
 
-		/* varlink: a method of an interface we do not implement is InterfaceNotFound. */
-		if (!(iface_len == strlen(BPFNIC_INTERFACE) &&
-		      strncmp(call->method, BPFNIC_INTERFACE, iface_len) == 0) &&
-		    !(iface_len == strlen("org.varlink.service") &&
-		      strncmp(call->method, "org.varlink.service", iface_len) == 0)) {
-			json_object_object_add(p, "interface",
-					       json_object_new_string_len(call->method, (int)iface_len));
-			json_object_object_add(p, "reason", json_object_new_string("no such interface"));
-			return bpfnic_vl_error_new(BPFNIC_E_INTERFACE_NOT_FOUND, p);
-		}
-		json_object_object_add(p, "method", json_object_new_string(call->method));
-		json_object_object_add(p, "reason", json_object_new_string("no such method"));
-		return bpfnic_vl_error_new(BPFNIC_E_METHOD_NOT_FOUND, p);
+	*out = NULL;
+	if (!m)
+		return -ENOMEM;
+	m->d = *deps;
+	for (unsigned i = 0; i < 2 && r == 0; i++) {
+		r = bpfnic_idl_parse(text[i], &m->idl[i], err, sizeof(err));
+		if (r < 0)
+			log_error_errno(r, "the built-in interface description is broken: %s", err);
 	}
-	if (bpfnicd_method_check_params(m, call->parameters, &param) < 0)
-		return bpfnic_vl_error_reason(BPFNIC_E_INVALID_PARAMETER, param, "unknown parameter");
-	if (m->needs_more && !call->more)
-		return bpfnic_vl_error_reason(BPFNIC_E_EXPECTED_MORE, NULL,
-					      "%s streams: call it with \"more\": true", m->name);
-	if (m->admin) {
-		char uid_field[40], pid_field[40];
-		const char *fields[] = { uid_field, pid_field, NULL };
+	if (r < 0)
+		bpfnicd_methods_free(m);
+	else
+		*out = m;
+	return r;
+}
 
-		snprintf(uid_field, sizeof(uid_field), "BPFNIC_CALLER_UID=%u", (unsigned)who->uid);
-		snprintf(pid_field, sizeof(pid_field), "BPFNIC_CALLER_PID=%d", (int)who->pid);
-		if (!who->admin) {
-			const char *who_may = d->cfg.admin_group[0] ? d->cfg.admin_group : NULL;
+void bpfnicd_methods_free(struct bpfnicd_methods *m)
+{
+	for (unsigned i = 0; m && i < 2; i++)
+		bpfnic_idl_free(m->idl[i]);
+	free(m);
+}
 
-			bpfnicd_log_struct(LOG_WARNING, 0, NULL, fields,
-					   "refused %s from uid %u pid %d: needs root%s%s",
-					   m->name, (unsigned)who->uid, (int)who->pid,
-					   who_may ? " or group " : "", who_may ? who_may : "");
-			return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL,
-						      "%s needs root%s%s", m->name,
-						      who_may ? " or membership in group " : "",
-						      who_may ? who_may : "");
+/* The interface a method name belongs to, or NULL. */
+static const struct bpfnic_idl *idl_of(const struct bpfnicd_methods *m, const char *method,
+				       const char **short_name)
+{
+	const char *dot = strrchr(method, '.');
+
+	for (unsigned i = 0; dot && i < 2; i++) {
+		const char *iface = bpfnic_idl_name(m->idl[i]);
+
+		if (strlen(iface) == (size_t)(dot - method) && !strncmp(method, iface, strlen(iface))) {
+			*short_name = dot + 1;
+			return m->idl[i];
 		}
-		bpfnicd_log_struct(LOG_INFO, 0, NULL, fields, "%s called by uid %u pid %d", m->name,
+	}
+	return NULL;
+}
+
+static struct json_object *not_found(const struct bpfnicd_methods *m, const char *method)
+{
+	struct json_object *p = json_object_new_object();
+	const char *dot = strrchr(method, '.'), *short_name;
+
+	/* varlink: a method of an interface we do not implement is InterfaceNotFound. */
+	if (!idl_of(m, method, &short_name)) {
+		json_object_object_add(p, "interface", json_object_new_string_len(
+			method, dot ? (int)(dot - method) : 0));
+		json_object_object_add(p, "reason", json_object_new_string("no such interface"));
+		return bpfnic_vl_error_new(BPFNIC_E_INTERFACE_NOT_FOUND, p);
+	}
+	json_object_object_add(p, "method", json_object_new_string(method));
+	json_object_object_add(p, "reason", json_object_new_string("no such method"));
+	return bpfnic_vl_error_new(BPFNIC_E_METHOD_NOT_FOUND, p);
+}
+
+/* Root, or AdminGroup=: NULL; anyone else gets PermissionDenied (and the log says so). */
+static struct json_object *check_access(const struct bpfnicd_methods *m,
+					const struct bpfnicd_method *method,
+					const struct bpfnicd_caller *who)
+{
+	const char *group = bpfnicd_runconf_get(m->d.conf)->admin_group;
+	const char *or_group = group[0] ? " or group " : "", *or_member = group[0] ? " or membership in group " : "";
+	char uid_field[40], pid_field[40];
+	const char *fields[] = { uid_field, pid_field, NULL };
+
+	snprintf(uid_field, sizeof(uid_field), "BPFNIC_CALLER_UID=%u", (unsigned)who->uid);
+	snprintf(pid_field, sizeof(pid_field), "BPFNIC_CALLER_PID=%d", (int)who->pid);
+	if (who->admin) {
+		bpfnicd_log_struct(LOG_INFO, 0, NULL, fields, "%s called by uid %u pid %d", method->name,
 				   (unsigned)who->uid, (int)who->pid);
+		return NULL;
 	}
+	bpfnicd_log_struct(LOG_WARNING, 0, NULL, fields, "refused %s from uid %u pid %d: needs root%s%s",
+			   method->name, (unsigned)who->uid, (int)who->pid, or_group, group);
+	return bpfnic_vl_error_reason(BPFNIC_E_PERMISSION_DENIED, NULL, "%s needs root%s%s",
+				      method->name, or_member, group);
+}
 
-	switch (m->id) {
-	case BPFNICD_M_VARLINK_GET_INFO:
-		return varlink_get_info();
-	case BPFNICD_M_VARLINK_GET_IFACE_DESC:
-		return varlink_describe(call->parameters);
-	case BPFNICD_M_GET_INFO:
-		return get_info(d);
-	case BPFNICD_M_GET_STATUS:
-	case BPFNICD_M_GET_STATS:
-		if (bpfnicd_read_totals(d, &cum) < 0)
-			cum = d->win;
-		if (m->id == BPFNICD_M_GET_STATUS)
-			return get_status(d, &cum);
-		return bpfnic_vl_reply_new(stats_json(d, &cum), false);
-	case BPFNICD_M_SET_POLICY:
-		return set_policy(d, who, call->parameters);
-	case BPFNICD_M_RELOAD:
-		return reload(d, who);
-	case BPFNICD_M_MONITOR:
-		*start_monitor = true;
-		if (bpfnicd_read_totals(d, &cum) < 0)
-			cum = d->win;
-		return bpfnic_vl_reply_new(stats_json(d, &cum), true);
-	}
-	return bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "not implemented");
+struct json_object *bpfnicd_methods_dispatch(void *userdata, const struct bpfnicd_caller *who,
+					     const struct bpfnic_vl_call *call, bool *start_monitor)
+{
+	struct bpfnicd_methods *m = userdata;
+	const struct bpfnicd_method *method = NULL;
+	const struct bpfnic_idl *idl;
+	const char *short_name, *member;
+	struct json_object *refusal;
+	char why[200];
+
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]) && !method; i++)
+		if (!strcmp(methods[i].name, call->method))
+			method = &methods[i];
+	idl = method ? idl_of(m, call->method, &short_name) : NULL;
+	if (!idl)
+		return not_found(m, call->method);
+	if (bpfnic_idl_check(idl, BPFNIC_IDL_IN, short_name, call->parameters, &member, why,
+			     sizeof(why)) < 0)
+		return bpfnic_vl_error_reason(BPFNIC_E_INVALID_PARAMETER, member ? member : "parameters",
+					      "%s", why);
+	if (method->streams && !call->more)
+		return bpfnic_vl_error_reason(BPFNIC_E_EXPECTED_MORE, NULL,
+					      "%s streams: call it with \"more\": true", method->name);
+	if (method->admin && (refusal = check_access(m, method, who)))
+		return refusal;
+	*start_monitor = method->streams;
+	return method->handler(m, who, call->parameters);
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* One statistics window: see stats.h. */
+#include <stddef.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "datapath/dpstats.h"
 #include "daemon/stats.h"
+#include "varlink.h"
 
 void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
 			    const unsigned *cpus, unsigned n, double window_ms,
@@ -77,4 +81,78 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->drops_no_cpu = sched_now.no_cpu;
 	out->drops_redirect_err = sched_now.redirect_err;
 	out->drops_short_payload = sched_now.short_payload;
+	out->drops_too_long = sched_now.too_long;
+}
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+#define COUNTER(name, field) { name, offsetof(struct bpfnicd_window, field) }
+static const struct counter {
+	const char *name;
+	size_t offset; /* of a uint64_t in struct bpfnicd_window */
+} totals[] = {
+	COUNTER("requests", requests), COUNTER("replies", replies), COUNTER("passed", passed),
+}, drops[] = {
+	COUNTER("queue", drops_queue), COUNTER("no_cpu", drops_no_cpu),
+	COUNTER("redirect_err", drops_redirect_err), COUNTER("tx_err", drops_tx_err),
+	COUNTER("short_payload", drops_short_payload), COUNTER("too_long", drops_too_long),
+};
+
+static void add_counters(struct json_object *o, const struct counter *c, size_t n,
+			 const struct bpfnicd_window *cum)
+{
+	for (size_t i = 0; i < n; i++)
+		json_object_object_add(o, c[i].name, json_object_new_uint64(
+			*(const uint64_t *)((const char *)cum + c[i].offset)));
+}
+
+struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
+					      const struct bpfnicd_window *cum)
+{
+	struct json_object *t = json_object_new_object(), *d = json_object_new_object();
+	struct json_object *q = json_object_new_object();
+
+	json_object_object_add(t, "in_rps", bpfnic_vl_number(win->in_rps, 1));
+	json_object_object_add(t, "out_rps", bpfnic_vl_number(win->out_rps, 1));
+	add_counters(t, totals, sizeof(totals) / sizeof(totals[0]), cum);
+	add_counters(d, drops, sizeof(drops) / sizeof(drops[0]), cum);
+	json_object_object_add(d, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
+	json_object_object_add(t, "drops", d);
+	json_object_object_add(q, "avg", bpfnic_vl_number(win->qdelay_avg_us, 1));
+	json_object_object_add(q, "p99", bpfnic_vl_number(win->qdelay_p99_us, 1));
+	json_object_object_add(t, "qdelay_us", q);
+	return t;
+}
+
+static struct json_object *cpu_json(const struct bpfnicd_cpu_window *w,
+				    const struct bpfnicd_cpu_window *cum, const char *group)
+{
+	struct json_object *c = json_object_new_object(), *q = json_object_new_object();
+
+	json_object_object_add(c, "cpu", json_object_new_int64(w->cpu));
+	json_object_object_add(c, "group", group ? json_object_new_string(group) : NULL);
+	json_object_object_add(c, "rps", bpfnic_vl_number(w->rps, 1));
+	json_object_object_add(q, "avg", bpfnic_vl_number(w->qdelay_avg_us, 1));
+	json_object_object_add(q, "p50", bpfnic_vl_number(w->qdelay_p50_us, 1));
+	json_object_object_add(q, "p99", bpfnic_vl_number(w->qdelay_p99_us, 1));
+	json_object_object_add(q, "max", bpfnic_vl_number(w->qdelay_max_us, 1));
+	json_object_object_add(c, "qdelay_us", q);
+	json_object_object_add(c, "service_us", bpfnic_vl_number(w->service_us, 1));
+	json_object_object_add(c, "kthread_util", w->kthread_util >= 0 ?
+			       bpfnic_vl_number(w->kthread_util, 3) : NULL);
+	json_object_object_add(c, "handed", json_object_new_uint64(cum->handed));
+	json_object_object_add(c, "processed", json_object_new_uint64(cum->processed));
+	json_object_object_add(c, "queue_drops", json_object_new_uint64(cum->queue_drops));
+	return c;
+}
+
+struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
+					    const struct bpfnicd_window *cum,
+					    const char *const *group)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < win->n; i++)
+		json_object_array_add(a, cpu_json(&win->cpu[i], &cum->cpu[i], group[i]));
+	return a;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * One statistics window of bpfnicd: what happened between two readings of the data
- * path's counters, per candidate worker CPU and in total. Pure arithmetic (datapath/dpstats)
- * over two struct bpfnic_dp_stats; unit tests reach it directly.
+ * bpfnicd's statistics, the one place they are computed and put into JSON (the
+ * methods, Monitor, and whatever else reports them read them from here): one window,
+ * what happened between two readings of the data path's counters, per candidate
+ * worker CPU and in total. Pure arithmetic (datapath/dpstats) over two struct
+ * bpfnic_dp_stats; unit tests reach it directly.
  */
 #ifndef BPFNICD_STATS_H
 #define BPFNICD_STATS_H
@@ -36,7 +38,8 @@ struct bpfnicd_window {
 	uint64_t drops_queue;       /* exact from the kernel's tracepoint; without the tracer,
 				       handed - processed (which counts the few in flight) */
 	bool drops_queue_exact;
-	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload;
+	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload,
+		 drops_too_long;
 };
 
 /*
@@ -47,5 +50,22 @@ struct bpfnicd_window {
 void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
 			    const unsigned *cpus, unsigned n, double window_ms,
 			    struct bpfnicd_window *out);
+
+struct json_object;
+
+/*
+ * The "totals" object: counters since attach from cum (a fresh reading, or the window
+ * itself), rates and queuing delay from the window win.
+ */
+struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
+					      const struct bpfnicd_window *cum);
+
+/*
+ * The "cpus" array: one row per candidate CPU of win, counters since attach from cum;
+ * group[i] names the group of win->cpu[i] ("main", "long"), NULL for none.
+ */
+struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
+					    const struct bpfnicd_window *cum,
+					    const char *const *group);
 
 #endif

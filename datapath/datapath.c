@@ -12,9 +12,6 @@
 #include "datapath/datapath.h"
 #include "bpfnic.skel.h"
 
-#define DEFAULT_QUEUE_SIZE 4096u
-#define MAX_QUEUE_SIZE     16384u /* the kernel's cpumap limit */
-
 struct bpfnic_dp {
 	struct bpfnic_bpf *skel;
 	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
@@ -202,8 +199,8 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	*out = NULL;
 	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS)
 		return -EINVAL;
-	queue_size = opts->queue_size ? opts->queue_size : DEFAULT_QUEUE_SIZE;
-	if (queue_size > MAX_QUEUE_SIZE)
+	queue_size = opts->queue_size ? opts->queue_size : BPFNIC_DP_DEFAULT_QUEUE_SIZE;
+	if (queue_size > BPFNIC_DP_MAX_QUEUE_SIZE)
 		return -ERANGE;
 	r = validate_settings(&opts->settings);
 	if (r < 0)

@@ -23,12 +23,16 @@ enum bpfnic_xdp_mode {
 	BPFNIC_XDP_GENERIC,
 };
 
+/* The cpumap queue per CPU, in frames: the paper's size, and the kernel's limit. */
+#define BPFNIC_DP_DEFAULT_QUEUE_SIZE 4096 /* no suffix: also a default written as text */
+#define BPFNIC_DP_MAX_QUEUE_SIZE     16384u
+
 struct bpfnic_dp_opts {
 	const char *ifname;          /* NULL: load and fill maps, attach nothing (tests) */
 	enum bpfnic_xdp_mode xdp_mode;
 	const unsigned *cpus;        /* candidate worker CPUs: one cpumap entry each */
 	unsigned n_cpus;
-	unsigned queue_size;         /* cpumap queue per CPU; 0 = 4096, as in the paper */
+	unsigned queue_size;         /* cpumap queue per CPU; 0 = BPFNIC_DP_DEFAULT_QUEUE_SIZE */
 	struct bpfnic_settings settings; /* port, policy, service times */
 	const unsigned *main_cpus;   /* initial main group, in round-robin order; */
 	unsigned n_main;             /*   n_main == 0: every candidate */

@@ -3,6 +3,8 @@
 #include <math.h>
 #include "arrival.h"
 
+const char *const bpfnic_arrivals_names[2] = { "poisson", "constant" };
+
 static uint64_t splitmix64(uint64_t *x)
 {
 	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);

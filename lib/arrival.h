@@ -24,6 +24,9 @@ enum bpfnic_arrivals {
 	BPFNIC_ARRIVALS_CONSTANT = 1,
 };
 
+/* "poisson", "constant": by enum bpfnic_arrivals, as options and reports name them. */
+extern const char *const bpfnic_arrivals_names[2];
+
 struct bpfnic_arrival {
 	struct bpfnic_rng rng;
 	enum bpfnic_arrivals kind;

@@ -18,26 +18,48 @@ static int parse_cpu(const char **p, unsigned *out)
 	return 0;
 }
 
+/*
+ * The next "N" or "N-M" of a list at *p, with the comma after it: 1 and the range,
+ * 0 at the end of the list, -EINVAL on bad syntax (an empty list included).
+ */
+static int next_range(const char **p, unsigned *lo, unsigned *hi)
+{
+	const char *s = *p;
+
+	if (*s == '\0')
+		return 0;
+	while (*s == ' ')
+		s++;
+	if (parse_cpu(&s, lo) < 0)
+		return -EINVAL;
+	*hi = *lo;
+	if (*s == '-') {
+		s++;
+		if (parse_cpu(&s, hi) < 0 || *hi < *lo)
+			return -EINVAL;
+	}
+	while (*s == ' ')
+		s++;
+	if (*s == ',') {
+		s++;
+		if (*s == '\0')
+			return -EINVAL; /* a trailing comma */
+	} else if (*s != '\0') {
+		return -EINVAL;
+	}
+	*p = s;
+	return 1;
+}
+
 int bpfnic_cpulist_parse(const char *s, unsigned *cpus, size_t max, unsigned limit)
 {
-	const char *p = s;
+	unsigned lo, hi;
 	size_t n = 0;
+	int r;
 
 	if (!s || !*s)
 		return -EINVAL;
-	for (;;) {
-		unsigned lo, hi;
-
-		while (*p == ' ')
-			p++;
-		if (parse_cpu(&p, &lo) < 0)
-			return -EINVAL;
-		hi = lo;
-		if (*p == '-') {
-			p++;
-			if (parse_cpu(&p, &hi) < 0 || hi < lo)
-				return -EINVAL;
-		}
+	while ((r = next_range(&s, &lo, &hi)) > 0) {
 		for (unsigned c = lo; c <= hi; c++) {
 			if (c >= limit)
 				return -EINVAL;
@@ -48,14 +70,28 @@ int bpfnic_cpulist_parse(const char *s, unsigned *cpus, size_t max, unsigned lim
 				return -E2BIG;
 			cpus[n++] = c;
 		}
-		while (*p == ' ')
-			p++;
-		if (*p == '\0')
-			return (int)n;
-		if (*p != ',')
-			return -EINVAL;
-		p++;
 	}
+	return r < 0 ? r : (int)n;
+}
+
+int bpfnic_cpulist_parse_set(const char *s, bool *has, unsigned limit, unsigned *beyond)
+{
+	unsigned lo, hi, above = 0;
+	int r;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (unsigned c = 0; c < limit; c++)
+		has[c] = false;
+	while ((r = next_range(&s, &lo, &hi)) > 0) {
+		for (unsigned c = lo; c <= hi && c < limit; c++)
+			has[c] = true;
+		if (hi >= limit)
+			above += hi - (lo > limit ? lo : limit) + 1;
+	}
+	if (beyond)
+		*beyond = above;
+	return r;
 }
 
 int bpfnic_cpulist_format(const unsigned *cpus, size_t n, char *buf, size_t size)

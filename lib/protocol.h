@@ -1,41 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The control protocol between bpfnicd and its clients: the one definition of every
- * name on the wire. Framing is varlink's: each message is one JSON object followed by
- * a NUL byte, over the Unix stream socket (default BPFNIC_DEFAULT_SOCKET).
+ * The control protocol's names and limits, for bpfnicd and its clients. What the
+ * methods take and reply, every type and field, is the interface description
+ * lib/io.bpfnic.varlink.in (installed as /usr/share/bpfnic/io.bpfnic.varlink and
+ * returned by org.varlink.service.GetInterfaceDescription): the one reference.
+ *
+ * Framing is varlink's: each message is one JSON object followed by a NUL byte, over
+ * the Unix stream socket (default BPFNIC_DEFAULT_SOCKET).
  *
  *   call   {"method": "io.bpfnic.GetStatus", "parameters": {...}, "more": true?}
  *   reply  {"parameters": {...}}                       (+ "continues": true while streaming)
- *   error  {"error": "io.bpfnic.InvalidParameter", "parameters": {"parameter": "...",
- *           "reason": "human-readable text"}}
- *
- * Methods and their reply parameters (times in µs unless the name says otherwise,
- * rates in requests per second over the last controller window):
- *
- *   org.varlink.service.GetInfo  {vendor, product, version, url, interfaces: [...]}
- *   io.bpfnic.GetInfo    {version, interface, ifindex, xdp_mode, port, pid,
- *                         candidate_cpus: [int]}
- *   io.bpfnic.GetStatus  {version, interface, xdp_mode, port, uptime_sec,
- *                         policy: {name, long_cpus, threshold_us, metric, min_cpus,
- *                                  max_cpus, cooldown_ms, shrink_below_us, interval_ms},
- *                         workload: {short_us, long_us, max_us},
- *                         groups: {main: [int], long: [int]},
- *                         totals: {in_rps, out_rps, requests, replies, passed,
- *                                  drops: {queue, no_cpu, redirect_err, tx_err, short_payload}},
- *                         history: [{time_usec (CLOCK_REALTIME), action: "grow"|"shrink",
- *                                    cpu, group_size, metric_us, reason}]}
- *   io.bpfnic.GetStats   {window_ms, totals: {...as above},
- *                         cpus: [{cpu, group: "main"|"long"|null, rps,
- *                                 qdelay_us: {avg, p50, p99, max}, service_us,
- *                                 kthread_util (0..1), handed, processed}]}
- *   io.bpfnic.SetPolicy  params {policy: "rr"|"split"|"dynamic", long_cpus?, threshold_us?,
- *                         metric?: "avg"|"p99", min_cpus?, max_cpus?, cooldown_ms?,
- *                         shrink_below_us?, interval_ms?}  -> reply: {policy: {...}}
- *                         (admin only)
- *   io.bpfnic.Reload     {} -> {restart_needed: [key names]}; error ReloadFailed
- *                         (admin only)
- *   io.bpfnic.Monitor    needs "more": true; a GetStats object every interval, each
- *                         with "continues": true, until the client closes.
+ *   error  {"error": "org.varlink.service.InvalidParameter", "parameters": {"parameter":
+ *           "...", "reason": "human-readable text"}}
  */
 #ifndef BPFNIC_PROTOCOL_H
 #define BPFNIC_PROTOCOL_H
@@ -44,7 +20,9 @@
 #define BPFNIC_DEFAULT_CONFIG "/etc/bpfnic/bpfnicd.conf"
 
 #define BPFNIC_INTERFACE "io.bpfnic"
+#define BPFNIC_VARLINK_SERVICE "org.varlink.service"
 #define BPFNIC_M_VARLINK_GET_INFO "org.varlink.service.GetInfo"
+#define BPFNIC_M_VARLINK_DESCRIBE "org.varlink.service.GetInterfaceDescription"
 #define BPFNIC_M_GET_INFO   "io.bpfnic.GetInfo"
 #define BPFNIC_M_GET_STATUS "io.bpfnic.GetStatus"
 #define BPFNIC_M_GET_STATS  "io.bpfnic.GetStats"
@@ -67,11 +45,5 @@
 #define BPFNIC_MAX_JSON_DEPTH  8
 #define BPFNIC_MAX_CLIENTS     64
 #define BPFNIC_CLIENT_IDLE_MS  5000 /* a client that sends nothing for this long is closed */
-
-/* Names of policies and metrics, indexed by enum bpfnic_policy / bpfnic_metric. */
-static const char *const bpfnic_policy_names[] __attribute__((unused)) = { "rr", "split", "dynamic" };
-
-enum bpfnic_metric { BPFNIC_METRIC_AVG = 0, BPFNIC_METRIC_P99 = 1 };
-static const char *const bpfnic_metric_names[] __attribute__((unused)) = { "avg", "p99" };
 
 #endif

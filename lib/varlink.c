@@ -2,19 +2,13 @@
 /* Varlink-style NUL-terminated JSON framing: see varlink.h. */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "varlink.h"
-#include "clock.h"
 
 /* ---- input framing ------------------------------------------------------------ */
 
@@ -251,13 +245,9 @@ int bpfnic_vl_call_from_json(struct json_object *msg, struct bpfnic_vl_call *cal
 	return 0;
 }
 
-static struct json_object *params_or_empty(struct json_object *p)
-{
-	return p ? p : json_object_new_object();
-}
-
-struct json_object *bpfnic_vl_call_new(const char *method, struct json_object *parameters,
-				       bool more)
+/* {key: value, "parameters": p, flag: true}, key and flag when not NULL; takes p. */
+static struct json_object *message_new(const char *key, const char *value,
+				       struct json_object *parameters, const char *flag)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -265,40 +255,30 @@ struct json_object *bpfnic_vl_call_new(const char *method, struct json_object *p
 		json_object_put(parameters);
 		return NULL;
 	}
-	json_object_object_add(o, "method", json_object_new_string(method));
-	json_object_object_add(o, "parameters", params_or_empty(parameters));
-	if (more)
-		json_object_object_add(o, "more", json_object_new_boolean(1));
+	if (key)
+		json_object_object_add(o, key, json_object_new_string(value));
+	json_object_object_add(o, "parameters", parameters ? parameters : json_object_new_object());
+	if (flag)
+		json_object_object_add(o, flag, json_object_new_boolean(1));
 	return o;
+}
+
+struct json_object *bpfnic_vl_call_new(const char *method, struct json_object *parameters,
+				       bool more)
+{
+	return message_new("method", method, parameters, more ? "more" : NULL);
 }
 
 /* ---- replies and errors ------------------------------------------------------- */
 
 struct json_object *bpfnic_vl_reply_new(struct json_object *parameters, bool continues)
 {
-	struct json_object *o = json_object_new_object();
-
-	if (!o) {
-		json_object_put(parameters);
-		return NULL;
-	}
-	json_object_object_add(o, "parameters", params_or_empty(parameters));
-	if (continues)
-		json_object_object_add(o, "continues", json_object_new_boolean(1));
-	return o;
+	return message_new(NULL, NULL, parameters, continues ? "continues" : NULL);
 }
 
 struct json_object *bpfnic_vl_error_new(const char *error, struct json_object *parameters)
 {
-	struct json_object *o = json_object_new_object();
-
-	if (!o) {
-		json_object_put(parameters);
-		return NULL;
-	}
-	json_object_object_add(o, "error", json_object_new_string(error));
-	json_object_object_add(o, "parameters", params_or_empty(parameters));
-	return o;
+	return message_new("error", error, parameters, NULL);
 }
 
 struct json_object *bpfnic_vl_error_reason(const char *error, const char *param,
@@ -371,194 +351,13 @@ int bpfnic_vl_serialize(struct json_object *msg, char **out, size_t *len)
 	return 0;
 }
 
-/* ---- parameter validation ----------------------------------------------------- */
-
-int bpfnic_vl_param_int(struct json_object *params, const char *name, long long min,
-			long long max, long long *out, const char **why)
+struct json_object *bpfnic_vl_number(double v, unsigned decimals)
 {
-	struct json_object *v;
-	long long x;
+	double scale = pow(10.0, decimals);
+	char text[64];
 
-	if (!json_object_object_get_ex(params, name, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (json_object_is_type(v, json_type_int)) {
-		errno = 0;
-		x = (long long)json_object_get_int64(v);
-		/* json-c clamps out-of-range integers to INT64_MIN/MAX: both are out of range here. */
-	} else if (json_object_is_type(v, json_type_double)) {
-		double d = json_object_get_double(v);
-
-		if (!isfinite(d) || d != floor(d) || d < -9.0e18 || d > 9.0e18) {
-			*why = "must be an integer";
-			return -EINVAL;
-		}
-		x = (long long)d;
-	} else {
-		*why = "must be an integer";
-		return -EINVAL;
-	}
-	if (x < min || x > max) {
-		*why = "out of range";
-		return -EINVAL;
-	}
-	*out = x;
-	return 1;
-}
-
-int bpfnic_vl_param_enum(struct json_object *params, const char *name,
-			 const char *const *names, unsigned n, unsigned *index, const char **why)
-{
-	struct json_object *v;
-	const char *s;
-
-	if (!json_object_object_get_ex(params, name, &v) || json_object_is_type(v, json_type_null))
-		return 0;
-	if (!json_object_is_type(v, json_type_string)) {
-		*why = "must be a string";
-		return -EINVAL;
-	}
-	s = json_object_get_string(v);
-	for (unsigned i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*index = i;
-			return 1;
-		}
-	*why = "unknown value";
-	return -EINVAL;
-}
-
-int bpfnic_vl_params_check_keys(struct json_object *params, const char *const *allowed,
-				const char **bad)
-{
-	json_object_object_foreach(params, key, val) {
-		bool known = false;
-
-		(void)val;
-		for (const char *const *a = allowed; *a; a++)
-			if (strcmp(key, *a) == 0) {
-				known = true;
-				break;
-			}
-		if (!known) {
-			*bad = key;
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* ---- blocking client helper --------------------------------------------------- */
-
-int bpfnic_vl_client_connect(struct bpfnic_vl_client *c, const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	*c = (struct bpfnic_vl_client){ .fd = -1 };
-	if (!path)
-		path = BPFNIC_DEFAULT_SOCKET;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c->fd < 0)
-		return -errno;
-	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int r = -errno;
-
-		close(c->fd);
-		c->fd = -1;
-		return r;
-	}
-	return 0;
-}
-
-void bpfnic_vl_client_close(struct bpfnic_vl_client *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	bpfnic_vl_input_free(&c->in);
-}
-
-int bpfnic_vl_client_send(struct bpfnic_vl_client *c, struct json_object *msg)
-{
-	char *buf;
-	size_t len, off = 0;
-	int r = bpfnic_vl_serialize(msg, &buf, &len);
-
-	if (r < 0)
-		return r;
-	while (off < len) {
-		ssize_t n = send(c->fd, buf + off, len - off, MSG_NOSIGNAL);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	free(buf);
-	return r;
-}
-
-int bpfnic_vl_client_recv(struct bpfnic_vl_client *c, int timeout_ms, struct json_object **out)
-{
-	long long deadline = timeout_ms >= 0 ? (long long)bpfnic_mono_ms() + timeout_ms : -1;
-
-	*out = NULL;
-	for (;;) {
-		const char *msg;
-		size_t len;
-		char buf[8192];
-		ssize_t n;
-		int r = bpfnic_vl_input_next(&c->in, &msg, &len);
-
-		if (r < 0)
-			return r;
-		if (r > 0)
-			return bpfnic_vl_parse(msg, len, out);
-		if (deadline >= 0) {
-			long long left = deadline - (long long)bpfnic_mono_ms();
-			struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
-
-			if (left <= 0)
-				return -ETIMEDOUT;
-			r = poll(&pfd, 1, (int)(left > INT32_MAX ? INT32_MAX : left));
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				return -errno;
-			if (r == 0)
-				return -ETIMEDOUT;
-		}
-		n = recv(c->fd, buf, sizeof(buf), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -ECONNRESET;
-		r = bpfnic_vl_input_feed(&c->in, buf, (size_t)n);
-		if (r < 0)
-			return r;
-	}
-}
-
-int bpfnic_vl_client_call(struct bpfnic_vl_client *c, const char *method,
-			  struct json_object *parameters, int timeout_ms,
-			  struct json_object **reply_msg)
-{
-	struct json_object *call = bpfnic_vl_call_new(method, parameters, false);
-	int r;
-
-	*reply_msg = NULL;
-	if (!call)
-		return -ENOMEM;
-	r = bpfnic_vl_client_send(c, call);
-	json_object_put(call);
-	if (r < 0)
-		return r;
-	return bpfnic_vl_client_recv(c, timeout_ms, reply_msg);
+	if (!isfinite(v))
+		v = 0;
+	snprintf(text, sizeof(text), "%.*f", (int)decimals, v);
+	return json_object_new_double_s(round(v * scale) / scale, text);
 }

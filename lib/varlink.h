@@ -11,9 +11,8 @@
  *   - bpfnic_vl_call_*, bpfnic_vl_reply_*, bpfnic_vl_error_* build and take apart the
  *     three kinds of message; bpfnic_vl_serialize() renders one with its trailing NUL.
  *
- * Everything above is pure (no I/O), so the unit tests reach it directly. The only
- * I/O is the small blocking client helper at the end (bpfnic_vl_client_*), which
- * bpfnicctl and the tests use. Nothing here logs; functions return 0 or -errno.
+ * Pure (no I/O), so the unit tests reach it directly; the client side's I/O is in
+ * lib/vlclient.h. Nothing here logs; functions return 0 or -errno.
  */
 #ifndef BPFNIC_VARLINK_H
 #define BPFNIC_VARLINK_H
@@ -125,58 +124,10 @@ int bpfnic_vl_reply_from_json(struct json_object *msg, struct bpfnic_vl_reply *r
  */
 int bpfnic_vl_serialize(struct json_object *msg, char **out, size_t *len);
 
-/* ---- parameter validation (daemon side; pure) ---------------------------------- */
-
 /*
- * Read an optional integer parameter "name" from params. Returns 0 and leaves *out
- * alone when it is absent, 1 when it was present and valid (*out set), -EINVAL when
- * it is not an integer or is outside [min, max]; then *why is a static explanation.
- * A JSON double with an integral value (20.0) is accepted, 20.5 is not.
+ * A JSON number rounded to decimals places (rates, microseconds: readable, and no
+ * 17-digit noise); not finite becomes 0.
  */
-int bpfnic_vl_param_int(struct json_object *params, const char *name, long long min,
-			long long max, long long *out, const char **why);
-
-/*
- * Read an optional string parameter that must be one of names[0..n) (e.g.
- * bpfnic_policy_names). 0 absent, 1 present (*index set), -EINVAL otherwise.
- */
-int bpfnic_vl_param_enum(struct json_object *params, const char *name,
-			 const char *const *names, unsigned n, unsigned *index, const char **why);
-
-/*
- * -EINVAL with *bad set to the first key of params not in allowed[] (NULL-terminated);
- * 0 when every key is known. Methods use it so a typo is an error, not a no-op.
- */
-int bpfnic_vl_params_check_keys(struct json_object *params, const char *const *allowed,
-				const char **bad);
-
-/* ---- blocking client helper (the one place here that does I/O) ----------------- */
-
-struct bpfnic_vl_client {
-	int fd;
-	struct bpfnic_vl_input in;
-};
-
-/* Connect to the daemon's socket (NULL = BPFNIC_DEFAULT_SOCKET). -errno from connect. */
-int bpfnic_vl_client_connect(struct bpfnic_vl_client *c, const char *path);
-void bpfnic_vl_client_close(struct bpfnic_vl_client *c);
-
-/* Send one message (serialised with its NUL); blocks until written. */
-int bpfnic_vl_client_send(struct bpfnic_vl_client *c, struct json_object *msg);
-
-/*
- * Receive the next message, waiting at most timeout_ms (< 0: forever). *out owned by
- * the caller. -ETIMEDOUT, -ECONNRESET when the daemon closed the connection, or a
- * bpfnic_vl_parse() error.
- */
-int bpfnic_vl_client_recv(struct bpfnic_vl_client *c, int timeout_ms, struct json_object **out);
-
-/*
- * One round trip: send {"method", "parameters"} and wait for the reply. *reply_msg
- * owned by the caller; take it apart with bpfnic_vl_reply_from_json().
- */
-int bpfnic_vl_client_call(struct bpfnic_vl_client *c, const char *method,
-			  struct json_object *parameters, int timeout_ms,
-			  struct json_object **reply_msg);
+struct json_object *bpfnic_vl_number(double v, unsigned decimals);
 
 #endif

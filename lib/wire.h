@@ -2,8 +2,11 @@
 /*
  * Encoding and decoding of the request wire format defined in bpf/bpfnic.h (the
  * paper's 25 bytes, optionally followed by the extension). Every field goes through
- * the header's offsets and little-endian conversion; decoding never trusts a packet:
- * lengths, the extension's version and magic and the class byte are checked.
+ * the header's offsets and is converted to and from little-endian byte by byte, so
+ * the bytes are the same on any host; decoding never trusts a packet: lengths, the
+ * extension's version and magic and the class byte are checked. The one user-space
+ * implementation: the load generator, the test tools, the test servers and the BPF
+ * tests' frames all read and write requests through it.
  */
 #ifndef BPFNIC_WIRE_H
 #define BPFNIC_WIRE_H
@@ -32,6 +35,9 @@ struct bpfnic_msg {
 	uint64_t worker_finish_ns;
 };
 
+/* "paper", "ext": by enum bpfnic_format, as the tools' --format options name them. */
+extern const char *const bpfnic_format_names[2];
+
 static inline size_t bpfnic_format_len(enum bpfnic_format f)
 {
 	return f == BPFNIC_FORMAT_EXT ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN;
@@ -46,6 +52,17 @@ int bpfnic_req_encode(void *buf, size_t len, enum bpfnic_format f, uint64_t clie
 
 /* Rewrites only the client send time of an encoded request (the batch is built early). */
 void bpfnic_req_set_send_ns(void *buf, uint64_t client_send_ns);
+
+/*
+ * Writes what the data path writes into a request it serves (scheduler arrival and
+ * worker pick-up, server clock): for user-space stand-ins of the server in tests.
+ */
+void bpfnic_req_stamp(void *buf, uint64_t sched_arrival_ns, uint64_t worker_pickup_ns);
+
+/* One 8-byte little-endian field at p (p = payload + BPFNIC_OFF_...), for tools that
+ * read or change a single field of a frame in place. */
+uint64_t bpfnic_le64_get(const void *p);
+void bpfnic_le64_put(void *p, uint64_t v);
 
 enum bpfnic_decode_err {
 	BPFNIC_DECODE_OK = 0,

@@ -1,14 +1,13 @@
-# bpfnic-loadgen and the shared pieces it brings to lib/ (histogram, arrivals, request
-# framing), their unit tests, its test echo server and its test tiers' programs.
-LOADGEN_LIB := lib/hist.c lib/arrival.c lib/wire.c lib/cpulist.c lib/numparse.c
-LOADGEN_SRC := loadgen/main.c loadgen/options.c loadgen/engine.c loadgen/report.c
+# bpfnic-loadgen, its unit tests, and its test echo server (a user-space stand-in for
+# the data path).
+LOADGEN_SRCS = loadgen/options.c loadgen/engine.c loadgen/client.c loadgen/stalls.c \
+	loadgen/calibrate.c loadgen/report.c \
+	$(CPULIST_SRCS) $(ARRIVAL_SRCS) $(HIST_SRCS) $(WIRE_SRCS)
+LOADGEN_LIBS = -lpthread -ljson-c $(ARRIVAL_LIBS) $(HIST_LIBS)
 
-$(eval $(call program,bpfnic-loadgen,$(LOADGEN_SRC) $(LOADGEN_LIB),-lpthread -ljson-c -lm))
-$(eval $(call test_prog,tools,lg-echo,loadgen/test-echo.c,))
+$(eval $(call program,bpfnic-loadgen,loadgen/main.c $(LOADGEN_SRCS),$(LOADGEN_LIBS)))
+$(eval $(call test_prog,tools,lg-echo,loadgen/test-echo.c $(STANDIN_SRCS) $(TOOLOPT_SRCS),))
 
-$(eval $(call unit_test,test_hist,tests/unit/test_hist.c lib/hist.c lib/arrival.c,-lm))
-$(eval $(call unit_test,test_arrival,tests/unit/test_arrival.c lib/arrival.c,-lm))
-$(eval $(call unit_test,test_wire,tests/unit/test_wire.c lib/wire.c lib/arrival.c,-lm))
-$(eval $(call unit_test,test_lg_options,tests/unit/test_lg_options.c loadgen/options.c lib/arrival.c lib/cpulist.c lib/numparse.c,-lm))
-$(eval $(call unit_test,test_lg_report,tests/unit/test_lg_report.c loadgen/report.c loadgen/engine.c loadgen/options.c lib/hist.c lib/arrival.c lib/wire.c lib/cpulist.c lib/numparse.c,-ljson-c -lm -lpthread))
-$(eval $(call unit_test,test_lg_engine,tests/unit/test_lg_engine.c loadgen/engine.c loadgen/options.c lib/hist.c lib/arrival.c lib/wire.c lib/cpulist.c lib/numparse.c,-lpthread -lm))
+$(foreach t,test_lg_options test_lg_report test_lg_calibrate,\
+  $(eval $(call unit_test,$(t),tests/unit/$(t).c $(LOADGEN_SRCS),$(LOADGEN_LIBS))))
+$(eval $(call unit_test,test_lg_engine,tests/unit/test_lg_engine.c $(STANDIN_SRCS) $(LOADGEN_SRCS),$(LOADGEN_LIBS)))

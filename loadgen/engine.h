@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The measuring engine: client sockets and threads, one step of load, its accounting.
- * Each client is one thread with its own sockets, counters and histograms: it sends
- * on an absolute schedule (sendmmsg) and reads its replies (recvmmsg, kernel receive
- * time stamps) whenever it is not due to send. Nothing is shared between clients while
- * a step runs (progress counters aside); the step's end (thread join) is the only
- * synchronisation point.
+ * Each client is one thread with its own sockets, counters and histograms (client.h).
+ * Nothing is shared between clients while a step runs (progress counters aside); the
+ * step's end (thread join) is the only synchronisation point.
  */
 #ifndef BPFNIC_LG_ENGINE_H
 #define BPFNIC_LG_ENGINE_H
@@ -29,8 +27,16 @@ struct lg_summary {
 
 void lg_summarize(const struct bpfnic_hist *h, struct lg_summary *s);
 
-struct lg_class_result {
+/*
+ * The accounting of requests, per class and per step: sent = received + lost exactly;
+ * invalid replies are counted apart and never measured; send_failures were never sent.
+ */
+struct lg_counts {
 	uint64_t sent, received, lost, invalid, send_failures;
+};
+
+struct lg_class_result {
+	struct lg_counts counts;
 	struct lg_summary rtt, qdelay;
 };
 
@@ -42,7 +48,7 @@ struct lg_step_result {
 	double mean_gap_ns;      /* between one client's requests */
 	uint64_t duration_ns, warmup_ns, drain_ns;
 	uint64_t scheduled;      /* requests the schedule called for in the window */
-	uint64_t sent, received, lost, invalid, send_failures;
+	struct lg_counts counts;  /* all classes */
 	uint64_t stale;          /* replies to an earlier step's requests (already lost there) */
 	uint64_t warmup_replies; /* replies to warm-up requests (not measured) */
 	bool kernel_timestamps;  /* receive times came from the kernel (SO_TIMESTAMPNS) */
@@ -61,6 +67,9 @@ void lg_engine_close(struct lg_engine *e);
 /* Called about every 250 ms while a step runs (from the calling thread). */
 typedef void (*lg_progress_fn)(void *ctx, const struct lg_step_result *partial,
 			       double elapsed_s, double total_s, uint64_t sent, uint64_t received);
+
+/* Whether a step sent its schedule: at most 5 % of the requests it called for unsent. */
+bool lg_sent_on_schedule(uint64_t sent, uint64_t scheduled);
 
 /*
  * Runs one step with `clients` clients offering rate_total requests/s in total. Returns

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "calibrate.h"
 #include "engine.h"
 #include "options.h"
 #include "report.h"
@@ -69,205 +70,218 @@ static bool in_path(const char *name)
 	return false;
 }
 
-static int run_probe(struct lg_engine *e, unsigned index, double rate,
-		     uint64_t duration_ns, uint64_t warmup_ns, uint64_t drain_ns,
-		     struct lg_step_result *out, struct progress_ctx *pctx, bool tty)
-{
-	char err[256] = "";
-	int r = lg_engine_run_step(e, index, out->clients, rate, duration_ns, warmup_ns, drain_ns,
-				   out, tty ? show_progress : NULL, pctx, err, sizeof(err));
+/* One run: the engine, the outputs steps go to as they finish, the steps so far. */
+struct run {
+	const struct lg_config *cfg;
+	struct lg_engine *e;
+	FILE *csv;
+	struct progress_ctx progress;
+	bool tty;                    /* progress line on stderr */
+	struct lg_step_result *steps;
+	unsigned done;
+};
 
-	if (tty)
-		clear_progress(pctx);
+/*
+ * Runs step run->done (its client count already in the result) at rate and writes it
+ * to stdout and the CSV. 0, or -errno with the reason on stderr.
+ */
+static int run_step(struct run *run, double rate, uint64_t duration_ns, uint64_t warmup_ns,
+		    uint64_t drain_ns, unsigned nsteps)
+{
+	struct lg_step_result *s = &run->steps[run->done];
+	char err[256] = "";
+	int r = lg_engine_run_step(run->e, run->done, s->clients, rate, duration_ns, warmup_ns,
+				   drain_ns, s, run->tty ? show_progress : NULL, &run->progress,
+				   err, sizeof(err));
+
+	if (run->tty)
+		clear_progress(&run->progress);
+	if (r) {
+		fprintf(stderr, PROG ": step %u: %s\n", run->done + 1, err);
+		return r;
+	}
+	run->done++;
+	if (!run->cfg->quiet)
+		lg_print_step(stdout, run->cfg, s, nsteps);
+	if (run->csv)
+		lg_csv_write_step(run->csv, run->cfg, s);
+	return 0;
+}
+
+/* Allocates room for nsteps results and opens the sockets for max_clients. */
+static int run_open(struct run *run, unsigned nsteps, unsigned max_clients)
+{
+	int r;
+
+	run->steps = calloc(nsteps, sizeof(*run->steps));
+	r = run->steps ? lg_engine_open(&run->e, run->cfg, max_clients) : -ENOMEM;
 	if (r)
-		fprintf(stderr, PROG ": step %u: %s\n", index + 1, err);
+		fprintf(stderr, PROG ": --target %s: cannot open sockets: %s\n",
+			run->cfg->target_text, strerror(-r));
 	return r;
 }
 
 /*
- * The next rate to probe for a bracket [lo valid, hi not valid] (0 = unknown): double
- * until something fails, then bisect to within 5 %; 0 once resolved.
+ * --calibrate: the client CPU's noise, the timing floor at idle, then the rate search
+ * (calibrate.h), one thread. Probe length: --duration/--warmup/--drain if given.
  */
-static double next_probe(double lo, double hi)
+static int calibrate(struct run *run, struct lg_calibration *cal)
 {
-	if (hi == 0)
-		return lo >= 2e7 ? 0 : (lo > 0 ? lo * 2 : 25000);
-	if (lo == 0)
-		return hi <= 1000 ? 0 : hi / 2;
-	if (hi - lo <= 0.05 * lo)
-		return 0;
-	return (lo + hi) / 2;
+	const struct lg_config *c = run->cfg;
+	uint64_t dur = c->duration_set ? c->duration_ns : 1000000000ull;
+	uint64_t warm = c->warmup_set ? c->warmup_ns : 200000000ull;
+	uint64_t drain = c->drain_set ? c->drain_ns : 200000000ull;
+	struct lg_rate_search search;
+	double rate = LG_CAL_FLOOR_RPS;
+
+	if (run_open(run, LG_CAL_MAX_PROBES, 1))
+		return -1;
+	/* The client CPU's own noise first, while nothing else of ours runs. */
+	lg_measure_stalls(c->n_cpus ? (int)c->cpus[0] : -1, 1000000000ull, &cal->stalls);
+	lg_rate_search_init(&search);
+	/* The floor is measured even when interrupted during the stall measurement. */
+	while ((run->done == 0 || !interrupted) && run->done < LG_CAL_MAX_PROBES && rate > 0) {
+		const struct lg_step_result *s = &run->steps[run->done];
+
+		run->steps[run->done].clients = 1;
+		if (run_step(run, rate, dur, warm, drain, 0))
+			return -1;
+		if (run->done == 1)
+			cal->floor = *s; /* the idle probe is not part of the search */
+		else if (lg_rate_search_record(&search, rate, s->valid,
+					       lg_sent_on_schedule(s->counts.sent, s->scheduled)))
+			cal->at_max = *s;
+		rate = lg_rate_search_next(&search);
+	}
+	cal->done = true;
+	cal->max_valid_rps = search.valid.ok;
+	cal->max_ontime_rps = search.on_schedule.ok;
+	lg_print_calibration(stdout, cal);
+	return 0;
+}
+
+/* The configured steps, one after the other, until done or interrupted. */
+static int run_steps(struct run *run)
+{
+	const struct lg_config *c = run->cfg;
+	unsigned nsteps = lg_config_steps(c);
+
+	run->progress.nsteps = nsteps;
+	if (run_open(run, nsteps, c->mode == LG_LOAD_CLIENTS ? c->clients_stop : c->threads))
+		return -1;
+	for (unsigned i = 0; i < nsteps && !interrupted; i++) {
+		double rate;
+
+		lg_config_step(c, i, &run->steps[i].clients, &rate);
+		if (run_step(run, rate, c->duration_ns, c->warmup_ns, c->drain_ns, nsteps))
+			return -1;
+	}
+	if (interrupted)
+		fprintf(stderr, PROG ": interrupted after %u of %u steps\n", run->done, nsteps);
+	return 0;
+}
+
+/*
+ * Checks the output files before the run, not after it: the CSV is opened (and gets
+ * its header), the JSON file created, gnuplot looked for. 0 or -1 (said on stderr).
+ */
+static int open_outputs(const struct lg_config *c, FILE **csv)
+{
+	FILE *f;
+
+	*csv = NULL;
+	if (c->csv_path) {
+		*csv = fopen(c->csv_path, "we");
+		if (!*csv) {
+			fprintf(stderr, PROG ": --csv: cannot open '%s': %s\n", c->csv_path, strerror(errno));
+			return -1;
+		}
+		lg_csv_write_header(*csv);
+	}
+	if (c->json_path) {
+		f = fopen(c->json_path, "we");
+		if (!f) {
+			fprintf(stderr, PROG ": --json: cannot open '%s': %s\n", c->json_path, strerror(errno));
+			return -1;
+		}
+		fclose(f);
+	}
+	if (c->plot_path && !in_path("gnuplot")) {
+		fprintf(stderr, PROG ": --plot: gnuplot is not installed\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The files written after the run: JSON and the plot. 0 or -1 (said on stderr). */
+static int write_outputs(const struct run *run, const struct lg_env *env,
+			 const struct lg_calibration *cal)
+{
+	const struct lg_config *c = run->cfg;
+	int rc = 0, r;
+
+	if (c->json_path && lg_json_write(c->json_path, c, env, run->steps, run->done, cal)) {
+		fprintf(stderr, PROG ": --json: cannot write '%s'\n", c->json_path);
+		rc = -1;
+	}
+	if (c->plot_path && run->done) {
+		r = lg_plot_write(c->plot_path, c, run->steps, run->done);
+		if (r) {
+			fprintf(stderr, PROG ": --plot: gnuplot failed writing '%s' (%d)\n", c->plot_path, r);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+/* Parses the command line: 0 to run, else the exit status (help, version, usage). */
+static int parse_command_line(int argc, char **argv, struct lg_config *cfg, int *exit_status)
+{
+	char err[512] = "";
+	int r = lg_parse_args(argc, argv, cfg, err, sizeof(err));
+
+	*exit_status = 0;
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		*exit_status = 2;
+	} else if (r == LG_PARSE_HELP) {
+		fputs(lg_usage_text, stdout);
+	} else if (r == LG_PARSE_VERSION) {
+		printf(PROG " %s\n", BPFNIC_VERSION);
+	}
+	return r == LG_PARSE_RUN ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
 	struct lg_config cfg;
 	struct lg_env env;
-	struct lg_engine *e = NULL;
-	struct lg_step_result *steps = NULL;
 	struct lg_calibration cal = { 0 };
-	struct progress_ctx pctx = { 0 };
+	struct run run = { .cfg = &cfg };
 	struct sigaction sa = { .sa_handler = on_signal };
-	FILE *csv = NULL, *json_probe;
-	char err[512] = "";
-	unsigned nsteps, max_clients, done = 0;
-	bool tty;
-	int r, rc = 0;
+	int rc;
 
-	r = lg_parse_args(argc, argv, &cfg, err, sizeof(err));
-	if (r < 0) {
-		fprintf(stderr, PROG ": %s\n", err);
-		return 2;
-	}
-	if (r == LG_PARSE_HELP) {
-		fputs(lg_usage_text, stdout);
-		return 0;
-	}
-	if (r == LG_PARSE_VERSION) {
-		printf(PROG " %s\n", BPFNIC_VERSION);
-		return 0;
-	}
-	if (cfg.csv_path) {
-		csv = fopen(cfg.csv_path, "we");
-		if (!csv) {
-			fprintf(stderr, PROG ": --csv: cannot open '%s': %s\n", cfg.csv_path, strerror(errno));
-			return 2;
-		}
-		fputs(lg_csv_header, csv);
-		fflush(csv);
-	}
-	if (cfg.json_path) {
-		/* Fail now, not after a long run. */
-		json_probe = fopen(cfg.json_path, "we");
-		if (!json_probe) {
-			fprintf(stderr, PROG ": --json: cannot open '%s': %s\n", cfg.json_path, strerror(errno));
-			rc = 2;
-			goto out;
-		}
-		fclose(json_probe);
-	}
-	if (cfg.plot_path && !in_path("gnuplot")) {
-		fprintf(stderr, PROG ": --plot: gnuplot is not installed\n");
+	if (parse_command_line(argc, argv, &cfg, &rc))
+		return rc;
+	if (open_outputs(&cfg, &run.csv)) {
 		rc = 2;
 		goto out;
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	lg_env_collect(&env);
-	tty = isatty(STDERR_FILENO) && !cfg.quiet;
+	run.tty = isatty(STDERR_FILENO) && !cfg.quiet;
 
-	if (cfg.calibrate) {
-		uint64_t dur = cfg.duration_set ? cfg.duration_ns : 1000000000ull;
-		uint64_t warm = cfg.warmup_set ? cfg.warmup_ns : 200000000ull;
-		uint64_t drain = cfg.drain_set ? cfg.drain_ns : 200000000ull;
-		/* Two brackets, narrowed by the same probes: the highest valid rate, and the
-		 * highest rate sent on schedule (valid implies on schedule). */
-		double lo = 0, hi = 0, lo_s = 0, hi_s = 0, rate = 25000;
-		unsigned cap = 40;
-
-		steps = calloc(cap, sizeof(*steps));
-		r = lg_engine_open(&e, &cfg, 1);
-		if (!steps || r) {
-			fprintf(stderr, PROG ": --target %s: cannot open a socket: %s\n", cfg.target_text,
-				strerror(r ? -r : ENOMEM));
-			rc = 1;
-			goto out;
-		}
-		pctx.nsteps = 0;
-		/* The client CPU's own noise first, while nothing else of ours runs. */
-		lg_measure_stalls(cfg.n_cpus ? (int)cfg.cpus[0] : -1, 1000000000ull, &cal.stalls);
-		/* Probe 1: the timing floor at a rate that keeps everything idle. */
-		steps[0].clients = 1;
-		if (run_probe(e, 0, 1000, dur, warm, drain, &steps[0], &pctx, tty)) {
-			rc = 1;
-			goto out;
-		}
-		done = 1;
-		cal.floor = steps[0];
-		if (!cfg.quiet)
-			lg_print_step(stdout, &cfg, &steps[0], 0);
-		if (csv)
-			lg_csv_write_step(csv, &cfg, &steps[0]);
-		while (!interrupted && done < cap && rate > 0) {
-			struct lg_step_result *s = &steps[done];
-			bool on_schedule;
-
-			s->clients = 1;
-			if (run_probe(e, done, rate, dur, warm, drain, s, &pctx, tty)) {
-				rc = 1;
-				goto out;
-			}
-			done++;
-			if (!cfg.quiet)
-				lg_print_step(stdout, &cfg, s, 0);
-			if (csv)
-				lg_csv_write_step(csv, &cfg, s);
-			on_schedule = (double)s->sent >= 0.95 * (double)s->scheduled;
-			if (s->valid && rate > lo) {
-				lo = rate;
-				cal.at_max = *s;
-			} else if (!s->valid && (hi == 0 || rate < hi)) {
-				hi = rate;
-			}
-			if (on_schedule && rate > lo_s)
-				lo_s = rate;
-			else if (!on_schedule && (hi_s == 0 || rate < hi_s))
-				hi_s = rate;
-			rate = next_probe(lo, hi);
-			if (rate == 0)
-				rate = next_probe(lo_s, hi_s);
-		}
-		cal.done = true;
-		cal.max_valid_rps = lo;
-		cal.max_ontime_rps = lo_s;
-		lg_print_calibration(stdout, &cal);
-	} else {
-		nsteps = lg_config_steps(&cfg);
-		max_clients = cfg.mode == LG_LOAD_CLIENTS ? cfg.clients_stop : cfg.threads;
-		pctx.nsteps = nsteps;
-		steps = calloc(nsteps, sizeof(*steps));
-		r = steps ? lg_engine_open(&e, &cfg, max_clients) : -ENOMEM;
-		if (r) {
-			fprintf(stderr, PROG ": --target %s: cannot open sockets: %s\n", cfg.target_text,
-				strerror(-r));
-			rc = 1;
-			goto out;
-		}
-		for (unsigned i = 0; i < nsteps && !interrupted; i++) {
-			double rate;
-
-			lg_config_step(&cfg, i, &steps[i].clients, &rate);
-			if (run_probe(e, i, rate, cfg.duration_ns, cfg.warmup_ns, cfg.drain_ns,
-				      &steps[i], &pctx, tty)) {
-				rc = 1;
-				break;
-			}
-			done++;
-			if (!cfg.quiet)
-				lg_print_step(stdout, &cfg, &steps[i], nsteps);
-			if (csv)
-				lg_csv_write_step(csv, &cfg, &steps[i]);
-		}
-		if (interrupted)
-			fprintf(stderr, PROG ": interrupted after %u of %u steps\n", done, nsteps);
-	}
-	if (cfg.json_path && lg_json_write(cfg.json_path, &cfg, &env, steps, done, &cal)) {
-		fprintf(stderr, PROG ": --json: cannot write '%s'\n", cfg.json_path);
+	rc = (cfg.calibrate ? calibrate(&run, &cal) : run_steps(&run)) ? 1 : 0;
+	/* What was measured is written, also when a later step failed. */
+	if (run.e && write_outputs(&run, &env, &cal))
 		rc = 1;
-	}
-	if (cfg.plot_path && done) {
-		r = lg_plot_write(cfg.plot_path, &cfg, steps, done);
-		if (r) {
-			fprintf(stderr, PROG ": --plot: gnuplot failed writing '%s' (%d)\n", cfg.plot_path, r);
-			rc = 1;
-		}
-	}
 out:
-	if (csv && fclose(csv)) {
+	if (run.csv && fclose(run.csv)) {
 		fprintf(stderr, PROG ": --csv: cannot write '%s'\n", cfg.csv_path);
 		rc = 1;
 	}
-	lg_engine_close(e);
-	free(steps);
+	lg_engine_close(run.e);
+	free(run.steps);
 	return rc;
 }

@@ -95,7 +95,8 @@ const char lg_usage_text[] =
 "        With --format ext: ask the server for this service time per class\n"
 "        (the extension's requested service time; e.g. short=3us for the\n"
 "        thesis' unimodal runs). A class left out, or 0, gets the server's\n"
-"        configured time. At most 100ms; the server may cap it lower.\n"
+"        configured time. At most 10ms (the data path's longest workload); the\n"
+"        server may cap it lower.\n"
 "\n"
 "THREADS AND FLOWS\n"
 "    --threads N\n"
@@ -200,16 +201,6 @@ void lg_config_defaults(struct lg_config *c)
 	c->spin_ns = 20000;
 }
 
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int parse_double(const char *s, double *out)
 {
 	char *end;
@@ -297,15 +288,17 @@ int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 }
 
 /*
- * Split "short=X,long=Y" (either order, either may be left out, each at most once)
- * into the two value strings, copied into buf; NULL for a class not named.
+ * Parses "short=X,long=Y" (either order, either may be left out, each at most once):
+ * out[class] = parse(X), 0 for a class not named. 0 or -EINVAL.
  */
-static int split_class_values(const char *s, char *buf, size_t size, const char *values[2])
+static int parse_class_values(const char *s, int (*parse)(const char *, uint64_t *),
+			      uint64_t out[2])
 {
-	char *save = NULL, *tok;
+	char buf[128], *save = NULL, *tok;
+	bool named[2] = { false, false };
 
-	values[0] = values[1] = NULL;
-	if (!*s || strlen(s) >= size || s[strlen(s) - 1] == ',')
+	out[0] = out[1] = 0;
+	if (!*s || strlen(s) >= sizeof(buf) || s[strlen(s) - 1] == ',')
 		return -EINVAL;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -315,52 +308,38 @@ static int split_class_values(const char *s, char *buf, size_t size, const char 
 		if (!eq)
 			return -EINVAL;
 		*eq = 0;
-		if (strcmp(tok, "short") == 0)
-			cls = 0;
-		else if (strcmp(tok, "long") == 0)
-			cls = 1;
-		else
+		cls = strcmp(tok, "short") == 0 ? 0 : strcmp(tok, "long") == 0 ? 1 : -1;
+		if (cls < 0 || named[cls] || parse(eq + 1, &out[cls]))
 			return -EINVAL;
-		if (values[cls])
-			return -EINVAL;
-		values[cls] = eq + 1;
+		named[cls] = true;
 	}
 	return 0;
+}
+
+static int parse_weight(const char *s, uint64_t *w)
+{
+	return bpfnic_parse_u64(s, 0, 1000000, w);
+}
+
+static int parse_service_time(const char *s, uint64_t *ns)
+{
+	return lg_parse_duration(s, ns) || *ns > BPFNIC_MAX_SERVICE_NS ? -EINVAL : 0;
 }
 
 int lg_parse_mix(const char *s, unsigned mix[2])
 {
-	const char *values[2];
-	char buf[128];
+	uint64_t w[2];
 
-	mix[0] = mix[1] = 0;
-	if (split_class_values(s, buf, sizeof(buf), values) < 0)
+	if (parse_class_values(s, parse_weight, w) || w[0] + w[1] == 0)
 		return -EINVAL;
-	for (int cls = 0; cls < 2; cls++) {
-		uint64_t w;
-
-		if (!values[cls])
-			continue;
-		if (bpfnic_parse_u64(values[cls], 0, 1000000, &w))
-			return -EINVAL;
-		mix[cls] = (unsigned)w;
-	}
-	return mix[0] + mix[1] == 0 ? -EINVAL : 0;
+	mix[0] = (unsigned)w[0];
+	mix[1] = (unsigned)w[1];
+	return 0;
 }
 
 int lg_parse_service(const char *s, uint64_t service_ns[2])
 {
-	const char *values[2];
-	char buf[128];
-
-	service_ns[0] = service_ns[1] = 0;
-	if (split_class_values(s, buf, sizeof(buf), values) < 0)
-		return -EINVAL;
-	for (int cls = 0; cls < 2; cls++)
-		if (values[cls] && (lg_parse_duration(values[cls], &service_ns[cls]) ||
-				    service_ns[cls] > BPFNIC_MAX_SERVICE_NS))
-			return -EINVAL;
-	return 0;
+	return parse_class_values(s, parse_service_time, service_ns);
 }
 
 static unsigned cpu_limit(void)
@@ -380,11 +359,38 @@ static int parse_rate(const char *s, double *out)
 	return 0;
 }
 
+/* The index of s among names[0..n), or -1. */
+static int choice(const char *s, const char *const names[], int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Splits a copy of s (in buf) at ':' into exactly n fields; -EINVAL otherwise. */
+static int split_colons(const char *s, char *buf, size_t size, char *fields[], unsigned n)
+{
+	unsigned k = 0;
+
+	if (strlen(s) >= size)
+		return -EINVAL;
+	strcpy(buf, s);
+	fields[k++] = buf;
+	for (char *q = buf; (q = strchr(q, ':'));) {
+		if (k == n)
+			return -EINVAL;
+		*q++ = 0;
+		fields[k++] = q;
+	}
+	return k == n ? 0 : -EINVAL;
+}
+
 enum {
 	OPT_TARGET = 256, OPT_RATE, OPT_SWEEP, OPT_CLIENTS, OPT_DURATION, OPT_WARMUP, OPT_DRAIN,
-	OPT_ARRIVALS, OPT_SEED, OPT_MIX, OPT_CLASS, OPT_FORMAT, OPT_THREADS, OPT_CPUS,
-	OPT_FLOWS, OPT_BATCH, OPT_SPIN, OPT_CSV, OPT_JSON, OPT_PLOT, OPT_CALIBRATE, OPT_QUIET,
-	OPT_HELP, OPT_VERSION, OPT_SERVICE,
+	OPT_ARRIVALS, OPT_SEED, OPT_MIX, OPT_CLASS, OPT_FORMAT, OPT_SERVICE, OPT_THREADS,
+	OPT_CPUS, OPT_FLOWS, OPT_BATCH, OPT_SPIN, OPT_CSV, OPT_JSON, OPT_PLOT, OPT_CALIBRATE,
+	OPT_QUIET, OPT_HELP, OPT_VERSION,
 };
 
 const struct option lg_long_options[] = {
@@ -424,237 +430,306 @@ static const char *opt_name(int id)
 	return "?";
 }
 
+/* One run of lg_parse_args: the config it fills, where its message goes, what was given. */
+struct parse_ctx {
+	struct lg_config *c;
+	char *err;
+	size_t errlen;
+	const char *flag; /* long name of the option being parsed; NULL between options */
+	bool target, sweep, clients, threads, class, mix, service;
+};
+
+/*
+ * The one-line message for bad usage: "--FLAG: ..." while an option is being parsed,
+ * the text alone otherwise. Returns -EINVAL.
+ */
+static int fail(struct parse_ctx *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct parse_ctx *p, const char *fmt, ...)
+{
+	size_t n = 0;
+	va_list ap;
+
+	if (p->errlen == 0)
+		return -EINVAL;
+	if (p->flag) {
+		int k = snprintf(p->err, p->errlen, "--%s: ", p->flag);
+
+		n = k < 0 ? 0 : (size_t)k < p->errlen ? (size_t)k : p->errlen - 1;
+	}
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_count(struct parse_ctx *p, const char *a, unsigned max, unsigned *out)
+{
+	if (bpfnic_parse_uint(a, 1, max, out))
+		return fail(p, "'%s' is not a count from 1 to %u", a, max);
+	return 0;
+}
+
+static int parse_sweep(struct parse_ctx *p, const char *a)
+{
+	struct lg_config *c = p->c;
+	char buf[128], *f[3];
+
+	if (split_colons(a, buf, sizeof(buf), f, 3) || parse_rate(f[0], &c->sweep_start) ||
+	    parse_rate(f[1], &c->sweep_stop) || parse_rate(f[2], &c->sweep_step) ||
+	    c->sweep_stop < c->sweep_start)
+		return fail(p, "'%s' is not START:STOP:STEP with rates > 0 and STOP >= START", a);
+	if ((c->sweep_stop - c->sweep_start) / c->sweep_step + 1 > LG_MAX_STEPS)
+		return fail(p, "'%s' makes more than %u steps", a, LG_MAX_STEPS);
+	p->sweep = true;
+	return 0;
+}
+
+static int parse_clients(struct parse_ctx *p, const char *a)
+{
+	struct lg_config *c = p->c;
+	char buf[64], *f[2];
+
+	if (split_colons(a, buf, sizeof(buf), f, 2) ||
+	    bpfnic_parse_uint(f[0], 1, LG_MAX_THREADS, &c->clients_start) ||
+	    bpfnic_parse_uint(f[1], c->clients_start, LG_MAX_THREADS, &c->clients_stop))
+		return fail(p, "'%s' is not START:STOP with 1 <= START <= STOP <= %u", a,
+			    LG_MAX_THREADS);
+	p->clients = true;
+	return 0;
+}
+
+/* --duration, --warmup, --drain. */
+static int parse_phase_time(struct parse_ctx *p, int opt, const char *a)
+{
+	struct lg_config *c = p->c;
+	uint64_t ns, min = opt == OPT_WARMUP ? 0 : 1000000;
+
+	if (lg_parse_duration(a, &ns) || ns < min)
+		return fail(p, "'%s' is not a time such as 2s, 500ms, 100us (%s to 1 day)", a,
+			    min ? "1ms" : "0");
+	if (opt == OPT_DURATION) {
+		c->duration_ns = ns;
+		c->duration_set = true;
+	} else if (opt == OPT_WARMUP) {
+		c->warmup_ns = ns;
+		c->warmup_set = true;
+	} else {
+		c->drain_ns = ns;
+		c->drain_set = true;
+	}
+	return 0;
+}
+
+/* Where the load goes and how much of it: --target, --rate, --sweep, --clients, times. */
+static int parse_load_option(struct parse_ctx *p, int opt, const char *a)
+{
+	struct lg_config *c = p->c;
+
+	switch (opt) {
+	case OPT_TARGET:
+		if (lg_parse_target(a, &c->target, &c->target_len))
+			return fail(p, "'%s' is not HOST:PORT with a numeric IPv4 address or "
+				    "[IPv6]:PORT", a);
+		snprintf(c->target_text, sizeof(c->target_text), "%s", a);
+		p->target = true;
+		return 0;
+	case OPT_RATE:
+		if (parse_rate(a, &c->rate))
+			return fail(p, "'%s' is not a rate in requests/s (a number > 0, at most 1e9)", a);
+		c->rate_set = true;
+		return 0;
+	case OPT_SWEEP:
+		return parse_sweep(p, a);
+	case OPT_CLIENTS:
+		return parse_clients(p, a);
+	default:
+		return parse_phase_time(p, opt, a);
+	}
+}
+
+/* What is sent: --arrivals, --seed, --mix, --class, --format, --service. */
+static int parse_traffic_option(struct parse_ctx *p, int opt, const char *a)
+{
+	static const char *const classes[] = { "short", "long" };
+	struct lg_config *c = p->c;
+	int i;
+
+	switch (opt) {
+	case OPT_ARRIVALS:
+		if ((i = choice(a, bpfnic_arrivals_names, 2)) < 0)
+			return fail(p, "'%s' is neither poisson nor constant", a);
+		c->arrivals = (enum bpfnic_arrivals)i;
+		return 0;
+	case OPT_SEED:
+		if (bpfnic_parse_u64(a, 0, UINT64_MAX, &c->seed))
+			return fail(p, "'%s' is not an unsigned integer", a);
+		return 0;
+	case OPT_MIX:
+		if (lg_parse_mix(a, c->mix))
+			return fail(p, "'%s' is not short=W,long=W with integer weights, not both 0", a);
+		p->mix = true;
+		return 0;
+	case OPT_CLASS:
+		if ((i = choice(a, classes, 2)) < 0)
+			return fail(p, "'%s' is neither short nor long", a);
+		c->mix[0] = i == 0;
+		c->mix[1] = i == 1;
+		p->class = true;
+		return 0;
+	case OPT_FORMAT:
+		if ((i = choice(a, bpfnic_format_names, 2)) < 0)
+			return fail(p, "'%s' is neither paper nor ext", a);
+		c->format = (enum bpfnic_format)i;
+		return 0;
+	default: /* OPT_SERVICE */
+		if (lg_parse_service(a, c->service_ns))
+			return fail(p, "'%s' is not short=TIME,long=TIME with times up to %llums, "
+				    "e.g. short=6us,long=60us", a, BPFNIC_MAX_SERVICE_NS / 1000000);
+		p->service = true;
+		return 0;
+	}
+}
+
+/* How the clients send: --threads, --cpus, --flows, --batch, --spin. */
+static int parse_client_option(struct parse_ctx *p, int opt, const char *a)
+{
+	struct lg_config *c = p->c;
+	int r;
+
+	switch (opt) {
+	case OPT_THREADS:
+		p->threads = true;
+		return parse_count(p, a, LG_MAX_THREADS, &c->threads);
+	case OPT_FLOWS:
+		return parse_count(p, a, LG_MAX_FLOWS, &c->flows);
+	case OPT_BATCH:
+		return parse_count(p, a, LG_MAX_BATCH, &c->batch);
+	case OPT_CPUS:
+		r = bpfnic_cpulist_parse(a, c->cpus, LG_MAX_THREADS, cpu_limit());
+		if (r < 0)
+			return fail(p, "'%s' is not a list of distinct CPUs below %u such as 0,1 or "
+				    "0-3%s", a, cpu_limit(), r == -E2BIG ? " (too many CPUs)" : "");
+		c->n_cpus = (unsigned)r;
+		return 0;
+	default: /* OPT_SPIN */
+		if (lg_parse_duration(a, &c->spin_ns) || c->spin_ns > 10000000)
+			return fail(p, "'%s' is not a time from 0 to 10ms", a);
+		return 0;
+	}
+}
+
+/* What is written: --csv, --json, --plot; --calibrate and --quiet. */
+static int parse_output_option(struct parse_ctx *p, int opt, const char *a)
+{
+	struct lg_config *c = p->c;
+
+	if (opt == OPT_CALIBRATE) {
+		c->calibrate = true;
+		return 0;
+	}
+	if (opt == OPT_QUIET) {
+		c->quiet = true;
+		return 0;
+	}
+	if (!*a)
+		return fail(p, "empty file name");
+	if (opt == OPT_CSV)
+		c->csv_path = a;
+	else if (opt == OPT_JSON)
+		c->json_path = a;
+	else
+		c->plot_path = a;
+	return 0;
+}
+
+/* getopt_long's ':' (a value missing) or '?' (an unknown option). */
+static int getopt_error(struct parse_ctx *p, int opt, char **argv)
+{
+	p->flag = NULL;
+	if (opt == ':') {
+		/* For a long option optopt is its id: name it by its long name. */
+		if (optopt >= OPT_TARGET)
+			return fail(p, "option '--%s' needs a value", opt_name(optopt));
+		return fail(p, "option '%s' needs a value", argv[optind - 1]);
+	}
+	if (optopt > 0 && optopt < 256)
+		return fail(p, "unknown option '-%c' (see --help)", optopt);
+	return fail(p, "unknown option '%s' (see --help)", argv[optind - 1]);
+}
+
+/* What the options say together; sets the load mode. */
+static int check_combination(struct parse_ctx *p)
+{
+	struct lg_config *c = p->c;
+	unsigned max_clients;
+
+	p->flag = NULL;
+	if (!p->target)
+		return fail(p, "--target: missing (e.g. --target 198.18.0.1:7777)");
+	if (p->service && c->format != BPFNIC_FORMAT_EXT)
+		return fail(p, "--service: needs --format ext (the paper's request has no field "
+			    "for it)");
+	if (p->mix && p->class)
+		return fail(p, "--class: cannot be combined with --mix");
+	if (p->sweep && p->clients)
+		return fail(p, "--clients: cannot be combined with --sweep");
+	if (p->sweep && c->rate_set)
+		return fail(p, "--rate: cannot be combined with --sweep (give one load: --rate, "
+			    "--sweep or --clients)");
+	if (p->clients && p->threads)
+		return fail(p, "--threads: cannot be combined with --clients (the step sets the "
+			    "client count)");
+	if (c->calibrate && (p->sweep || p->clients || c->rate_set || p->threads))
+		return fail(p, "--calibrate: finds its own rates with one thread; drop "
+			    "--rate/--sweep/--clients/--threads");
+	c->mode = p->sweep ? LG_LOAD_SWEEP : p->clients ? LG_LOAD_CLIENTS : LG_LOAD_RATE;
+	max_clients = p->clients ? c->clients_stop : c->threads;
+	if (c->flows && c->flows < max_clients)
+		return fail(p, "--flows: %u is fewer than the %u client threads", c->flows,
+			    max_clients);
+	return LG_PARSE_RUN;
+}
+
 int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t errlen)
 {
-	bool have_sweep = false, have_clients = false, have_threads = false, have_class = false,
-	     have_mix = false, have_target = false, have_service = false;
+	struct parse_ctx p = { .c = c, .err = err, .errlen = errlen };
 	int opt, r;
 
 	lg_config_defaults(c);
 	optind = 0; /* full re-initialisation (glibc), so the parser can run twice */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":h", lg_long_options, NULL)) != -1) {
-		const char *a = optarg, *name = opt_name(opt);
-		uint64_t u;
-
+		p.flag = opt_name(opt);
 		switch (opt) {
-		case OPT_TARGET:
-			if (lg_parse_target(a, &c->target, &c->target_len))
-				return errf(err, errlen, "--target: '%s' is not HOST:PORT with a numeric "
-					    "IPv4 address or [IPv6]:PORT", a);
-			snprintf(c->target_text, sizeof(c->target_text), "%s", a);
-			have_target = true;
+		case OPT_TARGET: case OPT_RATE: case OPT_SWEEP: case OPT_CLIENTS:
+		case OPT_DURATION: case OPT_WARMUP: case OPT_DRAIN:
+			r = parse_load_option(&p, opt, optarg);
 			break;
-		case OPT_RATE:
-			if (parse_rate(a, &c->rate))
-				return errf(err, errlen, "--rate: '%s' is not a rate in requests/s "
-					    "(a number > 0, at most 1e9)", a);
-			c->rate_set = true;
-			break;
-		case OPT_SWEEP: {
-			char buf[128], *p1, *p2;
-
-			if (strlen(a) >= sizeof(buf))
-				return errf(err, errlen, "--sweep: value too long");
-			strcpy(buf, a);
-			p1 = strchr(buf, ':');
-			p2 = p1 ? strchr(p1 + 1, ':') : NULL;
-			if (!p1 || !p2)
-				return errf(err, errlen, "--sweep: '%s' is not START:STOP:STEP", a);
-			*p1++ = 0;
-			*p2++ = 0;
-			if (parse_rate(buf, &c->sweep_start) || parse_rate(p1, &c->sweep_stop) ||
-			    parse_rate(p2, &c->sweep_step) || c->sweep_stop < c->sweep_start)
-				return errf(err, errlen, "--sweep: '%s' is not START:STOP:STEP with "
-					    "rates > 0 and STOP >= START", a);
-			if ((c->sweep_stop - c->sweep_start) / c->sweep_step + 1 > LG_MAX_STEPS)
-				return errf(err, errlen, "--sweep: '%s' makes more than %u steps", a,
-					    LG_MAX_STEPS);
-			have_sweep = true;
-			break;
-		}
-		case OPT_CLIENTS: {
-			char buf[64], *p1;
-			uint64_t s1, s2;
-
-			if (strlen(a) >= sizeof(buf))
-				return errf(err, errlen, "--clients: value too long");
-			strcpy(buf, a);
-			p1 = strchr(buf, ':');
-			if (!p1)
-				return errf(err, errlen, "--clients: '%s' is not START:STOP", a);
-			*p1++ = 0;
-			if (bpfnic_parse_u64(buf, 0, LG_MAX_THREADS, &s1) || bpfnic_parse_u64(p1, 0, LG_MAX_THREADS, &s2) ||
-			    s1 == 0 || s2 < s1)
-				return errf(err, errlen, "--clients: '%s' is not START:STOP with "
-					    "1 <= START <= STOP <= %u", a, LG_MAX_THREADS);
-			c->clients_start = (unsigned)s1;
-			c->clients_stop = (unsigned)s2;
-			have_clients = true;
-			break;
-		}
-		case OPT_DURATION:
-		case OPT_WARMUP:
-		case OPT_DRAIN: {
-			uint64_t ns;
-
-			if (lg_parse_duration(a, &ns) ||
-			    (opt == OPT_DURATION && ns < 1000000) ||
-			    (opt == OPT_DRAIN && ns < 1000000))
-				return errf(err, errlen, "--%s: '%s' is not a time such as 2s, 500ms, "
-					    "100us%s", name, a,
-					    opt == OPT_WARMUP ? " (0 to 1 day)" : " (1ms to 1 day)");
-			if (opt == OPT_DURATION) {
-				c->duration_ns = ns;
-				c->duration_set = true;
-			} else if (opt == OPT_WARMUP) {
-				c->warmup_ns = ns;
-				c->warmup_set = true;
-			} else {
-				c->drain_ns = ns;
-				c->drain_set = true;
-			}
-			break;
-		}
-		case OPT_ARRIVALS:
-			if (strcmp(a, "poisson") == 0)
-				c->arrivals = BPFNIC_ARRIVALS_POISSON;
-			else if (strcmp(a, "constant") == 0)
-				c->arrivals = BPFNIC_ARRIVALS_CONSTANT;
-			else
-				return errf(err, errlen, "--arrivals: '%s' is neither poisson nor constant", a);
-			break;
-		case OPT_SEED:
-			if (bpfnic_parse_u64(a, 0, UINT64_MAX, &u))
-				return errf(err, errlen, "--seed: '%s' is not an unsigned integer", a);
-			c->seed = u;
-			break;
-		case OPT_MIX:
-			if (lg_parse_mix(a, c->mix))
-				return errf(err, errlen, "--mix: '%s' is not short=W,long=W with integer "
-					    "weights, not both 0", a);
-			have_mix = true;
-			break;
-		case OPT_CLASS:
-			if (strcmp(a, "short") == 0) {
-				c->mix[0] = 1;
-				c->mix[1] = 0;
-			} else if (strcmp(a, "long") == 0) {
-				c->mix[0] = 0;
-				c->mix[1] = 1;
-			} else {
-				return errf(err, errlen, "--class: '%s' is neither short nor long", a);
-			}
-			have_class = true;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(a, "paper") == 0)
-				c->format = BPFNIC_FORMAT_PAPER;
-			else if (strcmp(a, "ext") == 0)
-				c->format = BPFNIC_FORMAT_EXT;
-			else
-				return errf(err, errlen, "--format: '%s' is neither paper nor ext", a);
-			break;
+		case OPT_ARRIVALS: case OPT_SEED: case OPT_MIX: case OPT_CLASS: case OPT_FORMAT:
 		case OPT_SERVICE:
-			if (lg_parse_service(a, c->service_ns))
-				return errf(err, errlen, "--service: '%s' is not short=TIME,long=TIME with "
-					    "times up to 100ms, e.g. short=6us,long=60us", a);
-			have_service = true;
+			r = parse_traffic_option(&p, opt, optarg);
 			break;
-		case OPT_THREADS:
-			if (bpfnic_parse_u64(a, 0, LG_MAX_THREADS, &u) || u == 0)
-				return errf(err, errlen, "--threads: '%s' is not a count from 1 to %u", a,
-					    LG_MAX_THREADS);
-			c->threads = (unsigned)u;
-			have_threads = true;
+		case OPT_THREADS: case OPT_CPUS: case OPT_FLOWS: case OPT_BATCH: case OPT_SPIN:
+			r = parse_client_option(&p, opt, optarg);
 			break;
-		case OPT_CPUS:
-			r = bpfnic_cpulist_parse(a, c->cpus, LG_MAX_THREADS, cpu_limit());
-			if (r < 0)
-				return errf(err, errlen, "--cpus: '%s' is not a list of distinct CPUs "
-					    "below %u such as 0,1 or 0-3%s", a, cpu_limit(),
-					    r == -E2BIG ? " (too many CPUs)" : "");
-			c->n_cpus = (unsigned)r;
-			break;
-		case OPT_FLOWS:
-			if (bpfnic_parse_u64(a, 0, LG_MAX_FLOWS, &u) || u == 0)
-				return errf(err, errlen, "--flows: '%s' is not a count from 1 to %u", a,
-					    LG_MAX_FLOWS);
-			c->flows = (unsigned)u;
-			break;
-		case OPT_BATCH:
-			if (bpfnic_parse_u64(a, 0, LG_MAX_BATCH, &u) || u == 0)
-				return errf(err, errlen, "--batch: '%s' is not a count from 1 to %u", a,
-					    LG_MAX_BATCH);
-			c->batch = (unsigned)u;
-			break;
-		case OPT_SPIN:
-			if (lg_parse_duration(a, &c->spin_ns) || c->spin_ns > 10000000)
-				return errf(err, errlen, "--spin: '%s' is not a time from 0 to 10ms", a);
-			break;
-		case OPT_CSV:
-		case OPT_JSON:
-		case OPT_PLOT:
-			if (!*a)
-				return errf(err, errlen, "--%s: empty file name", name);
-			if (opt == OPT_CSV)
-				c->csv_path = a;
-			else if (opt == OPT_JSON)
-				c->json_path = a;
-			else
-				c->plot_path = a;
-			break;
-		case OPT_CALIBRATE:
-			c->calibrate = true;
-			break;
-		case OPT_QUIET:
-			c->quiet = true;
+		case OPT_CSV: case OPT_JSON: case OPT_PLOT: case OPT_CALIBRATE: case OPT_QUIET:
+			r = parse_output_option(&p, opt, optarg);
 			break;
 		case 'h':
 		case OPT_HELP:
 			return LG_PARSE_HELP;
 		case OPT_VERSION:
 			return LG_PARSE_VERSION;
-		case ':':
-			/* For a long option optopt is its id: name it by its long name. */
-			if (optopt >= OPT_TARGET)
-				return errf(err, errlen, "option '--%s' needs a value", opt_name(optopt));
-			return errf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt > 0 && optopt < 256)
-				return errf(err, errlen, "unknown option '-%c' (see --help)", optopt);
-			return errf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return getopt_error(&p, opt, argv);
 		}
+		if (r < 0)
+			return r;
 	}
+	p.flag = NULL;
 	if (optind < argc)
-		return errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
-	if (!have_target)
-		return errf(err, errlen, "--target: missing (e.g. --target 198.18.0.1:7777)");
-	if (have_service && c->format != BPFNIC_FORMAT_EXT)
-		return errf(err, errlen, "--service: needs --format ext (the paper's request has "
-			    "no field for it)");
-	if (have_mix && have_class)
-		return errf(err, errlen, "--class: cannot be combined with --mix");
-	if (have_sweep && have_clients)
-		return errf(err, errlen, "--clients: cannot be combined with --sweep");
-	if (have_sweep && c->rate_set)
-		return errf(err, errlen, "--rate: cannot be combined with --sweep (give one "
-			    "load: --rate, --sweep or --clients)");
-	if (have_clients && have_threads)
-		return errf(err, errlen, "--threads: cannot be combined with --clients (the step "
-			    "sets the client count)");
-	if (c->calibrate && (have_sweep || have_clients || c->rate_set || have_threads))
-		return errf(err, errlen, "--calibrate: finds its own rates with one thread; drop "
-			    "--rate/--sweep/--clients/--threads");
-	c->mode = have_sweep ? LG_LOAD_SWEEP : have_clients ? LG_LOAD_CLIENTS : LG_LOAD_RATE;
-	{
-		unsigned max_clients = have_clients ? c->clients_stop : c->threads;
-
-		if (c->flows && c->flows < max_clients)
-			return errf(err, errlen, "--flows: %u is fewer than the %u client threads",
-				    c->flows, max_clients);
-	}
-	return LG_PARSE_RUN;
+		return fail(&p, "unexpected argument '%s' (see --help)", argv[optind]);
+	return check_combination(&p);
 }
 
 unsigned lg_config_steps(const struct lg_config *c)

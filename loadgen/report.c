@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,18 +70,41 @@ bool lg_class_shown(const struct lg_config *c, const struct lg_step_result *r, u
 
 	if (k < 2 && c->mix[k] > 0)
 		return true;
-	return cr->sent || cr->received || cr->invalid || cr->send_failures;
+	return cr->counts.sent || cr->counts.received || cr->counts.invalid || cr->counts.send_failures;
+}
+
+/* The figures of a latency summary, in the order the table, the CSV and the JSON list them. */
+static const struct figure {
+	const char *name;   /* in the table's header and the JSON */
+	const char *column; /* in CSV column names: rtt_<column>_us */
+	size_t offset;      /* of its double in struct lg_summary */
+} figures[] = {
+	{ "p50", "p50", offsetof(struct lg_summary, p50) },
+	{ "p90", "p90", offsetof(struct lg_summary, p90) },
+	{ "p99", "p99", offsetof(struct lg_summary, p99) },
+	{ "p99.9", "p999", offsetof(struct lg_summary, p999) },
+	{ "p99.99", "p9999", offsetof(struct lg_summary, p9999) },
+	{ "max", "max", offsetof(struct lg_summary, max) },
+	{ "mean", "mean", offsetof(struct lg_summary, mean) },
+};
+#define NR_FIGURES (sizeof(figures) / sizeof(figures[0]))
+
+static double figure_us(const struct lg_summary *s, const struct figure *fg)
+{
+	double ns;
+
+	memcpy(&ns, (const char *)s + fg->offset, sizeof(ns));
+	return ns / 1e3;
 }
 
 static void print_lat(FILE *f, const char *label, const struct lg_summary *s)
 {
-	if (!s->count) {
-		fprintf(f, "  %-14s %9s\n", label, "-");
-		return;
-	}
-	fprintf(f, "  %-14s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f\n", label, s->p50 / 1e3,
-		s->p90 / 1e3, s->p99 / 1e3, s->p999 / 1e3, s->p9999 / 1e3, s->max / 1e3,
-		s->mean / 1e3);
+	fprintf(f, "  %-14s", label);
+	if (!s->count)
+		fprintf(f, " %9s", "-");
+	for (size_t i = 0; s->count && i < NR_FIGURES; i++)
+		fprintf(f, " %9.1f", figure_us(s, &figures[i]));
+	fputc('\n', f);
 }
 
 void lg_print_step(FILE *f, const struct lg_config *c, const struct lg_step_result *r,
@@ -105,12 +129,14 @@ void lg_print_step(FILE *f, const struct lg_config *c, const struct lg_step_resu
 		if (!lg_class_shown(c, r, k))
 			continue;
 		fprintf(f, "  %-8s %12llu %12llu %10llu %9llu %9llu\n", lg_class_names[k],
-			(unsigned long long)cr->sent, (unsigned long long)cr->received,
-			(unsigned long long)cr->lost, (unsigned long long)cr->invalid,
-			(unsigned long long)cr->send_failures);
+			(unsigned long long)cr->counts.sent, (unsigned long long)cr->counts.received,
+			(unsigned long long)cr->counts.lost, (unsigned long long)cr->counts.invalid,
+			(unsigned long long)cr->counts.send_failures);
 	}
-	fprintf(f, "  %-14s %9s %9s %9s %9s %9s %9s %9s\n", "latency (us)", "p50", "p90", "p99",
-		"p99.9", "p99.99", "max", "mean");
+	fprintf(f, "  %-14s", "latency (us)");
+	for (size_t i = 0; i < NR_FIGURES; i++)
+		fprintf(f, " %9s", figures[i].name);
+	fputc('\n', f);
 	for (unsigned k = 0; k < 2; k++) {
 		if (!lg_class_shown(c, r, k))
 			continue;
@@ -150,8 +176,8 @@ void lg_print_calibration(FILE *f, const struct lg_calibration *cal)
 	if (cal->max_valid_rps > 0)
 		fprintf(f, "  ceiling: %.0f requests/s per thread (valid; lost %llu of %llu, "
 			"send lag p99 %.1f us, rtt p99 %.1f us)\n",
-			cal->max_valid_rps, (unsigned long long)cal->at_max.lost,
-			(unsigned long long)cal->at_max.sent, cal->at_max.send_lag.p99 / 1e3,
+			cal->max_valid_rps, (unsigned long long)cal->at_max.counts.lost,
+			(unsigned long long)cal->at_max.counts.sent, cal->at_max.send_lag.p99 / 1e3,
 			cal->at_max.cls[0].rtt.p99 / 1e3);
 	else
 		fprintf(f, "  ceiling: no probed rate was valid\n");
@@ -160,16 +186,22 @@ void lg_print_calibration(FILE *f, const struct lg_calibration *cal)
 	fflush(f);
 }
 
-const char lg_csv_header[] =
-	"step,clients,offered_rps,achieved_rps,class,sent,received,lost,invalid,send_failures,"
-	"rtt_p50_us,rtt_p90_us,rtt_p99_us,rtt_p999_us,rtt_p9999_us,rtt_max_us,rtt_mean_us,"
-	"qdelay_p50_us,qdelay_p90_us,qdelay_p99_us,qdelay_p999_us,qdelay_p9999_us,qdelay_max_us,"
-	"qdelay_mean_us,sendlag_p99_us,valid\n";
+void lg_csv_write_header(FILE *f)
+{
+	static const char *const kinds[] = { "rtt", "qdelay" };
+
+	fputs("step,clients,offered_rps,achieved_rps,class,sent,received,lost,invalid,send_failures", f);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < NR_FIGURES; i++)
+			fprintf(f, ",%s_%s_us", kinds[k], figures[i].column);
+	fputs(",sendlag_p99_us,valid\n", f);
+	fflush(f);
+}
 
 static void csv_lat(FILE *f, const struct lg_summary *s)
 {
-	fprintf(f, ",%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f", s->p50 / 1e3, s->p90 / 1e3, s->p99 / 1e3,
-		s->p999 / 1e3, s->p9999 / 1e3, s->max / 1e3, s->mean / 1e3);
+	for (size_t i = 0; i < NR_FIGURES; i++)
+		fprintf(f, ",%.3f", figure_us(s, &figures[i]));
 }
 
 void lg_csv_write_step(FILE *f, const struct lg_config *c, const struct lg_step_result *r)
@@ -181,9 +213,9 @@ void lg_csv_write_step(FILE *f, const struct lg_config *c, const struct lg_step_
 			continue;
 		fprintf(f, "%u,%u,%.0f,%.0f,%s,%llu,%llu,%llu,%llu,%llu", r->index + 1, r->clients,
 			r->offered_rps, r->achieved_rps, lg_class_names[k],
-			(unsigned long long)cr->sent, (unsigned long long)cr->received,
-			(unsigned long long)cr->lost, (unsigned long long)cr->invalid,
-			(unsigned long long)cr->send_failures);
+			(unsigned long long)cr->counts.sent, (unsigned long long)cr->counts.received,
+			(unsigned long long)cr->counts.lost, (unsigned long long)cr->counts.invalid,
+			(unsigned long long)cr->counts.send_failures);
 		csv_lat(f, &cr->rtt);
 		csv_lat(f, &cr->qdelay);
 		fprintf(f, ",%.3f,%d\n", r->send_lag.p99 / 1e3, r->valid ? 1 : 0);
@@ -208,14 +240,19 @@ static json_object *jsummary_us(const struct lg_summary *s)
 
 	json_object_object_add(o, "count", json_object_new_uint64(s->count));
 	json_object_object_add(o, "min", jdouble(s->min / 1e3));
-	json_object_object_add(o, "p50", jdouble(s->p50 / 1e3));
-	json_object_object_add(o, "p90", jdouble(s->p90 / 1e3));
-	json_object_object_add(o, "p99", jdouble(s->p99 / 1e3));
-	json_object_object_add(o, "p99.9", jdouble(s->p999 / 1e3));
-	json_object_object_add(o, "p99.99", jdouble(s->p9999 / 1e3));
-	json_object_object_add(o, "max", jdouble(s->max / 1e3));
-	json_object_object_add(o, "mean", jdouble(s->mean / 1e3));
+	for (size_t i = 0; i < NR_FIGURES; i++)
+		json_object_object_add(o, figures[i].name, jdouble(figure_us(s, &figures[i])));
 	return o;
+}
+
+/* The accounting, the same fields for a step and for each of its classes. */
+static void jcounts(json_object *o, const struct lg_counts *n)
+{
+	json_object_object_add(o, "sent", json_object_new_uint64(n->sent));
+	json_object_object_add(o, "received", json_object_new_uint64(n->received));
+	json_object_object_add(o, "lost", json_object_new_uint64(n->lost));
+	json_object_object_add(o, "invalid", json_object_new_uint64(n->invalid));
+	json_object_object_add(o, "send_failures", json_object_new_uint64(n->send_failures));
 }
 
 static json_object *jstep(const struct lg_config *c, const struct lg_step_result *r)
@@ -230,11 +267,7 @@ static json_object *jstep(const struct lg_config *c, const struct lg_step_result
 	json_object_object_add(o, "reason", json_object_new_string(r->reason));
 	json_object_object_add(o, "duration_s", jdouble((double)r->duration_ns / 1e9));
 	json_object_object_add(o, "scheduled", json_object_new_uint64(r->scheduled));
-	json_object_object_add(o, "sent", json_object_new_uint64(r->sent));
-	json_object_object_add(o, "received", json_object_new_uint64(r->received));
-	json_object_object_add(o, "lost", json_object_new_uint64(r->lost));
-	json_object_object_add(o, "invalid", json_object_new_uint64(r->invalid));
-	json_object_object_add(o, "send_failures", json_object_new_uint64(r->send_failures));
+	jcounts(o, &r->counts);
 	json_object_object_add(o, "stale_replies", json_object_new_uint64(r->stale));
 	json_object_object_add(o, "warmup_replies", json_object_new_uint64(r->warmup_replies));
 	json_object_object_add(o, "kernel_rx_timestamps", json_object_new_boolean(r->kernel_timestamps));
@@ -247,11 +280,7 @@ static json_object *jstep(const struct lg_config *c, const struct lg_step_result
 		if (!lg_class_shown(c, r, k))
 			continue;
 		co = json_object_new_object();
-		json_object_object_add(co, "sent", json_object_new_uint64(cr->sent));
-		json_object_object_add(co, "received", json_object_new_uint64(cr->received));
-		json_object_object_add(co, "lost", json_object_new_uint64(cr->lost));
-		json_object_object_add(co, "invalid", json_object_new_uint64(cr->invalid));
-		json_object_object_add(co, "send_failures", json_object_new_uint64(cr->send_failures));
+		jcounts(co, &cr->counts);
 		json_object_object_add(co, "rtt_us", jsummary_us(&cr->rtt));
 		json_object_object_add(co, "qdelay_us", jsummary_us(&cr->qdelay));
 		json_object_object_add(classes, lg_class_names[k], co);
@@ -287,14 +316,12 @@ static json_object *jconfig(const struct lg_config *c)
 	json_object_object_add(o, "duration_s", jdouble((double)c->duration_ns / 1e9));
 	json_object_object_add(o, "warmup_s", jdouble((double)c->warmup_ns / 1e9));
 	json_object_object_add(o, "drain_s", jdouble((double)c->drain_ns / 1e9));
-	json_object_object_add(o, "arrivals", json_object_new_string(
-		c->arrivals == BPFNIC_ARRIVALS_POISSON ? "poisson" : "constant"));
+	json_object_object_add(o, "arrivals", json_object_new_string(bpfnic_arrivals_names[c->arrivals]));
 	json_object_object_add(o, "seed", json_object_new_uint64(c->seed));
 	json_object_object_add(mix, "short", json_object_new_int((int)c->mix[0]));
 	json_object_object_add(mix, "long", json_object_new_int((int)c->mix[1]));
 	json_object_object_add(o, "mix", mix);
-	json_object_object_add(o, "format", json_object_new_string(
-		c->format == BPFNIC_FORMAT_PAPER ? "paper" : "ext"));
+	json_object_object_add(o, "format", json_object_new_string(bpfnic_format_names[c->format]));
 	{
 		json_object *sv = json_object_new_object();
 
@@ -401,7 +428,7 @@ int lg_plot_write(const char *path, const struct lg_config *c, const struct lg_s
 		for (unsigned i = 0; i < nsteps; i++) {
 			const struct lg_class_result *cr = &steps[i].cls[k];
 
-			if (!cr->received)
+			if (!cr->counts.received)
 				continue;
 			/* x: clients when stepping clients (the thesis' figures), else offered load. */
 			fprintf(g, "%.0f %.3f %.3f %d\n", c->mode == LG_LOAD_CLIENTS ?
@@ -426,7 +453,7 @@ int lg_plot_write(const char *path, const struct lg_config *c, const struct lg_s
 			bool have = false;
 
 			for (unsigned i = 0; i < nsteps; i++)
-				have |= steps[i].cls[k].received > 0;
+				have |= steps[i].cls[k].counts.received > 0;
 			if (!have)
 				continue;
 			fprintf(g, "%s$%s using 1:%d with linespoints title '%s'", first ? "" : ", ",

@@ -37,7 +37,8 @@ void lg_print_step(FILE *f, const struct lg_config *c, const struct lg_step_resu
 		   unsigned nsteps);
 void lg_print_calibration(FILE *f, const struct lg_calibration *cal);
 
-extern const char lg_csv_header[];
+/* The CSV header line (the columns --help lists under --csv). */
+void lg_csv_write_header(FILE *f);
 void lg_csv_write_step(FILE *f, const struct lg_config *c, const struct lg_step_result *r);
 
 int lg_json_write(const char *path, const struct lg_config *c, const struct lg_env *env,

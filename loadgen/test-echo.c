@@ -20,32 +20,25 @@
 #include <unistd.h>
 #include "bpfnic.h"
 #include "clock.h"
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+#include "tests/support/standin.h"
+#include "tests/support/toolopt.h"
 
 int main(int argc, char **argv)
 {
-	unsigned port = 7777, mangle = 0, timeout = 60;
-	uint64_t n = 0, deadline;
+	uint64_t port = 7777, mangle = 0, timeout = 60, n = 0, deadline;
 	int fd, zero = 0, rcv = 8 << 20;
 	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	struct topt opts[] = {
+		TOPT_NUM("port", &port, 1, 65535, "UDP port, IPv4 and IPv6 (default 7777)"),
+		TOPT_NUM("mangle", &mangle, 0, 1000000, "break every N-th reply (default 0: none)"),
+		TOPT_NUM("timeout", &timeout, 1, 3600, "exit after S seconds (default 60)"),
+		TOPT_END,
+	};
+	const struct topt_cmd cmd = { "lg-echo", "[--port N] [--mangle N] [--timeout S]", opts };
+	int r = topt_parse(&cmd, argc, argv, 1);
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--port"))
-			port = (unsigned)atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--mangle"))
-			mangle = (unsigned)atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--timeout"))
-			timeout = (unsigned)atoi(argv[i + 1]);
-		else {
-			fprintf(stderr, "lg-echo: unknown option %s\n", argv[i]);
-			return 2;
-		}
-	}
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
 	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		perror("lg-echo: socket");
@@ -68,29 +61,16 @@ int main(int argc, char **argv)
 		socklen_t fl = sizeof(from);
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t len;
-		uint64_t t;
+		int copies;
 
 		if (poll(&p, 1, 100) <= 0)
 			continue;
 		len = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (len < (ssize_t)BPFNIC_REQ_LEN)
 			continue;
-		t = bpfnic_mono_ns();
-		put64(buf + BPFNIC_OFF_ARRIVAL, t);
-		put64(buf + BPFNIC_OFF_PICKUP, t + 1000);
-		n++;
-		if (mangle && n % mangle == 0) {
-			switch ((n / mangle) % 5) {
-			case 0: len = 10; break;                                      /* truncated */
-			case 1: if (len > (ssize_t)BPFNIC_REQ_LEN) buf[BPFNIC_OFF_EXT_MAGIC] ^= 0xff;
-				else len = BPFNIC_REQ_LEN + 3;                        /* foreign */
-				break;
-			case 2: buf[BPFNIC_OFF_CLASS] = 7; break;                     /* unknown class */
-			case 3: put64(buf + BPFNIC_OFF_ARRIVAL, 0); break;            /* unstamped */
-			case 4: sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl); break; /* dup */
-			}
-		}
-		sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
+		len = standin_reply(buf, len, ++n, mangle, &copies);
+		while (copies-- > 0)
+			sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
 	}
 	close(fd);
 	return 0;

@@ -15,19 +15,20 @@ UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 CATALOGDIR  ?= $(PREFIX)/lib/systemd/catalog
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DATADIR     ?= $(PREFIX)/share/bpfnic
 INSTALL     ?= install
 
 # The daemon looks in /etc by default; elsewhere the unit names the file.
 CONFIG_ARG = $(if $(filter-out /etc,$(SYSCONFDIR)), --config $(SYSCONFDIR)/bpfnic/bpfnicd.conf)
 
-.PHONY: programs
-# Only what gets installed: the Debian build uses this, not "all" (no tests).
-programs: $(BPF_OBJS) $(SKELS) $(PROGRAMS)
+# Besides the programs (Makefile), the generated interface description and completion
+# (daemon/, ctl/build.mk) are installed.
+programs: $(BUILD)/gen/io.bpfnic.varlink $(BUILD)/gen/bpfnicctl.bash
 
 install: programs
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR_BPF) \
 		$(DESTDIR)$(SYSCONFDIR)/bpfnic $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicd $(DESTDIR)$(SBINDIR)/bpfnicd
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicctl $(DESTDIR)$(BINDIR)/bpfnicctl
@@ -40,7 +41,8 @@ install: programs
 	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfnicd.service
 	$(INSTALL) -m 0644 systemd/bpfnic.sysusers $(DESTDIR)$(SYSUSERSDIR)/bpfnic.conf
 	$(INSTALL) -m 0644 systemd/bpfnic.catalog $(DESTDIR)$(CATALOGDIR)/bpfnic.catalog
-	$(INSTALL) -m 0644 packaging/bash-completion/bpfnicctl $(DESTDIR)$(BASHCOMPDIR)/bpfnicctl
+	$(INSTALL) -m 0644 $(BUILD)/gen/bpfnicctl.bash $(DESTDIR)$(BASHCOMPDIR)/bpfnicctl
+	$(INSTALL) -m 0644 $(BUILD)/gen/io.bpfnic.varlink $(DESTDIR)$(DATADIR)/io.bpfnic.varlink
 	$(INSTALL) -m 0644 packaging/man/bpfnic-loadgen.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.8 packaging/man/bpfnicctl.8 $(DESTDIR)$(MANDIR)/man8/

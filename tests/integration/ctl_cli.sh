@@ -49,3 +49,19 @@ for _ in $(seq 100); do [ -S "$tmp/mute.sock" ] && break; sleep 0.1; done
 timeout 20 "$CTL" --socket "$tmp/mute.sock" --timeout 300 status 2>"$tmp/err"
 check_eq "mute daemon: exit 3 (not a hang)" 3 "$?"
 check "mute daemon: says it did not answer" grep -q "did not answer" "$tmp/err"
+
+# The bash completion (generated from the table) offers what bpfnicctl takes.
+complete_words() { # WORD...: what completing after them offers
+	bash -c '. /usr/share/bash-completion/bash_completion && . "$0" && COMP_WORDS=("$@") &&
+		COMP_CWORD=$(($# - 1)) && COMP_LINE="$*" && COMP_POINT=${#COMP_LINE} && _bpfnicctl &&
+		printf "%s\n" "${COMPREPLY[@]}"' "$BUILD/gen/bpfnicctl.bash" bpfnicctl "$@" | sort | tr '\n' ' '
+}
+for policy in rr split dynamic; do
+	# Its usage lines: from "bpfnicctl policy NAME" to the next usage or the blank line.
+	help_opts=$("$CTL" help policy | awk -v p="$policy" '/bpfnicctl policy / { on = $0 ~ "policy " p "( |$)" }
+		/^$/ { on = 0 } on' | grep -oE -- '--[a-z-]+' |
+		cat - <(printf '%s\n' --json --socket --timeout --help) | sort | tr '\n' ' ')
+	check_eq "completion of 'policy $policy --' is its options" "$help_opts" \
+		"$(complete_words policy "$policy" --)"
+done
+check_eq "completion of 'policy ' is the policies" "dynamic rr split " "$(complete_words policy '')"

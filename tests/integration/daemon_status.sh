@@ -29,6 +29,21 @@ else
 fi
 check_eq "no drops" '{"queue":0,"no_cpu":0,"redirect_err":0,"tx_err":0,"short_payload":0}' \
 	"$(status_get '.totals.drops | {queue,no_cpu,redirect_err,tx_err,short_payload}')"
+# Datagrams to the port that no worker answers go to the stack, counted by cause: one too
+# short to be a request (24 bytes) and one longer than the longest served (1481 bytes;
+# an MTU of 1500 would fragment it, and fragments are passed as not ours).
+ip -n "$LAB_SRV_NS" link set dev "$LAB_SRV_IF" mtu 1600
+ip -n "$LAB_CLI_NS" link set dev "$LAB_CLI_IF" mtu 1600
+ip netns exec "$LAB_CLI_NS" bash -c "head -c 24 /dev/zero >/dev/udp/$LAB_SRV_IP4/7777;
+	head -c 1473 /dev/zero >/dev/udp/$LAB_SRV_IP4/7777"
+ip -n "$LAB_CLI_NS" link set dev "$LAB_CLI_IF" mtu 1500
+ip -n "$LAB_SRV_NS" link set dev "$LAB_SRV_IF" mtu 1500
+passed_counts() { [ "$(status_get '.totals.drops | [.short_payload, .too_long] | @csv')" = "1,1" ]; }
+if wait_until 10 passed_counts; then
+	ok "a short and a too-long datagram are counted as short_payload and too_long"
+else
+	fail "short_payload and too_long counted: $(status_get .totals.drops)"
+fi
 processed=$(ctl --json stats | jq '[.cpus[].processed] | add')
 check_eq "stats: per-CPU processed adds up to the replies" "$received" "$processed"
 check "stats table has a row per candidate CPU" \

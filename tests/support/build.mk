@@ -1,6 +1,13 @@
 # Test support shared by the BPF tests, the test tools and the benchmarks: crafted
-# frames with an independent checksum (pkt.c), and the data path opened with its test
-# programs (dptest.c).
-TEST_PKT_SRCS := tests/support/pkt.c
-TEST_DP_SRCS  := $(DATAPATH_SRCS) tests/support/dptest.c $(TEST_PKT_SRCS)
-TEST_DP_LIBS  := $(DATAPATH_LIBS)
+# frames with an independent checksum (pkt.c; requests through lib/wire), the data
+# path opened with its test programs (dptest.c), the tools' command lines
+# (toolopt.c), the request senders' socket (udpclient.c), the data path's stand-in for
+# the load generator's tests (standin.c), and the unit tests' cmocka boilerplate
+# (unit.h).
+# A shared fragment: lists only (recursive, see lib/build.mk).
+TEST_PKT_SRCS  = tests/support/pkt.c $(WIRE_SRCS)
+TEST_DP_SRCS   = $(DATAPATH_SRCS) tests/support/dptest.c $(TEST_PKT_SRCS)
+TEST_DP_LIBS   = $(DATAPATH_LIBS)
+TOOLOPT_SRCS   = tests/support/toolopt.c $(NUMPARSE_SRCS)
+UDPCLIENT_SRCS = tests/support/udpclient.c
+STANDIN_SRCS   = tests/support/standin.c $(WIRE_SRCS)

@@ -3,11 +3,10 @@
 #include "tests/support/pkt.h"
 
 #include <string.h>
-#include <time.h>
 #include <netinet/in.h>
 
 #include "bpfnic.h"
-#include "clock.h"
+#include "wire.h"
 
 const uint8_t pkt_cli_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 const uint8_t pkt_srv_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -18,21 +17,6 @@ const uint8_t pkt_srv_ip6[16] = { 0x20, 0x01, 0, 0x02, [15] = 1 };
 
 uint16_t pkt_get_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 void pkt_put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-
-uint64_t pkt_get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-void pkt_put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
 
 /* RFC 1071: big-endian 16-bit words, an odd last byte padded with zero. */
 uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len)
@@ -155,69 +139,67 @@ int pkt_parse(const uint8_t *f, size_t len, struct pkt_layout *lo)
 	return lo->payload <= len ? 0 : -1;
 }
 
-size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *sp)
+/* Ethernet (and the VLAN tag): returns where the IP header goes. */
+static uint8_t *build_eth(uint8_t *buf, const struct pkt_spec *sp)
 {
-	uint8_t l4 = sp->l4 ? sp->l4 : IPPROTO_UDP;
-	unsigned ihl = sp->ihl ? sp->ihl : 5;
-	size_t l4_hdr = l4 == IPPROTO_TCP ? 20 : 8;
-	size_t l3_hdr = sp->family == 4 ? ihl * 4u : 40u + (sp->v6_frag_hdr ? 8u : 0u);
-	size_t eth_hdr = sp->vlan ? 18 : 14;
-	size_t l4_len = l4_hdr + sp->payload_len;
-	size_t total = eth_hdr + l3_hdr + l4_len;
-	struct pkt_layout lo = { .family = sp->family };
-	uint8_t *p;
+	uint8_t *p = buf + 12;
 
-	if (total > cap || (sp->family == 4 && (ihl < 5 || ihl > 15)))
-		return 0;
-	memset(buf, 0, total);
 	memcpy(buf, pkt_srv_mac, 6);
 	memcpy(buf + 6, pkt_cli_mac, 6);
-	p = buf + 12;
 	if (sp->vlan) {
 		pkt_put_be16(p, 0x8100);
 		pkt_put_be16(p + 2, 42);
 		p += 4;
 	}
 	pkt_put_be16(p, sp->family == 4 ? 0x0800 : 0x86dd);
-	p += 2;
-	lo.l3 = (size_t)(p - buf);
-	if (sp->family == 4) {
-		p[0] = (uint8_t)(0x40 | ihl);
-		pkt_put_be16(p + 2, (uint16_t)(l3_hdr + l4_len));
-		pkt_put_be16(p + 4, 0x1234);
-		pkt_put_be16(p + 6, sp->frag);
-		p[8] = 64;
-		p[9] = l4;
-		memcpy(p + 12, pkt_cli_ip4, 4);
-		memcpy(p + 16, pkt_srv_ip4, 4);
-		/* Options: NOPs, then an end-of-list byte. */
-		for (size_t i = 20; i < l3_hdr; i++)
-			p[i] = i + 1 == l3_hdr ? 0 : 1;
-		pkt_put_be16(p + 10, (uint16_t)~pkt_csum_fold(pkt_csum_add(0, p, l3_hdr)));
-	} else {
-		p[0] = 0x60;
-		pkt_put_be16(p + 4, (uint16_t)(l4_len + (sp->v6_frag_hdr ? 8 : 0)));
-		p[6] = sp->v6_frag_hdr ? 44 : l4;
-		p[7] = 64;
-		memcpy(p + 8, pkt_cli_ip6, 16);
-		memcpy(p + 24, pkt_srv_ip6, 16);
-		if (sp->v6_frag_hdr) {
-			p[40] = l4;
-			pkt_put_be16(p + 42, 1); /* offset 0, more fragments */
-			pkt_put_be16(p + 46, 0x4321);
-		}
+	return p + 2;
+}
+
+static void build_ipv4(uint8_t *p, const struct pkt_spec *sp, uint8_t l4, size_t l3_hdr,
+		       size_t l4_len)
+{
+	p[0] = (uint8_t)(0x40 | l3_hdr / 4);
+	pkt_put_be16(p + 2, (uint16_t)(l3_hdr + l4_len));
+	pkt_put_be16(p + 4, 0x1234);
+	pkt_put_be16(p + 6, sp->frag);
+	p[8] = 64;
+	p[9] = l4;
+	memcpy(p + 12, pkt_cli_ip4, 4);
+	memcpy(p + 16, pkt_srv_ip4, 4);
+	/* Options: NOPs, then an end-of-list byte. */
+	for (size_t i = 20; i < l3_hdr; i++)
+		p[i] = i + 1 == l3_hdr ? 0 : 1;
+	pkt_put_be16(p + 10, (uint16_t)~pkt_csum_fold(pkt_csum_add(0, p, l3_hdr)));
+}
+
+static void build_ipv6(uint8_t *p, const struct pkt_spec *sp, uint8_t l4, size_t l4_len)
+{
+	p[0] = 0x60;
+	pkt_put_be16(p + 4, (uint16_t)(l4_len + (sp->v6_frag_hdr ? 8 : 0)));
+	p[6] = sp->v6_frag_hdr ? 44 : l4;
+	p[7] = 64;
+	memcpy(p + 8, pkt_cli_ip6, 16);
+	memcpy(p + 24, pkt_srv_ip6, 16);
+	if (sp->v6_frag_hdr) {
+		p[40] = l4;
+		pkt_put_be16(p + 42, 1); /* offset 0, more fragments */
+		pkt_put_be16(p + 46, 0x4321);
 	}
-	p += l3_hdr;
-	lo.l4 = (size_t)(p - buf);
-	lo.payload = lo.l4 + l4_hdr;
-	if (sp->payload_len)
-		memcpy(p + l4_hdr, sp->payload, sp->payload_len);
+}
+
+/* The L4 header at lo->l4 (the payload is in place), its checksum last. */
+static void build_l4(uint8_t *buf, const struct pkt_layout *lo, const struct pkt_spec *sp,
+		     uint8_t l4, size_t l4_len)
+{
+	uint8_t *p = buf + lo->l4;
+	uint32_t s;
+
 	if (l4 == IPPROTO_UDP) {
 		pkt_put_be16(p, sp->sport);
 		pkt_put_be16(p + 2, sp->dport);
 		pkt_put_be16(p + 4, (uint16_t)l4_len);
 		if (!(sp->family == 4 && sp->no_udp_csum))
-			pkt_put_be16(p + 6, pkt_udp_csum_expected(buf, &lo));
+			pkt_put_be16(p + 6, pkt_udp_csum_expected(buf, lo));
 	} else if (l4 == IPPROTO_TCP) {
 		pkt_put_be16(p, sp->sport);
 		pkt_put_be16(p + 2, sp->dport);
@@ -225,16 +207,43 @@ size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *sp)
 		p[12] = 5 << 4;
 		p[13] = 0x02; /* SYN */
 		pkt_put_be16(p + 14, 65535);
-		uint32_t s = pseudo_sum(buf, &lo, IPPROTO_TCP, l4_len);
+		s = pseudo_sum(buf, lo, IPPROTO_TCP, l4_len);
 		pkt_put_be16(p + 16, (uint16_t)~pkt_csum_fold(pkt_csum_add(s, p, l4_len)));
 	} else {
 		/* ICMP / ICMPv6 echo request. */
 		p[0] = sp->family == 4 ? 8 : 128;
 		pkt_put_be16(p + 4, 0x0b0b);
 		pkt_put_be16(p + 6, 1);
-		uint32_t s = sp->family == 6 ? pseudo_sum(buf, &lo, l4, l4_len) : 0;
+		s = sp->family == 6 ? pseudo_sum(buf, lo, l4, l4_len) : 0;
 		pkt_put_be16(p + 2, (uint16_t)~pkt_csum_fold(pkt_csum_add(s, p, l4_len)));
 	}
+}
+
+size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *sp)
+{
+	uint8_t l4 = sp->l4 ? sp->l4 : IPPROTO_UDP;
+	unsigned ihl = sp->ihl ? sp->ihl : 5;
+	size_t l4_hdr = l4 == IPPROTO_TCP ? 20 : 8;
+	size_t l3_hdr = sp->family == 4 ? ihl * 4u : 40u + (sp->v6_frag_hdr ? 8u : 0u);
+	size_t l4_len = l4_hdr + sp->payload_len;
+	size_t total = (sp->vlan ? 18 : 14) + l3_hdr + l4_len;
+	struct pkt_layout lo = { .family = sp->family };
+	uint8_t *p;
+
+	if (total > cap || (sp->family == 4 && (ihl < 5 || ihl > 15)))
+		return 0;
+	memset(buf, 0, total);
+	p = build_eth(buf, sp);
+	lo.l3 = (size_t)(p - buf);
+	if (sp->family == 4)
+		build_ipv4(p, sp, l4, l3_hdr, l4_len);
+	else
+		build_ipv6(p, sp, l4, l4_len);
+	lo.l4 = lo.l3 + l3_hdr;
+	lo.payload = lo.l4 + l4_hdr;
+	if (sp->payload_len)
+		memcpy(buf + lo.payload, sp->payload, sp->payload_len);
+	build_l4(buf, &lo, sp, l4, l4_len);
 	return total;
 }
 
@@ -263,17 +272,9 @@ size_t pkt_build_arp(uint8_t *buf, size_t cap)
 size_t pkt_fill_request(uint8_t *pl, bool ext, uint8_t class, uint64_t client_ns, uint64_t seq,
 			uint64_t service_ns)
 {
-	memset(pl, 0, ext ? BPFNIC_REQ_EXT_LEN : BPFNIC_REQ_LEN);
-	pkt_put_le64(pl + BPFNIC_OFF_CLIENT_SEND, client_ns);
-	pl[BPFNIC_OFF_CLASS] = class;
-	if (!ext)
-		return BPFNIC_REQ_LEN;
-	pl[BPFNIC_OFF_EXT_VERSION] = BPFNIC_EXT_VERSION;
-	pl[BPFNIC_OFF_EXT_MAGIC + 0] = (uint8_t)BPFNIC_EXT_MAGIC;
-	pl[BPFNIC_OFF_EXT_MAGIC + 1] = (uint8_t)(BPFNIC_EXT_MAGIC >> 8);
-	pl[BPFNIC_OFF_EXT_MAGIC + 2] = (uint8_t)(BPFNIC_EXT_MAGIC >> 16);
-	pl[BPFNIC_OFF_EXT_MAGIC + 3] = (uint8_t)(BPFNIC_EXT_MAGIC >> 24);
-	pkt_put_le64(pl + BPFNIC_OFF_EXT_SEQ, seq);
-	pkt_put_le64(pl + BPFNIC_OFF_EXT_SERVICE, service_ns);
-	return BPFNIC_REQ_EXT_LEN;
+	enum bpfnic_format f = ext ? BPFNIC_FORMAT_EXT : BPFNIC_FORMAT_PAPER;
+
+	/* The one encoder (lib/wire), so the frames carry what bpfnic-loadgen sends. */
+	return (size_t)bpfnic_req_encode(pl, bpfnic_format_len(f), f, client_ns, class, seq,
+					 service_ns);
 }

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wire.h"
+
 #define PKT_MAX 512
 
 /* Lab-like addresses: client 198.18.0.2 / 2001:2::2 -> server 198.18.0.1 / 2001:2::1. */
@@ -62,13 +64,15 @@ uint16_t pkt_udp_csum_partial(const uint8_t *frame, const struct pkt_layout *lo)
 /* true when the UDP checksum is valid (IPv4: 0 counts as valid "none"). */
 bool pkt_udp_csum_ok(const uint8_t *frame, const struct pkt_layout *lo);
 
-/* Little-endian load/store for the wire format's fields. */
-uint64_t pkt_get_le64(const uint8_t *p);
-void pkt_put_le64(uint8_t *p, uint64_t v);
+/* The wire format's 8-byte little-endian fields, through lib/wire. */
+static inline uint64_t pkt_get_le64(const uint8_t *p) { return bpfnic_le64_get(p); }
+static inline void pkt_put_le64(uint8_t *p, uint64_t v) { bpfnic_le64_put(p, v); }
+/* Network byte order (headers). */
 uint16_t pkt_get_be16(const uint8_t *p);
 void pkt_put_be16(uint8_t *p, uint16_t v);
 
-/* Fill a request payload (25 bytes, or 56 with the extension when ext). */
+/* Fill a request payload (25 bytes, or 56 with the extension when ext) with
+ * bpfnic_req_encode. */
 size_t pkt_fill_request(uint8_t *payload, bool ext, uint8_t class, uint64_t client_ns,
 			uint64_t seq, uint64_t service_ns);
 

@@ -28,7 +28,7 @@ for prefix in /usr /opt/bpfnic; do
 		"$prefix/lib/bpfnic/bpfnic.bpf.o" "$etc/bpfnic/bpfnicd.conf" \
 		"$prefix/lib/systemd/system/bpfnicd.service" "$prefix/lib/sysusers.d/bpfnic.conf" \
 		"$prefix/lib/systemd/catalog/bpfnic.catalog" \
-		"$prefix/share/bash-completion/completions/bpfnicctl" \
+		"$prefix/share/bash-completion/completions/bpfnicctl" "$prefix/share/bpfnic/io.bpfnic.varlink" \
 		"$prefix/share/man/man8/bpfnicd.8" "$prefix/share/man/man5/bpfnicd.conf.5" \
 		"$prefix/share/man/man8/bpfnicctl.8" "$prefix/share/man/man1/bpfnic-loadgen.1"; do
 		[ -e "$root$f" ] || missing+=" $f"

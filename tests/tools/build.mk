@@ -1,4 +1,10 @@
 # Test tools shared by several tiers and benchmarks: attach the data path by hand
-# (dp-attach), and a request client that checks every reply on the wire (reqping).
-$(eval $(call test_prog,tools,dp-attach,tests/tools/dp_attach.c lib/cpulist.c lib/numparse.c $(DATAPATH_SRCS),$(DATAPATH_LIBS)))
-$(eval $(call test_prog,tools,reqping,tests/tools/reqping.c $(TEST_PKT_SRCS) lib/wire.c,))
+# (dp-attach); request senders that check every reply on the wire (reqping) or count
+# replies by sequence number at a steady rate (ctl-udpsend, for bpfnicd's tests); a raw
+# control-socket client for malformed requests (ctl-raw); a checker that calls every
+# method of a real daemon and holds each reply against the IDL (ctl-idlcheck).
+$(eval $(call test_prog,tools,dp-attach,tests/tools/dp_attach.c $(TOOLOPT_SRCS) lib/params.c $(CPULIST_SRCS) $(DATAPATH_SRCS),$(DATAPATH_LIBS) -ljson-c))
+$(eval $(call test_prog,tools,reqping,tests/tools/reqping.c $(TOOLOPT_SRCS) $(UDPCLIENT_SRCS) $(TEST_PKT_SRCS),))
+$(eval $(call test_prog,tools,ctl-udpsend,tests/tools/ctl_udpsend.c $(TOOLOPT_SRCS) $(UDPCLIENT_SRCS) $(WIRE_SRCS),))
+$(eval $(call test_prog,tools,ctl-raw,tests/tools/ctl_raw.c $(TOOLOPT_SRCS),))
+$(eval $(call test_prog,tools,ctl-idlcheck,tests/tools/ctl_idlcheck.c lib/idl.c lib/vlclient.c lib/varlink.c,-ljson-c -lm))

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "clock.h"
+#include "tests/support/toolopt.h"
 
 #define MAX_INPUT (4u << 20)
 
@@ -181,32 +182,30 @@ static int hold(const char *path, int n, int timeout_ms)
 
 int main(int argc, char **argv)
 {
-	int timeout_ms = 5000, hold_n = 0, is_idle = 0;
-	const char *path = NULL;
+	uint64_t timeout_ms = 5000, hold_n = 0;
+	bool is_idle = false, half_close = false;
+	struct topt opts[] = {
+		TOPT_NUM("timeout-ms", &timeout_ms, 1, 600000, "wait at most this long (default 5000)"),
+		TOPT_BOOL("shut-wr", &half_close, "hang up our sending side after stdin"),
+		TOPT_BOOL("idle", &is_idle, "connect, say nothing, wait to be closed"),
+		TOPT_NUM("hold", &hold_n, 1, 4096, "open N silent connections, count the refused"),
+		TOPT_END,
+	};
+	const struct topt_cmd cmd = { "ctl-raw", "SOCKET [--idle | --hold N] [--shut-wr] "
+				      "[--timeout-ms MS]", opts };
+	bool named = argc > 1 && argv[1][0] != '-';
+	int r = topt_parse(&cmd, argc, argv, named ? 2 : 1);
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--timeout-ms") && i + 1 < argc)
-			timeout_ms = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--shut-wr"))
-			shut_wr = 1;
-		else if (!strcmp(argv[i], "--idle"))
-			is_idle = 1;
-		else if (!strcmp(argv[i], "--hold") && i + 1 < argc)
-			hold_n = atoi(argv[++i]);
-		else if (!path && argv[i][0] != '-')
-			path = argv[i];
-		else {
-			fprintf(stderr, "usage: ctl-raw SOCKET [--idle | --hold N] [--timeout-ms MS]\n");
-			return 2;
-		}
-	}
-	if (!path || timeout_ms <= 0 || hold_n < 0 || hold_n > 4096) {
-		fprintf(stderr, "usage: ctl-raw SOCKET [--idle | --hold N] [--timeout-ms MS]\n");
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
+	if (!named) {
+		fprintf(stderr, "ctl-raw: the control socket's path comes first (see --help)\n");
 		return 2;
 	}
+	shut_wr = half_close;
 	if (hold_n)
-		return hold(path, hold_n, timeout_ms);
+		return hold(argv[1], (int)hold_n, (int)timeout_ms);
 	if (is_idle)
-		return idle(path, timeout_ms);
-	return send_stdin(path, timeout_ms);
+		return idle(argv[1], (int)timeout_ms);
+	return send_stdin(argv[1], (int)timeout_ms);
 }

@@ -11,10 +11,7 @@
  * histograms; just enough to tell whether a request was lost and which CPU served it.
  * Bounded: at most 10 M requests, and it stops --drain-ms after the last send.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,25 +24,42 @@
 #include "bpfnic.h"
 #include "wire.h"
 #include "clock.h"
+#include "tests/support/toolopt.h"
+#include "tests/support/udpclient.h"
 
 #define MAX_COUNT 10000000ull
 #define MAX_CPU_REPORT 64u
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: ctl-udpsend --dst ADDR [--port N] --count N --rate RPS [--class 0|1]\n"
-		   "                   [--service-us N] [--drain-ms MS]\n");
-}
+struct opts {
+	const char *dst;
+	uint64_t port, count, rate, class, service_us, drain_ms;
+};
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+static int parse_args(int argc, char **argv, struct opts *o)
 {
-	char *end;
+	struct topt opts[] = {
+		TOPT_STR("dst", &o->dst, "ADDR", "the server's numeric address"),
+		TOPT_NUM("port", &o->port, 1, 65535, "its UDP port (default 7777)"),
+		TOPT_NUM("count", &o->count, 1, MAX_COUNT, "requests to send"),
+		TOPT_NUM("rate", &o->rate, 1, 10000000, "requests per second, constant"),
+		TOPT_NUM("class", &o->class, 0, 255, "class byte, any value (default 0)"),
+		TOPT_NUM("service-us", &o->service_us, 0, BPFNIC_MAX_SERVICE_NS / 1000,
+			 "requested service time (default 0: the server's)"),
+		TOPT_NUM("drain-ms", &o->drain_ms, 0, 60000,
+			 "wait for replies after the last send (default 2000)"),
+		TOPT_END,
+	};
+	const struct topt_cmd cmd = { "ctl-udpsend", "--dst ADDR --count N --rate RPS [options]",
+				      opts };
+	int r;
 
-	if (!s || *s < '0' || *s > '9')
+	*o = (struct opts){ .port = 7777, .class = BPFNIC_CLASS_SHORT, .drain_ms = 2000 };
+	r = topt_parse(&cmd, argc, argv, 1);
+	if (r == TOPT_RUN && (!o->dst || !o->count || !o->rate)) {
+		fprintf(stderr, "ctl-udpsend: --dst, --count and --rate are needed (see --help)\n");
 		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end || *out > max ? -EINVAL : 0;
+	}
+	return r;
 }
 
 struct result {
@@ -94,114 +108,91 @@ static void drain(int fd, struct result *res, uint64_t count)
 		take_reply(res, buf, n, count);
 }
 
-int main(int argc, char **argv)
+/* Sends o->count requests at o->rate on an absolute schedule, reading replies meanwhile. */
+static void send_all(int fd, const struct opts *o, struct result *res)
 {
-	static const struct option longopts[] = {
-		{ "dst", required_argument, NULL, 'd' },     { "port", required_argument, NULL, 'p' },
-		{ "count", required_argument, NULL, 'n' },   { "rate", required_argument, NULL, 'r' },
-		{ "class", required_argument, NULL, 'c' },   { "service-us", required_argument, NULL, 's' },
-		{ "drain-ms", required_argument, NULL, 'w' }, { "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *dst = NULL;
-	uint64_t port = 7777, count = 0, rate = 0, class = BPFNIC_CLASS_SHORT, service_us = 0,
-		 drain_ms = 2000, start, last_send, interval_ns;
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST }, *ai;
-	struct result res = { 0 };
-	char portstr[16];
-	int opt, fd;
+	uint64_t interval_ns = 1000000000ull / o->rate, start = bpfnic_mono_ns();
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int bad = 0;
-
-		switch (opt) {
-		case 'd': dst = optarg; break;
-		case 'p': bad = parse_u64(optarg, 65535, &port); break;
-		case 'n': bad = parse_u64(optarg, MAX_COUNT, &count); break;
-		case 'r': bad = parse_u64(optarg, 10000000, &rate); break;
-		case 'c': bad = parse_u64(optarg, 255, &class); break;
-		case 's': bad = parse_u64(optarg, BPFNIC_MAX_SERVICE_NS / 1000, &service_us); break;
-		case 'w': bad = parse_u64(optarg, 60000, &drain_ms); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-		if (bad) {
-			fprintf(stderr, "ctl-udpsend: bad value '%s'\n", optarg);
-			return 2;
-		}
-	}
-	if (!dst || !count || !rate || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	snprintf(portstr, sizeof(portstr), "%llu", (unsigned long long)port);
-	if (getaddrinfo(dst, portstr, &hints, &ai)) {
-		fprintf(stderr, "ctl-udpsend: bad address '%s'\n", dst);
-		return 2;
-	}
-	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-		perror("ctl-udpsend: socket");
-		return 1;
-	}
-	freeaddrinfo(ai);
-	{
-		int sz = 4 << 20; /* room for a burst of replies while we are sending */
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	}
-	res.seen = calloc(count, 1);
-	if (!res.seen) {
-		perror("ctl-udpsend");
-		return 1;
-	}
-
-	interval_ns = 1000000000ull / rate;
-	start = bpfnic_mono_ns();
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < o->count; i++) {
 		uint64_t due = start + i * interval_ns, t;
 		uint8_t req[BPFNIC_REQ_EXT_LEN];
 
-		bpfnic_req_encode(req, sizeof(req), BPFNIC_FORMAT_EXT, 0, (uint8_t)class, i,
-				  service_us * 1000);
-
+		bpfnic_req_encode(req, sizeof(req), BPFNIC_FORMAT_EXT, 0, (uint8_t)o->class, i,
+				  o->service_us * 1000);
 		/* Wait for the slot, collecting replies meanwhile. */
 		while ((t = bpfnic_mono_ns()) < due) {
 			struct pollfd pfd = { .fd = fd, .events = POLLIN };
 			uint64_t left_ms = (due - t) / 1000000;
 
 			if (poll(&pfd, 1, (int)left_ms) > 0)
-				drain(fd, &res, count);
+				drain(fd, res, o->count);
 			else if (!left_ms)
 				break; /* under a millisecond: send now, the schedule absorbs it */
 		}
 		bpfnic_req_set_send_ns(req, bpfnic_mono_ns());
 		if (send(fd, req, sizeof(req), 0) == (ssize_t)sizeof(req))
-			res.sent++;
+			res->sent++;
 		else if (errno != ENOBUFS && errno != EAGAIN && errno != ECONNREFUSED)
 			break;
 		if ((i & 63) == 0)
-			drain(fd, &res, count);
+			drain(fd, res, o->count);
 	}
-	last_send = bpfnic_mono_ns();
-	while (res.received < res.sent && bpfnic_mono_ns() - last_send < drain_ms * 1000000ull) {
+}
+
+/* Reads replies until every request has one or o->drain_ms have passed. */
+static void wait_replies(int fd, const struct opts *o, struct result *res)
+{
+	uint64_t last_send = bpfnic_mono_ns();
+
+	while (res->received < res->sent &&
+	       bpfnic_mono_ns() - last_send < o->drain_ms * 1000000ull) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
 		if (poll(&pfd, 1, 50) > 0)
-			drain(fd, &res, count);
+			drain(fd, res, o->count);
 	}
-	drain(fd, &res, count);
+	drain(fd, res, o->count);
+}
 
+static void print_result(const struct result *res)
+{
 	printf("sent=%llu received=%llu lost=%llu dup=%llu bad=%llu",
-	       (unsigned long long)res.sent, (unsigned long long)res.received,
-	       (unsigned long long)(res.sent - res.received), (unsigned long long)res.dup,
-	       (unsigned long long)res.bad);
+	       (unsigned long long)res->sent, (unsigned long long)res->received,
+	       (unsigned long long)(res->sent - res->received), (unsigned long long)res->dup,
+	       (unsigned long long)res->bad);
 	for (unsigned c = 0; c < MAX_CPU_REPORT; c++)
-		if (res.per_cpu[c])
-			printf(" cpu%u=%llu", c, (unsigned long long)res.per_cpu[c]);
+		if (res->per_cpu[c])
+			printf(" cpu%u=%llu", c, (unsigned long long)res->per_cpu[c]);
 	printf(" rtt_avg_us=%.1f rtt_max_us=%.1f\n",
-	       res.received ? (double)res.rtt_sum_ns / (double)res.received / 1e3 : 0.0,
-	       (double)res.rtt_max_ns / 1e3);
+	       res->received ? (double)res->rtt_sum_ns / (double)res->received / 1e3 : 0.0,
+	       (double)res->rtt_max_ns / 1e3);
+}
+
+int main(int argc, char **argv)
+{
+	struct result res = { 0 };
+	struct opts o;
+	int fd, r;
+
+	r = parse_args(argc, argv, &o);
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
+	/* Room for a burst of replies while we are sending. */
+	fd = udp_client_connect(o.dst, (uint16_t)o.port, 4 << 20);
+	if (fd < 0) {
+		fprintf(stderr, "ctl-udpsend: %s: %s\n", o.dst,
+			fd == -EINVAL ? "not a numeric address" : strerror(-fd));
+		return fd == -EINVAL ? 2 : 1;
+	}
+	res.seen = calloc(o.count, 1);
+	if (!res.seen) {
+		perror("ctl-udpsend");
+		close(fd);
+		return 1;
+	}
+	send_all(fd, &o, &res);
+	wait_replies(fd, &o, &res);
+	print_result(&res);
 	free(res.seen);
 	close(fd);
 	return 0;

@@ -5,7 +5,6 @@
  * once attached; on exit writes the summed statistics as JSON (--stats-json).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,40 +14,18 @@
 #include "cpulist.h"
 #include "datapath/datapath.h"
 #include "datapath/dpstats.h"
-#include "protocol.h"
+#include "params.h"
+#include "tests/support/toolopt.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: dp-attach --iface IF --cpus LIST [options]\n"
-		"  --iface IF          interface to attach the scheduler to\n"
-		"  --cpus LIST         candidate worker CPUs, e.g. 0,1 or 0-3\n"
-		"  --port N            UDP port of requests (default 7777)\n"
-		"  --policy P          rr | split | dynamic (default rr)\n"
-		"  --long-cpus LIST    split: CPUs of the long group (the rest form the short group)\n"
-		"  --short-us N        short service time (default 6)\n"
-		"  --long-us N         long service time (default 60)\n"
-		"  --max-us N          cap on any service time (default 10000)\n"
-		"  --queue-size N      cpumap queue per CPU (default 4096)\n"
-		"  --mode M            auto | native | generic (default auto)\n"
-		"  --stats-json FILE   on exit, write summed statistics there\n"
-		"  --verbose           libbpf's messages on stderr\n");
-}
+/* Candidate CPUs and the groups made of them. */
+struct groups {
+	unsigned cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], main_cpus[BPFNIC_MAX_CPUS];
+	unsigned n_cpus, n_long, n_main;
+};
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
-static int parse_u64(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *out > max || s[0] == '-')
-		return -EINVAL;
 	return 0;
 }
 
@@ -76,12 +53,12 @@ static int write_stats(const char *path, struct bpfnic_dp *dp)
 		goto out;
 	}
 	fprintf(f,
-		"{\"rx\":%llu,\"passed\":%llu,\"short_payload\":%llu,\"requests\":[%llu,%llu,%llu],"
+		"{\"rx\":%llu,\"passed\":%llu,\"short_payload\":%llu,\"too_long\":%llu,\"requests\":[%llu,%llu,%llu],"
 		"\"redirected\":%llu,\"redirect_err\":%llu,\"no_cpu\":%llu,"
 		"\"processed\":[%llu,%llu,%llu],\"tx\":%llu,\"tx_err\":%llu,\"malformed\":%llu,"
 		"\"qdelay_avg_ns\":%.0f,\"qdelay_p50_ns\":%.0f,\"qdelay_p99_ns\":%.0f,"
 		"\"qdelay_max_ns\":%llu,\"service_avg_ns\":%.0f,\"handed\":{",
-		s.rx, s.passed, s.short_payload, s.requests[0], s.requests[1], s.requests[2],
+		s.rx, s.passed, s.short_payload, s.too_long, s.requests[0], s.requests[1], s.requests[2],
 		s.redirected, s.redirect_err, s.no_cpu, w.processed[0], w.processed[1],
 		w.processed[2], w.tx, w.tx_err, w.malformed, bpfnic_worker_qdelay_avg_ns(&w),
 		bpfnic_worker_qdelay_quantile_ns(&w, 0.5), bpfnic_worker_qdelay_quantile_ns(&w, 0.99),
@@ -102,123 +79,118 @@ out:
 	return r;
 }
 
+/* The command line, as given. */
+struct args {
+	const char *iface, *cpus, *long_cpus, *stats_path;
+	uint64_t port, short_us, long_us, max_us, queue_size;
+	unsigned policy, mode;
+	bool verbose;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	const uint64_t max_us = BPFNIC_MAX_SERVICE_NS / 1000;
+	const char *policy_names[BPFNIC_NR_POLICIES];
+	struct topt opts[] = {
+		TOPT_STR("iface", &a->iface, "IF", "interface to attach the scheduler to"),
+		TOPT_STR("cpus", &a->cpus, "LIST", "candidate worker CPUs, e.g. 0,1 or 0-3"),
+		TOPT_NUM("port", &a->port, 1, 65535, "UDP port of requests (default 7777)"),
+		TOPT_ONE_OF("policy", &a->policy, policy_names, BPFNIC_NR_POLICIES,
+			    "the policy (default rr)"),
+		TOPT_STR("long-cpus", &a->long_cpus, "LIST",
+			 "split: CPUs of the long group (the rest form the short group)"),
+		TOPT_NUM("short-us", &a->short_us, 0, max_us, "short service time (default 6)"),
+		TOPT_NUM("long-us", &a->long_us, 0, max_us, "long service time (default 60)"),
+		TOPT_NUM("max-us", &a->max_us, 0, max_us, "cap on any service time (default 10000)"),
+		TOPT_NUM("queue-size", &a->queue_size, 1, 16384, "cpumap queue per CPU (default 4096)"),
+		TOPT_ONE_OF("mode", &a->mode, bpfnic_xdp_mode_names, 3, "XDP attach mode (default auto)"),
+		TOPT_STR("stats-json", &a->stats_path, "FILE", "on exit, write summed statistics there"),
+		TOPT_BOOL("verbose", &a->verbose, "libbpf's messages on stderr"),
+		TOPT_END,
+	};
+	const struct topt_cmd cmd = { "dp-attach", "--iface IF --cpus LIST [options]", opts };
+	int r;
+
+	for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
+		policy_names[i] = bpfnic_policy_name(i);
+	*a = (struct args){ .port = 7777, .short_us = 6, .long_us = 60, .max_us = 10000,
+			    .queue_size = 4096, .policy = BPFNIC_POLICY_RR, .mode = BPFNIC_XDP_AUTO };
+	r = topt_parse(&cmd, argc, argv, 1);
+	if (r == TOPT_RUN && (!a->iface || !a->cpus)) {
+		fprintf(stderr, "dp-attach: --iface and --cpus are needed (see --help)\n");
+		return -EINVAL;
+	}
+	return r;
+}
+
+/* The candidate CPUs and the groups of the data path's options; 0 or -EINVAL (said). */
+static int parse_groups(const struct args *a, struct groups *g)
+{
+	int n = bpfnic_cpulist_parse(a->cpus, g->cpus, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
+
+	if (n <= 0) {
+		fprintf(stderr, "dp-attach: --cpus: bad CPU list '%s'\n", a->cpus);
+		return -EINVAL;
+	}
+	g->n_cpus = (unsigned)n;
+	g->n_long = g->n_main = 0;
+	if (!a->long_cpus)
+		return 0;
+	n = bpfnic_cpulist_parse(a->long_cpus, g->long_cpus, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
+	if (n < 0) {
+		fprintf(stderr, "dp-attach: --long-cpus: bad CPU list '%s'\n", a->long_cpus);
+		return -EINVAL;
+	}
+	g->n_long = (unsigned)n;
+	/* The main (short) group: the candidates not in the long group. */
+	for (unsigned i = 0; i < g->n_cpus; i++) {
+		bool is_long = false;
+
+		for (unsigned j = 0; j < g->n_long; j++)
+			is_long |= g->long_cpus[j] == g->cpus[i];
+		if (!is_long)
+			g->main_cpus[g->n_main++] = g->cpus[i];
+	}
+	return 0;
+}
+
+static struct bpfnic_dp_opts dp_opts(const struct args *a, const struct groups *g)
+{
+	return (struct bpfnic_dp_opts){
+		.ifname = a->iface,
+		.xdp_mode = (enum bpfnic_xdp_mode)a->mode,
+		.cpus = g->cpus,
+		.n_cpus = g->n_cpus,
+		.queue_size = (unsigned)a->queue_size,
+		.main_cpus = g->n_main ? g->main_cpus : NULL,
+		.n_main = g->n_main,
+		.long_cpus = g->long_cpus,
+		.n_long = g->n_long,
+		.settings = {
+			.port = (__u16)a->port,
+			.policy = (__u8)a->policy,
+			.service_ns = { a->short_us * 1000, a->long_us * 1000 },
+			.max_service_ns = a->max_us * 1000,
+		},
+	};
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "iface", required_argument, NULL, 'i' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "policy", required_argument, NULL, 'P' },
-		{ "long-cpus", required_argument, NULL, 'L' },
-		{ "short-us", required_argument, NULL, 's' },
-		{ "long-us", required_argument, NULL, 'l' },
-		{ "max-us", required_argument, NULL, 'm' },
-		{ "queue-size", required_argument, NULL, 'q' },
-		{ "mode", required_argument, NULL, 'M' },
-		{ "stats-json", required_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	unsigned cpus[BPFNIC_MAX_CPUS], long_cpus[BPFNIC_MAX_CPUS], main_cpus[BPFNIC_MAX_CPUS];
-	int n_cpus = 0, n_long = 0, n_main = 0, opt, r, sig;
-	unsigned long long v, short_us = 6, long_us = 60, max_us = 10000, port = 7777, qsize = 4096;
-	const char *iface = NULL, *stats_path = NULL, *long_arg = NULL;
-	struct bpfnic_dp_opts opts = {};
+	static struct groups g;
+	struct bpfnic_dp_opts opts;
 	struct bpfnic_dp *dp;
-	bool verbose = false;
+	struct args a;
 	sigset_t sigs;
+	int r, sig;
 
-	opts.settings.policy = BPFNIC_POLICY_RR;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'i': iface = optarg; break;
-		case 'c':
-			n_cpus = bpfnic_cpulist_parse(optarg, cpus, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
-			if (n_cpus < 0) {
-				fprintf(stderr, "dp-attach: --cpus: bad CPU list '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'L': long_arg = optarg; break;
-		case 'P':
-			opts.settings.policy = BPFNIC_NR_POLICIES;
-			for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
-				if (!strcmp(optarg, bpfnic_policy_names[i]))
-					opts.settings.policy = (__u8)i;
-			if (opts.settings.policy == BPFNIC_NR_POLICIES) {
-				fprintf(stderr, "dp-attach: --policy: unknown policy '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'M':
-			if (!strcmp(optarg, "auto")) opts.xdp_mode = BPFNIC_XDP_AUTO;
-			else if (!strcmp(optarg, "native")) opts.xdp_mode = BPFNIC_XDP_NATIVE;
-			else if (!strcmp(optarg, "generic")) opts.xdp_mode = BPFNIC_XDP_GENERIC;
-			else {
-				fprintf(stderr, "dp-attach: --mode: unknown mode '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j': stats_path = optarg; break;
-		case 'v': verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		case 'p': case 's': case 'l': case 'm': case 'q': {
-			unsigned long long max = opt == 'p' ? 65535 : opt == 'q' ? 16384 :
-						  BPFNIC_MAX_SERVICE_NS / 1000;
-			if (parse_u64(optarg, max, &v) < 0 || (opt == 'p' && v == 0)) {
-				const char *name = "?";
-
-				for (const struct option *o = longopts; o->name; o++)
-					if (o->val == opt)
-						name = o->name;
-				fprintf(stderr, "dp-attach: --%s: '%s' is not a number in 1..%llu\n",
-					name, optarg, max);
-				return 2;
-			}
-			if (opt == 'p') port = v;
-			else if (opt == 's') short_us = v;
-			else if (opt == 'l') long_us = v;
-			else if (opt == 'm') max_us = v;
-			else qsize = v;
-			break;
-		}
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!iface || n_cpus <= 0 || optind != argc) {
-		usage(stderr);
+	r = parse_args(argc, argv, &a);
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
+	if (parse_groups(&a, &g))
 		return 2;
-	}
-	if (long_arg) {
-		n_long = bpfnic_cpulist_parse(long_arg, long_cpus, BPFNIC_MAX_CPUS, BPFNIC_MAX_CPUS);
-		if (n_long < 0) {
-			fprintf(stderr, "dp-attach: --long-cpus: bad CPU list '%s'\n", long_arg);
-			return 2;
-		}
-		for (int i = 0; i < n_cpus; i++) {
-			bool is_long = false;
-
-			for (int j = 0; j < n_long; j++)
-				is_long |= long_cpus[j] == cpus[i];
-			if (!is_long)
-				main_cpus[n_main++] = cpus[i];
-		}
-	}
-
-	libbpf_set_print(verbose ? NULL : libbpf_quiet);
-	opts.ifname = iface;
-	opts.cpus = cpus;
-	opts.n_cpus = (unsigned)n_cpus;
-	opts.queue_size = (unsigned)qsize;
-	opts.main_cpus = n_main ? main_cpus : NULL;
-	opts.n_main = (unsigned)n_main;
-	opts.long_cpus = long_cpus;
-	opts.n_long = (unsigned)n_long;
-	opts.settings.port = (__u16)port;
-	opts.settings.service_ns[0] = short_us * 1000;
-	opts.settings.service_ns[1] = long_us * 1000;
-	opts.settings.max_service_ns = max_us * 1000;
+	libbpf_set_print(a.verbose ? NULL : libbpf_quiet);
+	opts = dp_opts(&a, &g);
 
 	/* Block the signals before attaching: none may be lost between here and sigwait. */
 	sigemptyset(&sigs);
@@ -228,7 +200,7 @@ int main(int argc, char **argv)
 
 	r = bpfnic_dp_open(&opts, &dp);
 	if (r < 0) {
-		fprintf(stderr, "dp-attach: cannot attach to %s: %s\n", iface, strerror(-r));
+		fprintf(stderr, "dp-attach: cannot attach to %s: %s\n", a.iface, strerror(-r));
 		return 1;
 	}
 	printf("ready\n");
@@ -236,10 +208,10 @@ int main(int argc, char **argv)
 	sigwait(&sigs, &sig);
 
 	r = 0;
-	if (stats_path) {
-		r = write_stats(stats_path, dp);
+	if (a.stats_path) {
+		r = write_stats(a.stats_path, dp);
 		if (r < 0)
-			fprintf(stderr, "dp-attach: cannot write %s: %s\n", stats_path, strerror(-r));
+			fprintf(stderr, "dp-attach: cannot write %s: %s\n", a.stats_path, strerror(-r));
 	}
 	bpfnic_dp_close(dp);
 	return r < 0 ? 1 : 0;

@@ -19,8 +19,6 @@
  * 2 on a usage error, 3 when the socket could not be set up.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +38,8 @@
 #include "tests/support/pkt.h"
 #include "wire.h"
 #include "clock.h"
+#include "tests/support/toolopt.h"
+#include "tests/support/udpclient.h"
 
 #define MAX_COUNT   1000000u
 #define MAX_BURST   1024u
@@ -47,7 +47,7 @@
 
 struct opts {
 	const char *host;
-	const char *port;
+	uint64_t port;
 	unsigned count, burst, timeout_ms;
 	enum bpfnic_format format;
 	uint8_t class;
@@ -119,7 +119,7 @@ static int capture_open(struct capture *c, const char *ifname, int udp_fd, uint1
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	struct sockaddr_storage local;
 	socklen_t ll = sizeof(local);
-	int size = 4 << 20;
+	int fd, r;
 
 	c->fd = -1;
 	sll.sll_ifindex = (int)if_nametoindex(ifname);
@@ -131,20 +131,16 @@ static int capture_open(struct capture *c, const char *ifname, int udp_fd, uint1
 				      ((struct sockaddr_in *)&local)->sin_port :
 				      ((struct sockaddr_in6 *)&local)->sin6_port);
 	c->server_port = server_port;
-	c->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	if (c->fd < 0)
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fd < 0)
 		return -errno;
-	/* Room for a whole burst of replies between drains. */
-	if (setsockopt(c->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (bind(c->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		int e = -errno;
-
-		close(c->fd);
-		c->fd = -1;
-		return e;
-	}
-	return 0;
+	udp_client_rcvbuf(fd, 4 << 20); /* room for a whole burst of replies between drains */
+	r = bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0 ? -errno : 0;
+	if (r < 0)
+		close(fd);
+	else
+		c->fd = fd;
+	return r;
 }
 
 static void mm_add(struct minmax *m, uint64_t v)
@@ -341,112 +337,114 @@ static void print_mm(const char *name, struct minmax *m)
 	       (unsigned long long)mm_quantile(m, 0.99));
 }
 
-static void usage(FILE *f)
+static int parse_args(int argc, char **argv, struct opts *o)
 {
-	fprintf(f, "usage: reqping --host ADDR [--port N] [--count N] [--format paper|ext]\n"
-		   "               [--class N] [--service-us N] [--burst N] [--timeout-ms N]\n"
-		   "               [--capture IFNAME] [--ip-options]\n");
+	uint64_t count = 100, class = 0, service_us = 0, burst = 1, timeout_ms = 1000;
+	unsigned format = BPFNIC_FORMAT_PAPER;
+	struct topt opts[] = {
+		TOPT_STR("host", &o->host, "ADDR", "the server's numeric address"),
+		TOPT_NUM("port", &o->port, 1, 65535, "its UDP port (default 7777)"),
+		TOPT_NUM("count", &count, 1, MAX_COUNT, "requests to send (default 100)"),
+		TOPT_ONE_OF("format", &format, bpfnic_format_names, 2, "request format (default paper)"),
+		TOPT_NUM("class", &class, 0, 255, "class byte, any value on purpose (default 0)"),
+		TOPT_NUM("service-us", &service_us, 0, BPFNIC_MAX_SERVICE_NS / 1000,
+			 "ext: requested service time (default 0: the server's)"),
+		TOPT_NUM("burst", &burst, 1, MAX_BURST, "requests in flight at once (default 1)"),
+		TOPT_NUM("timeout-ms", &timeout_ms, 1, MAX_TIMEOUT, "wait per burst (default 1000)"),
+		TOPT_STR("capture", &o->capture, "IFNAME", "check reply frames on this interface too"),
+		TOPT_BOOL("ip-options", &o->ip_options, "IPv4 requests with 4 bytes of IP options"),
+		TOPT_END,
+	};
+	const struct topt_cmd cmd = { "reqping", "--host ADDR [options]", opts };
+	int r;
+
+	*o = (struct opts){ .port = 7777 };
+	r = topt_parse(&cmd, argc, argv, 1);
+	if (r != TOPT_RUN)
+		return r;
+	if (!o->host) {
+		fprintf(stderr, "reqping: --host is needed (see --help)\n");
+		return -EINVAL;
+	}
+	o->count = (unsigned)count;
+	o->class = (uint8_t)class;
+	o->service_ns = service_us * 1000;
+	o->burst = (unsigned)burst;
+	o->timeout_ms = (unsigned)timeout_ms;
+	o->format = (enum bpfnic_format)format;
+	return TOPT_RUN;
 }
 
-static int parse_num(const char *s, unsigned long long max, unsigned long long *out)
+/* IPv4 options and the capture on the socket fd, as asked; 0 or -1 (said). */
+static int setup(const struct opts *o, int fd, struct capture *cap)
 {
-	char *end;
+	/* Three NOPs and an end-of-list: ihl 6 on every request. */
+	static const uint8_t ip_options[4] = { 1, 1, 1, 0 };
+	int r;
 
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || end == s || *end || s[0] == '-' || *out > max ? -EINVAL : 0;
+	if (o->ip_options && setsockopt(fd, IPPROTO_IP, IP_OPTIONS, ip_options,
+					sizeof(ip_options)) < 0) {
+		fprintf(stderr, "reqping: IP_OPTIONS: %s\n", strerror(errno));
+		return -1;
+	}
+	if (o->capture) {
+		r = capture_open(cap, o->capture, fd, (uint16_t)o->port);
+		if (r < 0) {
+			fprintf(stderr, "reqping: capture on %s: %s\n", o->capture, strerror(-r));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The key=value summary the tests read. */
+static void print_summary(const struct opts *o, struct summary *s)
+{
+	printf("format=%s\nsent=%llu\nreceived=%llu\nvalid=%llu\ninvalid=%llu\ntimeouts=%llu\n"
+	       "late=%llu\nsend_errors=%llu\n", bpfnic_format_names[o->format],
+	       (unsigned long long)s->sent, (unsigned long long)s->received,
+	       (unsigned long long)s->valid, (unsigned long long)s->invalid,
+	       (unsigned long long)s->timeouts, (unsigned long long)s->late,
+	       (unsigned long long)s->send_err);
+	if (o->capture)
+		printf("captured=%llu\ncapture_bad_csum=%llu\ncapture_ihl_max=%llu\n",
+		       (unsigned long long)s->captured, (unsigned long long)s->capture_bad_csum,
+		       (unsigned long long)s->capture_ihl_max);
+	print_mm("rtt", &s->rtt);
+	print_mm("qdelay", &s->qdelay);
+	if (o->format == BPFNIC_FORMAT_EXT) {
+		print_mm("service", &s->service);
+		printf("cpus=");
+		for (unsigned c = 0, first = 1; c < BPFNIC_MAX_CPUS; c++)
+			if (s->per_cpu[c]) {
+				printf("%s%u:%llu", first ? "" : ",", c, (unsigned long long)s->per_cpu[c]);
+				first = 0;
+			}
+		printf("\n");
+	}
+	if (s->first_error[0])
+		printf("first_error=%s\n", s->first_error);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "host", required_argument, NULL, 'H' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "class", required_argument, NULL, 'c' },
-		{ "service-us", required_argument, NULL, 's' },
-		{ "burst", required_argument, NULL, 'b' },
-		{ "timeout-ms", required_argument, NULL, 't' },
-		{ "capture", required_argument, NULL, 'C' },
-		{ "ip-options", no_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct opts o = { .port = "7777", .count = 100, .burst = 1, .timeout_ms = 1000 };
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
-	struct addrinfo *ai = NULL;
 	static struct summary s;
-	unsigned long long v;
-	int opt, fd, r;
-
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'H': o.host = optarg; break;
-		case 'C': o.capture = optarg; break;
-		case 'O': o.ip_options = true; break;
-		case 'p': o.port = optarg; break;
-		case 'f':
-			if (!strcmp(optarg, "ext")) o.format = BPFNIC_FORMAT_EXT;
-			else if (!strcmp(optarg, "paper")) o.format = BPFNIC_FORMAT_PAPER;
-			else { usage(stderr); return 2; }
-			break;
-		case 'n': case 'c': case 's': case 'b': case 't': {
-			unsigned long long max = opt == 'n' ? MAX_COUNT : opt == 'c' ? 255 :
-						 opt == 's' ? BPFNIC_MAX_SERVICE_NS / 1000 :
-						 opt == 'b' ? MAX_BURST : MAX_TIMEOUT;
-			if (parse_num(optarg, max, &v) < 0 || (v == 0 && (opt == 'n' || opt == 'b' || opt == 't'))) {
-				fprintf(stderr, "reqping: bad value '%s' (1..%llu)\n", optarg, max);
-				return 2;
-			}
-			if (opt == 'n') o.count = (unsigned)v;
-			else if (opt == 'c') o.class = (uint8_t)v;
-			else if (opt == 's') o.service_ns = v * 1000;
-			else if (opt == 'b') o.burst = (unsigned)v;
-			else o.timeout_ms = (unsigned)v;
-			break;
-		}
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-	}
-	if (!o.host || optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	r = getaddrinfo(o.host, o.port, &hints, &ai);
-	if (r) {
-		fprintf(stderr, "reqping: %s:%s: %s\n", o.host, o.port, gai_strerror(r));
-		return 2;
-	}
-	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
-		fprintf(stderr, "reqping: %s:%s: %s\n", o.host, o.port, strerror(errno));
-		freeaddrinfo(ai);
-		if (fd >= 0)
-			close(fd);
-		return 3;
-	}
-	freeaddrinfo(ai);
-
 	struct capture cap = { .fd = -1 };
-	if (o.ip_options) {
-		/* Three NOPs and an end-of-list: ihl 6 on every request. */
-		static const uint8_t opts[4] = { 1, 1, 1, 0 };
+	struct opts o;
+	int fd, r;
 
-		if (setsockopt(fd, IPPROTO_IP, IP_OPTIONS, opts, sizeof(opts)) < 0) {
-			fprintf(stderr, "reqping: IP_OPTIONS: %s\n", strerror(errno));
-			close(fd);
-			return 3;
-		}
+	r = parse_args(argc, argv, &o);
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
+	fd = udp_client_connect(o.host, (uint16_t)o.port, 0);
+	if (fd < 0) {
+		fprintf(stderr, "reqping: %s:%llu: %s\n", o.host, (unsigned long long)o.port,
+			fd == -EINVAL ? "not a numeric address" : strerror(-fd));
+		return fd == -EINVAL ? 2 : 3;
 	}
-	if (o.capture) {
-		r = capture_open(&cap, o.capture, fd, (uint16_t)atoi(o.port));
-		if (r < 0) {
-			fprintf(stderr, "reqping: capture on %s: %s\n", o.capture, strerror(-r));
-			close(fd);
-			return 3;
-		}
+	if (setup(&o, fd, &cap) < 0) {
+		close(fd);
+		return 3;
 	}
 	s.rtt.all = calloc(o.count, sizeof(uint64_t));
 	s.qdelay.all = calloc(o.count, sizeof(uint64_t));
@@ -458,38 +456,15 @@ int main(int argc, char **argv)
 		close(cap.fd);
 	}
 	close(fd);
-	if (r < 0) {
+	if (r < 0)
 		fprintf(stderr, "reqping: %s\n", strerror(-r));
-		return 3;
-	}
-
-	printf("format=%s\nsent=%llu\nreceived=%llu\nvalid=%llu\ninvalid=%llu\ntimeouts=%llu\n"
-	       "late=%llu\nsend_errors=%llu\n",
-	       o.format == BPFNIC_FORMAT_EXT ? "ext" : "paper", (unsigned long long)s.sent, (unsigned long long)s.received,
-	       (unsigned long long)s.valid, (unsigned long long)s.invalid,
-	       (unsigned long long)s.timeouts, (unsigned long long)s.late,
-	       (unsigned long long)s.send_err);
-	if (o.capture)
-		printf("captured=%llu\ncapture_bad_csum=%llu\ncapture_ihl_max=%llu\n",
-		       (unsigned long long)s.captured, (unsigned long long)s.capture_bad_csum,
-		       (unsigned long long)s.capture_ihl_max);
-	print_mm("rtt", &s.rtt);
-	print_mm("qdelay", &s.qdelay);
-	if (o.format == BPFNIC_FORMAT_EXT) {
-		print_mm("service", &s.service);
-		printf("cpus=");
-		for (unsigned c = 0, first = 1; c < BPFNIC_MAX_CPUS; c++)
-			if (s.per_cpu[c]) {
-				printf("%s%u:%llu", first ? "" : ",", c, (unsigned long long)s.per_cpu[c]);
-				first = 0;
-			}
-		printf("\n");
-	}
-	if (s.first_error[0])
-		printf("first_error=%s\n", s.first_error);
+	else
+		print_summary(&o, &s);
 	free(s.rtt.all);
 	free(s.qdelay.all);
 	free(s.service.all);
+	if (r < 0)
+		return 3;
 	if (o.capture && (s.capture_bad_csum || s.captured < s.valid))
 		return 1;
 	return s.valid == o.count && s.invalid == 0 && s.late == 0 ? 0 : 1;

@@ -3,11 +3,8 @@
  * repeatability, the class mix. */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdlib.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "arrival.h"
 
 #define N 100000
@@ -165,17 +162,11 @@ static void uniform_is_in_unit_interval(void **state)
 	assert_true(fabs(sum / N - 0.5) < 0.01);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(poisson_mean_rate_within_one_percent),
-		cmocka_unit_test(poisson_gaps_pass_kolmogorov_smirnov),
-		cmocka_unit_test(constant_gaps_are_exact),
-		cmocka_unit_test(same_seed_same_schedule),
-		cmocka_unit_test(rejects_bad_rates),
-		cmocka_unit_test(mix_draws_the_weights),
-		cmocka_unit_test(uniform_is_in_unit_interval),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(poisson_mean_rate_within_one_percent),
+	cmocka_unit_test(poisson_gaps_pass_kolmogorov_smirnov),
+	cmocka_unit_test(constant_gaps_are_exact),
+	cmocka_unit_test(same_seed_same_schedule),
+	cmocka_unit_test(rejects_bad_rates),
+	cmocka_unit_test(mix_draws_the_weights),
+	cmocka_unit_test(uniform_is_in_unit_interval))

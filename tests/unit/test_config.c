@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "daemon/config.h"
@@ -172,10 +173,12 @@ static void test_bad_values(void **state)
 	expect_error(D "Port=-5\n", "t.conf:3: Port=-5: must be an integer between 1 and 65535");
 	expect_error(D "Port=80 # web\n",
 		     "t.conf:3: Port=80 # web: must be an integer between 1 and 65535");
-	expect_error(D "XdpMode=turbo\n", "t.conf:3: XdpMode=turbo: must be native, generic or auto");
+	expect_error(D "XdpMode=turbo\n", "t.conf:3: XdpMode=turbo: must be auto, native or generic");
 	expect_error(D "Cpus=7\n", "t.conf:3: Cpus=7: CPU 7 does not exist");
 	expect_error(D "Cpus=1-2\n", "t.conf:3: Cpus=1-2: CPU 2 is offline");
-	expect_error(D "Cpus=1,x\n", "t.conf:3: Cpus=1,x: expected CPU numbers and ranges like 1-3,6 (each CPU once, below 256)");
+	expect_error(D "Cpus=1,x\n", "t.conf:3: Cpus=1,x: expected CPU numbers and ranges like 1-3,6 (each CPU once, at most 256)");
+	expect_error(D "Cpus=0,300\n",
+		     "t.conf:3: Cpus=0,300: CPU 300 is beyond what bpfnic supports (CPUs 0-255)");
 	expect_error(D "QueueSize=100000\n",
 		     "t.conf:3: QueueSize=100000: must be an integer between 1 and 16384");
 	expect_error(D "ControlSocket=run/x\n", "t.conf:3: ControlSocket=run/x: must be an absolute path");
@@ -213,8 +216,10 @@ static void test_cross_checks(void **state)
 	expect_error(D "Cpus=1\n[Policy]\nPolicy=split\n",
 		     "t.conf:5: Policy=: split needs at least two CPUs in Cpus=, there is 1");
 	expect_error(D "Cpus=0-1\n[Split]\nLongCpus=2\n",
-		     "t.conf:5: LongCpus=2: must be between 1 and 1 (Cpus= has 2 CPUs, one at least "
+		     "t.conf:5: LongCpus=: must be between 1 and 1 (Cpus= has 2 CPUs, one at least "
 		     "serves short requests)");
+	expect_error(D "[Split]\nLongCpus=256\n",
+		     "t.conf:4: LongCpus=256: must be an integer between 1 and 255");
 }
 
 static void test_structure_errors(void **state)
@@ -278,6 +283,40 @@ static void test_load_missing_file(void **state)
 	assert_string_equal(e.msg[0], "/nonexistent/bpfnicd.conf: cannot open: No such file or directory");
 }
 
+/*
+ * A machine with more possible CPUs than bpfnic supports (512): the sysfs lists name
+ * them all, the ones beyond are simply never candidates, and the daemon still starts.
+ */
+static void test_many_cpus_machine(void **state)
+{
+	struct bpfnic_cpuset big_present, big_online;
+	struct bpfnicd_config c;
+	struct bpfnicd_config_errors e;
+	char path[] = "/tmp/bpfnic-test-cpus.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	(void)state;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0-511\n", 6), 6);
+	close(fd);
+	assert_int_equal(bpfnic_cpuset_read(path, &big_present), 0);
+	assert_int_equal(bpfnic_cpuset_read(path, &big_online), 0);
+	unlink(path);
+	assert_true(big_present.has[0] && big_present.has[BPFNIC_MAX_CPUS - 1]);
+
+	f = fmemopen((void *)D "Cpus=0-3\n", strlen(D "Cpus=0-3\n"), "r");
+	assert_int_equal(bpfnicd_config_parse(f, "t.conf", &big_present, &big_online, &c, &e), 0);
+	fclose(f);
+	assert_int_equal(c.cpus.n, 4);
+	/* Without Cpus=: every supported online CPU. */
+	f = fmemopen((void *)D, strlen(D), "r");
+	assert_int_equal(bpfnicd_config_parse(f, "t.conf", &big_present, &big_online, &c, &e), 0);
+	fclose(f);
+	assert_int_equal(c.cpus.n, BPFNIC_MAX_CPUS);
+	assert_int_equal(bpfnic_cpuset_read("/nonexistent/online", &big_online), -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_restart_needed),
 		cmocka_unit_test(test_load_missing_file),
+		cmocka_unit_test(test_many_cpus_machine),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

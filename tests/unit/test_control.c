@@ -319,6 +319,48 @@ static void test_socket_file(void **state)
 	bpfnicd_control_free(second);
 }
 
+/*
+ * bind() is wrapped (-Wl,--wrap=bind): with race_path set, another "daemon" binds
+ * and listens on that path just before ours tries, as if it won the race after
+ * clear_stale() looked.
+ */
+static const char *race_path;
+static int race_fd = -1;
+int __real_bind(int fd, const struct sockaddr *sa, socklen_t len);
+int __wrap_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (race_path) {
+		struct sockaddr_un other = { .sun_family = AF_UNIX };
+
+		strcpy(other.sun_path, race_path);
+		race_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_true(race_fd >= 0);
+		assert_int_equal(__real_bind(race_fd, (struct sockaddr *)&other, sizeof(other)), 0);
+		assert_int_equal(listen(race_fd, 1), 0);
+		race_path = NULL;
+	}
+	return __real_bind(fd, sa, len);
+}
+
+/* A bind that fails leaves the path alone: it may be another daemon's live socket. */
+static void test_failed_bind_keeps_the_other_socket(void **state)
+{
+	struct bpfnicd_control *second = NULL;
+	char other[160];
+	struct stat st;
+	(void)state;
+
+	snprintf(other, sizeof(other), "%s/raced.sock", dir);
+	race_path = other;
+	assert_int_equal(bpfnicd_control_new(event, other, 0660, "root", "root", dispatch, NULL,
+					     &second), -EADDRINUSE);
+	assert_null(second);
+	assert_int_equal(stat(other, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	close(race_fd);
+	unlink(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_client_limit),
 		cmocka_unit_test(test_idle_client_closed),
 		cmocka_unit_test(test_socket_file),
+		cmocka_unit_test(test_failed_bind_keeps_the_other_socket),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "cpulist.h"
 
 static void parses_lists_and_ranges(void **state)
@@ -37,6 +34,28 @@ static void rejects_bad_lists(void **state)
 	assert_int_equal(bpfnic_cpulist_parse(NULL, cpus, 4, 8), -EINVAL);
 }
 
+/* The kernel's lists may name more CPUs than the caller supports: those are left out. */
+static void parses_sets_beyond_the_limit(void **state)
+{
+	bool has[8];
+	unsigned beyond;
+
+	(void)state;
+	assert_int_equal(bpfnic_cpulist_parse_set("0-511", has, 8, &beyond), 0);
+	for (unsigned c = 0; c < 8; c++)
+		assert_true(has[c]);
+	assert_int_equal(beyond, 504);
+	assert_int_equal(bpfnic_cpulist_parse_set("1,3,9-10", has, 8, &beyond), 0);
+	assert_false(has[0]);
+	assert_true(has[1]);
+	assert_true(has[3]);
+	assert_false(has[7]);
+	assert_int_equal(beyond, 2);
+	assert_int_equal(bpfnic_cpulist_parse_set("", has, 8, NULL), -EINVAL);
+	assert_int_equal(bpfnic_cpulist_parse_set("3-1", has, 8, NULL), -EINVAL);
+	assert_int_equal(bpfnic_cpulist_parse_set("0-3,", has, 8, NULL), -EINVAL);
+}
+
 static void formats_compactly(void **state)
 {
 	unsigned cpus[] = { 0, 1, 2, 3, 6, 8, 9 };
@@ -50,12 +69,8 @@ static void formats_compactly(void **state)
 	assert_int_equal(bpfnic_cpulist_format(cpus, 7, buf, 5), -ENOSPC);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_lists_and_ranges),
-		cmocka_unit_test(rejects_bad_lists),
-		cmocka_unit_test(formats_compactly),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(parses_lists_and_ranges),
+	cmocka_unit_test(rejects_bad_lists),
+	cmocka_unit_test(parses_sets_beyond_the_limit),
+	cmocka_unit_test(formats_compactly))

@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bpfnic.h"
@@ -53,7 +55,7 @@ static void test_defaults(void **state)
 	assert_false(a.json);
 	assert_false(a.watch);
 	assert_int_equal(a.policy, -1);
-	assert_int_equal(a.metric, -1);
+	assert_int_equal(a.n_values, 0);
 	assert_string_equal(err, "");
 }
 
@@ -149,8 +151,7 @@ static void test_policy_split(void **state)
 	(void)state;
 	assert_int_equal(parse("policy", "split", "--long-cpus", "1"), 0);
 	assert_int_equal(a.policy, BPFNIC_POLICY_SPLIT);
-	assert_true(a.long_cpus.set);
-	assert_int_equal(a.long_cpus.value, 1);
+	assert_string_equal(ctl_policy_value(&a, "long_cpus"), "1");
 	p = ctl_policy_params(&a);
 	assert_string_equal(json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN),
 			    "{\"policy\":\"split\",\"long_cpus\":1}");
@@ -169,10 +170,11 @@ static void test_policy_dynamic(void **state)
 			       "--shrink-below-us", "5", "--interval-ms", "100"),
 			 0);
 	assert_int_equal(a.policy, BPFNIC_POLICY_DYNAMIC);
-	assert_int_equal(a.metric, BPFNIC_METRIC_P99);
+	assert_string_equal(ctl_policy_value(&a, "metric"), "p99");
 	p = ctl_policy_params(&a);
+	/* In the table's order, whatever the order on the line. */
 	assert_string_equal(json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN),
-			    "{\"policy\":\"dynamic\",\"metric\":\"p99\",\"threshold_us\":20,"
+			    "{\"policy\":\"dynamic\",\"threshold_us\":20,\"metric\":\"p99\","
 			    "\"min_cpus\":1,\"max_cpus\":2,\"cooldown_ms\":500,"
 			    "\"shrink_below_us\":5,\"interval_ms\":100}");
 	json_object_put(p);
@@ -184,7 +186,13 @@ static void test_policy_dynamic(void **state)
 	json_object_put(p);
 	/* options may come before the policy name, and are checked against it */
 	assert_int_equal(parse("policy", "--threshold-us", "7", "dynamic"), 0);
-	assert_int_equal(a.threshold_us.value, 7);
+	assert_string_equal(ctl_policy_value(&a, "threshold_us"), "7");
+	/* the last of an option given twice counts */
+	assert_int_equal(parse("policy", "dynamic", "--threshold-us", "7", "--threshold-us=9"), 0);
+	p = ctl_policy_params(&a);
+	assert_string_equal(json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN),
+			    "{\"policy\":\"dynamic\",\"threshold_us\":9}");
+	json_object_put(p);
 	assert_usage(parse("policy", "--threshold-us", "7", "rr"), "'--threshold-us'");
 }
 
@@ -202,6 +210,11 @@ static void test_policy_errors(void **state)
 	assert_usage(parse("policy", "dynamic", "--threshold-us", "99999999999"), "'99999999999'");
 	assert_usage(parse("policy", "dynamic", "--threshold-us", " 5"), "' 5'");
 	assert_usage(parse("policy", "dynamic", "--min-cpus", "2", "--max-cpus", "1"), "'--min-cpus'");
+	/* The daemon's ranges, from the one table: what the daemon refuses, bpfnicctl does. */
+	assert_usage(parse("policy", "dynamic", "--threshold-us", "0"), "'0'");
+	assert_usage(parse("policy", "dynamic", "--threshold-us", "1000001"), "between 1 and 1000000");
+	assert_usage(parse("policy", "split", "--long-cpus", "0"), "between 1 and 255");
+	assert_usage(parse("policy", "dynamic", "--interval-ms", "5"), "between 10 and 60000");
 }
 
 static void test_help(void **state)
@@ -223,6 +236,25 @@ static void test_help(void **state)
 	assert_int_equal(parse("policy", "dynamic", "--help"), 0);
 	assert_int_equal(a.cmd, CTL_CMD_HELP);
 	assert_usage(parse("help", "nothing"), "'nothing'");
+}
+
+static void test_policy_help(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	(void)state;
+
+	assert_int_equal(ctl_print_policy_help(f), 0);
+	fclose(f);
+	/* Every policy and every one of its options, with the table's range. */
+	for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
+		assert_non_null(strstr(text, bpfnic_policies[i].name));
+	for (unsigned i = 0; i < bpfnic_n_params; i++)
+		if (bpfnic_params[i].cli)
+			assert_non_null(strstr(text, bpfnic_params[i].cli));
+	assert_non_null(strstr(text, "1-1000000 µs, default 20"));
+	free(text);
 }
 
 static void test_version(void **state)
@@ -251,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_policy_dynamic),
 		cmocka_unit_test(test_policy_errors),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_policy_help),
 		cmocka_unit_test(test_version),
 	};
 

@@ -146,7 +146,7 @@ static const char status_json[] =
 	"\"groups\":{\"main\":[0,1],\"long\":[]},"
 	"\"totals\":{\"in_rps\":1234.4,\"out_rps\":1230,\"requests\":100000,\"replies\":99998,"
 	"\"passed\":12,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,\"tx_err\":0,"
-	"\"short_payload\":1}},"
+	"\"short_payload\":1,\"too_long\":3}},"
 	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,"
 	"\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
 
@@ -163,7 +163,7 @@ static void test_status(void **state)
 	assert_contains(s, "groups      main 0-1, long -\n");
 	assert_contains(s, "rate        in 1234 req/s, out 1230 req/s\n");
 	assert_contains(s, "totals      requests 100000, replies 99998, passed 12\n");
-	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1\n");
+	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, too long 3\n");
 	assert_contains(s, "history     last 1 core-group change:\n");
 	assert_contains(s, "  TIME (UTC)           ACTION  CPU  GROUP SIZE  METRIC (µs)  REASON\n");
 	assert_contains(s, "  2023-11-14 22:13:20  grow      1           2         35.2  avg 35.2 us > 20 us\n");
@@ -226,7 +226,7 @@ static void test_stats(void **state)
 		ctl_print_stats,
 		"{\"window_ms\":100,\"totals\":{\"in_rps\":20000,\"out_rps\":9990,\"requests\":5,"
 		"\"replies\":5,\"passed\":0,\"drops\":{\"queue\":0,\"no_cpu\":0,\"redirect_err\":0,"
-		"\"tx_err\":0,\"short_payload\":0}},"
+		"\"tx_err\":0,\"short_payload\":0,\"too_long\":0}},"
 		"\"cpus\":[{\"cpu\":0,\"group\":\"main\",\"rps\":10000,\"qdelay_us\":{\"avg\":3.214,"
 		"\"p50\":2.9,\"p99\":12.5,\"max\":40},\"service_us\":6.05,\"kthread_util\":0.625,"
 		"\"handed\":1000,\"processed\":998},"
@@ -237,7 +237,7 @@ static void test_stats(void **state)
 	assert_string_equal(
 		s,
 		"window 100 ms: in 20.0k req/s, out 9990 req/s; requests 5, replies 5, passed 0\n"
-		"drops: queue 0, no CPU 0, redirect error 0, tx error 0, short payload 0\n"
+		"drops: queue 0, no CPU 0, redirect error 0, tx error 0, short payload 0, too long 0\n"
 		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED\n"
 		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998\n"
 		"  1  -          0                -         -         -         -             -          0.0       0          0\n");

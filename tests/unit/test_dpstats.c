@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The BPF histogram bucketing (bpf/bpfnic.h) and the statistics maths (datapath/dpstats.c). */
 #include <math.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "datapath/dpstats.h"
 
 static void buckets_are_contiguous_and_invertible(void **state)
@@ -122,13 +119,8 @@ static void window_delta_and_sum(void **state)
 	free(a), free(b), free(d), free(sum);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(buckets_are_contiguous_and_invertible),
-		cmocka_unit_test(quantiles_within_ten_percent),
-		cmocka_unit_test(empty_histogram_is_zero),
-		cmocka_unit_test(window_delta_and_sum),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(buckets_are_contiguous_and_invertible),
+	cmocka_unit_test(quantiles_within_ten_percent),
+	cmocka_unit_test(empty_histogram_is_zero),
+	cmocka_unit_test(window_delta_and_sum))

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* lib/hist: percentiles against an exact sort, merging, bucket edges, the 1 % promise. */
 #include <math.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "arrival.h"
 #include "hist.h"
 
@@ -196,15 +193,9 @@ static void edge_values(void **state)
 	free(h);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(percentiles_match_exact_sort_log_uniform),
-		cmocka_unit_test(percentiles_match_exact_sort_latency),
-		cmocka_unit_test(every_value_within_one_percent),
-		cmocka_unit_test(merge_equals_union),
-		cmocka_unit_test(edge_values),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(percentiles_match_exact_sort_log_uniform),
+	cmocka_unit_test(percentiles_match_exact_sort_latency),
+	cmocka_unit_test(every_value_within_one_percent),
+	cmocka_unit_test(merge_equals_union),
+	cmocka_unit_test(edge_values))

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * loadgen/engine end to end on loopback, under the sanitizers too: an in-process
- * echo stamps requests like the data path; every step must account exactly
+ * echo stamps requests like the data path (tests/support/standin, which lg-echo
+ * serves too); every step must account exactly
  * (sent = received + lost per class), measure what came back, and count broken
  * replies as invalid. Only counts are asserted, never a time.
  */
@@ -9,17 +10,15 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "loadgen/engine.h"
+#include "tests/support/standin.h"
 
 struct echo {
 	int fd;
@@ -28,12 +27,6 @@ struct echo {
 	atomic_int stop;
 	pthread_t thread;
 };
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void *echo_main(void *arg)
 {
@@ -45,29 +38,17 @@ static void *echo_main(void *arg)
 		uint8_t buf[256];
 		struct sockaddr_storage from;
 		socklen_t fl = sizeof(from);
-		struct timespec ts;
 		ssize_t len;
-		uint64_t t;
+		int copies;
 
 		if (poll(&p, 1, 10) <= 0)
 			continue;
 		len = recvfrom(e->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
 		if (len < (ssize_t)BPFNIC_REQ_LEN)
 			continue;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		t = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-		put64(buf + BPFNIC_OFF_ARRIVAL, t);
-		put64(buf + BPFNIC_OFF_PICKUP, t + 500);
-		n++;
-		if (e->mangle && n % e->mangle == 0) {
-			switch ((n / e->mangle) % 4) {
-			case 0: len = 7; break;                            /* truncated */
-			case 1: buf[BPFNIC_OFF_CLASS] = 9; break;          /* unknown class */
-			case 2: put64(buf + BPFNIC_OFF_PICKUP, 0); break;  /* picked up before arrival */
-			case 3: sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl); break; /* dup */
-			}
-		}
-		sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
+		len = standin_reply(buf, len, ++n, e->mangle, &copies);
+		while (copies-- > 0)
+			sendto(e->fd, buf, (size_t)len, 0, (struct sockaddr *)&from, fl);
 	}
 	return NULL;
 }
@@ -122,17 +103,17 @@ static void check_accounting(const struct lg_step_result *r)
 	for (unsigned k = 0; k < LG_NR_CLASSES; k++) {
 		const struct lg_class_result *cr = &r->cls[k];
 
-		assert_int_equal(cr->sent, cr->received + cr->lost);
-		assert_int_equal(cr->rtt.count, cr->received);
-		assert_int_equal(cr->qdelay.count, cr->received);
-		sent += cr->sent;
-		received += cr->received;
+		assert_int_equal(cr->counts.sent, cr->counts.received + cr->counts.lost);
+		assert_int_equal(cr->rtt.count, cr->counts.received);
+		assert_int_equal(cr->qdelay.count, cr->counts.received);
+		sent += cr->counts.sent;
+		received += cr->counts.received;
 	}
-	assert_int_equal(r->sent, sent);
-	assert_int_equal(r->received, received);
-	assert_int_equal(r->scheduled, r->sent + r->send_failures);
-	assert_true(r->sent > 0);
-	assert_int_equal(r->cls[LG_CLASS_OTHER].sent, 0);
+	assert_int_equal(r->counts.sent, sent);
+	assert_int_equal(r->counts.received, received);
+	assert_int_equal(r->scheduled, r->counts.sent + r->counts.send_failures);
+	assert_true(r->counts.sent > 0);
+	assert_int_equal(r->cls[LG_CLASS_OTHER].counts.sent, 0);
 }
 
 static void clean_replies_all_counted(void **state)
@@ -147,10 +128,11 @@ static void clean_replies_all_counted(void **state)
 		run(&echo, formats[f], "2", "5", r, 2);
 		for (int i = 0; i < 2; i++) {
 			check_accounting(&r[i]);
-			assert_int_equal(r[i].invalid, 0);
-			assert_true(r[i].received > 0);
-			assert_true(r[i].cls[0].sent > 0 && r[i].cls[1].sent > 0);
-			assert_true(r[i].cls[0].qdelay.min == 500); /* read from the reply */
+			assert_int_equal(r[i].counts.invalid, 0);
+			assert_true(r[i].counts.received > 0);
+			assert_true(r[i].cls[0].counts.sent > 0 && r[i].cls[1].counts.sent > 0);
+			/* read from the reply */
+			assert_true(r[i].cls[0].qdelay.min == STANDIN_QDELAY_NS);
 			assert_true(r[i].kernel_timestamps);
 		}
 	}
@@ -166,20 +148,14 @@ static void broken_replies_are_invalid(void **state)
 	echo_start(&echo, 4);
 	run(&echo, "ext", "1", "1", r, 1);
 	check_accounting(&r[0]);
-	assert_true(r[0].invalid > 0);
-	assert_true(r[0].cls[LG_CLASS_OTHER].invalid > 0); /* truncated / unknown class */
-	/* Every fourth reply broken, one kind in four only duplicated: ~3/16 lost. */
-	assert_true(r[0].lost > 0);
-	assert_true(r[0].invalid > r[0].lost);
+	assert_true(r[0].counts.invalid > 0);
+	assert_true(r[0].cls[LG_CLASS_OTHER].counts.invalid > 0); /* truncated / unknown class */
+	/* Every fourth reply broken, one kind in five only duplicated: ~4/20 lost. */
+	assert_true(r[0].counts.lost > 0);
+	assert_true(r[0].counts.invalid > r[0].counts.lost);
 	echo_stop(&echo);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(clean_replies_all_counted),
-		cmocka_unit_test(broken_replies_are_invalid),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(clean_replies_all_counted),
+	cmocka_unit_test(broken_replies_are_invalid))

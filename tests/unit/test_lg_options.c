@@ -4,12 +4,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "loadgen/options.h"
 
 static int parse(struct lg_config *c, char *err, size_t errlen, ...)
@@ -136,59 +133,64 @@ static void durations(void **state)
 	assert_int_equal(lg_parse_duration("100000", &ns), -ERANGE);
 }
 
-struct bad_case {
-	const char *flag, *value; /* value NULL: a flag without its value */
-	const char *named;        /* what the message must name */
+/* Each flag with values it must refuse; the message must name the flag. */
+static const struct bad_values {
+	const char *flag;
+	const char *values[9];
+} bad_values[] = {
+	{ "--target", { "198.18.0.1", "198.18.0.1:0", "198.18.0.1:70000", "lab:7777",
+			"2001:2::1:7777", "[2001:2::1]7777", "[]:1", "999.1.1.1:1" } },
+	{ "--rate", { "0", "-5", "fast", "nan", "1e12" } },
+	{ "--sweep", { "1:2", "5:1:1", "1:100000:1", "a:b:c", "1:2:3:4" } },
+	{ "--clients", { "0:2", "3:2", "1:999", "2", "1:2:3" } },
+	{ "--duration", { "0", "1h" } },
+	{ "--warmup", { "-1s" } },
+	{ "--drain", { "abc" } },
+	{ "--arrivals", { "uniform" } },
+	{ "--seed", { "-1", "x" } },
+	{ "--mix", { "short=0,long=0", "medium=5", "short=1,short=2", "short=-1,long=2" } },
+	{ "--class", { "medium" } },
+	{ "--format", { "json" } },
+	{ "--threads", { "0", "65" } },
+	{ "--cpus", { "a", "99999", "1,1" } },
+	{ "--flows", { "0", "2000" } },
+	{ "--batch", { "0", "1000" } },
+	{ "--spin", { "1s" } },
+	{ "--csv", { "" } },
+	{ "--service", { "short=1s", "medium=1us", "short=3" /* 3 s */, "long=", "short=11ms" } },
 };
+
+static void check_refused(int r, const char *err, const char *flag, const char *value)
+{
+	if (r != -EINVAL || !strstr(err, flag) || strchr(err, '\n'))
+		fail_msg("%s %s: r=%d err='%s'", flag, value ? value : "", r, err);
+}
 
 static void bad_input_is_one_line_naming_it(void **state)
 {
-	static const struct bad_case cases[] = {
-		{ "--target", "198.18.0.1", "--target" }, { "--target", "198.18.0.1:0", "--target" },
-		{ "--target", "198.18.0.1:70000", "--target" }, { "--target", "lab:7777", "--target" },
-		{ "--target", "2001:2::1:7777", "--target" }, { "--target", "[2001:2::1]7777", "--target" },
-		{ "--target", "[]:1", "--target" }, { "--target", "999.1.1.1:1", "--target" },
-		{ "--rate", "0", "--rate" }, { "--rate", "-5", "--rate" }, { "--rate", "fast", "--rate" },
-		{ "--rate", "nan", "--rate" }, { "--rate", "1e12", "--rate" },
-		{ "--sweep", "1:2", "--sweep" }, { "--sweep", "5:1:1", "--sweep" },
-		{ "--sweep", "1:100000:1", "--sweep" }, { "--sweep", "a:b:c", "--sweep" },
-		{ "--clients", "0:2", "--clients" }, { "--clients", "3:2", "--clients" },
-		{ "--clients", "1:999", "--clients" }, { "--clients", "2", "--clients" },
-		{ "--duration", "0", "--duration" }, { "--duration", "1h", "--duration" },
-		{ "--warmup", "-1s", "--warmup" }, { "--drain", "abc", "--drain" },
-		{ "--arrivals", "uniform", "--arrivals" }, { "--seed", "-1", "--seed" },
-		{ "--seed", "x", "--seed" }, { "--mix", "short=90", "--mix" /* valid: see below */ },
-		{ "--mix", "short=0,long=0", "--mix" }, { "--mix", "medium=5", "--mix" },
-		{ "--mix", "short=1,short=2", "--mix" }, { "--mix", "short=-1,long=2", "--mix" },
-		{ "--class", "medium", "--class" }, { "--format", "json", "--format" },
-		{ "--threads", "0", "--threads" }, { "--threads", "65", "--threads" },
-		{ "--cpus", "a", "--cpus" }, { "--cpus", "99999", "--cpus" }, { "--cpus", "1,1", "--cpus" },
-		{ "--flows", "0", "--flows" }, { "--flows", "2000", "--flows" },
-		{ "--batch", "0", "--batch" }, { "--batch", "1000", "--batch" },
-		{ "--spin", "1s", "--spin" }, { "--csv", "", "--csv" },
-		{ "--service", "short=1s", "--service" }, { "--service", "medium=1us", "--service" },
-		{ "--service", "short=3", "--service" /* 3 s */ }, { "--service", "long=", "--service" },
-		{ "--rate", NULL, "--rate" }, { "--bogus", NULL, "--bogus" }, { "-x", NULL, "-x" },
-	};
+	static const char *const missing_or_unknown[] = { "--rate", "--bogus", "-x" };
 	struct lg_config c;
 	char err[256];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct bad_case *b = &cases[i];
-		int r;
+	for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+		const struct bad_values *b = &bad_values[i];
 
-		if (!strcmp(b->flag, "--mix") && !strcmp(b->value, "short=90"))
-			continue; /* one class only is a valid (unimodal) mix */
-		if (strcmp(b->flag, "--target") == 0)
-			r = parse(&c, err, sizeof(err), b->flag, b->value, NULL);
-		else if (b->value)
-			r = parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", b->flag, b->value, NULL);
-		else
-			r = parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", b->flag, NULL);
-		if (r != -EINVAL || !strstr(err, b->named) || strchr(err, '\n'))
-			fail_msg("%s %s: r=%d err='%s'", b->flag, b->value ? b->value : "", r, err);
+		for (const char *const *v = b->values; *v; v++) {
+			int r = strcmp(b->flag, "--target") == 0 ?
+				parse(&c, err, sizeof(err), b->flag, *v, NULL) :
+				parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", b->flag, *v, NULL);
+
+			check_refused(r, err, b->flag, *v);
+		}
 	}
+	/* A flag without its value, and flags that do not exist. */
+	for (size_t i = 0; i < sizeof(missing_or_unknown) / sizeof(missing_or_unknown[0]); i++)
+		check_refused(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777",
+				    missing_or_unknown[i], NULL), err, missing_or_unknown[i], NULL);
+	/* One class only is a valid (unimodal) mix. */
+	assert_int_equal(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777", "--mix",
+			       "short=90", NULL), LG_PARSE_RUN);
 }
 
 static void conflicting_flags(void **state)
@@ -269,17 +271,11 @@ static void help_examples_parse(void **state)
 	assert_true(examples >= 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults_and_every_flag),
-		cmocka_unit_test(steps_of_sweeps_and_clients),
-		cmocka_unit_test(durations),
-		cmocka_unit_test(bad_input_is_one_line_naming_it),
-		cmocka_unit_test(conflicting_flags),
-		cmocka_unit_test(help_documents_every_flag),
-		cmocka_unit_test(help_examples_parse),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(defaults_and_every_flag),
+	cmocka_unit_test(steps_of_sweeps_and_clients),
+	cmocka_unit_test(durations),
+	cmocka_unit_test(bad_input_is_one_line_naming_it),
+	cmocka_unit_test(conflicting_flags),
+	cmocka_unit_test(help_documents_every_flag),
+	cmocka_unit_test(help_examples_parse))

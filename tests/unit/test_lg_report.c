@@ -2,14 +2,11 @@
 /* loadgen/report: CSV columns as documented, one row per shown class, and the JSON
  * document's fields. */
 #include <json-c/json.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "loadgen/report.h"
 
 static void fake_step(struct lg_step_result *r)
@@ -23,12 +20,12 @@ static void fake_step(struct lg_step_result *r)
 	r->offered_rps = 50000;
 	r->achieved_rps = 49990;
 	r->valid = true;
-	r->cls[0].sent = 900;
-	r->cls[0].received = 899;
-	r->cls[0].lost = 1;
-	r->cls[1].sent = 100;
-	r->cls[1].received = 100;
-	r->cls[LG_CLASS_OTHER].invalid = 3;
+	r->cls[0].counts.sent = 900;
+	r->cls[0].counts.received = 899;
+	r->cls[0].counts.lost = 1;
+	r->cls[1].counts.sent = 100;
+	r->cls[1].counts.received = 100;
+	r->cls[LG_CLASS_OTHER].counts.invalid = 3;
 	bpfnic_hist_init(h);
 	for (uint64_t v = 1000; v <= 100000; v += 1000)
 		bpfnic_hist_record(h, v);
@@ -61,11 +58,11 @@ static void csv_columns_as_documented(void **state)
 	c.mix[1] = 10;
 	fake_step(&r);
 	assert_non_null(f);
-	fputs(lg_csv_header, f);
+	lg_csv_write_header(f);
 	lg_csv_write_step(f, &c, &r);
 	fclose(f);
 	/* Every column of the header is named in --help's --csv paragraph. */
-	snprintf(header, sizeof(header), "%s", lg_csv_header);
+	snprintf(header, sizeof(header), "%.*s", (int)strcspn(buf, "\n"), buf);
 	for (char *col = strtok_r(header, ",\n", &save); col; col = strtok_r(NULL, ",\n", &save))
 		if (!strstr(lg_usage_text, col))
 			fail_msg("CSV column %s not in --help", col);
@@ -154,13 +151,7 @@ static void table_names_classes_and_validity(void **state)
 	free(buf);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(csv_columns_as_documented),
-		cmocka_unit_test(json_has_config_environment_steps),
-		cmocka_unit_test(table_names_classes_and_validity),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(csv_columns_as_documented),
+	cmocka_unit_test(json_has_config_environment_steps),
+	cmocka_unit_test(table_names_classes_and_validity))

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* lib/numparse: the strict decimal parser every text input goes through. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "numparse.h"
 
 static void accepts_digits_in_range(void **state)
@@ -60,13 +56,7 @@ static void prefix_stops_at_the_first_non_digit(void **state)
 	assert_int_equal(bpfnic_parse_u64_prefix(&p, 999, &v), -ERANGE);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(accepts_digits_in_range),
-		cmocka_unit_test(rejects_syntax_and_range),
-		cmocka_unit_test(prefix_stops_at_the_first_non_digit),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(accepts_digits_in_range),
+	cmocka_unit_test(rejects_syntax_and_range),
+	cmocka_unit_test(prefix_stops_at_the_first_non_digit))

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* daemon/stats: one window from two synthetic readings of the data path's counters. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 
 #include "daemon/stats.h"
 
 #define NCPU 4
 
+/* A reading as bpfnic_dp_read_stats leaves it: every field set, arrays zeroed, the
+ * drops at full queues estimated (no tracer) unless a test says otherwise. */
 static void alloc(struct bpfnic_dp_stats *s)
 {
-	s->nr_cpus = NCPU;
-	s->sched = calloc(NCPU, sizeof(*s->sched));
-	s->worker = calloc(NCPU, sizeof(*s->worker));
-	s->handed = calloc(NCPU, sizeof(*s->handed));
+	*s = (struct bpfnic_dp_stats){
+		.nr_cpus = NCPU,
+		.sched = calloc(NCPU, sizeof(*s->sched)),
+		.worker = calloc(NCPU, sizeof(*s->worker)),
+		.handed = calloc(NCPU, sizeof(*s->handed)),
+		.queue_drops = calloc(NCPU, sizeof(*s->queue_drops)),
+		.queue_drops_exact = false,
+	};
+	assert_non_null(s->sched);
+	assert_non_null(s->worker);
+	assert_non_null(s->handed);
+	assert_non_null(s->queue_drops);
 }
 
 static void release(struct bpfnic_dp_stats *s)
@@ -25,6 +31,7 @@ static void release(struct bpfnic_dp_stats *s)
 	free(s->sched);
 	free(s->worker);
 	free(s->handed);
+	free(s->queue_drops);
 }
 
 /* n requests served on cpu, each with queuing delay qd_ns and service svc_ns. */
@@ -87,6 +94,9 @@ static void test_window(void **state)
 	assert_int_equal(w.requests, 407);
 	assert_int_equal(w.replies, 400);
 	assert_int_equal(w.passed, 11);
+	assert_false(w.drops_queue_exact);
+	assert_int_equal(w.cpu[0].queue_drops, 7); /* estimated: handed - processed */
+	assert_int_equal(w.cpu[1].queue_drops, 0);
 	assert_int_equal(w.drops_queue, 7);
 	assert_int_equal(w.drops_no_cpu, 2);
 	assert_int_equal(w.drops_tx_err, 3);
@@ -105,10 +115,39 @@ static void test_window(void **state)
 	release(&b);
 }
 
-int main(void)
+/* With the tracer loaded the kernel's own count is used, not handed - processed
+ * (which also counts the requests still in flight). */
+static void test_exact_queue_drops(void **state)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_window),
+	static const struct {
+		bool exact;
+		uint64_t cpu1, cpu2; /* drops at each CPU's queue */
+	} cases[] = {
+		{ true, 0, 3 },  /* the tracer's count */
+		{ false, 9, 4 }, /* handed - processed */
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	struct bpfnic_dp_stats s;
+	struct bpfnicd_window w;
+	const unsigned cpus[] = { 1, 2 };
+	(void)state;
+
+	alloc(&s);
+	serve(&s, 1, 50, 5000, 6000);
+	serve(&s, 2, 50, 5000, 6000);
+	s.handed[1] += 9; /* 9 in flight or dropped */
+	s.handed[2] += 4;
+	s.queue_drops[2] = 3;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s.queue_drops_exact = cases[i].exact;
+		bpfnicd_window_compute(&s, NULL, cpus, 2, 0, &w);
+		assert_int_equal(w.drops_queue_exact, cases[i].exact);
+		assert_int_equal(w.cpu[0].queue_drops, cases[i].cpu1);
+		assert_int_equal(w.cpu[1].queue_drops, cases[i].cpu2);
+		assert_int_equal(w.drops_queue, cases[i].cpu1 + cases[i].cpu2);
+	}
+	release(&s);
 }
+
+UNIT_TEST_MAIN(
+	cmocka_unit_test(test_window),
+	cmocka_unit_test(test_exact_queue_drops))

@@ -234,40 +234,6 @@ static void test_build_and_serialize(void **state)
 	}
 }
 
-static void test_params(void **state)
-{
-	struct json_object *o;
-	long long x = -1;
-	unsigned idx = 99;
-	const char *why, *bad;
-	static const char *const allowed[] = { "policy", "threshold_us", NULL };
-	(void)state;
-
-	assert_int_equal(parse("{\"threshold_us\":20,\"f\":20.0,\"g\":20.5,\"s\":\"20\","
-			       "\"neg\":-1,\"big\":99999999999999999999,\"policy\":\"split\","
-			       "\"pn\":3,\"px\":\"fast\"}", &o), 0);
-	assert_int_equal(bpfnic_vl_param_int(o, "absent", 0, 10, &x, &why), 0);
-	assert_int_equal(x, -1);
-	assert_int_equal(bpfnic_vl_param_int(o, "threshold_us", 1, 1000, &x, &why), 1);
-	assert_int_equal(x, 20);
-	assert_int_equal(bpfnic_vl_param_int(o, "f", 1, 1000, &x, &why), 1);
-	assert_int_equal(bpfnic_vl_param_int(o, "g", 1, 1000, &x, &why), -EINVAL);
-	assert_string_equal(why, "must be an integer");
-	assert_int_equal(bpfnic_vl_param_int(o, "s", 1, 1000, &x, &why), -EINVAL);
-	assert_int_equal(bpfnic_vl_param_int(o, "neg", 0, 1000, &x, &why), -EINVAL);
-	assert_string_equal(why, "out of range");
-	assert_int_equal(bpfnic_vl_param_int(o, "big", 0, 1000, &x, &why), -EINVAL);
-	assert_int_equal(bpfnic_vl_param_enum(o, "policy", bpfnic_policy_names, 3, &idx, &why), 1);
-	assert_int_equal(idx, 1);
-	assert_int_equal(bpfnic_vl_param_enum(o, "pn", bpfnic_policy_names, 3, &idx, &why), -EINVAL);
-	assert_int_equal(bpfnic_vl_param_enum(o, "px", bpfnic_policy_names, 3, &idx, &why), -EINVAL);
-	assert_int_equal(bpfnic_vl_params_check_keys(o, allowed, &bad), -EINVAL);
-	json_object_put(o);
-	assert_int_equal(parse("{\"policy\":\"rr\"}", &o), 0);
-	assert_int_equal(bpfnic_vl_params_check_keys(o, allowed, &bad), 0);
-	json_object_put(o);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,7 +244,6 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_call),
 		cmocka_unit_test(test_build_and_serialize),
-		cmocka_unit_test(test_params),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

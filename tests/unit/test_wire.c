@@ -2,34 +2,78 @@
 /* lib/wire: the wire format of bpf/bpfnic.h byte by byte, and replies that must
  * never be trusted (truncated, foreign, unstamped). */
 #include <errno.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 #include "arrival.h"
 #include "wire.h"
 
-static uint64_t le64_at(const uint8_t *p)
-{
-	uint64_t v = 0;
+/*
+ * The byte order, pinned by exact bytes: every value below has a different byte in
+ * each position, so a field written or read in host order on a big-endian machine,
+ * or at a wrong offset, changes the bytes or the values.
+ */
+static const uint8_t served_ext_reply[BPFNIC_REQ_EXT_LEN] = {
+	0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, /*  0 client send  0x8877665544332211 */
+	0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x00, 0x00, /*  8 arrival      0x0000010203040506 */
+	0x07, 0x06, 0x04, 0x03, 0x02, 0x01, 0x00, 0x00, /* 16 pick-up      0x0000010203040607 */
+	0x01,                                           /* 24 class long */
+	0x01,                                           /* 25 extension version */
+	0x42, 0x4e, 0x58, 0x54,                         /* 26 magic "BNXT" 0x54584e42 */
+	0x02, 0x01,                                     /* 30 worker CPU   0x0102 */
+	0x11, 0x10, 0x0f, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a, /* 32 seq          0x0a0b0c0d0e0f1011 */
+	0x70, 0x17, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, /* 40 service      6000 */
+	0x00, 0x00, 0x05, 0x03, 0x02, 0x01, 0x00, 0x00, /* 48 finish       0x0000010203050000 */
+};
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+static void ext_request_encodes_to_exact_bytes(void **state)
+{
+	uint8_t b[BPFNIC_REQ_EXT_LEN + 4], want[BPFNIC_REQ_EXT_LEN];
+
+	(void)state;
+	/* The client's part of the reply above: server fields zero. */
+	memcpy(want, served_ext_reply, sizeof(want));
+	memset(want + BPFNIC_OFF_ARRIVAL, 0, 16);
+	memset(want + BPFNIC_OFF_EXT_CPU, 0, 2);
+	memset(want + BPFNIC_OFF_EXT_FINISH, 0, 8);
+	memset(b, 0xaa, sizeof(b));
+	assert_int_equal(bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 0x8877665544332211ull,
+					   BPFNIC_CLASS_LONG, 0x0a0b0c0d0e0f1011ull, 6000),
+			 BPFNIC_REQ_EXT_LEN);
+	assert_memory_equal(b, want, BPFNIC_REQ_EXT_LEN);
+	assert_int_equal(b[BPFNIC_REQ_EXT_LEN], 0xaa); /* nothing written past the request */
+
+	/* A stand-in server's stamps land where the data path puts them. */
+	bpfnic_req_stamp(b, 0x0000010203040506ull, 0x0000010203040607ull);
+	assert_memory_equal(b + BPFNIC_OFF_ARRIVAL, served_ext_reply + BPFNIC_OFF_ARRIVAL, 16);
+	bpfnic_le64_put(b + BPFNIC_OFF_EXT_FINISH, 0x0000010203050000ull);
+	assert_memory_equal(b + BPFNIC_OFF_EXT_FINISH, served_ext_reply + BPFNIC_OFF_EXT_FINISH, 8);
 }
 
-static void put_le64(uint8_t *p, uint64_t v)
+static void exact_bytes_decode_to_known_values(void **state)
 {
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+	struct bpfnic_msg m;
 
-/* What the data path does to a request: stamp arrival and pick-up. */
-static void serve(uint8_t *p, uint64_t arrival, uint64_t pickup)
-{
-	put_le64(p + BPFNIC_OFF_ARRIVAL, arrival);
-	put_le64(p + BPFNIC_OFF_PICKUP, pickup);
+	(void)state;
+	assert_int_equal(bpfnic_reply_decode(served_ext_reply, sizeof(served_ext_reply),
+					     BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_OK);
+	assert_int_equal(m.client_send_ns, 0x8877665544332211ull);
+	assert_int_equal(m.sched_arrival_ns, 0x0000010203040506ull);
+	assert_int_equal(m.worker_pickup_ns, 0x0000010203040607ull);
+	assert_int_equal(m.class, BPFNIC_CLASS_LONG);
+	assert_int_equal(m.class_byte, 1);
+	assert_true(m.has_ext);
+	assert_int_equal(m.worker_cpu, 0x0102);
+	assert_int_equal(m.seq, 0x0a0b0c0d0e0f1011ull);
+	assert_int_equal(m.service_ns, 6000);
+	assert_int_equal(m.worker_finish_ns, 0x0000010203050000ull);
+	assert_int_equal(bpfnic_le64_get(served_ext_reply + BPFNIC_OFF_EXT_SEQ), 0x0a0b0c0d0e0f1011ull);
+
+	/* The paper's 25 bytes are the extension's first 25. */
+	assert_int_equal(bpfnic_reply_decode(served_ext_reply, BPFNIC_REQ_LEN, BPFNIC_FORMAT_PAPER, &m),
+			 BPFNIC_DECODE_OK);
+	assert_int_equal(m.client_send_ns, 0x8877665544332211ull);
+	assert_int_equal(m.worker_pickup_ns, 0x0000010203040607ull);
+	assert_false(m.has_ext);
 }
 
 static void paper_request_is_25_le_bytes(void **state)
@@ -43,25 +87,9 @@ static void paper_request_is_25_le_bytes(void **state)
 	static const uint8_t want[25] = { 8, 7, 6, 5, 4, 3, 2, 1, [24] = 1 };
 	assert_memory_equal(b, want, 25);
 	assert_int_equal(b[25], 0xaa); /* nothing written past the request */
-	bpfnic_req_set_send_ns(b, 42);
-	assert_int_equal(le64_at(b), 42);
-}
-
-static void ext_request_layout(void **state)
-{
-	uint8_t b[BPFNIC_REQ_EXT_LEN];
-
-	(void)state;
-	assert_int_equal(bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 1000, BPFNIC_CLASS_SHORT,
-					   0x1122334455667788ull, 6000), BPFNIC_REQ_EXT_LEN);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_CLIENT_SEND), 1000);
-	assert_int_equal(b[BPFNIC_OFF_CLASS], 0);
-	assert_int_equal(b[BPFNIC_OFF_EXT_VERSION], BPFNIC_EXT_VERSION);
-	assert_memory_equal(b + BPFNIC_OFF_EXT_MAGIC, "BNXT", 4);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_EXT_SEQ), 0x1122334455667788ull);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_EXT_SERVICE), 6000);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_EXT_FINISH), 0);
-	assert_int_equal(le64_at(b + BPFNIC_OFF_ARRIVAL), 0);
+	bpfnic_req_set_send_ns(b, 0x1122334455667788ull);
+	static const uint8_t send_ns[8] = { 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11 };
+	assert_memory_equal(b, send_ns, 8);
 }
 
 static void encode_refuses_small_buffers(void **state)
@@ -81,7 +109,7 @@ static void served_replies_decode(void **state)
 
 	(void)state;
 	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_PAPER, 777, BPFNIC_CLASS_LONG, 0, 0);
-	serve(b, 5000, 5300);
+	bpfnic_req_stamp(b, 5000, 5300);
 	assert_int_equal(bpfnic_reply_decode(b, 25, BPFNIC_FORMAT_PAPER, &m), BPFNIC_DECODE_OK);
 	assert_int_equal(m.client_send_ns, 777);
 	assert_int_equal(m.sched_arrival_ns, 5000);
@@ -90,9 +118,9 @@ static void served_replies_decode(void **state)
 	assert_false(m.has_ext);
 
 	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 888, BPFNIC_CLASS_SHORT, 31337, 0);
-	serve(b, 10, 10); /* picked up the same ns it arrived: zero queuing delay is fine */
+	bpfnic_req_stamp(b, 10, 10); /* picked up the same ns it arrived: zero queuing delay is fine */
 	b[BPFNIC_OFF_EXT_CPU] = 3;
-	put_le64(b + BPFNIC_OFF_EXT_FINISH, 20);
+	bpfnic_le64_put(b + BPFNIC_OFF_EXT_FINISH, 20);
 	assert_int_equal(bpfnic_reply_decode(b, sizeof(b), BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_OK);
 	assert_true(m.has_ext);
 	assert_int_equal(m.seq, 31337);
@@ -107,7 +135,7 @@ static void broken_replies_are_invalid(void **state)
 
 	(void)state;
 	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 1, BPFNIC_CLASS_SHORT, 1, 0);
-	serve(b, 100, 200);
+	bpfnic_req_stamp(b, 100, 200);
 	/* Every truncation, and one byte too many. */
 	for (size_t len = 0; len < BPFNIC_REQ_EXT_LEN; len++) {
 		assert_int_equal(bpfnic_reply_decode(b, len, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_LENGTH);
@@ -132,9 +160,9 @@ static void broken_replies_are_invalid(void **state)
 	assert_int_equal(m.class, BPFNIC_CLASS_UNKNOWN);
 	/* Not stamped by a server, or picked up before it arrived. */
 	memcpy(c, b, sizeof(b));
-	serve(c, 0, 0);
+	bpfnic_req_stamp(c, 0, 0);
 	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_UNSTAMPED);
-	serve(c, 300, 200);
+	bpfnic_req_stamp(c, 300, 200);
 	assert_int_equal(bpfnic_reply_decode(c, BPFNIC_REQ_EXT_LEN, BPFNIC_FORMAT_EXT, &m), BPFNIC_DECODE_UNSTAMPED);
 	assert_string_equal(bpfnic_decode_err_name(BPFNIC_DECODE_UNSTAMPED), "unstamped");
 	assert_string_equal(bpfnic_decode_err_name(99), "?");
@@ -151,7 +179,7 @@ static void odd_class_bytes_are_kept(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(odd); i++) {
 		bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_EXT, 50, odd[i], 9, 4000);
-		serve(b, 60, 70);
+		bpfnic_req_stamp(b, 60, 70);
 		b[BPFNIC_OFF_EXT_CPU] = 1;
 		assert_int_equal(bpfnic_reply_decode(b, sizeof(b), BPFNIC_FORMAT_EXT, &m),
 				 BPFNIC_DECODE_CLASS);
@@ -172,7 +200,7 @@ static void odd_class_bytes_are_kept(void **state)
 	}
 	/* The two real classes: the byte and the class agree. */
 	bpfnic_req_encode(b, sizeof(b), BPFNIC_FORMAT_PAPER, 50, BPFNIC_CLASS_LONG, 0, 0);
-	serve(b, 60, 70);
+	bpfnic_req_stamp(b, 60, 70);
 	assert_int_equal(bpfnic_reply_decode(b, BPFNIC_REQ_LEN, BPFNIC_FORMAT_PAPER, &m), BPFNIC_DECODE_OK);
 	assert_int_equal(m.class_byte, BPFNIC_CLASS_LONG);
 	assert_int_equal(m.class, BPFNIC_CLASS_LONG);
@@ -199,17 +227,12 @@ static void random_bytes_never_crash(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(paper_request_is_25_le_bytes),
-		cmocka_unit_test(ext_request_layout),
-		cmocka_unit_test(encode_refuses_small_buffers),
-		cmocka_unit_test(served_replies_decode),
-		cmocka_unit_test(broken_replies_are_invalid),
-		cmocka_unit_test(odd_class_bytes_are_kept),
-		cmocka_unit_test(random_bytes_never_crash),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(paper_request_is_25_le_bytes),
+	cmocka_unit_test(ext_request_encodes_to_exact_bytes),
+	cmocka_unit_test(exact_bytes_decode_to_known_values),
+	cmocka_unit_test(encode_refuses_small_buffers),
+	cmocka_unit_test(served_replies_decode),
+	cmocka_unit_test(broken_replies_are_invalid),
+	cmocka_unit_test(odd_class_bytes_are_kept),
+	cmocka_unit_test(random_bytes_never_crash))

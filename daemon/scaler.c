@@ -1,28 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The dynamic core-group decision: see controller.h. Pure: no I/O, no clock. */
+/* The dynamic policy's grow/shrink decision: see scaler.h. Pure: no I/O, no clock. */
 #include <stdio.h>
 
-#include "daemon/controller.h"
+#include "daemon/scaler.h"
 
 static unsigned clamp(unsigned v, unsigned lo, unsigned hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-void bpfnic_ctl_init(struct bpfnic_ctl_state *s, const struct bpfnic_ctl_params *p,
-		     unsigned size, uint64_t now_ms)
+void bpfnic_scaler_init(struct bpfnic_scaler_state *s, uint64_t now_ms)
 {
-	*s = (struct bpfnic_ctl_state){
-		.size = clamp(size, p->min_cpus, p->max_cpus),
-		.last_change_ms = now_ms,
-		.window_start_ms = now_ms,
-	};
+	*s = (struct bpfnic_scaler_state){ .last_change_ms = now_ms, .window_start_ms = now_ms };
 }
 
-static enum bpfnic_ctl_action change(struct bpfnic_ctl_state *s, enum bpfnic_ctl_action a,
+unsigned bpfnic_scaler_clamp(const struct bpfnic_scaler_params *p, unsigned size)
+{
+	return clamp(size, p->min_cpus, p->max_cpus);
+}
+
+static enum bpfnic_scaler_action change(struct bpfnic_scaler_state *s, enum bpfnic_scaler_action a,
 				     uint64_t now_ms)
 {
-	s->size += a == BPFNIC_CTL_GROW ? 1 : -1;
 	s->last_change_ms = now_ms;
 	s->window_start_ms = now_ms;
 	/* A shrink needs a fresh whole cooldown below the mark before the next one. */
@@ -30,23 +29,23 @@ static enum bpfnic_ctl_action change(struct bpfnic_ctl_state *s, enum bpfnic_ctl
 	return a;
 }
 
-enum bpfnic_ctl_action bpfnic_ctl_step(struct bpfnic_ctl_state *s,
-				       const struct bpfnic_ctl_params *p,
-				       const struct bpfnic_ctl_window *w, char *reason,
-				       size_t reason_size)
+enum bpfnic_scaler_action bpfnic_scaler_step(struct bpfnic_scaler_state *s,
+					     const struct bpfnic_scaler_params *p,
+					     const struct bpfnic_scaler_window *w, unsigned size,
+					     char *reason, size_t reason_size)
 {
 	bool cooled = w->now_ms - s->last_change_ms >= p->cooldown_ms;
 	bool above = w->traffic && w->metric_us > p->threshold_us;
 	bool below = !w->traffic || w->metric_us < p->shrink_below_us;
 
 	/* Bounds first: parameters may have changed under a running group. */
-	if (s->size < p->min_cpus) {
-		snprintf(reason, reason_size, "group of %u is below MinCpus=%u", s->size, p->min_cpus);
-		return change(s, BPFNIC_CTL_GROW, w->now_ms);
+	if (size < p->min_cpus) {
+		snprintf(reason, reason_size, "group of %u is below MinCpus=%u", size, p->min_cpus);
+		return change(s, BPFNIC_SCALER_GROW, w->now_ms);
 	}
-	if (s->size > p->max_cpus) {
-		snprintf(reason, reason_size, "group of %u is above MaxCpus=%u", s->size, p->max_cpus);
-		return change(s, BPFNIC_CTL_SHRINK, w->now_ms);
+	if (size > p->max_cpus) {
+		snprintf(reason, reason_size, "group of %u is above MaxCpus=%u", size, p->max_cpus);
+		return change(s, BPFNIC_SCALER_SHRINK, w->now_ms);
 	}
 
 	if (!below)
@@ -57,12 +56,12 @@ enum bpfnic_ctl_action bpfnic_ctl_step(struct bpfnic_ctl_state *s,
 	}
 	s->window_start_ms = w->now_ms;
 
-	if (above && cooled && s->size < p->max_cpus) {
+	if (above && cooled && size < p->max_cpus) {
 		snprintf(reason, reason_size, "queuing delay %.1f us above threshold %.0f us",
 			 w->metric_us, p->threshold_us);
-		return change(s, BPFNIC_CTL_GROW, w->now_ms);
+		return change(s, BPFNIC_SCALER_GROW, w->now_ms);
 	}
-	if (s->below && cooled && s->size > p->min_cpus &&
+	if (s->below && cooled && size > p->min_cpus &&
 	    w->now_ms - s->below_since_ms >= p->cooldown_ms) {
 		if (w->traffic)
 			snprintf(reason, reason_size, "queuing delay below %.0f us for %llu ms (now %.1f us)",
@@ -71,7 +70,7 @@ enum bpfnic_ctl_action bpfnic_ctl_step(struct bpfnic_ctl_state *s,
 		else
 			snprintf(reason, reason_size, "no traffic or queuing delay below %.0f us for %llu ms",
 				 p->shrink_below_us, (unsigned long long)(w->now_ms - s->below_since_ms));
-		return change(s, BPFNIC_CTL_SHRINK, w->now_ms);
+		return change(s, BPFNIC_SCALER_SHRINK, w->now_ms);
 	}
-	return BPFNIC_CTL_HOLD;
+	return BPFNIC_SCALER_HOLD;
 }

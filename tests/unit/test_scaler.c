@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* daemon/controller: the grow/shrink decision over synthetic window sequences. */
+/* daemon/scaler: the grow/shrink decision over synthetic window sequences. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,16 +8,17 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "daemon/controller.h"
+#include "daemon/scaler.h"
 
 #define TICK 200 /* ms per window */
 
-static const struct bpfnic_ctl_params P = {
+static const struct bpfnic_scaler_params P = {
 	.threshold_us = 20, .shrink_below_us = 10, .min_cpus = 1, .max_cpus = 4, .cooldown_ms = 1000,
 };
 
 struct run {
-	struct bpfnic_ctl_state s;
+	struct bpfnic_scaler_state s;
+	unsigned size; /* the group, as the caller applies the decisions */
 	uint64_t t;
 	unsigned grows, shrinks;
 	uint64_t last_change;
@@ -25,25 +26,26 @@ struct run {
 	char reason[160];
 };
 
-static enum bpfnic_ctl_action step(struct run *r, const struct bpfnic_ctl_params *p, bool traffic,
+static enum bpfnic_scaler_action step(struct run *r, const struct bpfnic_scaler_params *p, bool traffic,
 				   double metric)
 {
-	struct bpfnic_ctl_window w = { .now_ms = r->t += TICK, .traffic = traffic, .metric_us = metric };
-	unsigned before = r->s.size;
-	enum bpfnic_ctl_action a;
+	struct bpfnic_scaler_window w = { .now_ms = r->t += TICK, .traffic = traffic, .metric_us = metric };
+	unsigned before = r->size;
+	enum bpfnic_scaler_action a;
 
 	r->reason[0] = '\0';
-	a = bpfnic_ctl_step(&r->s, p, &w, r->reason, sizeof(r->reason));
-	if (a == BPFNIC_CTL_GROW) {
-		assert_int_equal(r->s.size, before + 1);
+	a = bpfnic_scaler_step(&r->s, p, &w, r->size, r->reason, sizeof(r->reason));
+	r->size += a == BPFNIC_SCALER_GROW ? 1 : a == BPFNIC_SCALER_SHRINK ? -1 : 0;
+	if (a == BPFNIC_SCALER_GROW) {
+		assert_int_equal(r->size, before + 1);
 		r->grows++;
-	} else if (a == BPFNIC_CTL_SHRINK) {
-		assert_int_equal(r->s.size, before - 1);
+	} else if (a == BPFNIC_SCALER_SHRINK) {
+		assert_int_equal(r->size, before - 1);
 		r->shrinks++;
 	} else {
-		assert_int_equal(r->s.size, before);
+		assert_int_equal(r->size, before);
 	}
-	if (a != BPFNIC_CTL_HOLD) {
+	if (a != BPFNIC_SCALER_HOLD) {
 		assert_true(r->reason[0] != '\0');
 		/* Never two changes within a cooldown (bounds corrections aside). */
 		if (r->changed && before >= p->min_cpus && before <= p->max_cpus)
@@ -52,8 +54,15 @@ static enum bpfnic_ctl_action step(struct run *r, const struct bpfnic_ctl_params
 		r->changed = true;
 	}
 	if (before >= p->min_cpus && before <= p->max_cpus)
-		assert_true(r->s.size >= p->min_cpus && r->s.size <= p->max_cpus);
+		assert_true(r->size >= p->min_cpus && r->size <= p->max_cpus);
 	return a;
+}
+
+/* Start (again) at size, clamped as the policy module does. */
+static void start(struct run *r, const struct bpfnic_scaler_params *p, unsigned size, uint64_t now)
+{
+	bpfnic_scaler_init(&r->s, now);
+	r->size = bpfnic_scaler_clamp(p, size);
 }
 
 static void test_grows_under_load_up_to_max(void **state)
@@ -61,37 +70,37 @@ static void test_grows_under_load_up_to_max(void **state)
 	struct run r = { 0 };
 	(void)state;
 
-	bpfnic_ctl_init(&r.s, &P, 1, 0);
+	start(&r, &P, 1, 0);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(step(&r, &P, true, 50), BPFNIC_CTL_HOLD); /* cooldown since start */
-	assert_int_equal(step(&r, &P, true, 50), BPFNIC_CTL_GROW);
+		assert_int_equal(step(&r, &P, true, 50), BPFNIC_SCALER_HOLD); /* cooldown since start */
+	assert_int_equal(step(&r, &P, true, 50), BPFNIC_SCALER_GROW);
 	assert_string_equal(r.reason, "queuing delay 50.0 us above threshold 20 us");
 	for (int i = 0; i < 100; i++)
 		step(&r, &P, true, 50);
-	assert_int_equal(r.s.size, 4);
+	assert_int_equal(r.size, 4);
 	assert_int_equal(r.grows, 3);
 	assert_int_equal(r.shrinks, 0);
 }
 
 static void test_cooldown_respected(void **state)
 {
-	struct bpfnic_ctl_params p = P;
+	struct bpfnic_scaler_params p = P;
 	struct run r = { 0 };
 	(void)state;
 
 	p.max_cpus = 64;
 	p.cooldown_ms = 3000;
-	bpfnic_ctl_init(&r.s, &p, 1, 0);
+	start(&r, &p, 1, 0);
 	for (int i = 0; i < 150; i++) /* 30 s of overload: one grow per 3 s */
 		step(&r, &p, true, 1000);
 	assert_int_equal(r.grows, 10);
 	/* cooldown 0: one step per window. */
 	p.cooldown_ms = 0;
-	bpfnic_ctl_init(&r.s, &p, 1, r.t);
+	start(&r, &p, 1, r.t);
 	r.grows = 0;
 	r.changed = false;
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(step(&r, &p, true, 1000), BPFNIC_CTL_GROW);
+		assert_int_equal(step(&r, &p, true, 1000), BPFNIC_SCALER_GROW);
 }
 
 static void test_no_oscillation_on_noise_at_threshold(void **state)
@@ -101,23 +110,23 @@ static void test_no_oscillation_on_noise_at_threshold(void **state)
 	(void)state;
 
 	srand(42);
-	bpfnic_ctl_init(&r.s, &P, 2, 0);
-	prev = r.s.size;
+	start(&r, &P, 2, 0);
+	prev = r.size;
 	/* 5 minutes of a metric jittering +-30 % around the threshold. */
 	for (int i = 0; i < 1500; i++) {
 		double noise = ((double)rand() / RAND_MAX - 0.5) * 0.6;
 
 		step(&r, &P, true, P.threshold_us * (1.0 + noise));
-		assert_true(r.s.size >= prev); /* it may grow, it never shrinks back */
-		prev = r.s.size;
+		assert_true(r.size >= prev); /* it may grow, it never shrinks back */
+		prev = r.size;
 	}
 	assert_int_equal(r.shrinks, 0);
 	/* And a signal sitting between the two marks changes nothing. */
 	struct run q = { 0 };
 
-	bpfnic_ctl_init(&q.s, &P, 2, 0);
+	start(&q, &P, 2, 0);
 	for (int i = 0; i < 1500; i++)
-		assert_int_equal(step(&q, &P, true, 15), BPFNIC_CTL_HOLD);
+		assert_int_equal(step(&q, &P, true, 15), BPFNIC_SCALER_HOLD);
 }
 
 static void test_shrinks_after_load_stops(void **state)
@@ -126,63 +135,63 @@ static void test_shrinks_after_load_stops(void **state)
 	uint64_t stop;
 	(void)state;
 
-	bpfnic_ctl_init(&r.s, &P, 1, 0);
+	start(&r, &P, 1, 0);
 	for (int i = 0; i < 50; i++)
 		step(&r, &P, true, 80);
-	assert_int_equal(r.s.size, 4);
+	assert_int_equal(r.size, 4);
 	stop = r.t;
 	/* Load stops: windows without traffic. One CPU back per cooldown, down to MinCpus. */
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(step(&r, &P, false, 0), BPFNIC_CTL_HOLD);
-	assert_int_equal(step(&r, &P, false, 0), BPFNIC_CTL_SHRINK);
+		assert_int_equal(step(&r, &P, false, 0), BPFNIC_SCALER_HOLD);
+	assert_int_equal(step(&r, &P, false, 0), BPFNIC_SCALER_SHRINK);
 	assert_string_equal(r.reason, "no traffic or queuing delay below 10 us for 1000 ms");
 	for (int i = 0; i < 100; i++)
 		step(&r, &P, false, 0);
-	assert_int_equal(r.s.size, 1);
+	assert_int_equal(r.size, 1);
 	assert_int_equal(r.shrinks, 3);
 	assert_true(r.last_change - stop >= 3 * P.cooldown_ms);
 
 	/* Low but non-zero traffic shrinks too; one window above the low mark restarts the wait. */
-	bpfnic_ctl_init(&r.s, &P, 3, r.t);
+	start(&r, &P, 3, r.t);
 	r.changed = false;
 	for (int i = 0; i < 4; i++)
 		step(&r, &P, true, 2);
-	assert_int_equal(step(&r, &P, true, 12), BPFNIC_CTL_HOLD); /* between the marks */
+	assert_int_equal(step(&r, &P, true, 12), BPFNIC_SCALER_HOLD); /* between the marks */
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(step(&r, &P, true, 2), BPFNIC_CTL_HOLD);
-	assert_int_equal(step(&r, &P, true, 2), BPFNIC_CTL_SHRINK);
+		assert_int_equal(step(&r, &P, true, 2), BPFNIC_SCALER_HOLD);
+	assert_int_equal(step(&r, &P, true, 2), BPFNIC_SCALER_SHRINK);
 	assert_string_equal(r.reason, "queuing delay below 10 us for 1000 ms (now 2.0 us)");
 }
 
 static void test_bounds(void **state)
 {
-	struct bpfnic_ctl_params p = P;
+	struct bpfnic_scaler_params p = P;
 	struct run r = { 0 };
 	(void)state;
 
 	p.min_cpus = 2;
 	p.max_cpus = 3;
-	bpfnic_ctl_init(&r.s, &p, 1, 0);
-	assert_int_equal(r.s.size, 2);
-	bpfnic_ctl_init(&r.s, &p, 9, 0);
-	assert_int_equal(r.s.size, 3);
+	start(&r, &p, 1, 0);
+	assert_int_equal(r.size, 2);
+	start(&r, &p, 9, 0);
+	assert_int_equal(r.size, 3);
 	for (int i = 0; i < 100; i++)
 		step(&r, &p, true, 500);
-	assert_int_equal(r.s.size, 3);
+	assert_int_equal(r.size, 3);
 	for (int i = 0; i < 100; i++)
 		step(&r, &p, false, 0);
-	assert_int_equal(r.s.size, 2);
+	assert_int_equal(r.size, 2);
 
 	/* Bounds tightened under a running group: brought back at once, cooldown or not. */
 	p.min_cpus = 1;
 	p.max_cpus = 4;
-	bpfnic_ctl_init(&r.s, &p, 4, r.t);
+	start(&r, &p, 4, r.t);
 	p.max_cpus = 2;
 	r.changed = false;
-	assert_int_equal(step(&r, &p, true, 500), BPFNIC_CTL_SHRINK);
+	assert_int_equal(step(&r, &p, true, 500), BPFNIC_SCALER_SHRINK);
 	assert_string_equal(r.reason, "group of 4 is above MaxCpus=2");
-	assert_int_equal(step(&r, &p, true, 500), BPFNIC_CTL_SHRINK);
-	assert_int_equal(r.s.size, 2);
+	assert_int_equal(step(&r, &p, true, 500), BPFNIC_SCALER_SHRINK);
+	assert_int_equal(r.size, 2);
 }
 
 int main(void)
