@@ -2,63 +2,19 @@
 /*
  * model-run: one load step through the queuing model (model/sim.h), to try it by
  * hand and for bench/model.sh. Prints per class the queuing delay's p50/p99/p99.9
- * and the drops, and the model's own speed. The real interface to the model is
+ * and the drops, and the model's own speed. The real interface to the model is to be
  * bpfnic-bench --model; this stays small.
  */
 #include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
-#include "numparse.h"
 #include "model/sim.h"
+#include "tests/support/toolopt.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-"usage: model-run [options]\n"
-"  One load step through the queuing model of the bpfnic server.\n"
-"  --cpus N              worker CPUs (default 16)\n"
-"  --policy NAME         rr, split or dynamic, as bpfnicctl policy (default rr)\n"
-"  --long-cpus N         split: CPUs for long requests (default half)\n"
-"  --shared              one queue for all CPUs of a group (M/G/k reference)\n"
-"  --load F | --rate R   offered load: a fraction of the CPUs' capacity, or req/s\n"
-"                        (default --load 0.7)\n"
-"  --mix S,L             class weights, short and long (default 90,10)\n"
-"  --service-us S,L      service time per class in us (default 60,600)\n"
-"  --exponential         exponential service times with those means\n"
-"  --constant            constant arrivals (default Poisson)\n"
-"  --duration-ms MS      measured model time (default 10000), after\n"
-"  --warmup-ms MS        a warm-up (default 1000)\n"
-"  --queue-len N         requests waiting per CPU (default 4096)\n"
-"  --overhead-ns N       worker time per request besides the service (default 0)\n"
-"  --wakeup-ns N         delay before an idle worker picks a request up (default 0)\n"
-"  --seed N              (default 1)\n");
-}
-
-static int parse_pair(const char *s, unsigned max, unsigned out[2])
-{
-	char a[32];
-	const char *comma = strchr(s, ',');
-
-	if (!comma || (size_t)(comma - s) >= sizeof(a))
-		return -EINVAL;
-	memcpy(a, s, (size_t)(comma - s));
-	a[comma - s] = '\0';
-	return bpfnic_parse_uint(a, 0, max, &out[0]) ?: bpfnic_parse_uint(comma + 1, 0, max, &out[1]);
-}
-
-static int parse_fraction(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno || end == s || *end || !isfinite(*out) || *out <= 0 ? -EINVAL : 0;
-}
+static const char *const service_names[] = { "constant", "exponential" };
+static const char *const queueing_names[] = { "per-cpu", "shared" };
 
 static void print_class(const char *name, const struct bpfnic_model_class *c)
 {
@@ -71,131 +27,131 @@ static void print_class(const char *name, const struct bpfnic_model_class *c)
 	       bpfnic_hist_mean(h) / 1e3);
 }
 
-enum { O_CPUS = 256, O_POLICY, O_LONG, O_SHARED, O_LOAD, O_RATE, O_MIX, O_SERVICE, O_EXP,
-       O_CONST, O_DURATION, O_WARMUP, O_QLEN, O_OVERHEAD, O_WAKEUP, O_SEED, O_HELP };
-
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cpus", required_argument, NULL, O_CPUS },
-		{ "policy", required_argument, NULL, O_POLICY },
-		{ "long-cpus", required_argument, NULL, O_LONG },
-		{ "shared", no_argument, NULL, O_SHARED },
-		{ "load", required_argument, NULL, O_LOAD },
-		{ "rate", required_argument, NULL, O_RATE },
-		{ "mix", required_argument, NULL, O_MIX },
-		{ "service-us", required_argument, NULL, O_SERVICE },
-		{ "exponential", no_argument, NULL, O_EXP },
-		{ "constant", no_argument, NULL, O_CONST },
-		{ "duration-ms", required_argument, NULL, O_DURATION },
-		{ "warmup-ms", required_argument, NULL, O_WARMUP },
-		{ "queue-len", required_argument, NULL, O_QLEN },
-		{ "overhead-ns", required_argument, NULL, O_OVERHEAD },
-		{ "wakeup-ns", required_argument, NULL, O_WAKEUP },
-		{ "seed", required_argument, NULL, O_SEED },
-		{ "help", no_argument, NULL, O_HELP },
-		{ 0 },
+	const char *policies[BPFNIC_NR_POLICIES];
+	uint64_t cpus = 16, long_cpus = 0, load_pct = 70, rate = 0, mix_short = 90, mix_long = 10;
+	uint64_t short_us = 60, long_us = 600, duration_ms = 10000, warmup_ms = 1000;
+	uint64_t queue_len = BPFNIC_MODEL_DEFAULT_QUEUE_LEN, overhead_ns = 0, wakeup_ns = 0;
+	uint64_t seed = 1, clients = 1, rx_queues = 1;
+	unsigned policy = BPFNIC_POLICY_RR, service = 0, queueing = 0;
+	bool constant = false;
+	struct topt opts[] = {
+		TOPT_NUM("cpus", &cpus, 1, BPFNIC_MAX_CPUS, "worker CPUs (default 16)"),
+		TOPT_ONE_OF("policy", &policy, policies, BPFNIC_NR_POLICIES,
+			    "as bpfnicctl policy, the daemon's defaults (default rr)"),
+		TOPT_NUM("long-cpus", &long_cpus, 1, BPFNIC_MAX_CPUS - 1,
+			 "split: CPUs for long requests (default half)"),
+		TOPT_NUM("load", &load_pct, 1, 1000, "offered load, % of the CPUs' capacity (default 70)"),
+		TOPT_NUM("rate", &rate, 1, 1000000000, "offered req/s, instead of --load"),
+		TOPT_NUM("mix-short", &mix_short, 0, 1000000, "weight of short requests (default 90)"),
+		TOPT_NUM("mix-long", &mix_long, 0, 1000000, "weight of long requests (default 10)"),
+		TOPT_NUM("short-us", &short_us, 0, BPFNIC_MAX_SERVICE_NS / 1000,
+			 "service time of short requests (default 60)"),
+		TOPT_NUM("long-us", &long_us, 0, BPFNIC_MAX_SERVICE_NS / 1000,
+			 "service time of long requests (default 600)"),
+		TOPT_ONE_OF("service", &service, service_names, 2,
+			    "service times as given, or exponential with those means"),
+		TOPT_BOOL("constant", &constant, "constant arrivals (default Poisson)"),
+		TOPT_NUM("clients", &clients, 1, BPFNIC_MODEL_MAX_CLIENTS,
+			 "client threads, each its own flow (default 1)"),
+		TOPT_NUM("rx-queues", &rx_queues, 1, BPFNIC_MAX_CPUS,
+			 "scheduler CPUs: client i's flow on queue i % N (default 1)"),
+		TOPT_ONE_OF("queueing", &queueing, queueing_names, 2,
+			    "a FIFO per CPU (the data path), or one per group (M/G/k)"),
+		TOPT_NUM("duration-ms", &duration_ms, 1, 1000000000, "measured model time (default 10000)"),
+		TOPT_NUM("warmup-ms", &warmup_ms, 0, 1000000000, "model time before it (default 1000)"),
+		TOPT_NUM("queue-len", &queue_len, 1, BPFNIC_MODEL_MAX_QUEUE_LEN,
+			 "requests waiting per CPU (default 4096)"),
+		TOPT_NUM("overhead-ns", &overhead_ns, 0, BPFNIC_MAX_SERVICE_NS,
+			 "worker time per request besides the service (default 0)"),
+		TOPT_NUM("wakeup-ns", &wakeup_ns, 0, BPFNIC_MAX_SERVICE_NS,
+			 "until an idle worker picks a request up (default 0)"),
+		TOPT_NUM("seed", &seed, 0, UINT64_MAX, "(default 1)"),
+		TOPT_END,
 	};
-	struct bpfnic_model_config c = { .cpus = 16, .mix = { 90, 10 },
-					 .service_ns = { 60000, 600000 }, .seed = 1 };
-	unsigned service_us[2] = { 60, 600 }, long_cpus = 0, duration_ms = 10000, warmup_ms = 1000;
-	double load = 0.7, rate = 0, mean_service_ns, capacity;
-	const char *policy = "rr";
+	const struct topt_cmd cmd = { "model-run", "[options]", opts };
+	struct bpfnic_model_config c = { 0 };
 	static struct bpfnic_model_result res;
 	struct bpfnic_model_totals tot;
-	struct bpfnic_model *m;
 	struct bpfnic_model_step step;
+	struct bpfnic_model *m;
+	double mean_service_ns, capacity;
 	uint64_t cpu0, cpu_ns, sent;
 	char why[200];
-	int o, r = 0, id, li = 0;
+	int r;
 
-	while ((o = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-		switch (o) {
-		case O_CPUS: r = bpfnic_parse_uint(optarg, 1, BPFNIC_MAX_CPUS, &c.cpus); break;
-		case O_POLICY: policy = optarg; break;
-		case O_LONG: r = bpfnic_parse_uint(optarg, 1, BPFNIC_MAX_CPUS, &long_cpus); break;
-		case O_SHARED: c.queueing = BPFNIC_MODEL_SHARED; break;
-		case O_LOAD: r = parse_fraction(optarg, &load); rate = 0; break;
-		case O_RATE: r = parse_fraction(optarg, &rate); break;
-		case O_MIX: r = parse_pair(optarg, 1000000, c.mix); break;
-		case O_SERVICE: r = parse_pair(optarg, BPFNIC_MAX_SERVICE_NS / 1000, service_us); break;
-		case O_EXP: c.service = BPFNIC_MODEL_SERVICE_EXPONENTIAL; break;
-		case O_CONST: c.arrivals = BPFNIC_ARRIVALS_CONSTANT; break;
-		case O_DURATION: r = bpfnic_parse_uint(optarg, 1, 1000000000, &duration_ms); break;
-		case O_WARMUP: r = bpfnic_parse_uint(optarg, 0, 1000000000, &warmup_ms); break;
-		case O_QLEN: r = bpfnic_parse_uint(optarg, 1, BPFNIC_MODEL_MAX_QUEUE_LEN, &c.queue_len); break;
-		case O_OVERHEAD: r = bpfnic_parse_u64(optarg, 0, BPFNIC_MAX_SERVICE_NS, &c.overhead_ns); break;
-		case O_WAKEUP: r = bpfnic_parse_u64(optarg, 0, BPFNIC_MAX_SERVICE_NS, &c.wakeup_ns); break;
-		case O_SEED: r = bpfnic_parse_u64(optarg, 0, UINT64_MAX, &c.seed); break;
-		case O_HELP: case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
-		if (r < 0) {
-			fprintf(stderr, "model-run: --%s: bad value '%s'\n", opts[li].name, optarg);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return 2;
-	}
-	if ((id = bpfnic_model_policy_by_name(policy)) < 0) {
-		fprintf(stderr, "model-run: --policy: no policy '%s' (rr, split, dynamic)\n", policy);
-		return 2;
-	}
+	for (unsigned i = 0; i < BPFNIC_NR_POLICIES; i++)
+		policies[i] = bpfnic_policy_name(i);
+	r = topt_parse(&cmd, argc, argv, 1);
+	if (r != TOPT_RUN)
+		return r == TOPT_HELP ? 0 : 2;
+	c = (struct bpfnic_model_config){
+		.cpus = (unsigned)cpus, .rx_queues = (unsigned)rx_queues,
+		.queue_len = (unsigned)queue_len, .queueing = queueing,
+		.service_ns = { short_us * 1000, long_us * 1000 }, .service = service,
+		.overhead_ns = overhead_ns, .wakeup_ns = wakeup_ns,
+		.arrivals = constant ? BPFNIC_ARRIVALS_CONSTANT : BPFNIC_ARRIVALS_POISSON,
+		.clients = (unsigned)clients, .mix = { (unsigned)mix_short, (unsigned)mix_long },
+		.seed = seed,
+	};
 	bpfnic_model_policy_defaults(&c.policy, c.cpus);
-	c.policy.policy = (enum bpfnic_policy)id;
-	c.policy.long_cpus = long_cpus ? long_cpus : c.cpus / 2;
-	for (int k = 0; k < 2; k++)
-		c.service_ns[k] = (uint64_t)service_us[k] * 1000;
-	if (c.mix[0] + c.mix[1] == 0) {
-		fprintf(stderr, "model-run: --mix: one class at least needs a weight\n");
+	c.policy.policy = policy;
+	c.policy.long_cpus = long_cpus ? (unsigned)long_cpus : c.cpus / 2;
+	if (mix_short + mix_long == 0) {
+		fprintf(stderr, "model-run: --mix-short, --mix-long: one at least must be above 0\n");
 		return 2;
 	}
-	mean_service_ns = ((double)c.mix[0] * c.service_ns[0] + (double)c.mix[1] * c.service_ns[1]) /
-			  (c.mix[0] + c.mix[1]) + (double)c.overhead_ns;
-	capacity = mean_service_ns > 0 ? c.cpus * 1e9 / mean_service_ns : INFINITY;
-	if (!rate)
-		rate = load * capacity;
+	mean_service_ns = ((double)mix_short * c.service_ns[0] + (double)mix_long * c.service_ns[1]) /
+			  (double)(mix_short + mix_long) + (double)overhead_ns;
+	capacity = mean_service_ns > 0 ? c.cpus * 1e9 / mean_service_ns : 0;
+	if (!rate && !capacity) {
+		fprintf(stderr, "model-run: no service time, so no capacity: give --rate\n");
+		return 2;
+	}
 	if ((r = bpfnic_model_new(&c, &m, why, sizeof(why))) < 0) {
 		fprintf(stderr, "model-run: %s\n", r == -EINVAL ? why : strerror(-r));
 		return 2;
 	}
-	step = (struct bpfnic_model_step){ .rate_rps = rate, .warmup_ns = warmup_ms * 1000000ull,
-					   .duration_ns = duration_ms * 1000000ull };
+	step = (struct bpfnic_model_step){
+		.rate_rps = rate ? (double)rate : capacity * (double)load_pct / 100,
+		.warmup_ns = warmup_ms * 1000000, .duration_ns = duration_ms * 1000000,
+	};
 	cpu0 = bpfnic_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 	r = bpfnic_model_run_step(m, &step, &res);
 	cpu_ns = bpfnic_clock_ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	bpfnic_model_totals(m, &tot);
+	bpfnic_model_free(m);
 	if (r < 0) {
 		fprintf(stderr, "model-run: %s\n", r == -E2BIG ?
 			"more requests than one step may send: lower --rate or --duration-ms" :
 			strerror(-r));
-		bpfnic_model_free(m);
 		return r == -E2BIG ? 2 : 1;
 	}
-	bpfnic_model_totals(m, &tot);
-	bpfnic_model_free(m);
 
 	printf("%u CPUs, %s%s, %s arrivals at %.0f req/s (%.1f %% of %.0f), mix %u/%u, service "
-	       "%u/%u us %s\n", c.cpus, policy, c.queueing == BPFNIC_MODEL_SHARED ? " (shared queue)" : "",
-	       c.arrivals == BPFNIC_ARRIVALS_CONSTANT ? "constant" : "Poisson", rate,
-	       100 * rate / capacity, capacity, c.mix[0], c.mix[1], service_us[0], service_us[1],
-	       c.service == BPFNIC_MODEL_SERVICE_EXPONENTIAL ? "exponential" : "constant");
-	if (c.policy.policy == BPFNIC_POLICY_SPLIT)
+	       "%llu/%llu us %s\n", c.cpus, policies[policy],
+	       queueing == BPFNIC_MODEL_SHARED ? " (one queue per group)" : "",
+	       constant ? "constant" : "Poisson", step.rate_rps,
+	       capacity ? 100 * step.rate_rps / capacity : 0, capacity, c.mix[0], c.mix[1],
+	       (unsigned long long)short_us, (unsigned long long)long_us, service_names[service]);
+	if (policy == BPFNIC_POLICY_SPLIT)
 		printf("split: %u short CPUs, %u long CPUs\n", c.cpus - c.policy.long_cpus,
 		       c.policy.long_cpus);
-	printf("queuing delay (pick-up - arrival), %u ms measured after %u ms, seed %llu\n",
-	       duration_ms, warmup_ms, (unsigned long long)c.seed);
+	printf("queuing delay (pick-up - arrival), %llu ms measured after %llu ms, seed %llu\n",
+	       (unsigned long long)duration_ms, (unsigned long long)warmup_ms,
+	       (unsigned long long)seed);
 	printf("%-6s %10s %10s %10s %10s %10s %10s %10s\n", "class", "sent", "drop_queue",
 	       "drop_nocpu", "p50_us", "p99_us", "p99.9_us", "mean_us");
 	print_class("short", &res.cls[0]);
 	print_class("long", &res.cls[1]);
-	if (c.policy.policy == BPFNIC_POLICY_DYNAMIC)
-		printf("dynamic: group of %u -> %u, %u grows, %u shrinks\n",
+	if (bpfnic_policies[policy].scaler)
+		printf("%s: group of %u -> %u, %u grows, %u shrinks\n", policies[policy],
 		       res.group_start[BPFNIC_GROUP_MAIN], res.group_end[BPFNIC_GROUP_MAIN], res.grows,
 		       res.shrinks);
 	sent = tot.sent[0] + tot.sent[1];
 	printf("model speed: %llu requests in %.3f s of CPU time: %.2f M requests/s\n",
-	       (unsigned long long)sent, cpu_ns / 1e9, cpu_ns ? sent / (cpu_ns / 1e3) : 0.0);
+	       (unsigned long long)sent, (double)cpu_ns / 1e9,
+	       cpu_ns ? (double)sent / ((double)cpu_ns / 1e3) : 0.0);
 	return 0;
 }

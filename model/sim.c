@@ -63,7 +63,7 @@ struct bpfnic_model {
 	struct mcpu *cpu;
 	struct mclient *client;
 	struct bpfnic_model_scaler *scaler;
-	bool dynamic;
+	bool scaled; /* the scaler sizes the main group */
 
 	uint64_t now_ns;
 	uint64_t interval_ns, window_start_ns, next_window_ns;
@@ -93,6 +93,9 @@ static int invalid(char *why, size_t why_size, const char *fmt, unsigned long lo
 
 static int check_config(const struct bpfnic_model_config *c, char *why, size_t why_size)
 {
+	const char *param = "policy";
+	char reason[160];
+
 	if (c->cpus < 1 || c->cpus > BPFNIC_MAX_CPUS)
 		return invalid(why, why_size, "cpus: must be between 1 and %llu", BPFNIC_MAX_CPUS);
 	if (c->rx_queues > BPFNIC_MAX_CPUS)
@@ -107,8 +110,10 @@ static int check_config(const struct bpfnic_model_config *c, char *why, size_t w
 		return invalid(why, why_size, "policy: no policy has id %llu", c->policy.policy);
 	if (c->policy.interval_ms < 1)
 		return invalid(why, why_size, "interval_ms: must be at least %llu ms", 1);
-	if (bpfnic_model_policy_check(&c->policy, c->cpus, why, why_size) < 0)
+	if (bpfnic_policy_check(&c->policy, c->cpus, &param, reason, sizeof(reason)) < 0) {
+		snprintf(why, why_size, "%s: %s", param, reason);
 		return -EINVAL;
+	}
 	if (c->queueing != BPFNIC_MODEL_PER_CPU && c->queueing != BPFNIC_MODEL_SHARED)
 		return invalid(why, why_size, "queueing: no discipline has id %llu", c->queueing);
 	if (c->service != BPFNIC_MODEL_SERVICE_CONSTANT &&
@@ -133,7 +138,7 @@ static int check_config(const struct bpfnic_model_config *c, char *why, size_t w
  * long group (split) the last long_cpus; dynamic starts at MinCpus=. */
 static int make_groups(struct bpfnic_model *m)
 {
-	const bpfnic_model_policy *p = &m->c.policy;
+	const struct bpfnic_policy_params *p = &m->c.policy;
 	unsigned n = m->c.cpus, n_long = p->policy == BPFNIC_POLICY_SPLIT ? p->long_cpus : 0;
 	int r;
 
@@ -146,7 +151,7 @@ static int make_groups(struct bpfnic_model *m)
 		m->group_cpu[BPFNIC_GROUP_LONG][i] = n - n_long + i;
 	m->group_size[BPFNIC_GROUP_MAIN] = n - n_long;
 	m->group_size[BPFNIC_GROUP_LONG] = n_long;
-	if (m->dynamic) {
+	if (m->scaled) {
 		m->group_size[BPFNIC_GROUP_MAIN] = p->min_cpus;
 		r = bpfnic_model_scaler_new(p, 0, &m->group_size[BPFNIC_GROUP_MAIN], &m->scaler);
 		if (r < 0)
@@ -172,7 +177,7 @@ int bpfnic_model_new(const struct bpfnic_model_config *c, struct bpfnic_model **
 	m->queue_len = c->queue_len ? c->queue_len : BPFNIC_MODEL_DEFAULT_QUEUE_LEN;
 	m->n_clients = c->clients ? c->clients : 1;
 	m->n_rxq = c->rx_queues ? c->rx_queues : 1;
-	m->dynamic = c->policy.policy == BPFNIC_POLICY_DYNAMIC;
+	m->scaled = bpfnic_policies[c->policy.policy].scaler;
 	bpfnic_mix_init(&m->mix, c->mix[0], c->mix[1]);
 	bpfnic_rng_seed(&m->service_rng, c->seed, ~0ull); /* a stream no client uses */
 	m->interval_ns = (uint64_t)c->policy.interval_ms * NS_PER_MS;
@@ -218,6 +223,18 @@ void bpfnic_model_free(struct bpfnic_model *m)
 	free(m->cursor);
 	free(m->client);
 	free(m);
+}
+
+void bpfnic_model_policy_defaults(struct bpfnic_policy_params *p, unsigned n_cpus)
+{
+	struct bpfnic_cpuset none = { 0 };
+	struct bpfnicd_config c;
+
+	bpfnic_config_defaults(&c, &none);
+	*p = c.policy;
+	if (p->max_cpus == 0)
+		p->max_cpus = n_cpus;
+	bpfnic_policy_resolve(p);
 }
 
 void bpfnic_model_on_window(struct bpfnic_model *m, bpfnic_model_window_fn *fn, void *ctx)
@@ -403,12 +420,12 @@ static void window_end(struct bpfnic_model *m)
 	w.qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(&m->win_all, 0.50) / 1000.0;
 	w.qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&m->win_all, 0.99) / 1000.0;
 
-	if (m->dynamic) {
+	if (m->scaled) {
 		uint32_t *size = &m->group_size[BPFNIC_GROUP_MAIN];
 		unsigned before = *size, after = before;
 
-		metric_us = bpfnic_model_policy_metric_p99(&m->c.policy) ? w.qdelay_p99_us :
-									     w.qdelay_avg_us;
+		metric_us = m->c.policy.metric == BPFNIC_METRIC_P99 ? w.qdelay_p99_us :
+								       w.qdelay_avg_us;
 		m->reason[0] = '\0';
 		w.change = bpfnic_model_scaler_step(m->scaler, &m->c.policy, end / NS_PER_MS, w.out > 0,
 						    metric_us, &after, m->reason, sizeof(m->reason));

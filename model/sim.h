@@ -14,7 +14,8 @@
  *              picks a request up wakeup_ns after it reaches its queue;
  *   statistics per CPU, the worker's own (struct bpfnic_worker_stats, recorded at the
  *              same points), read per window as the daemon reads them;
- *   dynamic    the daemon's controller on those windows (model/daemon_glue.h).
+ *   dynamic    the daemon's scaler on those windows (model/daemon_glue.h), for every
+ *              policy the table marks as scaled.
  *
  * Queuing delay is pick-up - arrival at the scheduler (design.md). Pure: no clock, no
  * I/O; time is the model's own (ns from 0), results come back in structs.
@@ -33,6 +34,7 @@
 #include "bpfnic.h"
 #include "arrival.h"
 #include "hist.h"
+#include "params.h"
 #include "model/daemon_glue.h"
 
 #define BPFNIC_MODEL_DEFAULT_QUEUE_LEN 4096u    /* the daemon's default cpumap queue */
@@ -61,7 +63,8 @@ struct bpfnic_model_config {
 	unsigned rx_queues;     /* scheduler CPUs, each with its own cursors; 0 = 1. Client
 				 * thread i's flow arrives on queue i % rx_queues */
 	unsigned queue_len;     /* requests waiting per CPU; 0 = BPFNIC_MODEL_DEFAULT_QUEUE_LEN */
-	bpfnic_model_policy policy; /* as the daemon holds it; groups as the daemon makes them */
+	struct bpfnic_policy_params policy; /* as SetPolicy sets it; groups as bpfnicd makes
+					     * them (daemon/policy.h), Cpus= being 0..cpus-1 */
 	enum bpfnic_model_queueing queueing;
 	uint64_t service_ns[2]; /* per class: short, long */
 	enum bpfnic_model_service service;
@@ -131,6 +134,10 @@ struct bpfnic_model_window {
 typedef void bpfnic_model_window_fn(void *ctx, const struct bpfnic_model_window *w);
 
 struct bpfnic_model;
+
+/* The daemon's defaults for a server of n_cpus CPUs, resolved as bpfnicd resolves
+ * them (MaxCpus= all of them, the low-water mark half the threshold). */
+void bpfnic_model_policy_defaults(struct bpfnic_policy_params *p, unsigned n_cpus);
 
 /*
  * A model at time 0, every queue empty; dynamic starts at MinCpus=, as bpfnicd does.

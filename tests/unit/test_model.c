@@ -18,15 +18,12 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include "model/sim.h"
+#include "tests/support/unit.h"
 
 #define US 1000ull
 #define MS 1000000ull
@@ -644,26 +641,20 @@ static void bad_steps_refused(void **state)
 	bpfnic_model_free(m);
 }
 
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(pick_rr_orders),
-		cmocka_unit_test(pick_group_resize),
-		cmocka_unit_test(pick_split),
-		cmocka_unit_test(pick_least_walk),
-		cmocka_unit_test(mm1_mean_wait),
-		cmocka_unit_test(md1_mean_wait),
-		cmocka_unit_test(rr_is_ek_m_1),
-		cmocka_unit_test(shared_queue_is_erlang_c),
-		cmocka_unit_test(drops_exactly_what_overflows),
-		cmocka_unit_test(wakeup_and_overhead),
-		cmocka_unit_test(cursor_per_rx_queue),
-		cmocka_unit_test(same_seed_same_results),
-		cmocka_unit_test(windows_add_up),
-		cmocka_unit_test(dynamic_grows_and_shrinks),
-		cmocka_unit_test(bad_configs_refused),
-		cmocka_unit_test(bad_steps_refused),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(pick_rr_orders),
+	cmocka_unit_test(pick_group_resize),
+	cmocka_unit_test(pick_split),
+	cmocka_unit_test(pick_least_walk),
+	cmocka_unit_test(mm1_mean_wait),
+	cmocka_unit_test(md1_mean_wait),
+	cmocka_unit_test(rr_is_ek_m_1),
+	cmocka_unit_test(shared_queue_is_erlang_c),
+	cmocka_unit_test(drops_exactly_what_overflows),
+	cmocka_unit_test(wakeup_and_overhead),
+	cmocka_unit_test(cursor_per_rx_queue),
+	cmocka_unit_test(same_seed_same_results),
+	cmocka_unit_test(windows_add_up),
+	cmocka_unit_test(dynamic_grows_and_shrinks),
+	cmocka_unit_test(bad_configs_refused),
+	cmocka_unit_test(bad_steps_refused))
