@@ -100,7 +100,7 @@ struct bpfnic_model_result {
 	unsigned grows, shrinks;        /* the controller's changes in the measured part */
 };
 
-/* Since bpfnic_model_new(). */
+/* Since bpfnic_model_new(), per class; served: taken by a queue (each is served in time). */
 struct bpfnic_model_totals {
 	uint64_t now_ns;
 	uint64_t sent[2], served[2], drop_queue[2], drop_no_cpu[2];
