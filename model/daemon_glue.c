@@ -11,21 +11,10 @@ struct bpfnic_model_scaler {
 };
 
 /* As daemon/policy.c hands them over. */
-static struct bpfnic_scaler_params scaler_params(const struct bpfnic_policy_params *p)
-{
-	return (struct bpfnic_scaler_params){
-		.threshold_us = p->threshold_us,
-		.shrink_below_us = p->shrink_below_us,
-		.min_cpus = p->min_cpus,
-		.max_cpus = p->max_cpus,
-		.cooldown_ms = p->cooldown_ms,
-	};
-}
-
 int bpfnic_model_scaler_new(const struct bpfnic_policy_params *p, uint64_t now_ms,
 			    unsigned *size, struct bpfnic_model_scaler **out)
 {
-	struct bpfnic_scaler_params sp = scaler_params(p);
+	struct bpfnic_scaler_params sp = bpfnic_scaler_params_of(p);
 	struct bpfnic_model_scaler *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
@@ -47,7 +36,7 @@ enum bpfnic_model_scale bpfnic_model_scaler_step(struct bpfnic_model_scaler *s,
 						 uint64_t now_ms, bool traffic, double metric_us,
 						 unsigned *size, char *reason, size_t reason_size)
 {
-	struct bpfnic_scaler_params sp = scaler_params(p);
+	struct bpfnic_scaler_params sp = bpfnic_scaler_params_of(p);
 	struct bpfnic_scaler_window w = { .now_ms = now_ms, .traffic = traffic, .metric_us = metric_us };
 	enum bpfnic_scaler_action a = bpfnic_scaler_step(&s->state, &sp, &w, *size, reason,
 							 reason_size);
