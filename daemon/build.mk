@@ -5,8 +5,6 @@ VARLINK_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
-# The one table of policies and parameters, and what it takes to read text and JSON.
-PARAMS_SRCS := lib/params.c $(CPULIST_SRCS) $(ADDRLIST_SRCS)
 
 # bpfnic-gen writes what derives from the table into the files that carry it: the
 # IDL (then built into bpfnicd as a C string) and the completion (ctl/build.mk).

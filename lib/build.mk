@@ -16,6 +16,8 @@ HIST_SRCS     = lib/hist.c
 HIST_LIBS     = -lm
 WIRE_SRCS     = lib/wire.c
 ADDRLIST_SRCS = lib/addrlist.c
+# The one table of policies and parameters, and what it takes to read text and JSON.
+PARAMS_SRCS   = lib/params.c $(CPULIST_SRCS) $(ADDRLIST_SRCS)
 
 # Their unit tests (the random inputs of test_hist and test_wire come from lib/arrival's
 # generator).

@@ -4,7 +4,7 @@
 # control-socket client for malformed requests (ctl-raw); a checker that calls every
 # method of a real daemon and holds each reply against the IDL (ctl-idlcheck); tagged
 # requests over a packet socket, replies checked for their VLAN (vlanping).
-$(eval $(call test_prog,tools,dp-attach,tests/tools/dp_attach.c $(TOOLOPT_SRCS) lib/params.c $(CPULIST_SRCS) $(ADDRLIST_SRCS) $(DATAPATH_SRCS),$(DATAPATH_LIBS) -ljson-c))
+$(eval $(call test_prog,tools,dp-attach,tests/tools/dp_attach.c $(TOOLOPT_SRCS) $(PARAMS_SRCS) $(DATAPATH_SRCS),$(DATAPATH_LIBS) -ljson-c))
 $(eval $(call test_prog,tools,reqping,tests/tools/reqping.c $(TOOLOPT_SRCS) $(UDPCLIENT_SRCS) $(TEST_PKT_SRCS),))
 $(eval $(call test_prog,tools,ctl-udpsend,tests/tools/ctl_udpsend.c $(TOOLOPT_SRCS) $(UDPCLIENT_SRCS) $(WIRE_SRCS),))
 $(eval $(call test_prog,tools,ctl-raw,tests/tools/ctl_raw.c $(TOOLOPT_SRCS),))
