@@ -181,14 +181,18 @@ static int find_holder(int ifindex, struct bpfnic_xdp_holder *h)
 	h->mode = q.drv_prog_id ? "native" : q.skb_prog_id ? "generic" : "offload";
 	if (!h->prog_id)
 		return -ENOENT;
+	/* Its name and the link that holds it, if any (then no netlink command removes
+	 * it): reading other programs and links needs CAP_SYS_ADMIN, which bpfnicd's unit
+	 * does not give; without it the id and mode are all there is to say. */
 	fd = bpf_prog_get_fd_by_id(h->prog_id);
 	if (fd >= 0) {
 		if (bpf_obj_get_info_by_fd(fd, &pinfo, &len) == 0)
 			snprintf(h->name, sizeof(h->name), "%s", pinfo.name);
 		close(fd);
 	}
-	/* A link that holds it, if any: then no netlink command removes it. */
-	while (bpf_link_get_next_id(id, &id) == 0) {
+	h->link_known = bpf_link_get_next_id(0, &id) == 0 || errno == ENOENT;
+	id = 0;
+	while (h->link_known && bpf_link_get_next_id(id, &id) == 0) {
 		struct bpf_link_info linfo = {};
 
 		len = sizeof(linfo);

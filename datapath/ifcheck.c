@@ -137,6 +137,12 @@ void bpfnic_ifcheck_explain_busy(const char *ifname, const struct bpfnic_xdp_hol
 			 "the link (bpftool link show id %u), then start bpfnicd again; bpfnicd "
 			 "needs the interface's XDP hook to itself (no libxdp multi-program "
 			 "dispatch)", h->link_id, h->link_id);
+	else if (!h->link_known)
+		snprintf(why + n, size - (size_t)n, "attached over netlink or held by a bpf_link: "
+			 "remove it with \"ip link set dev %s %s off\", or if a link holds it "
+			 "(bpftool link show), stop the process that owns the link; then start "
+			 "bpfnicd again; bpfnicd needs the interface's XDP hook to itself (no libxdp "
+			 "multi-program dispatch)", ifname, off);
 	else
 		snprintf(why + n, size - (size_t)n, "attached over netlink: remove it with \"ip link "
 			 "set dev %s %s off\" if it may go, then start bpfnicd again; bpfnicd needs "

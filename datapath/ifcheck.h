@@ -58,7 +58,8 @@ struct bpfnic_xdp_holder {
 	unsigned prog_id;
 	char name[16];   /* the program's name; "" when it cannot be read */
 	const char *mode; /* "native", "generic" or "offload" */
-	unsigned link_id; /* the bpf_link that holds it; 0: attached over netlink */
+	unsigned link_id; /* the bpf_link that holds it; 0: none, or not known */
+	bool link_known;  /* false: links could not be listed (that needs CAP_SYS_ADMIN) */
 };
 void bpfnic_ifcheck_explain_busy(const char *ifname, const struct bpfnic_xdp_holder *h,
 				 char *why, size_t size);

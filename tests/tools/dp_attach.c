@@ -180,7 +180,9 @@ static struct bpfnic_dp_opts dp_opts(const struct args *a, const struct groups *
 int main(int argc, char **argv)
 {
 	static struct groups g;
+	static struct bpfnic_dp_info info;
 	struct bpfnic_dp_opts opts;
+	char why[1024] = "";
 	struct bpfnic_dp *dp;
 	struct args a;
 	sigset_t sigs;
@@ -200,11 +202,16 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
+	opts.why = why;
+	opts.why_size = sizeof(why);
 	r = bpfnic_dp_open(&opts, &dp);
 	if (r < 0) {
-		fprintf(stderr, "dp-attach: cannot attach to %s: %s\n", a.iface, strerror(-r));
+		fprintf(stderr, "dp-attach: cannot attach to %s: %s%s%s\n", a.iface, strerror(-r),
+			why[0] ? ": " : "", why);
 		return 1;
 	}
+	if (bpfnic_dp_info(dp, &info) == 0 && info.fallback[0])
+		fprintf(stderr, "dp-attach: generic mode: %s\n", info.fallback);
 	printf("ready\n");
 	fflush(stdout);
 	sigwait(&sigs, &sig);

@@ -128,7 +128,8 @@ static void explains_a_refused_attach(void **state)
 
 static void names_the_program_in_the_way(void **state)
 {
-	struct bpfnic_xdp_holder h = { .prog_id = 42, .name = "xdp_dispatcher", .mode = "native" };
+	struct bpfnic_xdp_holder h = { .prog_id = 42, .name = "xdp_dispatcher", .mode = "native",
+				       .link_known = true };
 	char why[1024];
 
 	(void)state;
@@ -145,6 +146,13 @@ static void names_the_program_in_the_way(void **state)
 	contains(why, "id 42 \"?\", generic mode, held by bpf_link 7");
 	contains(why, "bpftool link show id 7");
 	assert_null(strstr(why, "ip link"));
+	/* Links cannot be listed (no CAP_SYS_ADMIN): both ways out. */
+	h.link_id = 0;
+	h.link_known = false;
+	bpfnic_ifcheck_explain_busy("eth0", &h, why, sizeof(why));
+	contains(why, "id 42 \"?\", generic mode, attached over netlink or held by a bpf_link");
+	contains(why, "ip link set dev eth0 xdpgeneric off");
+	contains(why, "stop the process that owns the link");
 }
 
 static void likely_reason_for_dropped_replies(void **state)
