@@ -75,15 +75,15 @@ static inline uint64_t bpfnicd_counter_value(const struct bpfnicd_counter *c,
 
 /*
  * The queuing-delay histogram with Prometheus' buckets: BPFNICD_QDELAY_N_LE upper
- * bounds, eight per octave from 256 ns to 268 ms: every bound of the BPF histogram
+ * bounds, eight per octave from 512 ns to 2 s: every bound of the BPF histogram
  * (bpf/bpfnic.h) in that span, minus one, so a bucket counts exactly the delays <= its
  * bound (integer nanoseconds) and nothing is interpolated. Four per octave would halve
  * the series, but a delay that hardly varies then puts Prometheus' p99 up to 25 % away
  * from the daemon's; with eight it stays within 13 % (tests/unit/test_stats.c).
  */
-#define BPFNICD_QDELAY_FIRST_OCTAVE 8u /* the first bound is 2^8 - 1 ns */
+#define BPFNICD_QDELAY_FIRST_OCTAVE 9u /* the first bound is 2^9 - 1 ns */
 #define BPFNICD_QDELAY_PER_OCTAVE   8u
-#define BPFNICD_QDELAY_N_LE         160u
+#define BPFNICD_QDELAY_N_LE         176u
 /* The i-th upper bound in ns (i < BPFNICD_QDELAY_N_LE). */
 uint64_t bpfnicd_qdelay_le_ns(unsigned i);
 /* w's delays <= each bound (cumulative), and how many there are in all (+Inf). */
