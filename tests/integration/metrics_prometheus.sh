@@ -28,7 +28,7 @@ for tool in "$PROMETHEUS" "$PROMTOOL" "$LOADGEN" "$(command -v curl)"; do
 done
 
 daemon_setup pm
-D_INTERVAL_MS=3000 daemon_config
+D_INTERVAL_MS=5000 daemon_config
 printf '\n[Metrics]\nListen=%s:%s\n' "$LAB_SRV_IP4" "$PORT" >>"$CONF"
 daemon_start
 TARGET=$LAB_SRV_IP4:$PORT
@@ -112,7 +112,7 @@ prom_p99=$(query "$Q_P99")
 prom_avg=$(query "$Q_AVG")
 diag "PromQL: $Q_P99 = $prom_p99 s"
 diag "PromQL: $Q_AVG = $prom_avg s"
-diag "bpfnicctl stats --json, the run's window ($(jq .window_ms <<<"$run_window") ms): requests $in_window, qdelay p99 $daemon_p99_us us, avg $daemon_avg_us us"
+diag "bpfnicctl --json stats --watch, the run's window ($(jq .window_ms <<<"$run_window") ms): requests $in_window, replies $(jq .totals.replies <<<"$run_window"), qdelay p99 $daemon_p99_us us, avg $daemon_avg_us us"
 within() { # A B PERCENT: |A - B| <= PERCENT % of B
 	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= p / 100 * b) }'
 }
