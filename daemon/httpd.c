@@ -215,14 +215,15 @@ int bpfnicd_httpd_new(sd_event *e, int listen_fd, const char *content_type,
 		free(h);
 		return -errno;
 	}
+	/* The logger first: MHD reports the options after it through it. */
 	h->mhd = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, h,
+				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 				  MHD_OPTION_LISTEN_SOCKET, mhd_fd,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned)BPFNICD_HTTPD_MAX_CONNECTIONS,
 				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)BPFNICD_HTTPD_MAX_PER_IP,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)BPFNICD_HTTPD_MEMORY,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)BPFNICD_HTTPD_TIMEOUT_S,
 				  MHD_OPTION_SIGPIPE_HANDLED_BY_APP, 1,
-				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 				  MHD_OPTION_END);
 	if (!h->mhd) {
 		if (fcntl(mhd_fd, F_GETFD) >= 0)

@@ -71,7 +71,8 @@ else
 fi
 
 # ---------------------------------------------------------------- a run of known size
-ctl --json stats --watch >"$TMPD/windows.jsonl" 2>"$TMPD/watch.err" &
+: >"$TMPD/windows.jsonl" # there before the background job opens it
+ctl --json stats --watch >>"$TMPD/windows.jsonl" 2>"$TMPD/watch.err" &
 WATCH_PID=$!
 on_exit "kill $WATCH_PID 2>/dev/null"
 windows() { wc -l <"$TMPD/windows.jsonl"; }
