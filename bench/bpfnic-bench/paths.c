@@ -6,19 +6,8 @@
 
 #include "bench/bpfnic-bench/paths.h"
 
-/* The install directories, from the build (bench/bpfnic-bench/build.mk). */
-#ifndef BENCH_SBINDIR
-#define BENCH_SBINDIR "/usr/sbin"
-#endif
-#ifndef BENCH_BINDIR
-#define BENCH_BINDIR "/usr/bin"
-#endif
-#ifndef BENCH_LIBDIR
-#define BENCH_LIBDIR "/usr/lib/bpfnic"
-#endif
-#ifndef BENCH_DATADIR
-#define BENCH_DATADIR "/usr/share/bpfnic"
-#endif
+/* The install directories (BENCH_SBINDIR, ...): bench/bpfnic-bench/build.mk writes them. */
+#include "bench-paths.h"
 
 /* out = dir/name; false when it does not fit. */
 static bool join(char *out, size_t size, const char *dir, const char *name)

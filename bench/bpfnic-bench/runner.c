@@ -456,8 +456,11 @@ int bench_run_experiment(struct bench_backend *b, const struct bench_experiment 
 	if (r == 0)
 		r = measure(b, run, o, err, errlen);
 	run->end_usec = bench_now_usec();
-	if (r == -EINTR)
+	if (r == -EINTR) {
 		bench_run_note(run, "interrupted: the figures show what was measured until then");
+		/* Write what was measured; another interrupt stops that too. */
+		bench_interrupted = 0;
+	}
 	else if (r < 0)
 		bench_run_note(run, "the run failed: %s", err);
 	if (run->srv.k == 0 && r < 0) {
