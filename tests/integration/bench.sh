@@ -83,9 +83,9 @@ check_run() {
 	check "$name: report's knee table" grep -qF \
 		'| policy | class | measured knee (req/s) | M/C/k/N knee (req/s) | measured/predicted |' \
 		"$dir/report.md"
-	# The table's lines less its header and rule.
+	# The table's rows: its lines starting "| " less the header (the rule starts "|-").
 	check_eq "$name: a knee row per policy and class" "$((ran * classes))" \
-		"$(($(sed -n '/^| policy | class/,/^$/p' "$dir/report.md" | grep -c '^| ') - 2))"
+		"$(($(sed -n '/^| policy | class/,/^$/p' "$dir/report.md" | grep -c '^| ') - 1))"
 	check "$name: report has the M/C/k/N analysis" grep -q '^## M/C/k/N analysis' "$dir/report.md"
 	for key in .server.kernel .server.cpu_model .server.online_cpus .server.cpufreq \
 		.server.worker_thread_class .server.bpfnicd_version .server.configuration \
