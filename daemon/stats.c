@@ -9,6 +9,19 @@
 #include "daemon/stats.h"
 #include "varlink.h"
 
+/*
+ * Requests dropped at cpu's full queue since attach: the kernel's count when the
+ * tracer is loaded, else handed - processed (which counts the few in flight too).
+ */
+static uint64_t queue_drops_of(const struct bpfnic_dp_stats *s, unsigned c)
+{
+	uint64_t handed = s->handed ? s->handed[c] : 0, processed = bpfnic_worker_processed(&s->worker[c]);
+
+	if (s->queue_drops_exact && s->queue_drops)
+		return s->queue_drops[c];
+	return handed > processed ? handed - processed : 0;
+}
+
 void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
 			    const unsigned *cpus, unsigned n, double window_ms,
 			    struct bpfnicd_window *out)
@@ -36,7 +49,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	for (unsigned i = 0; i < n; i++) {
 		unsigned c = cpus[i];
 		struct bpfnicd_cpu_window *w = &out->cpu[i];
-		uint64_t served;
+		uint64_t served, handed_before, drops_before;
 
 		w->cpu = c;
 		w->kthread_util = -1;
@@ -52,10 +65,13 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		w->service_us = served ? (double)d.service_sum_ns / (double)served / 1000.0 : 0;
 		w->processed = bpfnic_worker_processed(&now->worker[c]);
 		w->handed = now->handed ? now->handed[c] : 0;
-		if (now->queue_drops_exact && now->queue_drops)
-			w->queue_drops = now->queue_drops[c];
-		else if (w->handed > w->processed)
-			w->queue_drops = w->handed - w->processed; /* estimate: counts those in flight */
+		w->queue_drops = queue_drops_of(now, c);
+		handed_before = before && before->handed ? before->handed[c] : 0;
+		w->in_rps = secs > 0 && w->handed >= handed_before ?
+			    (double)(w->handed - handed_before) / secs : 0;
+		/* The estimate can go down as requests in flight get served: never below 0. */
+		drops_before = before ? queue_drops_of(before, c) : 0;
+		w->window_queue_drops = w->queue_drops > drops_before ? w->queue_drops - drops_before : 0;
 		out->drops_queue += w->queue_drops;
 		bpfnic_worker_stats_add(&all, &d);
 	}
@@ -63,6 +79,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->served = bpfnic_worker_processed(&all);
 	out->traffic = out->served > 0;
 	out->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(&all) / 1000.0;
+	out->qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.50) / 1000.0;
 	out->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.99) / 1000.0;
 
 	bpfnic_sched_stats_delta(&ds, &sched_now, before ? &sched_before : &zero_sched);

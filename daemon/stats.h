@@ -17,11 +17,13 @@
 struct bpfnicd_cpu_window {
 	unsigned cpu;
 	double rps;                 /* requests served per second in the window */
+	double in_rps;              /* requests handed to its queue per second in the window */
 	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us, qdelay_max_us; /* in the window */
 	double service_us;          /* mean measured workload time in the window */
 	double kthread_util;        /* 0..1, cpumap kthread CPU use; < 0 when unknown */
 	uint64_t handed, processed; /* since attach: requests handed to its queue / served */
 	uint64_t queue_drops;       /* since attach: dropped at its full queue */
+	uint64_t window_queue_drops; /* the same, in the window */
 };
 
 struct bpfnicd_window {
@@ -31,7 +33,7 @@ struct bpfnicd_window {
 	/* the window, all worker CPUs together: the controller's input */
 	bool traffic;
 	uint64_t served;
-	double qdelay_avg_us, qdelay_p99_us;
+	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us;
 	double in_rps, out_rps;
 	/* since attach */
 	uint64_t requests, replies, passed;
