@@ -341,10 +341,10 @@ static int print_history(FILE *out, struct json_object *history)
 	int err;
 
 	if (!n) {
-		fprintf(out, "history     no core-group change yet\n");
+		fprintf(out, "history     no change yet\n");
 		return 0;
 	}
-	fprintf(out, "history     last %zu core-group change%s:\n", n, n == 1 ? "" : "s");
+	fprintf(out, "history     last %zu change%s (core group, policy):\n", n, n == 1 ? "" : "s");
 	err = ctl_table_init(&t, 6, headers);
 	if (err)
 		return err;

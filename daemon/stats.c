@@ -173,3 +173,29 @@ struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 		json_object_array_add(a, cpu_json(&win->cpu[i], &cum->cpu[i], group[i]));
 	return a;
 }
+
+const char *bpfnicd_group_name(int group)
+{
+	static const char *const names[BPFNIC_NR_GROUPS] = { "main", "long" };
+
+	return group >= 0 && group < BPFNIC_NR_GROUPS ? names[group] : NULL;
+}
+
+struct json_object *bpfnicd_cpus_json(const unsigned *cpus, unsigned n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_int64(cpus[i]));
+	return a;
+}
+
+struct json_object *bpfnicd_groups_json(const unsigned *main_cpus, unsigned n_main,
+					const unsigned *long_cpus, unsigned n_long)
+{
+	struct json_object *g = json_object_new_object();
+
+	json_object_object_add(g, bpfnicd_group_name(BPFNIC_GROUP_MAIN), bpfnicd_cpus_json(main_cpus, n_main));
+	json_object_object_add(g, bpfnicd_group_name(BPFNIC_GROUP_LONG), bpfnicd_cpus_json(long_cpus, n_long));
+	return g;
+}

@@ -70,4 +70,14 @@ struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 					    const struct bpfnicd_window *cum,
 					    const char *const *group);
 
+/* A JSON array of CPU ids. */
+struct json_object *bpfnicd_cpus_json(const unsigned *cpus, unsigned n);
+
+/* A group's name in replies ("main", "long"); NULL for -1, no group. */
+const char *bpfnicd_group_name(int group);
+
+/* The IDL's Groups: {"main": [CPU...], "long": [CPU...]}, each in round-robin order. */
+struct json_object *bpfnicd_groups_json(const unsigned *main_cpus, unsigned n_main,
+					const unsigned *long_cpus, unsigned n_long);
+
 #endif
