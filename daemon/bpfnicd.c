@@ -34,6 +34,9 @@
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
 #define IFACE_CHECK_USEC  (1ull * 1000000)
+/* How late sd-event may fire the tick. Its default (accuracy 0) is 250 ms, which made
+ * every window 250 ms long whatever IntervalMs= said. */
+#define TICK_ACCURACY_USEC 1000ull
 
 struct bpfnicd {
 	const char *config_path;
@@ -313,7 +316,8 @@ static int start_tick(struct bpfnicd *d)
 		log_warning("IntervalMs=%u is more than half of the watchdog timeout (%llu ms): "
 			    "the watchdog may fire", interval_ms(d),
 			    (unsigned long long)(d->watchdog_usec / 1000));
-	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, 0, on_tick, d);
+	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, TICK_ACCURACY_USEC,
+			      on_tick, d);
 	if (r < 0)
 		return log_error_errno(r, "cannot arm the tick");
 	arm_tick(d, d->start_usec);
