@@ -216,34 +216,6 @@ static int parse_double(const char *s, double *out)
 	return 0;
 }
 
-int lg_parse_duration(const char *s, uint64_t *ns)
-{
-	static const struct { const char *unit; double mult; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
-	};
-	char num[64];
-	size_t n = strspn(s, "0123456789.");
-	double v;
-
-	if (n == 0 || n >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, s, n);
-	num[n] = 0;
-	if (parse_double(num, &v) || v < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s + n, units[i].unit) == 0) {
-			double t = v * units[i].mult;
-
-			if (t > 86400e9) /* a day: anything longer is a typo */
-				return -ERANGE;
-			*ns = (uint64_t)llround(t);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
 {
 	char host[128];
@@ -323,7 +295,7 @@ static int parse_weight(const char *s, uint64_t *w)
 
 static int parse_service_time(const char *s, uint64_t *ns)
 {
-	return lg_parse_duration(s, ns) || *ns > BPFNIC_MAX_SERVICE_NS ? -EINVAL : 0;
+	return bpfnic_parse_duration_ns(s, ns) || *ns > BPFNIC_MAX_SERVICE_NS ? -EINVAL : 0;
 }
 
 int lg_parse_mix(const char *s, unsigned mix[2])
@@ -504,7 +476,7 @@ static int parse_phase_time(struct parse_ctx *p, int opt, const char *a)
 	struct lg_config *c = p->c;
 	uint64_t ns, min = opt == OPT_WARMUP ? 0 : 1000000;
 
-	if (lg_parse_duration(a, &ns) || ns < min)
+	if (bpfnic_parse_duration_ns(a, &ns) || ns < min)
 		return fail(p, "'%s' is not a time such as 2s, 500ms, 100us (%s to 1 day)", a,
 			    min ? "1ms" : "0");
 	if (opt == OPT_DURATION) {
@@ -612,7 +584,7 @@ static int parse_client_option(struct parse_ctx *p, int opt, const char *a)
 		c->n_cpus = (unsigned)r;
 		return 0;
 	default: /* OPT_SPIN */
-		if (lg_parse_duration(a, &c->spin_ns) || c->spin_ns > 10000000)
+		if (bpfnic_parse_duration_ns(a, &c->spin_ns) || c->spin_ns > 10000000)
 			return fail(p, "'%s' is not a time from 0 to 10ms", a);
 		return 0;
 	}

@@ -74,8 +74,7 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 unsigned lg_config_steps(const struct lg_config *c);
 void lg_config_step(const struct lg_config *c, unsigned i, unsigned *clients, double *rate_total);
 
-/* Parsers exposed for tests (CPU lists: lib/cpulist.h). Durations accept ns, us, ms, s suffixes (bare = s). */
-int lg_parse_duration(const char *s, uint64_t *ns);
+/* Parsers exposed for tests (CPU lists: lib/cpulist.h; times: lib/numparse.h). */
 int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 int lg_parse_mix(const char *s, unsigned mix[2]);
 int lg_parse_service(const char *s, uint64_t service_ns[2]);

@@ -169,6 +169,30 @@ static void test_status(void **state)
 	assert_contains(s, "  2023-11-14 22:13:20  grow      1           2         35.2  avg 35.2 us > 20 us\n");
 }
 
+static void test_since(void **state)
+{
+	const char *s;
+
+	(void)state;
+	s = render(ctl_print_since,
+		   "{\"windows\":[{\"time_usec\":1700000000250000,\"window_ms\":200.0,\"policy\":\"dynamic\","
+		   "\"groups\":{\"main\":[0,1],\"long\":[]},\"in_rps\":12345.0,\"out_rps\":12340.0,"
+		   "\"qdelay_us\":{\"avg\":5.0,\"p50\":4.2,\"p99\":61.3},\"cpus\":[]}],"
+		   "\"changes\":[{\"time_usec\":1700000000100000,\"action\":\"policy\",\"cpu\":null,"
+		   "\"group\":\"main\",\"group_size\":1,\"metric_us\":null,\"reason\":\"policy rr, by x\"}],"
+		   "\"truncated\":true}");
+	assert_contains(s, "(the daemon no longer holds the start of this span");
+	assert_contains(s, "WINDOW END (UTC)         POLICY   MAIN  LONG  IN REQ/S  OUT REQ/S  P50 (µs)  P99 (µs)\n"
+			   "2023-11-14 22:13:20.250  dynamic     2     0     12.3k      12.3k      4.20      61.3\n");
+	assert_contains(s, "changes     1 change (core group, policy):\n");
+	assert_contains(s, "  2023-11-14 22:13:20.100  policy    -           1            -  policy rr, by x\n");
+	s = render(ctl_print_since, "{\"windows\":[],\"changes\":[],\"truncated\":false}");
+	assert_contains(s, "windows     none in this span\n");
+	assert_contains(s, "changes     no change yet\n");
+	s = render(ctl_print_since, "{\"windows\":[1,{\"time_usec\":\"x\",\"groups\":5}]}");
+	assert_contains(s, "-                 -          -     -         -          -         -         -\n");
+}
+
 static void test_status_missing_and_mistyped(void **state)
 {
 	const char *s;
@@ -254,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_table_alignment),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_missing_and_mistyped),
+		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_policy_lines),
 		cmocka_unit_test(test_reload_reply),
 		cmocka_unit_test(test_stats),

@@ -112,27 +112,6 @@ static void steps_of_sweeps_and_clients(void **state)
 	assert_true(rate == 675000);
 }
 
-static void durations(void **state)
-{
-	uint64_t ns;
-
-	(void)state;
-	assert_int_equal(lg_parse_duration("2", &ns), 0);
-	assert_int_equal(ns, 2000000000ull);
-	assert_int_equal(lg_parse_duration("500ms", &ns), 0);
-	assert_int_equal(ns, 500000000ull);
-	assert_int_equal(lg_parse_duration("100us", &ns), 0);
-	assert_int_equal(ns, 100000);
-	assert_int_equal(lg_parse_duration("10ns", &ns), 0);
-	assert_int_equal(ns, 10);
-	assert_int_equal(lg_parse_duration("0.25s", &ns), 0);
-	assert_int_equal(ns, 250000000ull);
-	static const char *const bad[] = { "", "s", "-1", "1h", "1e3", "1 s", "1..2", "2sec", NULL };
-	for (const char *const *b = bad; *b; b++)
-		assert_int_not_equal(lg_parse_duration(*b, &ns), 0);
-	assert_int_equal(lg_parse_duration("100000", &ns), -ERANGE);
-}
-
 /* Each flag with values it must refuse; the message must name the flag. */
 static const struct bad_values {
 	const char *flag;
@@ -274,7 +253,6 @@ static void help_examples_parse(void **state)
 UNIT_TEST_MAIN(
 	cmocka_unit_test(defaults_and_every_flag),
 	cmocka_unit_test(steps_of_sweeps_and_clients),
-	cmocka_unit_test(durations),
 	cmocka_unit_test(bad_input_is_one_line_naming_it),
 	cmocka_unit_test(conflicting_flags),
 	cmocka_unit_test(help_documents_every_flag),
