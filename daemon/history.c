@@ -190,18 +190,15 @@ struct json_object *bpfnicd_history_last_changes_json(const struct bpfnicd_histo
 
 static struct json_object *cpu_json(unsigned cpu, const struct cpu_rec *c)
 {
-	struct json_object *o = json_object_new_object(), *q = json_object_new_object();
+	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "cpu", json_object_new_int64(cpu));
 	json_object_object_add(o, "group", c->group >= 0 ?
 			       json_object_new_string(bpfnicd_group_name(c->group)) : NULL);
 	json_object_object_add(o, "in_rps", bpfnic_vl_number(c->in_rps, 1));
 	json_object_object_add(o, "out_rps", bpfnic_vl_number(c->out_rps, 1));
-	json_object_object_add(q, "avg", bpfnic_vl_number(c->qdelay_avg_us, 1));
-	json_object_object_add(q, "p50", bpfnic_vl_number(c->qdelay_p50_us, 1));
-	json_object_object_add(q, "p99", bpfnic_vl_number(c->qdelay_p99_us, 1));
-	json_object_object_add(q, "max", bpfnic_vl_number(c->qdelay_max_us, 1));
-	json_object_object_add(o, "qdelay_us", q);
+	json_object_object_add(o, "qdelay_us", bpfnicd_qdelay_json(c->qdelay_avg_us, c->qdelay_p50_us,
+								   c->qdelay_p99_us, c->qdelay_max_us));
 	json_object_object_add(o, "kthread_util", c->kthread_util >= 0 ?
 			       bpfnic_vl_number(c->kthread_util, 3) : NULL);
 	json_object_object_add(o, "queue_drops", json_object_new_uint64(c->queue_drops));
@@ -213,8 +210,7 @@ static struct json_object *window_json(const struct bpfnicd_history *h, unsigned
 {
 	const struct window_rec *r = &h->win[slot];
 	const struct cpu_rec *c = &h->cpu[(size_t)slot * h->cpus.n];
-	struct json_object *o = json_object_new_object(), *q = json_object_new_object(),
-			   *cpus = json_object_new_array();
+	struct json_object *o = json_object_new_object(), *cpus = json_object_new_array();
 	unsigned members[BPFNIC_NR_GROUPS][BPFNIC_MAX_CPUS], n[BPFNIC_NR_GROUPS] = { 0 };
 
 	for (unsigned i = 0; i < h->cpus.n; i++) {
@@ -232,10 +228,8 @@ static struct json_object *window_json(const struct bpfnicd_history *h, unsigned
 								n[BPFNIC_GROUP_LONG]));
 	json_object_object_add(o, "in_rps", bpfnic_vl_number(r->in_rps, 1));
 	json_object_object_add(o, "out_rps", bpfnic_vl_number(r->out_rps, 1));
-	json_object_object_add(q, "avg", bpfnic_vl_number(r->qdelay_avg_us, 1));
-	json_object_object_add(q, "p50", bpfnic_vl_number(r->qdelay_p50_us, 1));
-	json_object_object_add(q, "p99", bpfnic_vl_number(r->qdelay_p99_us, 1));
-	json_object_object_add(o, "qdelay_us", q);
+	json_object_object_add(o, "qdelay_us", bpfnicd_qdelay_json(r->qdelay_avg_us, r->qdelay_p50_us,
+								   r->qdelay_p99_us, NAN));
 	json_object_object_add(o, "cpus", cpus);
 	return o;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* One statistics window: see stats.h. */
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -127,7 +128,6 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 					      const struct bpfnicd_window *cum)
 {
 	struct json_object *t = json_object_new_object(), *d = json_object_new_object();
-	struct json_object *q = json_object_new_object();
 
 	json_object_object_add(t, "in_rps", bpfnic_vl_number(win->in_rps, 1));
 	json_object_object_add(t, "out_rps", bpfnic_vl_number(win->out_rps, 1));
@@ -135,25 +135,21 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 	add_counters(d, drops, sizeof(drops) / sizeof(drops[0]), cum);
 	json_object_object_add(d, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
 	json_object_object_add(t, "drops", d);
-	json_object_object_add(q, "avg", bpfnic_vl_number(win->qdelay_avg_us, 1));
-	json_object_object_add(q, "p99", bpfnic_vl_number(win->qdelay_p99_us, 1));
-	json_object_object_add(t, "qdelay_us", q);
+	json_object_object_add(t, "qdelay_us", bpfnicd_qdelay_json(win->qdelay_avg_us, NAN,
+								   win->qdelay_p99_us, NAN));
 	return t;
 }
 
 static struct json_object *cpu_json(const struct bpfnicd_cpu_window *w,
 				    const struct bpfnicd_cpu_window *cum, const char *group)
 {
-	struct json_object *c = json_object_new_object(), *q = json_object_new_object();
+	struct json_object *c = json_object_new_object();
 
 	json_object_object_add(c, "cpu", json_object_new_int64(w->cpu));
 	json_object_object_add(c, "group", group ? json_object_new_string(group) : NULL);
 	json_object_object_add(c, "rps", bpfnic_vl_number(w->rps, 1));
-	json_object_object_add(q, "avg", bpfnic_vl_number(w->qdelay_avg_us, 1));
-	json_object_object_add(q, "p50", bpfnic_vl_number(w->qdelay_p50_us, 1));
-	json_object_object_add(q, "p99", bpfnic_vl_number(w->qdelay_p99_us, 1));
-	json_object_object_add(q, "max", bpfnic_vl_number(w->qdelay_max_us, 1));
-	json_object_object_add(c, "qdelay_us", q);
+	json_object_object_add(c, "qdelay_us", bpfnicd_qdelay_json(w->qdelay_avg_us, w->qdelay_p50_us,
+								   w->qdelay_p99_us, w->qdelay_max_us));
 	json_object_object_add(c, "service_us", bpfnic_vl_number(w->service_us, 1));
 	json_object_object_add(c, "kthread_util", w->kthread_util >= 0 ?
 			       bpfnic_vl_number(w->kthread_util, 3) : NULL);
@@ -172,6 +168,18 @@ struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 	for (unsigned i = 0; i < win->n; i++)
 		json_object_array_add(a, cpu_json(&win->cpu[i], &cum->cpu[i], group[i]));
 	return a;
+}
+
+struct json_object *bpfnicd_qdelay_json(double avg, double p50, double p99, double max)
+{
+	static const char *const names[] = { "avg", "p50", "p99", "max" };
+	const double v[] = { avg, p50, p99, max };
+	struct json_object *q = json_object_new_object();
+
+	for (unsigned i = 0; i < 4; i++)
+		if (!isnan(v[i]))
+			json_object_object_add(q, names[i], bpfnic_vl_number(v[i], 1));
+	return q;
 }
 
 const char *bpfnicd_group_name(int group)

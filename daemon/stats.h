@@ -70,6 +70,12 @@ struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 					    const struct bpfnicd_window *cum,
 					    const char *const *group);
 
+/*
+ * A queuing delay in µs as the IDL has it, {avg, p50, p99, max} to one decimal: a NAN
+ * member is left out (QueuingDelay is avg and p99, WindowQueuingDelay has no max).
+ */
+struct json_object *bpfnicd_qdelay_json(double avg, double p50, double p99, double max);
+
 /* A JSON array of CPU ids. */
 struct json_object *bpfnicd_cpus_json(const unsigned *cpus, unsigned n);
 
