@@ -365,7 +365,7 @@ static void set_duration(struct parser *p, const char *key, const char *value, u
 {
 	uint64_t v;
 
-	if (lg_parse_duration(value, &v) || (!zero_ok && v == 0))
+	if (bpfnic_parse_duration_ns(value, &v) || (!zero_ok && v == 0))
 		add_error(p, p->line, "%s=%.40s: expected a time like 2s or 500ms%s", key, value,
 			  zero_ok ? "" : " (not 0)");
 	else

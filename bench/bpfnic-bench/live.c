@@ -408,11 +408,14 @@ static int fetch_series(struct live *l, struct bench_series *s, char *err, size_
 	char since[32];
 	const char *args[] = { "stats", "--since", since, NULL };
 	json_object *reply = NULL;
+	int64_t t;
 	int status, r;
 
 	if (l->since_unsupported)
 		return 0;
-	snprintf(since, sizeof(since), "%" PRId64, s->newest_usec ? s->newest_usec : l->since_usec);
+	t = s->newest_usec ? s->newest_usec : l->since_usec;
+	/* bpfnicctl takes a Unix time in seconds. */
+	snprintf(since, sizeof(since), "%" PRId64 ".%06" PRId64, t / 1000000, t % 1000000);
 	r = ctl(l, args, &reply, &status, err, errlen);
 	if (r < 0 && status == 2) {
 		/* A bpfnicctl without --since: its daemon has no window ring either. */

@@ -27,7 +27,7 @@ struct bench_step_result {
 	double offered_rps, achieved_rps;
 	unsigned clients;
 	bool valid;                      /* the load generator's verdict */
-	char reason[160];
+	char reason[320];                /* why not valid; "" when valid */
 	int64_t wall_start_ns, wall_end_ns; /* CLOCK_REALTIME of the measured window */
 	bool wall_from_client;           /* from the loadgen; false: the runner's own view */
 	double client_cpu_pct;           /* the load generator's CPU time / its run time, % of
