@@ -78,6 +78,12 @@ struct bench_backend_ops {
 	 */
 	int (*run_step)(void *b, const struct bench_step_spec *spec, struct bench_step_result *r,
 			struct bench_series *s, char *err, size_t errlen);
+	/*
+	 * Wait, up to timeout_ms, until the server has served or dropped what its queues
+	 * hold (a window with nothing in or out), so that the next policy does not measure
+	 * this one's backlog. 0, or -ETIMEDOUT / -EINTR / -errno.
+	 */
+	int (*settle)(void *b, unsigned timeout_ms, char *err, size_t errlen);
 	/* Both sides' environment, as JSON objects the caller owns. */
 	int (*environment)(void *b, json_object **server, json_object **client, char *err,
 			   size_t errlen);

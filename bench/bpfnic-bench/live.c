@@ -588,6 +588,34 @@ out:
 	return rc;
 }
 
+static int live_settle(void *b, unsigned timeout_ms, char *err, size_t errlen)
+{
+	struct live *l = b;
+	const char *args[] = { "stats", NULL };
+	int64_t deadline = bench_mono_ms() + timeout_ms;
+
+	for (;;) {
+		json_object *reply = NULL, *totals;
+		double in, out;
+		int r = ctl(l, args, &reply, NULL, err, errlen);
+
+		if (r < 0)
+			return r;
+		totals = get(reply, "totals");
+		in = json_object_get_double(get(totals, "in_rps"));
+		out = json_object_get_double(get(totals, "out_rps"));
+		json_object_put(reply);
+		if (in < 1 && out < 1)
+			return 0;
+		if (bench_interrupted)
+			return bench_fail(err, errlen, -EINTR, "interrupted");
+		if (bench_mono_ms() > deadline)
+			return bench_fail(err, errlen, -ETIMEDOUT, "the server still served %.0f req/s "
+					  "%u ms after the load stopped", out, timeout_ms);
+		bench_sleep_ms(100);
+	}
+}
+
 /* One side's probe, as JSON. */
 static json_object *probe(struct live *l, const char *prefix, const unsigned *cpus, unsigned n,
 			  char *err, size_t errlen)
@@ -725,6 +753,7 @@ static const struct bench_backend_ops live_ops = {
 	.set_governor = live_set_governor,
 	.set_policy = live_set_policy,
 	.run_step = live_run_step,
+	.settle = live_settle,
 	.environment = live_environment,
 	.close = live_close,
 };

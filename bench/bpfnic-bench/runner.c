@@ -141,35 +141,24 @@ static void progress(const struct bench_run_opts *o, const struct bench_run *run
 	fprintf(o->progress, "%s: rep %u/%u, %s, step %u/%u: %.0f req/s offered, %.0f sent;",
 		e->name, r->rep + 1, t->repetitions, e->arms[r->arm].name, r->step + 1, run->n_steps,
 		r->offered_rps, r->achieved_rps);
-	for (unsigned k = 0; k < BENCH_NR_CLASSES; k++)
-		if (e->mix[k])
-			fprintf(o->progress, " %s p99 %.0f µs, lost %.2f %%;", bench_class_names[k],
-				r->cls[k].qdelay_us[BENCH_P99], r->cls[k].sent ?
-				100.0 * (double)r->cls[k].lost / (double)r->cls[k].sent : 0.0);
+	for (unsigned k = 0; k < BENCH_NR_CLASSES; k++) {
+		double p99 = r->cls[k].qdelay_us[BENCH_P99];
+
+		if (!e->mix[k])
+			continue;
+		if (isfinite(p99))
+			fprintf(o->progress, " %s p99 %.0f µs,", bench_class_names[k], p99);
+		else
+			fprintf(o->progress, " %s: no reply,", bench_class_names[k]);
+		fprintf(o->progress, " lost %.2f %%;", r->cls[k].sent ?
+			100.0 * (double)r->cls[k].lost / (double)r->cls[k].sent : 0.0);
+	}
 	fprintf(o->progress, "%s\n", r->valid ? "" : " (client not valid)");
 	fflush(o->progress);
 }
 
-/*
- * Steps beyond the capacity leave the queues full: let them drain before the next
- * policy runs, or its first steps would measure this one's backlog.
- */
-static void settle(const struct bench_run *run, unsigned arm)
-{
-	const struct bench_arm_run *a = &run->arms[arm];
-	double plateau_ms = 0;
-	bool overloaded = false;
-
-	if (!a->predicted)
-		return;
-	for (unsigned s = 0; s < run->n_steps; s++)
-		overloaded |= run->offered_rps[s] > a->pred.capacity_rps;
-	for (unsigned c = 0; c < BENCH_NR_CLASSES; c++)
-		if (run->model.p[c] > 0 && a->pred.plateau_us[c] / 1000 > plateau_ms)
-			plateau_ms = a->pred.plateau_us[c] / 1000;
-	if (overloaded)
-		bench_sleep_ms(plateau_ms * 1.2 < 5000 ? (unsigned)(plateau_ms * 1.2) : 5000);
-}
+/* The longest the server may take to drain its queues after an arm. */
+#define SETTLE_TIMEOUT_MS 60000u
 
 static int run_arm(struct bench_backend *b, struct bench_run *run, const struct bench_run_opts *o,
 		   unsigned rep, unsigned arm, char *err, size_t errlen)
@@ -214,7 +203,13 @@ static int run_arm(struct bench_backend *b, struct bench_run *run, const struct 
 			return r;
 		progress(o, run, &res);
 	}
-	settle(run, arm);
+	/* Steps beyond the capacity leave the queues full: the next policy must not
+	 * measure this one's backlog. A server that never drains is noted, not fatal. */
+	r = b->ops->settle(b->state, SETTLE_TIMEOUT_MS, err, errlen);
+	if (r == -ETIMEDOUT)
+		bench_run_note(run, "%s", err);
+	else if (r < 0)
+		return r;
 	return 0;
 }
 
