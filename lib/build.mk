@@ -15,6 +15,7 @@ ARRIVAL_LIBS  = -lm
 HIST_SRCS     = lib/hist.c
 HIST_LIBS     = -lm
 WIRE_SRCS     = lib/wire.c
+INILINE_SRCS  = lib/iniline.c
 
 # Their unit tests (the random inputs of test_hist and test_wire come from lib/arrival's
 # generator).

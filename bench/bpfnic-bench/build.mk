@@ -9,7 +9,7 @@
 BENCH_PURE_SRCS = bench/bpfnic-bench/experiment.c bench/bpfnic-bench/mcqueue.c \
 	bench/bpfnic-bench/knee.c bench/bpfnic-bench/results.c bench/bpfnic-bench/plan.c \
 	bench/bpfnic-bench/output.c bench/bpfnic-bench/plot.c bench/bpfnic-bench/envinfo.c \
-	loadgen/options.c lib/params.c $(CPULIST_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS)
+	loadgen/options.c lib/params.c $(INILINE_SRCS) $(CPULIST_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS)
 BENCH_LIBS = -ljson-c -linih -lm
 # Installed under $(DATADIR)/experiments (packaging/build.mk).
 BENCH_EXPERIMENTS = $(sort $(wildcard bench/experiments/*.ini))

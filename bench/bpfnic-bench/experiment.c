@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "bench/bpfnic-bench/experiment.h"
+#include "iniline.h"
 #include "loadgen/options.h"
 #include "numparse.h"
 
@@ -35,9 +36,8 @@ static const char *const section_names[] = {
 #define MAX_SEEN 64
 
 struct parser {
-	const char *text, *pos;
+	struct bpfnic_ini_source src; /* the lines, counted */
 	const char *filename;
-	unsigned line;
 	enum section sec;
 	unsigned index;           /* of the [Policy] or [Figure] being read */
 	struct {
@@ -65,35 +65,23 @@ static void __attribute__((format(printf, 3, 4)))
 add_error(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	struct bench_errors *e = p->errs;
-	char text[200];
 	va_list ap;
 
-	e->total++;
-	if (e->n >= BENCH_MAX_ERRORS)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	bpfnic_ini_verror(e->msg, BENCH_MAX_ERRORS, &e->n, &e->total, p->filename, line, fmt, ap);
 	va_end(ap);
-	if (line)
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s:%u: %s", p->filename, line, text);
-	else
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s: %s", p->filename, text);
 }
 
 /* ---- small value parsers ------------------------------------------------------------ */
 
+/* A number of the file: decimal, not negative ("0.25", "5000"), to a millionth. */
 static int parse_double(const char *s, double *out)
 {
-	char *end;
-	double v;
+	uint64_t v;
 
-	if (!*s || isspace((unsigned char)*s))
+	if (bpfnic_parse_fixed(s, 6, UINT64_C(1000000000000000000), &v))
 		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || *end || !isfinite(v))
-		return -EINVAL;
-	*out = v;
+	*out = (double)v / 1e6;
 	return 0;
 }
 
@@ -166,114 +154,68 @@ static void open_section(struct parser *p, const char *s, size_t n)
 			k = (int)i;
 	p->sec = SEC_UNKNOWN;
 	if (k < 0) {
-		add_error(p, p->line, "unknown section [%.*s] (expected Experiment, Traffic, Load, "
+		add_error(p, p->src.line, "unknown section [%.*s] (expected Experiment, Traffic, Load, "
 			  "Quick, Knee, Shape, Policy NAME or Figure ID)", (int)n, s);
 		return;
 	}
 	if ((k == SEC_POLICY || k == SEC_FIGURE) != (name != NULL)) {
-		add_error(p, p->line, k == SEC_POLICY || k == SEC_FIGURE ?
+		add_error(p, p->src.line, k == SEC_POLICY || k == SEC_FIGURE ?
 			  "[%.*s] needs a name: [%s NAME]" : "[%.*s]: no name after this section",
 			  (int)n, s, section_names[k]);
 		return;
 	}
 	if (k == SEC_POLICY) {
 		if (!valid_name(name, nn, BENCH_NAME_MAX)) {
-			add_error(p, p->line, "[Policy %.*s]: a name is 1-%u letters, digits, '.', '-' "
+			add_error(p, p->src.line, "[Policy %.*s]: a name is 1-%u letters, digits, '.', '-' "
 				  "or '_'", (int)nn, name, BENCH_NAME_MAX - 1);
 			return;
 		}
 		for (unsigned i = 0; i < e->n_arms; i++)
 			if (strlen(e->arms[i].name) == nn && !memcmp(e->arms[i].name, name, nn)) {
-				add_error(p, p->line, "[Policy %.*s] given twice (first on line %u)",
+				add_error(p, p->src.line, "[Policy %.*s] given twice (first on line %u)",
 					  (int)nn, name, e->arms[i].line);
 				return;
 			}
 		if (e->n_arms == BENCH_MAX_ARMS) {
-			add_error(p, p->line, "more than %u [Policy] sections", BENCH_MAX_ARMS);
+			add_error(p, p->src.line, "more than %u [Policy] sections", BENCH_MAX_ARMS);
 			return;
 		}
 		p->index = e->n_arms++;
 		memcpy(e->arms[p->index].name, name, nn);
-		e->arms[p->index].line = p->line;
+		e->arms[p->index].line = p->src.line;
 	} else if (k == SEC_FIGURE) {
 		if (!valid_name(name, nn, sizeof(e->figures[0].id))) {
-			add_error(p, p->line, "[Figure %.*s]: an id is like 5.1 (letters, digits, '.', "
+			add_error(p, p->src.line, "[Figure %.*s]: an id is like 5.1 (letters, digits, '.', "
 				  "'-', '_')", (int)nn, name);
 			return;
 		}
 		for (unsigned i = 0; i < e->n_figures; i++)
 			if (strlen(e->figures[i].id) == nn && !memcmp(e->figures[i].id, name, nn)) {
-				add_error(p, p->line, "[Figure %.*s] given twice (first on line %u)",
+				add_error(p, p->src.line, "[Figure %.*s] given twice (first on line %u)",
 					  (int)nn, name, e->figures[i].line);
 				return;
 			}
 		if (e->n_figures == BENCH_MAX_FIGURES) {
-			add_error(p, p->line, "more than %u [Figure] sections", BENCH_MAX_FIGURES);
+			add_error(p, p->src.line, "more than %u [Figure] sections", BENCH_MAX_FIGURES);
 			return;
 		}
 		p->index = e->n_figures++;
 		memcpy(e->figures[p->index].id, name, nn);
-		e->figures[p->index].line = p->line;
+		e->figures[p->index].line = p->src.line;
 		e->figures[p->index].pct = BENCH_P99;
 		e->figures[p->index].cls = -1;
 	}
 	p->sec = (enum section)k;
 }
 
-/* inih's line source: counts lines and refuses what inih would misread. */
-static char *reader(char *str, int num, void *stream)
+static void on_header(void *ctx, const char *name, size_t len)
 {
-	struct parser *p = stream;
-	const char *nl, *s, *end;
-	size_t len;
+	open_section(ctx, name, len);
+}
 
-	if (!*p->pos)
-		return NULL;
-	nl = strchr(p->pos, '\n');
-	len = nl ? (size_t)(nl - p->pos) + 1 : strlen(p->pos);
-	p->line++;
-	if (len > (size_t)num - 2) {
-		add_error(p, p->line, "line longer than %d characters", num - 3);
-		p->pos += len;
-		goto blank;
-	}
-	memcpy(str, p->pos, len);
-	str[len] = '\0';
-	p->pos += len;
-	for (s = str; *s == ' ' || *s == '\t' || *s == '\r'; s++)
-		;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	if (end == s || *s == '#' || *s == ';')
-		return str;
-	if (*s == '[') {
-		if (end - s < 3 || end[-1] != ']') {
-			add_error(p, p->line, "malformed section header (expected [Section])");
-			p->sec = SEC_UNKNOWN;
-			goto blank;
-		}
-		open_section(p, s + 1, (size_t)(end - s) - 2);
-		return str;
-	}
-	{
-		size_t key_len = strcspn(s, "=:");
-
-		if (s + key_len >= end || s[key_len] != '=') {
-			add_error(p, p->line, "expected Key=Value, [Section] or a # comment");
-			goto blank;
-		}
-		if (key_len == 0) {
-			add_error(p, p->line, "missing key name before '='");
-			goto blank;
-		}
-	}
-	return str;
-blank:
-	/* Our message is the better one: hand inih an empty line instead. */
-	str[0] = '\n';
-	str[1] = '\0';
-	return str;
+static void on_syntax_error(void *ctx, unsigned line, const char *what)
+{
+	add_error(ctx, line, "%s", what);
 }
 
 /* Refuses a key set twice in the same section. */
@@ -282,14 +224,14 @@ static bool first_time(struct parser *p, const char *key)
 	for (unsigned i = 0; i < p->n_seen; i++)
 		if (p->seen[i].sec == p->sec && p->seen[i].index == p->index &&
 		    !strcmp(p->seen[i].key, key)) {
-			add_error(p, p->line, "%s=: set twice (first on line %u)", key, p->seen[i].line);
+			add_error(p, p->src.line, "%s=: set twice (first on line %u)", key, p->seen[i].line);
 			return false;
 		}
 	if (p->n_seen < MAX_SEEN) {
 		p->seen[p->n_seen].sec = p->sec;
 		p->seen[p->n_seen].index = p->index;
 		snprintf(p->seen[p->n_seen].key, sizeof(p->seen[0].key), "%s", key);
-		p->seen[p->n_seen++].line = p->line;
+		p->seen[p->n_seen++].line = p->src.line;
 	}
 	return true;
 }
@@ -297,7 +239,7 @@ static bool first_time(struct parser *p, const char *key)
 static void copy_text(struct parser *p, const char *key, const char *value, char *dst, size_t size)
 {
 	if (strlen(value) >= size) {
-		add_error(p, p->line, "%s=: longer than %zu characters", key, size - 1);
+		add_error(p, p->src.line, "%s=: longer than %zu characters", key, size - 1);
 		return;
 	}
 	snprintf(dst, size, "%s", value);
@@ -305,7 +247,7 @@ static void copy_text(struct parser *p, const char *key, const char *value, char
 
 static void unknown_key(struct parser *p, const char *key)
 {
-	add_error(p, p->line, "%s=: unknown key in [%s]", key, section_names[p->sec]);
+	add_error(p, p->src.line, "%s=: unknown key in [%s]", key, section_names[p->sec]);
 }
 
 static void set_experiment(struct parser *p, const char *key, const char *value)
@@ -314,7 +256,7 @@ static void set_experiment(struct parser *p, const char *key, const char *value)
 
 	if (!strcmp(key, "Name")) {
 		if (!valid_name(value, strlen(value), sizeof(e->name)))
-			add_error(p, p->line, "Name=%.40s: 1-%zu letters, digits, '.', '-' or '_'", value,
+			add_error(p, p->src.line, "Name=%.40s: 1-%zu letters, digits, '.', '-' or '_'", value,
 				  sizeof(e->name) - 1);
 		else
 			snprintf(e->name, sizeof(e->name), "%s", value);
@@ -334,26 +276,26 @@ static void set_traffic(struct parser *p, const char *key, const char *value)
 
 	if (!strcmp(key, "Mix")) {
 		if (strlen(value) >= sizeof(e->mix_text) || lg_parse_mix(value, e->mix))
-			add_error(p, p->line, "Mix=%.40s: expected short=W,long=W (weights, not both 0), "
+			add_error(p, p->src.line, "Mix=%.40s: expected short=W,long=W (weights, not both 0), "
 				  "e.g. short=90,long=10", value);
 		else
 			snprintf(e->mix_text, sizeof(e->mix_text), "%s", value);
 		p->mix_set = true;
 	} else if (!strcmp(key, "Service")) {
 		if (strlen(value) >= sizeof(e->service_text) || lg_parse_service(value, e->service_ns))
-			add_error(p, p->line, "Service=%.40s: expected short=TIME,long=TIME, e.g. "
+			add_error(p, p->src.line, "Service=%.40s: expected short=TIME,long=TIME, e.g. "
 				  "short=60us,long=600us (at most 10ms)", value);
 		else
 			snprintf(e->service_text, sizeof(e->service_text), "%s", value);
 	} else if (!strcmp(key, "Arrivals")) {
 		k = choose(value, bpfnic_arrivals_names, 2);
 		if (k < 0)
-			add_error(p, p->line, "Arrivals=%.40s: expected poisson or constant", value);
+			add_error(p, p->src.line, "Arrivals=%.40s: expected poisson or constant", value);
 		else
 			e->arrivals = (enum bpfnic_arrivals)k;
 	} else if (!strcmp(key, "Threads")) {
 		if (bpfnic_parse_uint(value, 1, LG_MAX_THREADS, &e->threads))
-			add_error(p, p->line, "Threads=%.40s: expected an integer between 1 and %u", value,
+			add_error(p, p->src.line, "Threads=%.40s: expected an integer between 1 and %u", value,
 				  LG_MAX_THREADS);
 	} else {
 		unknown_key(p, key);
@@ -366,7 +308,7 @@ static void set_duration(struct parser *p, const char *key, const char *value, u
 	uint64_t v;
 
 	if (bpfnic_parse_duration_ns(value, &v) || (!zero_ok && v == 0))
-		add_error(p, p->line, "%s=%.40s: expected a time like 2s or 500ms%s", key, value,
+		add_error(p, p->src.line, "%s=%.40s: expected a time like 2s or 500ms%s", key, value,
 			  zero_ok ? "" : " (not 0)");
 	else
 		*ns = v;
@@ -380,7 +322,7 @@ static void set_timing(struct parser *p, const char *key, const char *value, str
 	if (!strcmp(key, "Steps")) {
 		n = parse_range(value, v);
 		if (n < 0 || v[0] < 0 || v[1] < v[0] || (n == 3 && v[2] <= 0)) {
-			add_error(p, p->line, "Steps=%.40s: expected START:STOP:STEP (STOP >= START >= 0, "
+			add_error(p, p->src.line, "Steps=%.40s: expected START:STOP:STEP (STOP >= START >= 0, "
 				  "STEP > 0), or START:STOP for clients", value);
 			return;
 		}
@@ -388,7 +330,7 @@ static void set_timing(struct parser *p, const char *key, const char *value, str
 		t->stop = v[1];
 		t->step = n == 3 ? v[2] : 0;
 		t->steps_set = true;
-		t->steps_line = p->line;
+		t->steps_line = p->src.line;
 	} else if (!strcmp(key, "Duration")) {
 		set_duration(p, key, value, &t->duration_ns, false);
 	} else if (!strcmp(key, "Warmup")) {
@@ -397,18 +339,18 @@ static void set_timing(struct parser *p, const char *key, const char *value, str
 		set_duration(p, key, value, &t->drain_ns, true);
 	} else if (!strcmp(key, "Repetitions")) {
 		if (bpfnic_parse_uint(value, 1, 100, &t->repetitions))
-			add_error(p, p->line, "Repetitions=%.40s: expected an integer between 1 and 100",
+			add_error(p, p->src.line, "Repetitions=%.40s: expected an integer between 1 and 100",
 				  value);
 	} else if (p->sec == SEC_LOAD && !strcmp(key, "Unit")) {
 		int k = choose(value, bench_load_unit_names, 3);
 
 		if (k < 0)
-			add_error(p, p->line, "Unit=%.40s: expected rps, capacity or clients", value);
+			add_error(p, p->src.line, "Unit=%.40s: expected rps, capacity or clients", value);
 		else
 			p->e->unit = (enum bench_load_unit)k;
 	} else if (p->sec == SEC_LOAD && !strcmp(key, "RatePerClient")) {
 		if (parse_double(value, &p->e->rate_per_client) || p->e->rate_per_client <= 0)
-			add_error(p, p->line, "RatePerClient=%.40s: expected requests/s above 0", value);
+			add_error(p, p->src.line, "RatePerClient=%.40s: expected requests/s above 0", value);
 	} else {
 		unknown_key(p, key);
 	}
@@ -421,14 +363,14 @@ static void set_knee(struct parser *p, const char *key, const char *value)
 
 	if (!strcmp(key, "BoundUs")) {
 		if (parse_double(value, &e->bound_us) || e->bound_us <= 0)
-			add_error(p, p->line, "BoundUs=%.40s: expected microseconds above 0", value);
+			add_error(p, p->src.line, "BoundUs=%.40s: expected microseconds above 0", value);
 		p->bound_set = true;
 	} else if (!strcmp(key, "MaxLossPct")) {
 		if (parse_double(value, &e->max_loss_pct) || e->max_loss_pct < 0 || e->max_loss_pct > 100)
-			add_error(p, p->line, "MaxLossPct=%.40s: expected a percentage 0-100", value);
+			add_error(p, p->src.line, "MaxLossPct=%.40s: expected a percentage 0-100", value);
 	} else if (!strcmp(key, "Ratio")) {
 		if (parse_range(value, v) != 2 || v[0] <= 0 || v[1] < v[0])
-			add_error(p, p->line, "Ratio=%.40s: expected LOW:HIGH, 0 < LOW <= HIGH "
+			add_error(p, p->src.line, "Ratio=%.40s: expected LOW:HIGH, 0 < LOW <= HIGH "
 				  "(e.g. 0.6:1.1)", value);
 		else
 			e->ratio_lo = v[0], e->ratio_hi = v[1];
@@ -462,13 +404,13 @@ static void set_arm_param(struct parser *p, struct bench_arm *a, const struct bp
 	char why[160];
 
 	if (a->n_params == BENCH_MAX_ARM_PARAMS) {
-		add_error(p, p->line, "more than %u parameters in [Policy %s]", BENCH_MAX_ARM_PARAMS,
+		add_error(p, p->src.line, "more than %u parameters in [Policy %s]", BENCH_MAX_ARM_PARAMS,
 			  a->name);
 		return;
 	}
 	v = &a->params[a->n_params];
 	if (n >= sizeof(v->text)) {
-		add_error(p, p->line, "%s=: longer than %zu characters", q->key, sizeof(v->text) - 1);
+		add_error(p, p->src.line, "%s=: longer than %zu characters", q->key, sizeof(v->text) - 1);
 		return;
 	}
 	if (counts_cpus(q) && n > 1 && value[n - 1] == '%') {
@@ -477,8 +419,8 @@ static void set_arm_param(struct parser *p, struct bench_arm *a, const struct bp
 
 		memcpy(num, value, n - 1);
 		num[n - 1] = '\0';
-		if (parse_double(num, &share) || share <= 0 || share > 100) {
-			add_error(p, p->line, "%s=%.40s: a share of the candidate CPUs is above 0%% and "
+		if (parse_double(num, &share) || share == 0 || share > 100) {
+			add_error(p, p->src.line, "%s=%.40s: a share of the candidate CPUs is above 0%% and "
 				  "at most 100%%", q->key, value);
 			return;
 		}
@@ -488,14 +430,14 @@ static void set_arm_param(struct parser *p, struct bench_arm *a, const struct bp
 		json_object *j = bpfnic_param_text_to_json(q, value, why, sizeof(why));
 
 		if (!j) {
-			add_error(p, p->line, "%s=%.40s: %s%s", q->key, value, why,
+			add_error(p, p->src.line, "%s=%.40s: %s%s", q->key, value, why,
 				  counts_cpus(q) ? " (or a share of the candidate CPUs, e.g. 50%)" : "");
 			return;
 		}
 		json_object_put(j);
 	}
 	v->param = q;
-	v->line = p->line;
+	v->line = p->src.line;
 	snprintf(v->text, sizeof(v->text), "%s", value);
 	a->n_params++;
 }
@@ -512,7 +454,7 @@ static void set_policy(struct parser *p, const char *key, const char *value)
 			char names[96];
 
 			bpfnic_param_accepts(bpfnic_param_by_key("Policy", "Policy"), names, sizeof(names));
-			add_error(p, p->line, "Policy=%.40s: expected %s", value, names);
+			add_error(p, p->src.line, "Policy=%.40s: expected %s", value, names);
 			return;
 		}
 		a->policy = (enum bpfnic_policy)id;
@@ -521,14 +463,14 @@ static void set_policy(struct parser *p, const char *key, const char *value)
 		copy_text(p, key, value, a->label, sizeof(a->label));
 	} else if (!strcmp(key, "Governor")) {
 		if (!valid_name(value, strlen(value), sizeof(a->governor)))
-			add_error(p, p->line, "Governor=%.40s: a cpufreq governor name like performance "
+			add_error(p, p->src.line, "Governor=%.40s: a cpufreq governor name like performance "
 				  "or powersave", value);
 		else
 			snprintf(a->governor, sizeof(a->governor), "%s", value);
 	} else if ((q = policy_param(key))) {
 		set_arm_param(p, a, q, value);
 	} else {
-		add_error(p, p->line, "%s=: unknown key in [Policy %s] (Policy=, Label=, Governor= or "
+		add_error(p, p->src.line, "%s=: unknown key in [Policy %s] (Policy=, Label=, Governor= or "
 			  "a policy parameter of bpfnicd.conf such as LongCpus=)", key, a->name);
 	}
 }
@@ -543,37 +485,37 @@ static void set_figure(struct parser *p, const char *key, const char *value)
 	if (!strcmp(key, "Plot")) {
 		k = choose(value, plots, 2);
 		if (k < 0)
-			add_error(p, p->line, "Plot=%.40s: expected qdelay or inout", value);
+			add_error(p, p->src.line, "Plot=%.40s: expected qdelay or inout", value);
 		else
 			f->plot = (enum bench_plot)k;
 	} else if (!strcmp(key, "Class")) {
 		k = choose(value, classes, 3);
 		if (k < 0)
-			add_error(p, p->line, "Class=%.40s: expected short, long or all", value);
+			add_error(p, p->src.line, "Class=%.40s: expected short, long or all", value);
 		else
 			f->cls = k == 2 ? -1 : k;
 	} else if (!strcmp(key, "Percentile")) {
 		k = choose(value, bench_pct_names, BENCH_NR_PCTS);
 		if (k < 0)
-			add_error(p, p->line, "Percentile=%.40s: expected p50, p90, p99 or p99.9", value);
+			add_error(p, p->src.line, "Percentile=%.40s: expected p50, p90, p99 or p99.9", value);
 		else
 			f->pct = (enum bench_pct)k;
 	} else if (!strcmp(key, "LogY") || !strcmp(key, "Changes")) {
 		bool b;
 
 		if (parse_bool(value, &b))
-			add_error(p, p->line, "%s=%.40s: expected yes or no", key, value);
+			add_error(p, p->src.line, "%s=%.40s: expected yes or no", key, value);
 		else if (key[0] == 'L')
 			f->logy = b;
 		else
 			f->changes = b;
 	} else if (!strcmp(key, "Policies")) {
 		if (strlen(value) >= sizeof(p->figure_policies[0].names)) {
-			add_error(p, p->line, "Policies=: too long");
+			add_error(p, p->src.line, "Policies=: too long");
 			return;
 		}
 		p->figure_policies[p->n_figure_policies].figure = p->index;
-		p->figure_policies[p->n_figure_policies].line = p->line;
+		p->figure_policies[p->n_figure_policies].line = p->src.line;
 		snprintf(p->figure_policies[p->n_figure_policies++].names,
 			 sizeof(p->figure_policies[0].names), "%s", value);
 	} else if (!strcmp(key, "Title")) {
@@ -593,17 +535,17 @@ static void set_shape(struct parser *p, const char *key, const char *value)
 		return;
 	}
 	if (e->n_expects == BENCH_MAX_EXPECTS) {
-		add_error(p, p->line, "more than %u Expect= lines", BENCH_MAX_EXPECTS);
+		add_error(p, p->src.line, "more than %u Expect= lines", BENCH_MAX_EXPECTS);
 		return;
 	}
 	/* Kept as text until every [Policy] is known: resolved in check_expects(). */
 	x = &e->expects[e->n_expects];
 	if (strlen(value) >= sizeof(x->text)) {
-		add_error(p, p->line, "Expect=: longer than %zu characters", sizeof(x->text) - 1);
+		add_error(p, p->src.line, "Expect=: longer than %zu characters", sizeof(x->text) - 1);
 		return;
 	}
 	snprintf(x->text, sizeof(x->text), "%s", value);
-	x->line = p->line;
+	x->line = p->src.line;
 	e->n_expects++;
 }
 
@@ -615,13 +557,13 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (p->sec == SEC_UNKNOWN)
 		return 1; /* reported once, at the header */
 	if (p->sec == SEC_NONE) {
-		add_error(p, p->line, "%s=: key outside of a section", name);
+		add_error(p, p->src.line, "%s=: key outside of a section", name);
 		return 1;
 	}
 	if (p->sec != SEC_SHAPE && !first_time(p, name))
 		return 1;
 	if (!*value) {
-		add_error(p, p->line, "%s=: empty value", name);
+		add_error(p, p->src.line, "%s=: empty value", name);
 		return 1;
 	}
 	switch (p->sec) {
@@ -828,11 +770,14 @@ int bench_experiment_parse(const char *text, const char *filename, struct bench_
 	if (!p)
 		return -ENOMEM;
 	defaults(e, filename);
-	*p = (struct parser){ .text = text, .pos = text, .filename = filename, .e = e, .errs = errs };
+	*p = (struct parser){
+		.src = { .text = text, .header = on_header, .error = on_syntax_error, .ctx = p },
+		.filename = filename, .e = e, .errs = errs,
+	};
 	/* bpfnicd.conf's syntax: no continuation lines, no comments after a value. */
 	ini_allow_multiline = false;
 	ini_allow_inline_comments = false;
-	r = ini_parse_stream(reader, p, handler, p);
+	r = ini_parse_stream(bpfnic_ini_read_line, &p->src, handler, p);
 	if (r == -2) {
 		free(p);
 		return -ENOMEM;

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "arrival.h"
+#include "iniline.h"
 #include "params.h"
 
 #define BENCH_MAX_ARMS       8u
@@ -142,7 +143,7 @@ struct bench_experiment {
 /* Every problem of a file, each "FILE:LINE: what" (the first BENCH_MAX_ERRORS kept). */
 struct bench_errors {
 	unsigned n, total;
-	char msg[BENCH_MAX_ERRORS][256];
+	char msg[BENCH_MAX_ERRORS][BPFNIC_INI_MSG_SIZE];
 };
 
 /*

@@ -57,7 +57,8 @@ static const char usage_text[] =
 "\n"
 "OPTIONS\n"
 "    --out DIR\n"
-"        Where the outputs go (default ./bpfnic-bench-NAME-YYYYmmdd-HHMMSS).\n"
+"        Where the outputs go, made if missing (its parent must exist; default\n"
+"        ./bpfnic-bench-NAME-YYYYmmdd-HHMMSS).\n"
 "    --quick\n"
 "        Every step briefly ([Quick] of the file): a smoke check of the whole\n"
 "        chain, under a minute per experiment; not a measurement.\n"
@@ -427,7 +428,7 @@ static int cmd_run(int argc, char **argv, const struct bench_paths *p, const cha
 		strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 		snprintf(dir, sizeof(dir), "bpfnic-bench-%s-%s", all ? "all" : todo[0].e.name, stamp);
 	}
-	if ((r = bench_mkdirs(dir)) < 0) {
+	if ((r = bench_mkdir(dir)) < 0) {
 		fprintf(stderr, PROG ": cannot make %s: %s\n", dir, strerror(-r));
 		free(todo);
 		return 1;

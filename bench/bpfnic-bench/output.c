@@ -141,6 +141,16 @@ static void series_prefix(FILE *f, const struct bench_run *run, const char *kind
 	cstr(f, server_policy, false);
 }
 
+/* in_rps ... qdelay_p99_us of series.csv, for a window or one of its CPUs. */
+static void rates_and_delays(FILE *f, double in, double out, double avg, double p50, double p99)
+{
+	cnum(f, in, 1);
+	cnum(f, out, 1);
+	cnum(f, avg, 3);
+	cnum(f, p50, 3);
+	cnum(f, p99, 3);
+}
+
 void bench_write_series_csv(FILE *f, const struct bench_run *run)
 {
 	const struct bench_series *s = &run->series;
@@ -155,11 +165,8 @@ void bench_write_series_csv(FILE *f, const struct bench_run *run)
 
 			series_prefix(f, run, "window", w->time_usec, w->policy);
 			fprintf(f, ",all,,%u,%u", w->group_size[0], w->group_size[1]);
-			cnum(f, w->in_rps, 1);
-			cnum(f, w->out_rps, 1);
-			cnum(f, w->qdelay_avg_us, 3);
-			cnum(f, w->qdelay_p50_us, 3);
-			cnum(f, w->qdelay_p99_us, 3);
+			rates_and_delays(f, w->in_rps, w->out_rps, w->qdelay_avg_us, w->qdelay_p50_us,
+					 w->qdelay_p99_us);
 			fputs(",,,,,\n", f);
 			for (unsigned c = 0; c < w->n_cpus; c++) {
 				const struct bench_window_cpu *wc = &w->cpus[c];
@@ -168,11 +175,8 @@ void bench_write_series_csv(FILE *f, const struct bench_run *run)
 				fprintf(f, ",%u", wc->cpu);
 				cstr(f, wc->group >= 0 ? groups[wc->group] : "none", false);
 				fprintf(f, ",%u,%u", w->group_size[0], w->group_size[1]);
-				cnum(f, wc->in_rps, 1);
-				cnum(f, wc->out_rps, 1);
-				cnum(f, wc->qdelay_avg_us, 3);
-				cnum(f, wc->qdelay_p50_us, 3);
-				cnum(f, wc->qdelay_p99_us, 3);
+				rates_and_delays(f, wc->in_rps, wc->out_rps, wc->qdelay_avg_us,
+						 wc->qdelay_p50_us, wc->qdelay_p99_us);
 				cnum(f, wc->kthread_util, 4);
 				fprintf(f, ",%" PRIu64 ",,,\n", wc->queue_drops);
 			}

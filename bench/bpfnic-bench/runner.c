@@ -15,22 +15,9 @@
 #include "bench/bpfnic-bench/spawn.h"
 #include "why.h"
 
-int bench_mkdirs(const char *path)
+int bench_mkdir(const char *path)
 {
-	char buf[PATH_MAX];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -229,7 +216,7 @@ static int measure(struct bench_backend *b, struct bench_run *run, const struct 
 				       "requests asked for %.0f µs", run->srv.max_us,
 				       bench_class_names[c], run->model.service_us[c]);
 	snprintf(raw_dir, sizeof(raw_dir), "%s/raw", o->dir);
-	if ((r = bench_mkdirs(raw_dir)) < 0)
+	if ((r = bench_mkdir(raw_dir)) < 0)
 		return bench_fail(err, errlen, r, "cannot make %s: %s", raw_dir, strerror(-r));
 	if ((r = check_governors(b, run, err, errlen)) < 0)
 		return r;
@@ -442,7 +429,7 @@ int bench_run_experiment(struct bench_backend *b, const struct bench_experiment 
 	run->quick = o->quick;
 	run->backend = b->name;
 	run->start_usec = bench_now_usec();
-	if ((r = bench_mkdirs(o->dir)) < 0)
+	if ((r = bench_mkdir(o->dir)) < 0)
 		return bench_fail(err, errlen, r, "cannot make %s: %s", o->dir, strerror(-r));
 	/* The server and both sides' environment before the run changes anything. */
 	r = b->ops->describe(b->state, &run->srv, err, errlen);

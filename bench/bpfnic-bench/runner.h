@@ -31,7 +31,7 @@ int bench_run_experiment(struct bench_backend *b, const struct bench_experiment 
 			 const struct bench_run_opts *o, struct bench_run *run, char *err,
 			 size_t errlen);
 
-/* Makes a directory and its parents (mkdir -p). 0 or -errno. */
-int bench_mkdirs(const char *path);
+/* Makes a directory unless it exists (its parent must). 0 or -errno. */
+int bench_mkdir(const char *path);
 
 #endif
