@@ -410,12 +410,41 @@ static void write_shape(FILE *f, const struct bench_run *run)
 	fputc('\n', f);
 }
 
+/* The load generator's share of a CPU over the steps, when it ran on this machine. */
+static bool lab_note(FILE *f, const struct bench_run *run)
+{
+	double lo = INFINITY, hi = 0;
+
+	for (size_t i = 0; i < run->n_results; i++) {
+		double c = run->results[i].client_cpu_pct;
+
+		if (isfinite(c)) {
+			lo = c < lo ? c : lo;
+			hi = c > hi ? c : hi;
+		}
+	}
+	if (!strcmp(run->backend, "lab"))
+		fprintf(f, "- On the lab the load generator and the veth's soft interrupts (where the "
+			"scheduler runs) share the worker CPUs, which the M/C/k/N prediction counts "
+			"whole: measured knees sit lower for that too.");
+	if (isfinite(lo))
+		fprintf(f, "%sThe load generator used %.0f-%.0f %% of a CPU over the steps "
+			"(results.csv, client_cpu_pct).", strcmp(run->backend, "lab") ? "- " : " ",
+			lo, hi);
+	if (!strcmp(run->backend, "lab") || isfinite(lo)) {
+		fputc('\n', f);
+		return true;
+	}
+	return false;
+}
+
 void bench_write_report(FILE *f, const struct bench_run *run, const char *command,
 			const char *const environment[2])
 {
 	const struct bench_experiment *e = run->e;
 	const struct bench_timing *t = bench_experiment_timing(e, run->quick);
 	unsigned invalid = 0;
+	bool noted;
 
 	fprintf(f, "# %s\n\n", e->title[0] ? e->title : e->name);
 	fprintf(f, "Experiment `%s`%s%s%s, run on the %s%s: `%s`\n\n", e->name,
@@ -457,9 +486,10 @@ void bench_write_report(FILE *f, const struct bench_run *run, const char *comman
 	else if (run->series.truncated)
 		fprintf(f, "- bpfnicd's window ring overflowed between two reads: series.csv has "
 			"gaps.\n");
+	noted = lab_note(f, run);
 	for (unsigned i = 0; i < run->n_notes; i++)
 		fprintf(f, "- %s\n", run->notes[i]);
-	if (!invalid && run->series.supported && !run->series.truncated && !run->n_notes)
+	if (!invalid && run->series.supported && !run->series.truncated && !run->n_notes && !noted)
 		fprintf(f, "- None.\n");
 	fprintf(f, "\nData: results.csv (one row per repetition, policy, step and class), "
 		"series.csv (bpfnicd's windows per CPU and the group's changes), "

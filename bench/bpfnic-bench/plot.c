@@ -46,6 +46,17 @@ static unsigned classes_drawn(const struct bench_run *run, const struct bench_fi
 	return n;
 }
 
+/* A policy's legend: its label, and the governor it really ran under when that differs. */
+static void arm_label(const struct bench_run *run, unsigned a, char *buf, size_t size)
+{
+	const struct bench_arm *arm = &run->e->arms[a];
+
+	if (arm->governor[0] && strcmp(arm->governor, run->arms[a].governor))
+		snprintf(buf, size, "%s (ran under: %s)", arm->label, run->arms[a].governor);
+	else
+		snprintf(buf, size, "%s", arm->label);
+}
+
 static double x_of(const struct bench_run *run, const struct bench_point *p)
 {
 	return run->e->unit == BENCH_LOAD_CLIENTS ? p->load : p->offered_rps;
@@ -153,9 +164,10 @@ static void plot_qdelay(FILE *g, const struct bench_run *run, const struct bench
 		if (!drawn(fig, a))
 			continue;
 		for (unsigned i = 0; i < nc; i++) {
-			char title[96];
+			char title[160], label[128];
 
-			snprintf(title, sizeof(title), "%s%s%s", e->arms[a].label, nc > 1 ? ", " : "",
+			arm_label(run, a, label, sizeof(label));
+			snprintf(title, sizeof(title), "%s%s%s", label, nc > 1 ? ", " : "",
 				 nc > 1 ? bench_class_names[cls[i]] : "");
 			fprintf(g, "%s$a%uc%u using 1:2:3:4 with yerrorlines lc %u dt %u pt %u title ",
 				first ? "" : ", \\\n     ", a, cls[i], a + 1, i + 1, 7 - 2 * i);
@@ -219,14 +231,15 @@ static void plot_inout(FILE *g, const struct bench_run *run, const struct bench_
 			"graph 0.5 center\n");
 	fprintf(g, "plot x with lines lc rgb '#999999' dt 3 title 'outgoing = incoming'");
 	for (unsigned a = 0; a < e->n_arms; a++) {
-		char title[96];
+		char title[160], label[128];
 
 		if (!drawn(fig, a))
 			continue;
+		arm_label(run, a, label, sizeof(label));
 		fprintf(g, ", \\\n     $in%u using 1:2 with points pt 7 ps 0.8 lc %u title ", a, a + 1);
-		gstr(g, e->arms[a].label);
+		gstr(g, label);
 		if (run->arms[a].predicted) {
-			snprintf(title, sizeof(title), "%s: M/C/k/N", e->arms[a].label);
+			snprintf(title, sizeof(title), "%s: M/C/k/N", label);
 			fprintf(g, ", \\\n     $model%u using 1:2 with lines dt 2 lc %u title ", a, a + 1);
 			gstr(g, title);
 		}
