@@ -413,6 +413,7 @@ static int fetch_series(struct live *l, struct bench_series *s, char *err, size_
 
 	if (l->since_unsupported)
 		return 0;
+	/* From the newest window read, or from when the backend opened. */
 	t = s->newest_usec ? s->newest_usec : l->since_usec;
 	/* bpfnicctl takes a Unix time in seconds. */
 	snprintf(since, sizeof(since), "%" PRId64 ".%06" PRId64, t / 1000000, t % 1000000);

@@ -77,7 +77,8 @@ struct bench_series {
 	size_t nc, capc;
 	bool supported;                  /* the daemon gave windows at all */
 	bool truncated;                  /* its ring dropped windows between two reads */
-	int64_t newest_usec;             /* the newest window or change read */
+	int64_t newest_usec;             /* the newest window or change read (or where to
+					  * start reading: older ones are left out) */
 };
 
 void bench_series_free(struct bench_series *s);

@@ -429,6 +429,8 @@ int bench_run_experiment(struct bench_backend *b, const struct bench_experiment 
 	run->quick = o->quick;
 	run->backend = b->name;
 	run->start_usec = bench_now_usec();
+	/* The series starts with this run, whatever ran before on the same server. */
+	run->series.newest_usec = run->start_usec;
 	if ((r = bench_mkdir(o->dir)) < 0)
 		return bench_fail(err, errlen, r, "cannot make %s: %s", o->dir, strerror(-r));
 	/* The server and both sides' environment before the run changes anything. */
