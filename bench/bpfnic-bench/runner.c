@@ -336,7 +336,11 @@ static int run_gnuplot(const struct bench_run *run, const char *dir, const struc
 	}
 	strcpy(q, "'");
 	{
-		const char *argv[] = { "gnuplot", "-e", cd, path, NULL };
+		char script[64];
+		/* Relative to the directory gnuplot is in by then. */
+		const char *argv[] = { "gnuplot", "-e", cd, script, NULL };
+
+		snprintf(script, sizeof(script), "%s.gp", name);
 
 		r = bench_cmd(NULL, argv, NULL, 60000, &res);
 	}

@@ -180,8 +180,9 @@ Plot=qdelay
 EOF
 srv="env PATH=$BUILD:$PATH BPFNIC_SOCKET=$tmp/control.sock"
 cli="ip netns exec $LAB_CLI_NS env PATH=$BUILD:$PATH"
-"$BENCH" run "$tmp/tiny.ini" --out "$tmp/hosts" --server "$srv" --target "$LAB_SRV_IP4:7777" \
-	--client "$cli" --client "$cli" >"$tmp/hosts.out" 2>"$tmp/hosts.err"
+# A relative --out and file: as a user in their own directory types them.
+(cd "$tmp" && "$BENCH" run ./tiny.ini --out hosts --server "$srv" --target "$LAB_SRV_IP4:7777" \
+	--client "$cli" --client "$cli" >"$tmp/hosts.out" 2>"$tmp/hosts.err")
 rc=$?
 check_eq "--server with two --client hosts exits 0" 0 "$rc"
 [ "$rc" = 0 ] || tail -n 20 "$tmp/hosts.err" | sed 's/^/# /'
@@ -195,6 +196,7 @@ check_eq "both hosts are in environment.json" 2 "$(jq '.clients | length' "$tmp/
 check_eq "the server's policy is put back" "$before" \
 	"$("$BPFNICCTL" --socket "$tmp/control.sock" --json status | jq -c .policy)"
 check "the report is written" grep -q '^## Knees' "$tmp/hosts/report.md"
+check "its figure is drawn" png_ok "$tmp/hosts/fig1.png"
 
 # ---- an interrupt removes the lab and says so -------------------------------------------
 export BPFNIC_LAB=${P}bi
