@@ -198,6 +198,32 @@ check_eq "the server's policy is put back" "$before" \
 check "the report is written" grep -q '^## Knees' "$tmp/hosts/report.md"
 check "its figure is drawn" png_ok "$tmp/hosts/fig1.png"
 
+# The governor switch where the machine has no cpufreq: the server prefix binds a
+# directory of cpufreq files over /sys/devices/system/cpu, in a mount namespace of
+# its own for each command, so the switch and its undoing run for real on them.
+fake=$tmp/fakecpu
+for c in 0 1; do
+	mkdir -p "$fake/cpu$c/cpufreq"
+	echo schedutil >"$fake/cpu$c/cpufreq/scaling_governor"
+	echo 2000000 >"$fake/cpu$c/cpufreq/scaling_cur_freq"
+done
+touch -d '-2 seconds' "$tmp/gov-start"
+srv_freq="unshare -m sh -c 'mount --bind $fake /sys/devices/system/cpu && exec \"\$@\"' sh $srv"
+"$BENCH" run governor --quick --out "$tmp/gov" --server "$srv_freq" --target "$LAB_SRV_IP4:7777" \
+	--client "$cli" >"$tmp/gov.out" 2>"$tmp/gov.err"
+rc=$?
+check_eq "governor with cpufreq exits 0" 0 "$rc"
+[ "$rc" = 0 ] || tail -n 20 "$tmp/gov.err" | sed 's/^/# /'
+check_eq "both governors ran, each under its own" "performance powersave" \
+	"$(jq -r '[.experiment.policies[] | select(.ran) | .governor] | join(" ")' "$tmp/gov/environment.json")"
+check_eq "the server's governors before the run are recorded" schedutil \
+	"$(jq -r '.server.cpufreq["1"].governor' "$tmp/gov/environment.json")"
+# Written (switched, then put back), not only read.
+check "the governor files were written" test -n "$(find "$fake" -name scaling_governor -newer "$tmp/gov-start")"
+check_eq "the server's governors are put back" "schedutil schedutil" \
+	"$(cat "$fake"/cpu*/cpufreq/scaling_governor | tr '\n' ' ' | sed 's/ $//')"
+check "no 'cannot switch' in that report" bash -c "! grep -q 'cannot switch governors' '$tmp/gov/report.md'"
+
 # ---- an interrupt removes the lab and says so -------------------------------------------
 export BPFNIC_LAB=${P}bi
 lab down >/dev/null 2>&1
