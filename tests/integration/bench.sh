@@ -207,7 +207,8 @@ for c in 0 1; do
 	echo schedutil >"$fake/cpu$c/cpufreq/scaling_governor"
 	echo 2000000 >"$fake/cpu$c/cpufreq/scaling_cur_freq"
 done
-touch -d '-2 seconds' "$tmp/gov-start"
+touch -d '-1 hour' "$fake"/cpu*/cpufreq/*
+touch "$tmp/gov-start"
 srv_freq="unshare -m sh -c 'mount --bind $fake /sys/devices/system/cpu && exec \"\$@\"' sh $srv"
 "$BENCH" run governor --quick --out "$tmp/gov" --server "$srv_freq" --target "$LAB_SRV_IP4:7777" \
 	--client "$cli" >"$tmp/gov.out" 2>"$tmp/gov.err"
