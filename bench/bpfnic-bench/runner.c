@@ -420,6 +420,23 @@ static int write_outputs(struct bench_backend *b, struct bench_run *run,
 	return r;
 }
 
+/* Worker threads under the fair scheduler make the tail measure the scheduler. */
+static void worker_class_note(struct bench_run *run, json_object *server)
+{
+	json_object *cls = NULL;
+	const char *c;
+
+	if (!json_object_object_get_ex(server, "worker_thread_class", &cls))
+		return;
+	c = json_object_get_string(cls);
+	if (strstr(c, "other") || strstr(c, "batch") || strstr(c, "idle"))
+		bench_run_note(run, "the worker threads (cpumap kernel threads) ran under %s, the "
+			       "fair scheduler: sharing their CPUs with the load generator and "
+			       "everything else, they are descheduled for milliseconds, and the tail "
+			       "then measures the scheduler more than the policy (a real-time class, "
+			       "bpfnicd.conf WorkerScheduling=, where bpfnicd has it)", c);
+}
+
 int bench_run_experiment(struct bench_backend *b, const struct bench_experiment *e,
 			 const struct bench_run_opts *o, struct bench_run *run, char *err,
 			 size_t errlen)
@@ -441,6 +458,8 @@ int bench_run_experiment(struct bench_backend *b, const struct bench_experiment 
 	r = b->ops->describe(b->state, &run->srv, err, errlen);
 	if (r == 0)
 		r = b->ops->environment(b->state, &server, &clients, err, errlen);
+	if (r == 0)
+		worker_class_note(run, server);
 	if (r == 0)
 		r = measure(b, run, o, err, errlen);
 	run->end_usec = bench_now_usec();
