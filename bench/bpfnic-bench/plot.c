@@ -121,6 +121,8 @@ static void plot_qdelay(FILE *g, const struct bench_run *run, const struct bench
 	}
 	xlabel(g, run);
 	fprintf(g, "set ylabel '%s queuing delay (µs)'\n", bench_pct_names[fig->pct]);
+	/* Plain numbers on the y axis, as the thesis' µs: no 2x10^6. */
+	fprintf(g, "set format y '%%.0f'\n");
 	if (fig->logy)
 		fprintf(g, "set logscale y\n");
 	fprintf(g, "set key top left box opaque\nset grid\n");

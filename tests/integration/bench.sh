@@ -139,7 +139,7 @@ check "list names every shipped experiment" test "$("$BENCH" list | grep -cE '^[
 export BPFNIC_LAB=${P}bs
 lab down >/dev/null 2>&1
 if lab up >"$tmp/lab.log" 2>&1; then ok "lab $BPFNIC_LAB up"; else fail "lab up"; exit 1; fi
-on_exit "lab down >/dev/null 2>&1"
+on_exit "BPFNIC_LAB=$BPFNIC_LAB lab down >/dev/null 2>&1" # the name now, not at exit
 eval "$(lab env)"
 cat >"$tmp/srv.conf" <<EOF
 [Daemon]
