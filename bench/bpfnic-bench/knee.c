@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench/bpfnic-bench/knee.h"
+#include "loadgen/validity.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -35,7 +36,7 @@ unsigned bench_points(const struct bench_step_result *r, size_t n, unsigned arm,
 	if (max_step > BENCH_MAX_STEPS)
 		max_step = BENCH_MAX_STEPS;
 	for (unsigned step = 0; step < max_step; step++) {
-		double y[100], x[100];
+		double y[100], x[100], sent_rps[100];
 		unsigned ny = 0, nx = 0, reps = 0, invalid = 0;
 		uint64_t sent = 0, lost = 0;
 		struct bench_point *p = &out[n_points];
@@ -52,6 +53,7 @@ unsigned bench_points(const struct bench_step_result *r, size_t n, unsigned arm,
 			load = s->load;
 			sent += s->cls[cls].sent;
 			lost += s->cls[cls].lost;
+			sent_rps[nx] = s->achieved_rps;
 			x[nx++] = s->offered_rps;
 			v = qdelay ? s->cls[cls].qdelay_us[pct] : s->cls[cls].rtt_us[pct];
 			if (isfinite(v))
@@ -65,6 +67,7 @@ unsigned bench_points(const struct bench_step_result *r, size_t n, unsigned arm,
 		p->reps = reps;
 		p->invalid = invalid;
 		p->offered_rps = median(x, nx);
+		p->achieved_rps = median(sent_rps, nx);
 		p->median = median(y, ny); /* sorts y */
 		p->lo = ny ? y[0] : NAN;
 		p->hi = ny ? y[ny - 1] : NAN;
@@ -74,7 +77,13 @@ unsigned bench_points(const struct bench_step_result *r, size_t n, unsigned arm,
 	return n_points;
 }
 
-static bool good(const struct bench_point *p, double bound_us, double max_loss_pct)
+/* Whether the load generator sent the step's load (its own "schedule" rule). */
+static bool offered(const struct bench_point *p)
+{
+	return !(p->achieved_rps < LG_VALID_MIN_SENT * p->offered_rps);
+}
+
+static bool below_bound(const struct bench_point *p, double bound_us, double max_loss_pct)
 {
 	return isfinite(p->median) && p->median < bound_us && isfinite(p->loss_pct) &&
 	       p->loss_pct < max_loss_pct;
@@ -85,12 +94,14 @@ void bench_find_knee(const struct bench_point *p, unsigned n, double bound_us, d
 {
 	unsigned i = 0;
 
-	while (i < n && good(&p[i], bound_us, max_loss_pct))
+	while (i < n && below_bound(&p[i], bound_us, max_loss_pct) && offered(&p[i]))
 		i++;
 	out->index = (int)i - 1;
 	out->knee_rps = i ? p[i - 1].offered_rps : NAN;
 	out->next_rps = i < n ? p[i].offered_rps : NAN;
+	out->next_achieved_rps = i < n ? p[i].achieved_rps : NAN;
 	out->all_good = n > 0 && i == n;
+	out->client_limited = i < n && below_bound(&p[i], bound_us, max_loss_pct) && !offered(&p[i]);
 }
 
 void bench_arm_knee(const struct bench_experiment *e, const struct bench_step_result *r, size_t n,

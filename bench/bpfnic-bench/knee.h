@@ -18,6 +18,7 @@ struct bench_point {
 	unsigned step;
 	double load;             /* in the experiment's unit */
 	double offered_rps;      /* median over the repetitions */
+	double achieved_rps;     /* what the load generator sent: median over the repetitions */
 	double median, lo, hi;   /* of the percentile asked, µs; NAN when no reply came back */
 	double loss_pct;         /* lost / sent over every repetition, % */
 	unsigned reps;
@@ -34,13 +35,18 @@ unsigned bench_points(const struct bench_step_result *r, size_t n, unsigned arm,
 
 /*
  * The knee: the highest offered load up to which every step's median p99 stays below
- * the bound and its loss under max_loss_pct. A step without replies counts as above.
+ * the bound and its loss under max_loss_pct, the load having been offered: the load
+ * generator sent at least LG_VALID_MIN_SENT of it (the loadgen's own rule). A step
+ * without replies counts as above.
  */
 struct bench_knee {
 	int index;          /* into the points: the last good one; -1 when the first is bad */
 	double knee_rps;    /* its offered load; NAN when there is none */
 	double next_rps;    /* the first bad step's offered load; NAN when every step is good */
 	bool all_good;      /* no step crossed: the knee lies beyond the range tried */
+	bool client_limited; /* the first bad step failed only because the load generator
+			      * did not send its load: the client, not the server, ended it */
+	double next_achieved_rps; /* what it sent there */
 };
 
 void bench_find_knee(const struct bench_point *p, unsigned n, double bound_us, double max_loss_pct,

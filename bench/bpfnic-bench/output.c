@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench/bpfnic-bench/output.h"
+#include "loadgen/validity.h"
 
 /* ---- CSV ------------------------------------------------------------------------------ */
 
@@ -220,6 +221,9 @@ static void fmt_knee(char *buf, size_t size, const struct bench_knee *k)
 		snprintf(buf, size, "< %.0f", k->next_rps);
 	else if (k->index < 0)
 		snprintf(buf, size, "no data");
+	else if (k->client_limited)
+		snprintf(buf, size, "%.0f (next step %.0f: the client sent %.0f)", k->knee_rps,
+			 k->next_rps, k->next_achieved_rps);
 	else
 		snprintf(buf, size, "%.0f (next step %.0f)", k->knee_rps, k->next_rps);
 }
@@ -461,8 +465,9 @@ void bench_write_report(FILE *f, const struct bench_run *run, const char *comman
 	fprintf(f, "## Knees\n\n");
 	fprintf(f, "The knee: the highest offered load up to which the median over the "
 		"repetitions of the p99 queuing delay stays below %.0f µs and the loss under "
-		"%.3g %%. Predicted: λ_max of the M/C/k/N analysis for the groups the server "
-		"applied.%s\n\n", e->bound_us, e->max_loss_pct,
+		"%.3g %%, the load generator having sent at least %.0f %% of the load. Predicted: "
+		"λ_max of the M/C/k/N analysis for the groups the server applied.%s\n\n",
+		e->bound_us, e->max_loss_pct, 100 * LG_VALID_MIN_SENT,
 		ratio_stated(e) ? "" : " No ratio is stated for this experiment.");
 	bench_write_knee_table(f, run);
 	if (ratio_stated(e))

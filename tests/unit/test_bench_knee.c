@@ -8,8 +8,8 @@
 
 static struct bench_point pt(double rps, double p99, double loss)
 {
-	return (struct bench_point){ .offered_rps = rps, .median = p99, .lo = p99, .hi = p99,
-				     .loss_pct = loss, .reps = 1 };
+	return (struct bench_point){ .offered_rps = rps, .achieved_rps = rps, .median = p99,
+				     .lo = p99, .hi = p99, .loss_pct = loss, .reps = 1 };
 }
 
 static void knee_is_the_last_step_below_the_bound(void **state)
@@ -57,6 +57,31 @@ static void knee_stays_below_first_crossing(void **state)
 	assert_true(k.next_rps == 2000);
 }
 
+static void knee_needs_the_load_offered(void **state)
+{
+	/* At 3000 the generator sent 2800 (under 95 %): the server was not shown to carry
+	 * 3000, whatever its p99. */
+	struct bench_point p[] = { pt(1000, 50, 0), pt(2000, 60, 0), pt(3000, 70, 0),
+				   pt(4000, 80, 0) };
+	struct bench_knee k;
+
+	(void)state;
+	p[2].achieved_rps = 2800;
+	bench_find_knee(p, 4, 1000, 0.1, &k);
+	assert_int_equal(k.index, 1);
+	assert_true(k.client_limited && k.next_achieved_rps == 2800);
+	/* Within 5 % is sent. */
+	p[2].achieved_rps = 2860;
+	bench_find_knee(p, 4, 1000, 0.1, &k);
+	assert_true(k.all_good && !k.client_limited);
+	/* Above the bound and short: the server's crossing, not the client's. */
+	p[2].achieved_rps = 2800;
+	p[2].median = 5000;
+	bench_find_knee(p, 4, 1000, 0.1, &k);
+	assert_int_equal(k.index, 1);
+	assert_false(k.client_limited);
+}
+
 static void knees_beyond_either_end(void **state)
 {
 	struct bench_point p[] = { pt(1000, 50, 0), pt(2000, 60, 0) };
@@ -81,6 +106,7 @@ static struct bench_step_result res(unsigned arm, unsigned step, unsigned rep, d
 	memset(&r, 0, sizeof(r));
 	r.arm = arm, r.step = step, r.rep = rep;
 	r.offered_rps = rps;
+	r.achieved_rps = rps;
 	r.load = rps;
 	r.valid = rep != 2;
 	r.cls[0].sent = sent, r.cls[0].lost = lost, r.cls[0].received = sent - lost;
@@ -216,6 +242,7 @@ UNIT_TEST_MAIN(
 	cmocka_unit_test(knee_is_the_last_step_below_the_bound),
 	cmocka_unit_test(loss_ends_the_knee_too),
 	cmocka_unit_test(knee_stays_below_first_crossing),
+	cmocka_unit_test(knee_needs_the_load_offered),
 	cmocka_unit_test(knees_beyond_either_end),
 	cmocka_unit_test(repetitions_fold_into_median_and_range),
 	cmocka_unit_test(shape_checks_compare_knees_and_curves),
