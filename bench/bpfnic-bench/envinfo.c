@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/bpf.h>
+
 #include "bench/bpfnic-bench/envinfo.h"
 
 static size_t cpu_list(const unsigned *cpus, unsigned n, char *buf, size_t size)
@@ -23,13 +25,18 @@ static const char cpus_default[] =
 	"[ -n \"$CPUS\" ] || CPUS=$(cd /sys/devices/system/cpu && ls -d cpu[0-9]* | "
 	"sed 's/^cpu//' | sort -n)\n";
 
-void bench_env_script(const unsigned *cpus, unsigned n, char *buf, size_t size)
+void bench_env_script(const unsigned *cpus, unsigned n, int daemon_pid, char *buf, size_t size)
 {
 	char list[1024];
 
 	cpu_list(cpus, n, list, sizeof(list));
 	snprintf(buf, size,
 		 "CPUS='%s'\n%s"
+		 /* The daemon's cpumaps: its fds' fdinfo says each map's type and id. */
+		 "for f in /proc/%d/fdinfo/*; do\n"
+		 "  [ \"$(sed -n 's/^map_type:[[:space:]]*//p' $f 2>/dev/null)\" = %d ] &&\n"
+		 "    echo \"cpumap_id=$(sed -n 's/^map_id:[[:space:]]*//p' $f)\"\n"
+		 "done\n"
 		 "echo \"kernel=$(uname -srvm)\"\n"
 		 "echo \"cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | "
 		 "head -n 1)\"\n"
@@ -51,18 +58,18 @@ void bench_env_script(const unsigned *cpus, unsigned n, char *buf, size_t size)
 		 "    echo \"kthread=$comm ${39} ${38}\";;\n"
 		 "  esac\n"
 		 "done\n"
-		 "exit 0\n", list, cpus_default);
+		 "exit 0\n", list, cpus_default, daemon_pid, BPF_MAP_TYPE_CPUMAP);
 }
 
 static const char *const sched_names[] = { "other", "fifo", "rr", "batch", "iso", "idle",
 					   "deadline" };
 
-/* "cpumap/1/map:12 1 49" -> cpu 1, "fifo:49". */
-static int parse_kthread(const char *v, unsigned *cpu, char *cls, size_t size)
+/* "cpumap/1/map:12 1 49" -> cpu 1, map 12, "fifo:49". */
+static int parse_kthread(const char *v, unsigned *cpu, unsigned *map, char *cls, size_t size)
 {
-	unsigned map, policy, prio;
+	unsigned policy, prio;
 
-	if (sscanf(v, "cpumap/%u/map:%u %u %u", cpu, &map, &policy, &prio) != 4)
+	if (sscanf(v, "cpumap/%u/map:%u %u %u", cpu, map, &policy, &prio) != 4)
 		return -EINVAL;
 	if (policy >= sizeof(sched_names) / sizeof(sched_names[0]))
 		snprintf(cls, size, "class %u", policy);
@@ -89,6 +96,7 @@ json_object *bench_env_parse(const char *out, const unsigned *cpus, unsigned n)
 		    *threads = json_object_new_object();
 	char classes[256] = "", *copy = strdup(out ? out : ""), *save = NULL, *line;
 	bool cpufreq = false, none = false;
+	unsigned maps[16], n_maps = 0;
 
 	if (!o || !freq || !threads || !copy) {
 		json_object_put(o);
@@ -99,7 +107,7 @@ json_object *bench_env_parse(const char *out, const unsigned *cpus, unsigned n)
 	}
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(line, '='), key[64], cls[32];
-		unsigned cpu;
+		unsigned cpu, map;
 
 		if (!eq || (size_t)(eq - line) >= sizeof(key))
 			continue;
@@ -129,8 +137,14 @@ json_object *bench_env_parse(const char *out, const unsigned *cpus, unsigned n)
 			snprintf(name, sizeof(name), "%u", cpu);
 			if (json_object_object_get_ex(freq, name, &c) && eq[1])
 				json_object_object_add(c, "freq_khz", json_object_new_int64(atoll(eq + 1)));
-		} else if (!strcmp(key, "kthread") && !parse_kthread(eq + 1, &cpu, cls, sizeof(cls))) {
+		} else if (!strcmp(key, "cpumap_id")) {
+			if (n_maps < sizeof(maps) / sizeof(maps[0]))
+				maps[n_maps++] = (unsigned)strtoul(eq + 1, NULL, 10);
+		} else if (!strcmp(key, "kthread") && !parse_kthread(eq + 1, &cpu, &map, cls, sizeof(cls))) {
 			char comm[64];
+
+			if (n_maps && !in_list(maps, n_maps, map))
+				continue; /* another daemon's */
 
 			snprintf(comm, sizeof(comm), "%.*s", (int)strcspn(eq + 1, " "), eq + 1);
 			json_object_object_add(threads, comm, json_object_new_string(cls));

@@ -14,16 +14,18 @@
 
 /*
  * The probe: kernel, CPU model, online CPUs, per CPU of cpus (all CPUs when n is 0)
- * its cpufreq governor and frequency, and the scheduling class of every cpumap
- * kernel thread. Output: key=value lines (bench_env_parse reads them).
+ * its cpufreq governor and frequency, the cpumaps bpfnicd (process daemon_pid; 0:
+ * none) holds, and the scheduling class of every cpumap kernel thread. Output:
+ * key=value lines (bench_env_parse reads them).
  */
-void bench_env_script(const unsigned *cpus, unsigned n, char *buf, size_t size);
+void bench_env_script(const unsigned *cpus, unsigned n, int daemon_pid, char *buf, size_t size);
 
 /*
  * The probe's output as a JSON object: kernel, cpu_model, online_cpus, cpufreq (per
  * CPU {governor, freq_khz} or the string "no cpufreq"), worker_threads ({comm:
  * class}) and worker_thread_class (the distinct classes of the threads of cpus, e.g.
- * "fifo:49"). NULL only without memory.
+ * "fifo:49"), both of bpfnicd's own cpumap when the probe found it (other daemons'
+ * threads on a shared machine are left out). NULL only without memory.
  */
 json_object *bench_env_parse(const char *out, const unsigned *cpus, unsigned n);
 

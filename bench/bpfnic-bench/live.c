@@ -37,6 +37,7 @@ struct live {
 	char tmp[64];
 	char conf_text[1024];
 	pid_t daemon;
+	int daemon_pid;                         /* bpfnicd's, as GetInfo says (its host's) */
 	unsigned cpus[BPFNIC_MAX_CPUS];
 	unsigned k;
 	char (*gov_orig)[32];                   /* per CPU of cpus, once read */
@@ -270,6 +271,7 @@ static int live_describe(void *b, struct bench_server *srv, char *err, size_t er
 		return r;
 	}
 	/* bpfnicctl --json version: GetInfo's reply. */
+	l->daemon_pid = json_object_get_int(get(info, "pid"));
 	cpus = get(info, "candidate_cpus");
 	if (!cpus)
 		cpus = get(get(status, "groups"), "main");
@@ -619,13 +621,13 @@ static int live_settle(void *b, unsigned timeout_ms, char *err, size_t errlen)
 
 /* One side's probe, as JSON. */
 static json_object *probe(struct live *l, const char *prefix, const unsigned *cpus, unsigned n,
-			  char *err, size_t errlen)
+			  int daemon_pid, char *err, size_t errlen)
 {
 	char script[4096];
 	struct bench_cmd_result res;
 	json_object *o;
 
-	bench_env_script(cpus, n, script, sizeof(script));
+	bench_env_script(cpus, n, daemon_pid, script, sizeof(script));
 	if (run_sh(l, prefix, script, &res, err, errlen) < 0)
 		return NULL;
 	o = bench_env_parse(res.out, cpus, n);
@@ -643,7 +645,7 @@ static int live_environment(void *b, json_object **server, json_object **client,
 	json_object *status = NULL, *cpus;
 	int r;
 
-	*server = probe(l, l->srv_prefix, l->cpus, l->k, err, errlen);
+	*server = probe(l, l->srv_prefix, l->cpus, l->k, l->daemon_pid, err, errlen);
 	if (!*server)
 		return -EIO;
 	if ((r = ctl(l, status_args, &status, NULL, err, errlen)) < 0) {
@@ -672,7 +674,7 @@ static int live_environment(void *b, json_object **server, json_object **client,
 	for (unsigned i = 0; i < l->n_cli; i++) {
 		const char *argv[] = { l->loadgen, "--version", NULL };
 		struct bench_cmd_result res;
-		json_object *c = probe(l, l->cli_prefix[i], NULL, 0, err, errlen);
+		json_object *c = probe(l, l->cli_prefix[i], NULL, 0, 0, err, errlen);
 
 		if (!c) {
 			json_object_put(*server);

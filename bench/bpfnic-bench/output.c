@@ -376,6 +376,11 @@ static void explain_knee(FILE *f, const struct bench_run *run, const struct benc
 	}
 }
 
+static bool arm_ran(const struct bench_run *run, unsigned arm)
+{
+	return run->arms[arm].applied && !run->arms[arm].skipped;
+}
+
 static void write_shape(FILE *f, const struct bench_run *run)
 {
 	const struct bench_experiment *e = run->e;
@@ -394,6 +399,11 @@ static void write_shape(FILE *f, const struct bench_run *run)
 			res.detail);
 		if (res.decided && res.holds)
 			continue;
+		if (!arm_ran(run, x->a) || (x->kind != BENCH_EXPECT_GROWS && !arm_ran(run, x->b))) {
+			fprintf(f, "  %s did not run here (see the notes): nothing to compare.\n",
+				e->arms[arm_ran(run, x->a) ? x->b : x->a].label);
+			continue;
+		}
 		if (x->kind == BENCH_EXPECT_KNEE) {
 			explain_knee(f, run, x);
 			if (!res.decided)

@@ -95,6 +95,7 @@ static void plot_qdelay(FILE *g, const struct bench_run *run, const struct bench
 	const struct bench_experiment *e = run->e;
 	struct bench_point *p = calloc(BENCH_MAX_STEPS, sizeof(*p));
 	unsigned cls[2], nc = classes_drawn(run, fig, cls), arrows = 0;
+	double top_median = 0, top_bar = 0;
 	bool first = true;
 
 	if (!p)
@@ -112,9 +113,11 @@ static void plot_qdelay(FILE *g, const struct bench_run *run, const struct bench
 				double lo = fig->logy && p[j].lo < 0.1 ? 0.1 : p[j].lo;
 				double med = fig->logy && p[j].median < 0.1 ? 0.1 : p[j].median;
 
-				if (isfinite(p[j].median))
-					fprintf(g, "%.3f %.3f %.3f %.3f\n", x_of(run, &p[j]), med, lo,
-						p[j].hi);
+				if (!isfinite(p[j].median))
+					continue;
+				fprintf(g, "%.3f %.3f %.3f %.3f\n", x_of(run, &p[j]), med, lo, p[j].hi);
+				top_median = p[j].median > top_median ? p[j].median : top_median;
+				top_bar = p[j].hi > top_bar ? p[j].hi : top_bar;
 			}
 			fprintf(g, "EOD\n");
 		}
@@ -125,6 +128,10 @@ static void plot_qdelay(FILE *g, const struct bench_run *run, const struct bench
 	fprintf(g, "set format y '%%.0f'\n");
 	if (fig->logy)
 		fprintf(g, "set logscale y\n");
+	else if (top_bar > 3 * top_median && top_median > 0)
+		/* One repetition's outlier would flatten every curve on a linear axis: scale
+		 * to the medians and let its error bar leave the frame. */
+		fprintf(g, "set yrange [0:%.0f]\n", 1.3 * top_median);
 	fprintf(g, "set key top left box opaque\nset grid\n");
 	for (unsigned a = 0; a < e->n_arms; a++) {
 		const struct bench_arm_run *ar = &run->arms[a];

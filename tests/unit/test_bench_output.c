@@ -375,8 +375,9 @@ static void environment_probe_is_read(void **state)
 	static const unsigned cpus[] = { 0, 1 };
 	static const char out[] =
 		"kernel=Linux 6.18 x86_64\ncpu_model=AMD EPYC\nonline_cpus=2\n"
-		"governor.0=\ngovernor.1=\n"
+		"governor.0=\ngovernor.1=\ncpumap_id=12\n"
 		"kthread=cpumap/0/map:12 1 49\nkthread=cpumap/1/map:12 1 49\n"
+		"kthread=cpumap/0/map:77 0 0\n"
 		"kthread=cpumap/5/map:99 0 0\nkthread=garbage\n";
 	static const char freq[] =
 		"kernel=k\ngovernor.0=performance\nfreq_khz.0=3000000\ngovernor.1=powersave\n"
@@ -390,9 +391,11 @@ static void environment_probe_is_read(void **state)
 	assert_true(json_object_object_get_ex(o, "cpufreq", &v));
 	assert_string_equal(json_object_get_string(v), "no cpufreq");
 	assert_true(json_object_object_get_ex(o, "online_cpus", &v) && json_object_get_int(v) == 2);
-	/* Only the threads of the worker CPUs make the class. */
+	/* Only the daemon's own threads (map 12) make the class: map 77 is another's. */
 	assert_true(json_object_object_get_ex(o, "worker_thread_class", &v));
 	assert_string_equal(json_object_get_string(v), "fifo:49");
+	assert_true(json_object_object_get_ex(o, "worker_threads", &v));
+	assert_int_equal(json_object_object_length(v), 2);
 	json_object_put(o);
 	o = bench_env_parse(freq, cpus, 2);
 	assert_true(json_object_object_get_ex(o, "cpufreq", &v));
@@ -409,8 +412,10 @@ static void environment_probe_is_read(void **state)
 	assert_non_null(strstr(script, "echo 'powersave' > /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
 	bench_governor_script(cpus, NULL, 2, script, sizeof(script));
 	assert_null(strstr(script, "> /sys"));
-	bench_env_script(NULL, 0, script, sizeof(script));
+	bench_env_script(NULL, 0, 0, script, sizeof(script));
 	assert_non_null(strstr(script, "CPUS=''"));
+	bench_env_script(cpus, 2, 4242, script, sizeof(script));
+	assert_non_null(strstr(script, "/proc/4242/fdinfo/"));
 }
 
 UNIT_TEST_MAIN(
