@@ -10,13 +10,16 @@ BENCH_PURE_SRCS = bench/bpfnic-bench/experiment.c bench/bpfnic-bench/mcqueue.c \
 	bench/bpfnic-bench/knee.c bench/bpfnic-bench/results.c bench/bpfnic-bench/plan.c \
 	bench/bpfnic-bench/output.c bench/bpfnic-bench/plot.c bench/bpfnic-bench/envinfo.c \
 	loadgen/options.c $(PARAMS_SRCS) $(INILINE_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS)
-BENCH_LIBS = -ljson-c -linih -lm
+BENCH_LIBS = -ljson-c -linih -lm $(MODEL_LIBS)
+# The model backend (--model) and the queuing model it runs; sorted: one object each
+# where the two lists share lib/ modules.
+BENCH_MODEL_SRCS = bench/bpfnic-bench/model.c $(MODEL_SRCS)
 # Installed under $(DATADIR)/experiments (packaging/build.mk).
 BENCH_EXPERIMENTS = $(sort $(wildcard bench/experiments/*.ini))
 
 $(eval $(call program,bpfnic-bench,bench/bpfnic-bench/main.c bench/bpfnic-bench/runner.c \
 	bench/bpfnic-bench/live.c bench/bpfnic-bench/spawn.c bench/bpfnic-bench/paths.c \
-	$(BENCH_PURE_SRCS),$(BENCH_LIBS)))
+	$(sort $(BENCH_PURE_SRCS) $(BENCH_MODEL_SRCS)),$(BENCH_LIBS)))
 
 # Where an installed bpfnic-bench finds the daemon, the tools, the lab script and the
 # experiments: packaging/build.mk's directories, written into a header that changes

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bench/bpfnic-bench/live.h"
+#include "bench/bpfnic-bench/model.h"
 #include "bench/bpfnic-bench/output.h"
 #include "bench/bpfnic-bench/paths.h"
 #include "bench/bpfnic-bench/runner.h"
@@ -22,6 +23,8 @@
 #define PROG "bpfnic-bench"
 #define MAX_EXPERIMENTS 32u
 #define MAX_FILE_BYTES (256u * 1024u)
+/* --model without --cpus: the lab's size, so that model and lab compare. */
+#define MODEL_DEFAULT_CPUS 2u
 
 static const char usage_text[] =
 "NAME\n"
@@ -245,7 +248,8 @@ struct run_args {
 	const char *name, *out, *server, *target;
 	const char *clients[BENCH_MAX_CLIENTS];
 	unsigned n_clients;
-	bool quick;
+	bool quick, model;
+	unsigned cpus;  /* --model: the modelled server's CPUs */
 };
 
 static int parse_run(int argc, char **argv, struct run_args *a)
@@ -256,6 +260,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 		{ "server", required_argument, NULL, 's' },
 		{ "target", required_argument, NULL, 't' },
 		{ "client", required_argument, NULL, 'c' },
+		{ "model", no_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -276,6 +282,22 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->server = optarg;
 			break;
 		case 't': a->target = optarg; break;
+		case 'm': a->model = true; break;
+		case 'k': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > BPFNIC_MAX_CPUS ||
+			    optarg[0] == '-') {
+				fprintf(stderr, PROG ": --cpus: an integer between 1 and %u\n",
+					BPFNIC_MAX_CPUS);
+				return 2;
+			}
+			a->cpus = (unsigned)v;
+			break;
+		}
 		case 'c':
 			if (a->n_clients == BENCH_MAX_CLIENTS) {
 				fprintf(stderr, PROG ": --client: at most %u\n", BENCH_MAX_CLIENTS);
@@ -302,6 +324,15 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	if ((a->n_clients || a->target) && !a->server) {
 		fprintf(stderr, PROG ": --client and --target go with --server (the lab has its "
 			"own)\n");
+		return 2;
+	}
+	if (a->model && a->server) {
+		fprintf(stderr, PROG ": --model runs no server: not with --server\n");
+		return 2;
+	}
+	if (a->cpus && !a->model) {
+		fprintf(stderr, PROG ": --cpus goes with --model (the lab and a server have the "
+			"CPUs they have)\n");
 		return 2;
 	}
 	if (a->server && !a->target) {
@@ -447,9 +478,20 @@ static int cmd_run(int argc, char **argv, const struct bench_paths *p, const cha
 	lo.dir = dir;
 	for (unsigned c = 0; c < BENCH_NR_CLASSES; c++)
 		lo.service_us[c] = (unsigned)(todo[0].e.service_ns[c] / 1000);
-	if (!a.server)
-		fprintf(stderr, PROG ": making lab %s, starting bpfnicd there\n", lo.lab);
-	if ((r = bench_live_open(&lo, &b, err, sizeof(err))) < 0) {
+	if (a.model) {
+		struct bench_model_opts mo = {
+			.cpus = a.cpus ? a.cpus : MODEL_DEFAULT_CPUS,
+			.overhead_ns = BENCH_MODEL_OVERHEAD_NS, .wakeup_ns = BENCH_MODEL_WAKEUP_NS,
+		};
+
+		fprintf(stderr, PROG ": modelling a server of %u CPUs\n", mo.cpus);
+		r = bench_model_open(&mo, &b, err, sizeof(err));
+	} else {
+		if (!a.server)
+			fprintf(stderr, PROG ": making lab %s, starting bpfnicd there\n", lo.lab);
+		r = bench_live_open(&lo, &b, err, sizeof(err));
+	}
+	if (r < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		free(runs);
 		free(todo);
