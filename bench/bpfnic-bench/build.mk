@@ -9,6 +9,7 @@
 BENCH_PURE_SRCS = bench/bpfnic-bench/experiment.c bench/bpfnic-bench/mcqueue.c \
 	bench/bpfnic-bench/knee.c bench/bpfnic-bench/results.c bench/bpfnic-bench/plan.c \
 	bench/bpfnic-bench/output.c bench/bpfnic-bench/plot.c bench/bpfnic-bench/envinfo.c \
+	bench/bpfnic-bench/compare.c \
 	loadgen/options.c $(PARAMS_SRCS) $(INILINE_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS)
 BENCH_LIBS = -ljson-c -linih -lm $(MODEL_LIBS)
 # The model backend (--model) and the queuing model it runs; sorted: one object each

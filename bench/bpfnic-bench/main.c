@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bpfnic-bench/compare.h"
 #include "bench/bpfnic-bench/live.h"
 #include "bench/bpfnic-bench/model.h"
 #include "bench/bpfnic-bench/output.h"
@@ -534,6 +535,82 @@ static int cmd_run(int argc, char **argv, const struct bench_paths *p, const cha
 	return rc;
 }
 
+/* ---- compare ------------------------------------------------------------------------------ */
+
+/* The experiment a run's directory holds (environment.json): its file, else the shipped one. */
+static int run_experiment(const struct bench_paths *p, const char *dir, struct bench_experiment *e)
+{
+	char path[PATH_MAX + 32];
+	json_object *root, *x = NULL, *file = NULL, *name = NULL;
+	int r = -ENOENT;
+
+	snprintf(path, sizeof(path), "%s/environment.json", dir);
+	if (!(root = json_object_from_file(path))) {
+		fprintf(stderr, PROG ": %s: cannot read it (not the outputs of bpfnic-bench run?)\n",
+			path);
+		return -ENOENT;
+	}
+	json_object_object_get_ex(root, "experiment", &x);
+	json_object_object_get_ex(x, "file", &file);
+	json_object_object_get_ex(x, "name", &name);
+	if (file && access(json_object_get_string(file), R_OK) == 0)
+		r = load(json_object_get_string(file), e, false);
+	else if (name) {
+		snprintf(path, sizeof(path), "%s/%s.ini", p->experiments, json_object_get_string(name));
+		r = load(path, e, false);
+	} else
+		fprintf(stderr, PROG ": %s/environment.json names no experiment\n", dir);
+	json_object_put(root);
+	return r;
+}
+
+static int read_side(const char *dir, const struct bench_experiment *e,
+		     struct bench_step_result **r, size_t *n)
+{
+	char path[PATH_MAX + 32], why[256], *text;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	if (!(text = read_text(path, why, sizeof(why)))) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return -ENOENT;
+	}
+	rc = bench_results_csv_read(text, e, r, n, why, sizeof(why));
+	free(text);
+	if (rc < 0)
+		fprintf(stderr, PROG ": %s: %s\n", path, rc == -EINVAL ? why : strerror(-rc));
+	return rc;
+}
+
+static int cmd_compare(int argc, char **argv, const struct bench_paths *p)
+{
+	struct bench_experiment *e = calloc(1, sizeof(*e));
+	struct bench_compare_side lab = { .name = "lab" }, model = { .name = "model" };
+	struct bench_step_result *lr = NULL, *mr = NULL;
+	int rc = 2;
+
+	if (!e)
+		return 1;
+	if (argc != 4) {
+		fprintf(stderr, PROG ": compare takes two run directories: LAB_DIR MODEL_DIR\n");
+		goto out;
+	}
+	lab.dir = argv[2];
+	model.dir = argv[3];
+	if (run_experiment(p, model.dir, e) < 0 || read_side(lab.dir, e, &lr, &lab.n) < 0 ||
+	    read_side(model.dir, e, &mr, &model.n) < 0)
+		goto out;
+	lab.r = lr;
+	model.r = mr;
+	bench_write_compare(stdout, e, &lab, &model);
+	rc = fflush(stdout) ? 1 : 0;
+out:
+	free(lr);
+	free(mr);
+	free(e);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_paths p;
@@ -565,6 +642,9 @@ int main(int argc, char **argv)
 		command_line(argc, argv, command, sizeof(command));
 		return cmd_run(argc - 1, argv + 1, &p, command);
 	}
-	fprintf(stderr, PROG ": unknown command '%s' (list, run; bpfnic-bench --help)\n", argv[1]);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc, argv, &p);
+	fprintf(stderr, PROG ": unknown command '%s' (list, run, compare; bpfnic-bench --help)\n",
+		argv[1]);
 	return 2;
 }

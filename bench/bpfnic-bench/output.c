@@ -465,6 +465,13 @@ void bench_write_report(FILE *f, const struct bench_run *run, const char *comman
 		e->thesis[0] ? " (thesis " : "", e->thesis, e->thesis[0] ? ")" : "", run->backend,
 		run->quick ? " with --quick (brief steps: a smoke check, not a measurement)" : "",
 		command);
+	if (!strcmp(run->backend, "model"))
+		fprintf(f, "**Modelled, not measured**: a discrete-event queuing model of a server "
+			"of %u CPUs (model/sim.c) ran the experiment, with the load generator's "
+			"arrival code, the BPF program's pick functions and the daemon's own "
+			"scaler; its per-request overhead and wake-up delay, and where they were "
+			"measured, are in environment.json (server.figures). RTTs are not "
+			"modelled (no network): only queuing delays.\n\n", run->srv.k);
 	fprintf(f, "- %s\n- %s\n", environment[0], environment[1]);
 	fprintf(f, "- traffic: mix short=%u,long=%u; service %.4g / %.4g µs; %s arrivals; "
 		"%u step(s) of %.3g s (warm-up %.3g s), %u repetition(s)\n\n", e->mix[0], e->mix[1],

@@ -226,6 +226,13 @@ static int measure(struct bench_backend *b, struct bench_run *run, const struct 
 		return bench_fail(err, errlen, r, "cannot make %s: %s", raw_dir, strerror(-r));
 	if ((r = check_governors(b, run, err, errlen)) < 0)
 		return r;
+	for (unsigned a = 0; a < e->n_arms; a++)
+		if (e->arms[a].needs_cpus > run->srv.k && !run->arms[a].skipped) {
+			run->arms[a].skipped = true;
+			bench_run_note(run, "%s did not run: it needs a server of %u CPUs at least "
+				       "(NeedsCpus=), this one has %u", e->arms[a].name,
+				       e->arms[a].needs_cpus, run->srv.k);
+		}
 	for (unsigned rep = 0; rep < t->repetitions; rep++)
 		for (unsigned a = 0; a < e->n_arms; a++)
 			if (!run->arms[a].skipped &&
