@@ -38,6 +38,11 @@ $(BUILD)/obj/bench/bpfnic-bench/paths.o: PKG_CFLAGS += -I$(BUILD)/gen
 $(foreach t,test_bench_experiment test_bench_mcqueue test_bench_knee test_bench_output,\
   $(eval $(call unit_test,$(t),tests/unit/$(t).c $(BENCH_PURE_SRCS),$(BENCH_LIBS))))
 
+# The model backend through the runner, as bpfnic-bench run --model runs it.
+$(eval $(call unit_test,test_bench_model,tests/unit/test_bench_model.c \
+	bench/bpfnic-bench/runner.c bench/bpfnic-bench/spawn.c \
+	$(sort $(BENCH_PURE_SRCS) $(BENCH_MODEL_SRCS)),$(BENCH_LIBS)))
+
 # make paper: every shipped experiment in full on the lab (about 15 minutes on 2 CPUs;
 # root), its figures and report.md in $(BUILD)/paper/.
 paper:
