@@ -14,12 +14,14 @@
 #include "why.h"
 
 const char *const bench_model_overhead_source =
-	"lab (bpfnic-bench run bimodal, 2 CPUs): the worker's busy time per request beyond "
-	"its service time, from series.csv (kthread_util x window / requests out) at loads "
-	"below the knee";
+	"lab, bpfnic-bench run bimodal on the 2-CPU veth lab, 2026-11-26: the worker "
+	"kthread's busy time per request beyond the mean service time (kthread_util / "
+	"out_rps - 114 us in series.csv), median of 190 per-CPU windows of rr below "
+	"1500 req/s per CPU";
 const char *const bench_model_wakeup_source =
-	"lab (bpfnic-bench run bimodal, 2 CPUs): the median queuing delay of short requests "
-	"at the lowest load (10 %), where nearly every request finds its worker idle";
+	"lab, the same run: the p50 queuing delay of short requests under rr at 10 % load "
+	"(20 us), where nearly every request finds its worker idle; the run's other "
+	"repetitions (63, 523 us) were disturbed by other load on the shared machine";
 
 /* The model's time 0 on the run's wall clock: windows and steps join as on the lab. */
 #define MODEL_EPOCH_USEC 1000000000000000ll /* 2001-09-09: obviously not a real run */

@@ -20,10 +20,10 @@
 
 /*
  * Per-request worker overhead and wake-up delay, measured on the 2-CPU veth lab
- * (kernel 6.18, cpumap kthreads under SCHED_OTHER, bimodal 60/600 µs): see
- * BENCH_MODEL_FIGURES_SOURCE for how.
+ * (kernel 6.18, cpumap kthreads under SCHED_OTHER, bimodal 60/600 µs, 2026-11-26):
+ * the sources below say how.
  */
-#define BENCH_MODEL_OVERHEAD_NS 4000u
+#define BENCH_MODEL_OVERHEAD_NS 5000u
 #define BENCH_MODEL_WAKEUP_NS   20000u
 extern const char *const bench_model_overhead_source;
 extern const char *const bench_model_wakeup_source;
