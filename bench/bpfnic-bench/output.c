@@ -392,6 +392,13 @@ static void write_shape(FILE *f, const struct bench_run *run)
 		const struct bench_expect *x = &e->expects[i];
 		struct bench_expect_result res;
 
+		/* A policy that did not run (NeedsCpus=, a governor) orders nothing: its
+		 * missing knee would read as "below every step". */
+		if (!arm_ran(run, x->a) || (x->kind != BENCH_EXPECT_GROWS && !arm_ran(run, x->b))) {
+			fprintf(f, "- `%s`: undecided: %s did not run here (see the notes).\n",
+				x->text, e->arms[arm_ran(run, x->a) ? x->b : x->a].label);
+			continue;
+		}
 		bench_check_expect(e, x, run->results, run->n_results, &run->series, run->spans,
 				   run->n_spans, &res);
 		fprintf(f, "- `%s`: %s (%s).\n", x->text,
@@ -399,11 +406,6 @@ static void write_shape(FILE *f, const struct bench_run *run)
 			res.detail);
 		if (res.decided && res.holds)
 			continue;
-		if (!arm_ran(run, x->a) || (x->kind != BENCH_EXPECT_GROWS && !arm_ran(run, x->b))) {
-			fprintf(f, "  %s did not run here (see the notes): nothing to compare.\n",
-				e->arms[arm_ran(run, x->a) ? x->b : x->a].label);
-			continue;
-		}
 		if (x->kind == BENCH_EXPECT_KNEE) {
 			explain_knee(f, run, x);
 			if (!res.decided)

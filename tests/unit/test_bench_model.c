@@ -31,7 +31,8 @@ static const char tiny[] =
 	"[Knee]\nBoundUs=5000\nMaxLossPct=0.1\n"
 	"[Policy rr]\nPolicy=rr\n"
 	"[Policy split]\nPolicy=split\nLongCpus=50%\n"
-	"[Policy wide]\nPolicy=split\nLongCpus=25%\nNeedsCpus=8\n";
+	"[Policy wide]\nPolicy=split\nLongCpus=25%\nNeedsCpus=8\n"
+	"[Shape]\nExpect=knee short rr > wide\n";
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -112,6 +113,8 @@ static void writes_every_output_marked_modelled(void **state)
 	assert_non_null(text = slurp(dir, "report.md"));
 	assert_non_null(strstr(text, "Modelled, not measured"));
 	assert_non_null(strstr(text, "wide did not run: it needs a server of 8 CPUs"));
+	/* Its Expect= is not decided by a knee it never had. */
+	assert_non_null(strstr(text, "`knee short rr > wide`: undecided"));
 	free(text);
 	assert_non_null(text = slurp(dir, "series.csv"));
 	free(text);
