@@ -14,14 +14,14 @@
 #include "why.h"
 
 const char *const bench_model_overhead_source =
-	"lab, bpfnic-bench run bimodal on the 2-CPU veth lab, 2026-11-26: the worker "
-	"kthread's busy time per request beyond the mean service time (kthread_util / "
-	"out_rps - 114 us in series.csv), median of 190 per-CPU windows of rr below "
-	"1500 req/s per CPU";
+	"lab: bpfnic-bench run bimodal on the 2-CPU veth lab, 2026-11-26, cpumap kthreads "
+	"at SCHED_FIFO 49: the worker kthread's busy time per request beyond the mean "
+	"service time (kthread_util / out_rps - 114 us, series.csv), median of 191 "
+	"per-CPU windows of rr below 1500 req/s per CPU (14 us; 5 us under SCHED_OTHER)";
 const char *const bench_model_wakeup_source =
-	"lab, the same run: the p50 queuing delay of short requests under rr at 10 % load "
-	"(20 us), where nearly every request finds its worker idle; the run's other "
-	"repetitions (63, 523 us) were disturbed by other load on the shared machine";
+	"lab: the same run: the p50 queuing delay of short requests under rr at 10 % load, "
+	"where nearly every request finds its worker idle (6.0, 6.2, 5.8 us over three "
+	"repetitions; 20 us and more under SCHED_OTHER)";
 
 /* The model's time 0 on the run's wall clock: windows and steps join as on the lab. */
 #define MODEL_EPOCH_USEC 1000000000000000ll /* 2001-09-09: obviously not a real run */

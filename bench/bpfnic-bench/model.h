@@ -20,11 +20,12 @@
 
 /*
  * Per-request worker overhead and wake-up delay, measured on the 2-CPU veth lab
- * (kernel 6.18, cpumap kthreads under SCHED_OTHER, bimodal 60/600 µs, 2026-11-26):
- * the sources below say how.
+ * (kernel 6.18, bimodal 60/600 µs, 2026-11-26) with the cpumap kthreads at
+ * SCHED_FIFO 49, the class that lets workers answer in microseconds: the sources
+ * below say how.
  */
-#define BENCH_MODEL_OVERHEAD_NS 5000u
-#define BENCH_MODEL_WAKEUP_NS   20000u
+#define BENCH_MODEL_OVERHEAD_NS 14000u
+#define BENCH_MODEL_WAKEUP_NS   6000u
 extern const char *const bench_model_overhead_source;
 extern const char *const bench_model_wakeup_source;
 
