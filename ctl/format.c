@@ -8,6 +8,7 @@
 
 #include "bpfnic.h"
 #include "cpulist.h"
+#include "params.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -158,13 +159,27 @@ const char *ctl_fmt_policy(char *buf, size_t len, struct json_object *policy)
 		if (lc && json_object_is_type(lc, json_type_array))
 			snprintf(buf, len, "split: CPUs %s for long requests",
 				 ctl_fmt_cpulist(g, sizeof(g), lc));
+		else if (is_number(lc) && json_object_get_int64(lc) == BPFNIC_LONG_CPUS_AUTO)
+			snprintf(buf, len, "split: long group sized automatically from each "
+				 "class's work, at most every %s ms",
+				 ctl_fmt_json_int(a, sizeof(a), get(policy, "cooldown_ms")));
 		else
 			snprintf(buf, len, "split: %s CPU(s) for long requests",
 				 ctl_fmt_json_int(a, sizeof(a), lc));
+	} else if (!strcmp(name, "p2c")) {
+		snprintf(buf, len, "p2c: the least work left of %s CPUs drawn at random",
+			 ctl_fmt_json_int(a, sizeof(a), get(policy, "choices")));
 	} else if (!strcmp(name, "dynamic")) {
+		const char *spread = str_or_dash(get(policy, "spread"));
+
+		if (!strcmp(spread, "p2c"))
+			snprintf(g, sizeof(g), "p2c of %s",
+				 ctl_fmt_json_int(a, sizeof(a), get(policy, "choices")));
+		else
+			snprintf(g, sizeof(g), "%s", spread);
 		snprintf(buf, len,
-			 "dynamic: grow above %s (%s), shrink below %s, %s..%s CPUs, "
-			 "cooldown %s ms, every %s ms",
+			 "dynamic (%s): grow above %s (%s), shrink below %s, %s..%s CPUs, "
+			 "cooldown %s ms, every %s ms", g,
 			 fmt_json_us_unit(a, sizeof(a), get(policy, "threshold_us")),
 			 str_or_dash(get(policy, "metric")),
 			 fmt_json_us_unit(b, sizeof(b), get(policy, "shrink_below_us")),
@@ -333,8 +348,8 @@ static void fmt_totals(char *rate, size_t rlen, char *counts, size_t clen,
 
 static int print_history(FILE *out, struct json_object *history)
 {
-	static const char *const headers[] = { "TIME (UTC)", "ACTION", ">CPU", ">GROUP SIZE",
-					       ">METRIC (µs)", "REASON" };
+	static const char *const headers[] = { "TIME (UTC)", "GROUP", "ACTION", ">CPU", ">CPUS",
+					       ">GROUP SIZE", ">METRIC (µs)", "REASON" };
 	struct ctl_table t;
 	size_t n = history && json_object_is_type(history, json_type_array) ?
 			   json_object_array_length(history) : 0;
@@ -345,13 +360,13 @@ static int print_history(FILE *out, struct json_object *history)
 		return 0;
 	}
 	fprintf(out, "history     last %zu core-group change%s:\n", n, n == 1 ? "" : "s");
-	err = ctl_table_init(&t, 6, headers);
+	err = ctl_table_init(&t, 8, headers);
 	if (err)
 		return err;
 	t.indent = "  ";
 	for (size_t i = 0; i < n && !err; i++) {
 		struct json_object *h = json_object_array_get_idx(history, i), *tv = get(h, "time_usec");
-		char when[32] = "-", cpu[32], size[32], metric[32];
+		char when[32] = "-", cpu[32], cpus[32], size[32], metric[32];
 
 		if (is_number(tv)) {
 			time_t s = (time_t)(json_object_get_int64(tv) / 1000000);
@@ -360,8 +375,9 @@ static int print_history(FILE *out, struct json_object *history)
 			if (gmtime_r(&s, &tm))
 				strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 		}
-		const char *row[6] = { when, str_or_dash(get(h, "action")),
+		const char *row[8] = { when, str_or_dash(get(h, "group")), str_or_dash(get(h, "action")),
 				       ctl_fmt_json_int(cpu, sizeof(cpu), get(h, "cpu")),
+				       ctl_fmt_json_int(cpus, sizeof(cpus), get(h, "cpus")),
 				       ctl_fmt_json_int(size, sizeof(size), get(h, "group_size")),
 				       ctl_fmt_json_us(metric, sizeof(metric), get(h, "metric_us")),
 				       str_or_dash(get(h, "reason")) };

@@ -91,8 +91,11 @@ static struct json_object *history_json(const struct bpfnicd_policy *pol)
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "time_usec", json_object_new_uint64(h->time_usec));
+		json_object_object_add(o, "group", json_object_new_string(
+			h->group == BPFNIC_GROUP_LONG ? "long" : "main"));
 		json_object_object_add(o, "action", json_object_new_string(h->grow ? "grow" : "shrink"));
 		json_object_object_add(o, "cpu", json_object_new_int64(h->cpu));
+		json_object_object_add(o, "cpus", json_object_new_int64(h->cpus));
 		json_object_object_add(o, "group_size", json_object_new_int64(h->group_size));
 		json_object_object_add(o, "metric_us", bpfnic_vl_number(h->metric_us, 1));
 		json_object_object_add(o, "reason", json_object_new_string(h->reason));

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The running policy: which core groups it uses, applying a new one (with its
- * settings) to the data path with rollback, the dynamic policy's scaler, and the
- * history of the scaler's changes. The one owner of the groups' sizes on the
+ * settings) to the data path with rollback, the dynamic policy's scaler, the
+ * automatic split's sizing (daemon/splitsize.h), and the history of their changes. The one owner of the groups' sizes on the
  * daemon's side (the maps hold them for the kernel, and the data-path module keeps
  * its own note of what it wrote there, to order its writes).
  *
@@ -10,7 +10,8 @@
  *   main  a prefix: all of Cpus= (rr), all but the last LongCpus= (split), or the
  *         first N for dynamic, N between MinCpus= and MaxCpus= chosen by the scaler;
  *         growing takes the next CPU of Cpus=, shrinking gives back the last one;
- *   long  the suffix of LongCpus= CPUs under split, empty otherwise.
+ *   long  the suffix of LongCpus= CPUs under split (with LongCpus=auto, a size the
+ *         daemon sets every window), empty otherwise.
  * So a group is its size, and status lists the CPUs that size stands for.
  *
  * A change reaches the maps in an order the scheduler can never trip on (groups the
@@ -31,13 +32,17 @@
 
 #define BPFNICD_HISTORY 16
 
-/* One grow or shrink, for status. */
+/* One grow or shrink of a group, for status: the dynamic scaler's (main group), the
+ * automatic split's (long group; the main group gives or takes the same CPUs). */
 struct bpfnicd_change {
 	uint64_t time_usec; /* CLOCK_REALTIME */
+	enum bpfnic_group group;
 	bool grow;
-	unsigned cpu, group_size;
-	double metric_us;
-	char reason[160];
+	unsigned cpu;        /* the first CPU that came or went */
+	unsigned cpus;       /* how many moved */
+	unsigned group_size; /* after the change */
+	double metric_us;    /* dynamic: the queuing delay it decided on */
+	char reason[200];
 };
 
 struct bpfnicd_policy;
@@ -63,7 +68,8 @@ void bpfnicd_policy_attach(struct bpfnicd_policy *p, struct bpfnic_dp *dp);
 int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *cfg,
 			 const struct bpfnic_policy_params *next, const char *by);
 
-/* One statistics window: under dynamic, the scaler may grow or shrink the group. */
+/* One statistics window: under dynamic, the scaler may grow or shrink the group;
+ * under split --long-cpus auto, the long group may take or give back CPUs. */
 void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
 			 uint64_t now_ms);
 

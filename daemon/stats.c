@@ -62,6 +62,15 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	/* The merged window's max came from per-CPU window maxima: keep it for quantiles. */
 	out->served = bpfnic_worker_processed(&all);
 	out->traffic = out->served > 0;
+	{
+		__u64 long_ns = all.service_sum_long_ns, served_long = all.processed[BPFNIC_CLASS_LONG];
+		__u64 short_ns = all.service_sum_ns - long_ns, served_short = out->served - served_long;
+
+		out->cls[0].served = served_short;
+		out->cls[0].service_us = served_short ? (double)short_ns / (double)served_short / 1000 : 0;
+		out->cls[1].served = served_long;
+		out->cls[1].service_us = served_long ? (double)long_ns / (double)served_long / 1000 : 0;
+	}
 	out->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(&all) / 1000.0;
 	out->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.99) / 1000.0;
 
@@ -74,6 +83,8 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		for (int k = 0; k < BPFNIC_NR_CLASSES; k++)
 			in += ds.requests[k];
 		out->in_rps = secs > 0 ? (double)in / secs : 0;
+		out->cls[1].in_rps = secs > 0 ? (double)ds.requests[BPFNIC_CLASS_LONG] / secs : 0;
+		out->cls[0].in_rps = secs > 0 ? (double)(in - ds.requests[BPFNIC_CLASS_LONG]) / secs : 0;
 	}
 	out->out_rps = secs > 0 && tx_now >= tx_before ? (double)(tx_now - tx_before) / secs : 0;
 	out->replies = tx_now;

@@ -33,6 +33,13 @@ struct bpfnicd_window {
 	uint64_t served;
 	double qdelay_avg_us, qdelay_p99_us;
 	double in_rps, out_rps;
+	/* per class, [0] short (unknown class bytes too: served as short), [1] long: the
+	 * automatic split's input */
+	struct bpfnicd_class_window {
+		double in_rps;     /* arrived at the scheduler */
+		double service_us; /* mean measured workload time of those served */
+		uint64_t served;
+	} cls[2];
 	/* since attach */
 	uint64_t requests, replies, passed;
 	uint64_t drops_queue;       /* exact from the kernel's tracepoint; without the tracer,

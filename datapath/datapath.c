@@ -21,6 +21,7 @@ struct bpfnic_dp {
 	unsigned n_candidates;
 	unsigned candidates[BPFNIC_MAX_CPUS];
 	unsigned group_size[BPFNIC_NR_GROUPS];
+	struct bpfnic_group_cpus group_cpus[BPFNIC_NR_GROUPS]; /* what the map holds */
 	void *percpu_buf; /* scratch for per-CPU lookups */
 	size_t percpu_buf_size;
 };
@@ -67,6 +68,7 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
 {
 	struct bpf_map *sizes = dp->skel->maps.bpfnic_group_size;
 	struct bpf_map *slots = dp->skel->maps.bpfnic_group_cpus;
+	__u32 key = g;
 	int r;
 
 	if ((unsigned)g >= BPFNIC_NR_GROUPS || n > dp->n_candidates || (n && !cpus))
@@ -86,11 +88,12 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
 			return r;
 		dp->group_size[g] = n;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		r = write_u32(slots, BPFNIC_GROUP_SLOT(g, i), cpus[i]);
-		if (r < 0)
-			return r;
-	}
+	/* Slots past n keep what they held: the scheduler reads none of them. */
+	for (unsigned i = 0; i < n; i++)
+		dp->group_cpus[g].cpu[i] = cpus[i];
+	if (bpf_map__update_elem(slots, &key, sizeof(key), &dp->group_cpus[g],
+				 sizeof(dp->group_cpus[g]), BPF_ANY) < 0)
+		return -errno;
 	/* Growing: every new slot is filled before the size admits it. */
 	if (n != dp->group_size[g]) {
 		r = write_u32(sizes, g, n);
@@ -153,6 +156,7 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_worker_xdp, false);
 	bpf_program__set_autoload(skel->progs.bpfnic_worker_keep, false);
 	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
+	bpf_program__set_autoload(skel->progs.bpfnic_sched_vft, false);
 }
 
 static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tracer)

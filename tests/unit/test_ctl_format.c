@@ -140,15 +140,16 @@ static void test_table_alignment(void **state)
 static const char status_json[] =
 	"{\"version\":\"0.1.0\",\"interface\":\"ta-s\",\"xdp_mode\":\"native\",\"port\":7777,"
 	"\"uptime_sec\":125,"
-	"\"policy\":{\"name\":\"dynamic\",\"long_cpus\":1,\"threshold_us\":20,\"metric\":\"avg\","
+	"\"policy\":{\"name\":\"dynamic\",\"long_cpus\":1,\"spread\":\"rr\",\"threshold_us\":20,\"metric\":\"avg\","
 	"\"min_cpus\":1,\"max_cpus\":2,\"cooldown_ms\":500,\"shrink_below_us\":5,\"interval_ms\":100},"
 	"\"workload\":{\"short_us\":6,\"long_us\":60,\"max_us\":1000},"
 	"\"groups\":{\"main\":[0,1],\"long\":[]},"
 	"\"totals\":{\"in_rps\":1234.4,\"out_rps\":1230,\"requests\":100000,\"replies\":99998,"
 	"\"passed\":12,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,\"tx_err\":0,"
 	"\"short_payload\":1,\"too_long\":3}},"
-	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,"
-	"\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
+	"\"history\":[{\"time_usec\":1700000000000000,\"group\":\"main\",\"action\":\"grow\","
+	"\"cpu\":1,\"cpus\":1,\"group_size\":2,\"metric_us\":35.25,"
+	"\"reason\":\"avg 35.2 us > 20 us\"}]}";
 
 static void test_status(void **state)
 {
@@ -157,7 +158,7 @@ static void test_status(void **state)
 	(void)state;
 	assert_contains(s, "daemon      bpfnicd 0.1.0, up 2m 05s\n");
 	assert_contains(s, "interface   ta-s (XDP native), UDP port 7777\n");
-	assert_contains(s, "policy      dynamic: grow above 20.0 µs (avg), shrink below 5.00 µs, "
+	assert_contains(s, "policy      dynamic (rr): grow above 20.0 µs (avg), shrink below 5.00 µs, "
 			   "1..2 CPUs, cooldown 500 ms, every 100 ms\n");
 	assert_contains(s, "workload    short 6.00 µs, long 60.0 µs, max 1000 µs\n");
 	assert_contains(s, "groups      main 0-1, long -\n");
@@ -165,8 +166,8 @@ static void test_status(void **state)
 	assert_contains(s, "totals      requests 100000, replies 99998, passed 12\n");
 	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, too long 3\n");
 	assert_contains(s, "history     last 1 core-group change:\n");
-	assert_contains(s, "  TIME (UTC)           ACTION  CPU  GROUP SIZE  METRIC (µs)  REASON\n");
-	assert_contains(s, "  2023-11-14 22:13:20  grow      1           2         35.2  avg 35.2 us > 20 us\n");
+	assert_contains(s, "  TIME (UTC)           GROUP  ACTION  CPU  CPUS  GROUP SIZE  METRIC (µs)  REASON\n");
+	assert_contains(s, "  2023-11-14 22:13:20  main   grow      1     1           2         35.2  avg 35.2 us > 20 us\n");
 }
 
 static void test_status_missing_and_mistyped(void **state)
@@ -201,7 +202,7 @@ static void test_policy_lines(void **state)
 	json_object_put(o);
 	o = json_tokener_parse("{\"name\":\"dynamic\",\"threshold_us\":\"x\"}");
 	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o),
-			    "dynamic: grow above - (-), shrink below -, -..- CPUs, cooldown - ms, every - ms");
+			    "dynamic (-): grow above - (-), shrink below -, -..- CPUs, cooldown - ms, every - ms");
 	json_object_put(o);
 	o = json_tokener_parse("{\"name\":\"rr\",\"threshold_us\":3}");
 	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o), "rr");

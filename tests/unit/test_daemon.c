@@ -97,7 +97,7 @@ static void expect_state(const struct bpfnicd_policy *p, const char *main, const
 		assert_string_equal(got[g], want[g]);
 	}
 	assert_int_equal(bpfnicd_policy_params(p)->policy, policy);
-	assert_int_equal(fake_dp.settings.policy, policy);
+	assert_int_equal(fake_dp.settings.policy, bpfnic_policy_pick(bpfnicd_policy_params(p)));
 }
 
 /* The configured parameters, with another policy. */

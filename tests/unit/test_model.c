@@ -599,7 +599,7 @@ static void bad_configs_refused(void **state)
 	c = good; c.cpus = 0; expect_refused(&c, "cpus");
 	c = good; c.cpus = BPFNIC_MAX_CPUS + 1; expect_refused(&c, "cpus");
 	c = good; c.policy.long_cpus = 4; expect_refused(&c, "long_cpus");
-	c = good; c.policy.long_cpus = 0; expect_refused(&c, "long_cpus");
+	c = good; c.policy.spread = BPFNIC_POLICY_SPLIT; expect_refused(&c, "spread");
 	c = good; c.policy.policy = BPFNIC_NR_POLICIES; expect_refused(&c, "policy");
 	c = good; c.policy.interval_ms = 0; expect_refused(&c, "interval_ms");
 	c = good; c.policy.max_cpus = 5; expect_refused(&c, "max_cpus");
