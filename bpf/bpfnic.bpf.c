@@ -506,7 +506,7 @@ static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st
 	/* What the worker will spin: it computes the same from the same request. */
 	work = bpfnic_service_ns(cfg, class, r->ext ? read_le64(r, BPFNIC_OFF_EXT_SERVICE) : 0);
 	l = cpu_load(loads, cpu);
-	if (r->ext && bpfnic_policy_reads_load(policy))
+	if (r->ext && bpfnic_policy_estimates_work(policy))
 		write_le64(r, BPFNIC_OFF_EXT_FINISH,
 			   bpfnic_est_pack(est, vft, vft ? bpfnic_vft_wait(l, now) : 0));
 	if (vft)

@@ -140,11 +140,17 @@ enum bpfnic_policy {
 };
 
 /* Whether the policy reads the per-CPU load bookkeeping (struct bpfnic_cpu_load),
- * which the data path keeps under every policy. */
+ * which the data path keeps under every policy ... */
 static __always_inline int bpfnic_policy_reads_load(__u8 policy)
 {
 	return policy == BPFNIC_POLICY_LWL || policy == BPFNIC_POLICY_JSQ ||
 	       policy == BPFNIC_POLICY_P2C;
+}
+
+/* ... and whether it estimates the chosen CPU's work left (the request's wait). */
+static __always_inline int bpfnic_policy_estimates_work(__u8 policy)
+{
+	return policy == BPFNIC_POLICY_LWL || policy == BPFNIC_POLICY_P2C;
 }
 
 enum bpfnic_group {

@@ -7,5 +7,5 @@ MODEL_SRCS = model/sim.c model/daemon_glue.c $(MODEL_DAEMON_SRCS) lib/params.c $
 MODEL_LIBS = $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) $(ARRIVAL_LIBS) \
 	$(HIST_LIBS)
 
-$(eval $(call unit_test,test_model,tests/unit/test_model.c $(MODEL_SRCS),$(MODEL_LIBS)))
+$(eval $(call unit_test,test_model,tests/unit/test_model.c $(MODEL_SRCS) $(PICKREF_SRCS),$(MODEL_LIBS)))
 $(eval $(call test_prog,tools,model-run,model/run.c $(MODEL_SRCS) $(TOOLOPT_SRCS),$(MODEL_LIBS)))
