@@ -27,8 +27,13 @@
 
 #include "clock.h"
 #include "cpulist.h"
+#include "daemon/httpd.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/metrics.h"
+#include "daemon/nic.h"
+#include "datapath/netdev.h"
+#include "datapath/support.h"
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
@@ -41,9 +46,11 @@ struct bpfnicd {
 	struct bpfnicd_policy *policy;
 	struct bpfnic_dp *dp;
 	struct bpfnic_dp_info info;
+	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
+	struct bpfnicd_httpd *httpd;    /* NULL: no metrics endpoint */
 	sd_event_source *tick;
 	uint64_t start_usec;
 	uint64_t tick_next_usec;
@@ -116,17 +123,23 @@ static void after_change(struct bpfnicd *d)
 	update_status(d, true);
 }
 
-/* The program goes with its interface: without it there is nothing to steer. */
+/* The program goes with its interface: without it there is nothing to steer. What it
+ * can do may change too (a veth's ndo-xmit follows its peer). */
 static int check_interface(struct bpfnicd *d, uint64_t now)
 {
 	char name[IF_NAMESIZE];
+	__u64 features = 0;
+	int r;
 
 	if (now - d->iface_check_usec < IFACE_CHECK_USEC)
 		return 0;
 	d->iface_check_usec = now;
 	if (if_indextoname((unsigned)d->info.ifindex, name) &&
-	    strcmp(name, config(d)->interface) == 0)
+	    strcmp(name, config(d)->interface) == 0) {
+		r = bpfnic_netdev_xdp_features(d->info.ifindex, &features);
+		bpfnicd_nic_features(d->nic, r, features);
 		return 0;
+	}
 	log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
 		  config(d)->interface, d->info.ifindex);
 	sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
@@ -144,6 +157,7 @@ static void close_window(struct bpfnicd *d, uint64_t now)
 		return;
 	}
 	bpfnicd_policy_tick(d->policy, bpfnicd_sampler_window(d->sampler), now / 1000);
+	bpfnicd_nic_window(d->nic, bpfnicd_sampler_window(d->sampler), now);
 	if (bpfnicd_control_n_monitors(d->control)) {
 		struct json_object *o = bpfnicd_methods_monitor_sample(d->methods);
 
@@ -231,25 +245,54 @@ static int watch_signals(struct bpfnicd *d)
 
 /* ---- start and stop ------------------------------------------------------------------------ */
 
+/*
+ * What this kernel and libbpf lack of what the data path uses: the required ones stop
+ * the start with one message naming them all; the others are said once.
+ */
+static int check_support(void)
+{
+	struct bpfnic_support sup;
+	char missing[1024];
+
+	bpfnic_support_probe(&sup);
+	if (bpfnic_support_missing(&sup, missing, sizeof(missing))) {
+		log_error("%s", missing);
+		return -EOPNOTSUPP;
+	}
+	for (unsigned i = 0; i < BPFNIC_NR_FEATURES; i++)
+		if (!sup.have[i])
+			log_notice("this kernel lacks %s (Linux %s): %s", bpfnic_features[i].name,
+				   bpfnic_features[i].since, bpfnic_features[i].without);
+	return 0;
+}
+
 /* The data path, with the start policy's groups in place before the attach. */
 static int start_data_path(struct bpfnicd *d)
 {
 	const struct bpfnicd_config *c = config(d);
+	char why[1024] = "";
 	struct bpfnic_dp_opts opts = {
 		.ifname = c->interface, .xdp_mode = c->xdp_mode, .cpus = c->cpus.cpu,
-		.n_cpus = c->cpus.n, .queue_size = c->queue_size,
+		.n_cpus = c->cpus.n, .queue_size = c->queue_size, .addrs = c->addrs.a,
+		.n_addrs = c->addrs.n, .why = why, .why_size = sizeof(why),
 	};
+	struct bpfnic_netdev *nd;
 	char cpus[256], fields[2][300];
 	const char *fv[] = { fields[0], fields[1], NULL };
 	unsigned n;
 	int r;
 
+	r = check_support();
+	if (r < 0)
+		return r;
 	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000);
 	if (!d->policy)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
 	bpfnicd_policy_dp_opts(d->policy, &opts);
 	bpfnicd_log_route_libbpf();
 	r = bpfnic_dp_open(&opts, &d->dp);
+	if (r < 0 && why[0])
+		return log_error_errno(r, "cannot attach to %s: %s", c->interface, why);
 	if (r < 0)
 		return log_error_errno(r, "cannot attach to %s", c->interface);
 	bpfnicd_policy_attach(d->policy, d->dp);
@@ -266,7 +309,16 @@ static int start_data_path(struct bpfnicd *d)
 			   c->interface, d->info.ifindex,
 			   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
 			   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
-	return 0;
+
+	/* What the interface can do, for status, and what needs an operator's eye. */
+	nd = malloc(sizeof(*nd));
+	r = nd ? bpfnic_netdev_read(c->interface, nd) : -ENOMEM;
+	if (r >= 0)
+		d->nic = bpfnicd_nic_new(c->interface, nd, &c->cpus, &d->info);
+	free(nd);
+	if (r < 0)
+		return log_error_errno(r, "cannot read what %s can do", c->interface);
+	return d->nic ? 0 : log_error_errno(-ENOMEM, "cannot keep what %s can do", c->interface);
 }
 
 static int start_control(struct bpfnicd *d)
@@ -274,7 +326,7 @@ static int start_control(struct bpfnicd *d)
 	const struct bpfnicd_config *c = config(d);
 	struct bpfnicd_methods_deps deps = {
 		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .info = d->info,
-		.start_usec = d->start_usec,
+		.nic = d->nic, .start_usec = d->start_usec,
 	};
 	int r;
 
@@ -287,6 +339,13 @@ static int start_control(struct bpfnicd *d)
 		return log_error_errno(r, "cannot open the control socket %s", c->control_socket);
 	bpfnicd_runconf_bind(d->conf, d->policy, d->control);
 	return 0;
+}
+
+static int render_metrics(void *userdata, char **body, size_t *len)
+{
+	struct bpfnicd *d = userdata;
+
+	return bpfnicd_metrics_page(d->sampler, config(d), d->policy, body, len);
 }
 
 static int start_tick(struct bpfnicd *d)
@@ -330,6 +389,8 @@ static int run(struct bpfnicd *d)
 		r = start_tick(d);
 	if (r < 0)
 		return r;
+	bpfnicd_httpd_start(d->event, &config(d)->metrics_listen, BPFNICD_METRICS_CONTENT_TYPE,
+			    render_metrics, d, &d->httpd);
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
@@ -340,6 +401,7 @@ static int run(struct bpfnicd *d)
 
 static void cleanup(struct bpfnicd *d)
 {
+	bpfnicd_httpd_free(d->httpd);
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);
 	sd_event_source_disable_unref(d->tick);
@@ -350,6 +412,7 @@ static void cleanup(struct bpfnicd *d)
 				   config(d)->interface);
 	}
 	bpfnicd_policy_free(d->policy);
+	bpfnicd_nic_free(d->nic);
 	bpfnicd_runconf_free(d->conf);
 	sd_event_unref(d->event);
 }

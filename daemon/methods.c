@@ -35,18 +35,28 @@ static struct json_object *groups_json(const struct bpfnicd_policy *pol)
 	const unsigned *cpus;
 	unsigned n;
 
-	cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_MAIN, &n);
-	json_object_object_add(g, "main", cpu_array(cpus, n));
-	cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_LONG, &n);
-	json_object_object_add(g, "long", cpu_array(cpus, n));
+	for (int k = 0; k < BPFNIC_NR_GROUPS; k++) {
+		cpus = bpfnicd_policy_group(pol, (enum bpfnic_group)k, &n);
+		json_object_object_add(g, bpfnicd_group_names[k], cpu_array(cpus, n));
+	}
 	return g;
 }
 
-static const char *xdp_mode_name(const struct bpfnicd_methods *m)
+static const char *xdp_mode_name(unsigned mode)
 {
-	unsigned mode = m->d.info.mode;
-
 	return bpfnic_xdp_mode_names[mode < 3 ? mode : BPFNIC_XDP_AUTO];
+}
+
+/* Address= as text; empty: any address. */
+static struct json_object *addresses_json(const struct bpfnicd_config *c)
+{
+	struct json_object *a = json_object_new_array();
+	char text[64];
+
+	for (unsigned i = 0; i < c->addrs.n; i++)
+		json_object_array_add(a, json_object_new_string(
+			bpfnic_addr_format(&c->addrs.a[i], text, sizeof(text))));
+	return a;
 }
 
 /* Counters since attach: a fresh reading, or the window's when the data path is mute. */
@@ -57,7 +67,6 @@ static void read_totals(struct bpfnicd_methods *m, struct bpfnicd_window *cum)
 
 static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct bpfnicd_window *cum)
 {
-	static const char *const group_names[BPFNIC_NR_GROUPS] = { "main", "long" };
 	const struct bpfnicd_window *win = bpfnicd_sampler_window(m->d.sampler);
 	const char *group[BPFNIC_MAX_CPUS];
 	struct json_object *o = json_object_new_object();
@@ -65,7 +74,7 @@ static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct b
 	for (unsigned i = 0; i < win->n; i++) {
 		int g = bpfnicd_policy_group_of(m->d.policy, win->cpu[i].cpu);
 
-		group[i] = g < 0 ? NULL : group_names[g];
+		group[i] = g < 0 ? NULL : bpfnicd_group_names[g];
 	}
 	json_object_object_add(o, "window_ms", bpfnic_vl_number(win->window_ms, 1));
 	json_object_object_add(o, "policy", json_object_new_string(
@@ -73,6 +82,7 @@ static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct b
 	json_object_object_add(o, "groups", groups_json(m->d.policy));
 	json_object_object_add(o, "totals", bpfnicd_stats_totals_json(win, cum));
 	json_object_object_add(o, "cpus", bpfnicd_stats_cpus_json(win, cum, group));
+	json_object_object_add(o, "rx_cpus", bpfnicd_stats_rx_cpus_json(cum));
 	return o;
 }
 
@@ -93,7 +103,7 @@ static struct json_object *history_json(const struct bpfnicd_policy *pol)
 		json_object_object_add(o, "time_usec", json_object_new_uint64(h->time_usec));
 		json_object_object_add(o, "group", json_object_new_string(
 			h->group == BPFNIC_GROUP_LONG ? "long" : "main"));
-		json_object_object_add(o, "action", json_object_new_string(h->grow ? "grow" : "shrink"));
+		json_object_object_add(o, "action", json_object_new_string(bpfnicd_change_action(h->grow)));
 		json_object_object_add(o, "cpu", json_object_new_int64(h->cpu));
 		json_object_object_add(o, "cpus", json_object_new_int64(h->cpus));
 		json_object_object_add(o, "group_size", json_object_new_int64(h->group_size));
@@ -162,8 +172,9 @@ static struct json_object *get_info(struct bpfnicd_methods *m, const struct bpfn
 	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
 	json_object_object_add(p, "interface", json_object_new_string(c->interface));
 	json_object_object_add(p, "ifindex", json_object_new_int64(m->d.info.ifindex));
-	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m)));
+	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m->d.info.mode)));
 	json_object_object_add(p, "port", json_object_new_int64(c->port));
+	json_object_object_add(p, "addresses", addresses_json(c));
 	json_object_object_add(p, "pid", json_object_new_int64(getpid()));
 	json_object_object_add(p, "candidate_cpus", cpu_array(c->cpus.cpu, c->cpus.n));
 	return bpfnic_vl_reply_new(p, false);
@@ -184,8 +195,13 @@ static struct json_object *get_status(struct bpfnicd_methods *m, const struct bp
 	read_totals(m, cum);
 	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
 	json_object_object_add(p, "interface", json_object_new_string(c->interface));
-	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m)));
+	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m->d.info.mode)));
+	json_object_object_add(p, "xdp_mode_requested",
+			       json_object_new_string(xdp_mode_name(m->d.info.requested)));
 	json_object_object_add(p, "port", json_object_new_int64(c->port));
+	json_object_object_add(p, "addresses", addresses_json(c));
+	json_object_object_add(p, "nic", bpfnicd_nic_json(m->d.nic));
+	json_object_object_add(p, "warnings", bpfnicd_nic_warnings_json(m->d.nic));
 	json_object_object_add(p, "uptime_sec",
 			       json_object_new_int64((int64_t)((bpfnic_mono_usec() - m->d.start_usec) / 1000000)));
 	json_object_object_add(p, "policy", bpfnic_params_policy_json(bpfnicd_policy_params(m->d.policy)));
