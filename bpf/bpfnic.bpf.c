@@ -449,7 +449,10 @@ __noinline __u64 walk_group(const struct bpfnic_group_cpus *g, const struct bpfn
 	if (!g || !loads || size == 0 || size > BPFNIC_MAX_CPUS || start >= size)
 		return 0;
 	bpfnic_walk_init(&w, (enum bpfnic_measure)(spec >> 20), g, size, start, loads, now);
-	bpf_loop(bpfnic_walk_chunks(size), walk_step, &w, 0);
+	if (size <= BPFNIC_WALK_CHUNK)
+		bpfnic_walk_chunk(&w, 0); /* one chunk: without bpf_loop's calls */
+	else
+		bpf_loop(bpfnic_walk_chunks(size), walk_step, &w, 0);
 	return bpfnic_walk_load(&w) << 8 | (w.slot & 0xff);
 }
 
@@ -516,18 +519,6 @@ static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st
 	switch (policy) {
 	case BPFNIC_POLICY_LWL:
 	case BPFNIC_POLICY_JSQ:
-		if (*size <= BPFNIC_WALK_CHUNK) {
-			/* One chunk: walked here, without the calls. */
-			struct bpfnic_walk w;
-
-			bpfnic_walk_init(&w, policy == BPFNIC_POLICY_JSQ ? BPFNIC_MEASURE_INFLIGHT :
-					 vft ? BPFNIC_MEASURE_VFT : BPFNIC_MEASURE_WORK,
-					 g, *size, bpfnic_pick_rr(*size, cursor), loads, now);
-			bpfnic_walk_chunk(&w, 0);
-			slot = w.slot;
-			est = policy == BPFNIC_POLICY_JSQ ? 0 : bpfnic_walk_load(&w);
-			break;
-		}
 		pw = walk_group(g, loads, now,
 				WALK_SPEC(policy == BPFNIC_POLICY_JSQ ? BPFNIC_MEASURE_INFLIGHT :
 					  vft ? BPFNIC_MEASURE_VFT : BPFNIC_MEASURE_WORK,
