@@ -487,11 +487,28 @@ static void fmt_rx_cpus(char *buf, size_t len, struct json_object *arr)
 	}
 }
 
+/* The load-aware picks' estimate against the wait, when the window had any. */
+static void print_estimate(FILE *out, struct json_object *e)
+{
+	char n[32], est[32], wait[32], err[32], under[32];
+
+	if (!e || !json_object_is_type(e, json_type_object))
+		return;
+	fprintf(out, "estimate: %s requests waited %s µs on average, %s µs estimated (mean |error| "
+		"%s µs, %s %% longer than estimated)\n", ctl_fmt_json_int(n, sizeof(n), get(e, "requests")),
+		ctl_fmt_json_us(wait, sizeof(wait), get(e, "wait_us")),
+		ctl_fmt_json_us(est, sizeof(est), get(e, "estimated_wait_us")),
+		ctl_fmt_json_us(err, sizeof(err), get(e, "abs_error_us")),
+		is_number(get(e, "under_pct")) ? (snprintf(under, sizeof(under), "%.1f",
+			json_object_get_double(get(e, "under_pct"))), under) : dash);
+}
+
 int ctl_print_stats(FILE *out, struct json_object *p)
 {
 	static const char *const headers[] = {
 		">CPU", "GROUP", ">REQ/S", ">QDELAY AVG (µs)", ">P50 (µs)", ">P99 (µs)",
 		">MAX (µs)", ">SERVICE (µs)", ">KTHREAD (%)", ">HANDED", ">PROCESSED", ">TX DROPS",
+		">IN FLIGHT", ">WORK LEFT (µs)",
 	};
 	struct json_object *totals = get(p, "totals"), *cpus = get(p, "cpus");
 	size_t n = cpus && json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
@@ -504,19 +521,20 @@ int ctl_print_stats(FILE *out, struct json_object *p)
 	fmt_rx_cpus(rx, sizeof(rx), get(p, "rx_cpus"));
 	fprintf(out, "window %s ms: %s; %s\ndrops: %s\nscheduler ran on: %s\n",
 		ctl_fmt_json_int(win, sizeof(win), get(p, "window_ms")), rate, counts, drops, rx);
+	print_estimate(out, get(p, "estimate"));
 
-	err = ctl_table_init(&t, 12, headers);
+	err = ctl_table_init(&t, 14, headers);
 	for (size_t i = 0; i < n && !err; i++) {
 		struct json_object *c = json_object_array_get_idx(cpus, i), *q = get(c, "qdelay_us"),
 				   *grp = get(c, "group"), *util = get(c, "kthread_util");
 		char cpu[32], rps[32], avg[32], p50[32], p99[32], max[32], svc[32], kt[32], handed[32],
-			processed[32], txd[32];
+			processed[32], txd[32], inflight[32], left[32];
 
 		if (is_number(util))
 			snprintf(kt, sizeof(kt), "%.1f", 100.0 * json_object_get_double(util));
 		else
 			snprintf(kt, sizeof(kt), "%s", dash);
-		const char *row[12] = {
+		const char *row[14] = {
 			ctl_fmt_json_int(cpu, sizeof(cpu), get(c, "cpu")),
 			grp && json_object_is_type(grp, json_type_string) ? json_object_get_string(grp) : dash,
 			is_number(get(c, "rps")) ? ctl_fmt_rate(rps, sizeof(rps),
@@ -530,6 +548,8 @@ int ctl_print_stats(FILE *out, struct json_object *p)
 			ctl_fmt_json_int(handed, sizeof(handed), get(c, "handed")),
 			ctl_fmt_json_int(processed, sizeof(processed), get(c, "processed")),
 			ctl_fmt_json_int(txd, sizeof(txd), get(c, "tx_drops")),
+			ctl_fmt_json_int(inflight, sizeof(inflight), get(c, "in_flight")),
+			ctl_fmt_json_us(left, sizeof(left), get(c, "work_left_us")),
 		};
 		err = ctl_table_add(&t, row);
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <linux/if_link.h>
@@ -37,6 +38,7 @@ struct bpfnic_dp {
 	unsigned group_size[BPFNIC_NR_GROUPS];
 	struct bpfnic_group_cpus group_cpus[BPFNIC_NR_GROUPS]; /* what the map holds */
 	void *percpu_buf; /* scratch for per-CPU lookups */
+	struct bpfnic_loads *loads; /* scratch for the load map's one value */
 	size_t percpu_buf_size;
 };
 
@@ -481,10 +483,12 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	dp->percpu_buf_size = (size_t)dp->nr_cpus * sizeof(struct bpfnic_worker_stats);
 	/* Zeroed: valgrind cannot see the kernel fill it, and nothing else reads it first. */
 	dp->percpu_buf = calloc(1, dp->percpu_buf_size);
-	if (!dp->percpu_buf) {
+	dp->loads = aligned_alloc(_Alignof(struct bpfnic_loads), sizeof(*dp->loads));
+	if (!dp->percpu_buf || !dp->loads) {
 		r = -ENOMEM;
 		goto fail;
 	}
+	memset(dp->loads, 0, sizeof(*dp->loads));
 	*out = dp;
 	return 0;
 fail:
@@ -500,6 +504,7 @@ void bpfnic_dp_close(struct bpfnic_dp *dp)
 		close(dp->link_fd);
 	bpfnic_bpf__destroy(dp->skel);
 	free(dp->percpu_buf);
+	free(dp->loads);
 	free(dp);
 }
 
@@ -515,7 +520,12 @@ int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
 	st->worker = calloc(st->nr_cpus, sizeof(*st->worker));
 	st->handed = calloc(st->nr_cpus, sizeof(*st->handed));
 	st->queue_drops = calloc(st->nr_cpus, sizeof(*st->queue_drops));
-	if (!st->sched || !st->worker || !st->handed || !st->queue_drops) {
+	st->acc = calloc(st->nr_cpus, sizeof(*st->acc));
+	/* Each slot takes its cache lines: aligned as the type says. */
+	st->load = aligned_alloc(_Alignof(struct bpfnic_cpu_load), st->nr_cpus * sizeof(*st->load));
+	if (st->load)
+		memset(st->load, 0, st->nr_cpus * sizeof(*st->load));
+	if (!st->sched || !st->worker || !st->handed || !st->queue_drops || !st->acc || !st->load) {
 		bpfnic_dp_stats_free(st);
 		return -ENOMEM;
 	}
@@ -528,6 +538,8 @@ void bpfnic_dp_stats_free(struct bpfnic_dp_stats *st)
 	free(st->worker);
 	free(st->handed);
 	free(st->queue_drops);
+	free(st->acc);
+	free(st->load);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -545,6 +557,24 @@ static int read_percpu(struct bpfnic_dp *dp, struct bpf_map *map, __u32 key, voi
 	for (unsigned c = 0; c < dp->nr_cpus; c++)
 		memcpy((char *)out + c * value_size, (char *)dp->percpu_buf + c * stride, value_size);
 	return 0;
+}
+
+/* The load bookkeeping and its accuracy. */
+static int read_loads(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
+{
+	__u32 zero = 0;
+	struct timespec ts;
+	int r;
+
+	if (bpf_map__lookup_elem(dp->skel->maps.bpfnic_cpu_load, &zero, sizeof(zero), dp->loads,
+				 sizeof(*dp->loads), 0) < 0)
+		return -errno;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	st->load_read_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	for (unsigned c = 0; c < dp->nr_cpus && c < BPFNIC_MAX_CPUS; c++)
+		st->load[c] = dp->loads->cpu[c];
+	r = read_percpu(dp, dp->skel->maps.bpfnic_load_acc, 0, st->acc, sizeof(*st->acc));
+	return r < 0 ? r : 0;
 }
 
 int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
@@ -577,7 +607,7 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 			st->queue_drops[target] += per_sched_cpu[c];
 	}
 	st->queue_drops_exact = st->tx_drops_exact = dp->tracers >= TRACERS_DROPS;
-	return 0;
+	return read_loads(dp, st);
 }
 
 static int prog_id(int fd, unsigned *id)

@@ -86,6 +86,12 @@ struct bpfnic_dp_stats {
 	bool tx_drops_exact;                /* worker[].tx_dropped counted by the kernel's
 					       xdp_devmap_xmit tracepoint; false: not
 					       loaded, and a dropped reply looks sent */
+	struct bpfnic_cpu_load *load;       /* [nr_cpus]: each CPU's load bookkeeping, as
+					       the scheduler reads it (bpf/bpfnic.h) ... */
+	__u64 load_read_ns;                 /* ... at this time (CLOCK_MONOTONIC, the BPF
+					       programs' clock) */
+	struct bpfnic_load_acc *acc;        /* [nr_cpus]: the estimate's accuracy, counted
+					       on each worker CPU */
 };
 
 /* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */

@@ -62,6 +62,8 @@ static struct fake_stats {
 	struct bpfnic_sched_stats sched[FAKE_NR_CPUS];
 	struct bpfnic_worker_stats worker[FAKE_NR_CPUS];
 	__u64 handed[FAKE_NR_CPUS], queue_drops[FAKE_NR_CPUS];
+	struct bpfnic_cpu_load load[FAKE_NR_CPUS];
+	struct bpfnic_load_acc acc[FAKE_NR_CPUS];
 } slots[8];
 
 int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
@@ -75,7 +77,8 @@ int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
 		f->used = true;
 		*st = (struct bpfnic_dp_stats){ .nr_cpus = FAKE_NR_CPUS, .sched = f->sched,
 						 .worker = f->worker, .handed = f->handed,
-						 .queue_drops = f->queue_drops };
+						 .queue_drops = f->queue_drops, .load = f->load,
+						 .acc = f->acc };
 		return 0;
 	}
 	return -ENOMEM;

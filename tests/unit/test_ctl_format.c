@@ -246,9 +246,11 @@ static void test_stats(void **state)
 		"\"rx_cpus\":[{\"cpu\":0,\"requests\":4},{\"cpu\":1,\"requests\":1}],"
 		"\"cpus\":[{\"cpu\":0,\"group\":\"main\",\"rps\":10000,\"qdelay_us\":{\"avg\":3.214,"
 		"\"p50\":2.9,\"p99\":12.5,\"max\":40},\"service_us\":6.05,\"kthread_util\":0.625,"
-		"\"handed\":1000,\"processed\":998,\"tx_drops\":2},"
+		"\"handed\":1000,\"processed\":998,\"tx_drops\":2,\"in_flight\":3,\"work_left_us\":126.5},"
 		"{\"cpu\":1,\"group\":null,\"rps\":0,\"qdelay_us\":{},\"service_us\":null,"
-		"\"kthread_util\":0,\"handed\":0,\"processed\":0}]}");
+		"\"kthread_util\":0,\"handed\":0,\"processed\":0}],"
+		"\"estimate\":{\"requests\":900,\"estimated_wait_us\":10.25,\"wait_us\":14,"
+		"\"abs_error_us\":4.5,\"under_pct\":61.25}}");
 
 	(void)state;
 	assert_string_equal(
@@ -256,9 +258,10 @@ static void test_stats(void **state)
 		"window 100 ms: in 20.0k req/s, out 9990 req/s; requests 5, replies 5, passed 0 (other address 0)\n"
 		"drops: queue 0, no CPU 0, redirect error 0, tx error 0, short payload 0, too long 0, transmit 2\n"
 		"scheduler ran on: CPU 0: 4 requests, CPU 1: 1 requests\n"
-		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED  TX DROPS\n"
-		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998         2\n"
-		"  1  -          0                -         -         -         -             -          0.0       0          0         -\n");
+		"estimate: 900 requests waited 14.0 µs on average, 10.2 µs estimated (mean |error| 4.50 µs, 61.2 % longer than estimated)\n"
+		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED  TX DROPS  IN FLIGHT  WORK LEFT (µs)\n"
+		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998         2          3           126.5\n"
+		"  1  -          0                -         -         -         -             -          0.0       0          0         -          -               -\n");
 }
 
 int main(void)
