@@ -353,6 +353,32 @@ static void split_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
 		      next > n_long ? next - n_long : n_long - next, 0, reason);
 }
 
+/*
+ * Without the drop tracer, requests the kernel dropped at a full cpumap queue stay
+ * counted in their CPU's load (bpf/bpfnic.h): lwl, jsq and p2c would see it busier
+ * than it is for good. After a window in which nothing arrived and nothing was
+ * served, nothing is in flight: what the bookkeeping still counts is cleared.
+ */
+static void clear_phantom_load(struct bpfnicd_policy *p, const struct bpfnicd_window *w)
+{
+	if (w->drops_queue_exact || w->traffic || w->in_rps > 0 || !p->dp)
+		return;
+	for (unsigned i = 0; i < w->n; i++) {
+		const struct bpfnicd_cpu_window *c = &w->cpu[i];
+		int r;
+
+		if (!c->in_flight && !(c->work_left_us > 0))
+			continue;
+		r = bpfnic_dp_clear_load(p->dp, c->cpu);
+		if (r < 0)
+			log_error_errno(r, "cannot clear CPU %u's load", c->cpu);
+		else
+			log_info("CPU %u: cleared %llu requests its load still counted after an idle "
+				 "window (dropped at its full queue; without CAP_PERFMON the drop "
+				 "tracer cannot take them back)", c->cpu, (unsigned long long)c->in_flight);
+	}
+}
+
 void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
 			 uint64_t now_ms)
 {
@@ -365,6 +391,7 @@ void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *
 	char reason[160];
 	int r;
 
+	clear_phantom_load(p, w);
 	if (p->params.policy == BPFNIC_POLICY_SPLIT && p->params.long_cpus == BPFNIC_LONG_CPUS_AUTO)
 		split_tick(p, w, now_ms);
 	if (!bpfnic_policies[p->params.policy].scaler)

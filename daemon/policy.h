@@ -69,7 +69,8 @@ int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *
 			 const struct bpfnic_policy_params *next, const char *by);
 
 /* One statistics window: under dynamic, the scaler may grow or shrink the group;
- * under split --long-cpus auto, the long group may take or give back CPUs. */
+ * under split --long-cpus auto, the long group may take or give back CPUs; an idle
+ * window without the drop tracer clears the load the data path still counts. */
 void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
 			 uint64_t now_ms);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -38,7 +39,7 @@ struct bpfnic_dp {
 	unsigned group_size[BPFNIC_NR_GROUPS];
 	struct bpfnic_group_cpus group_cpus[BPFNIC_NR_GROUPS]; /* what the map holds */
 	void *percpu_buf; /* scratch for per-CPU lookups */
-	struct bpfnic_loads *loads; /* scratch for the load map's one value */
+	struct bpfnic_loads *loads; /* the load map's one value, mapped (it is mmapable) */
 	size_t percpu_buf_size;
 };
 
@@ -483,12 +484,17 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	dp->percpu_buf_size = (size_t)dp->nr_cpus * sizeof(struct bpfnic_worker_stats);
 	/* Zeroed: valgrind cannot see the kernel fill it, and nothing else reads it first. */
 	dp->percpu_buf = calloc(1, dp->percpu_buf_size);
-	dp->loads = aligned_alloc(_Alignof(struct bpfnic_loads), sizeof(*dp->loads));
-	if (!dp->percpu_buf || !dp->loads) {
+	if (!dp->percpu_buf) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	memset(dp->loads, 0, sizeof(*dp->loads));
+	dp->loads = mmap(NULL, sizeof(*dp->loads), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 bpf_map__fd(dp->skel->maps.bpfnic_cpu_load), 0);
+	if (dp->loads == MAP_FAILED) {
+		dp->loads = NULL;
+		r = -errno;
+		goto fail;
+	}
 	*out = dp;
 	return 0;
 fail:
@@ -504,7 +510,8 @@ void bpfnic_dp_close(struct bpfnic_dp *dp)
 		close(dp->link_fd);
 	bpfnic_bpf__destroy(dp->skel);
 	free(dp->percpu_buf);
-	free(dp->loads);
+	if (dp->loads)
+		munmap(dp->loads, sizeof(*dp->loads));
 	free(dp);
 }
 
@@ -559,20 +566,36 @@ static int read_percpu(struct bpfnic_dp *dp, struct bpf_map *map, __u32 key, voi
 	return 0;
 }
 
+int bpfnic_dp_clear_load(struct bpfnic_dp *dp, unsigned cpu)
+{
+	struct bpfnic_cpu_load *l;
+
+	if (cpu >= dp->nr_cpus || cpu >= BPFNIC_MAX_CPUS)
+		return -EINVAL;
+	l = &dp->loads->cpu[cpu];
+	__atomic_store_n(&l->outstanding, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&l->busy_until_ns, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
 /* The load bookkeeping and its accuracy. */
 static int read_loads(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 {
-	__u32 zero = 0;
 	struct timespec ts;
 	int r;
 
-	if (bpf_map__lookup_elem(dp->skel->maps.bpfnic_cpu_load, &zero, sizeof(zero), dp->loads,
-				 sizeof(*dp->loads), 0) < 0)
-		return -errno;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	st->load_read_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-	for (unsigned c = 0; c < dp->nr_cpus && c < BPFNIC_MAX_CPUS; c++)
-		st->load[c] = dp->loads->cpu[c];
+	/* Word by word, as the BPF programs write them (a struct copy may tear words). */
+	for (unsigned c = 0; c < dp->nr_cpus && c < BPFNIC_MAX_CPUS; c++) {
+		const struct bpfnic_cpu_load *l = &dp->loads->cpu[c];
+
+		memset(&st->load[c], 0, sizeof(st->load[c]));
+		st->load[c].outstanding = __atomic_load_n(&l->outstanding, __ATOMIC_RELAXED);
+		st->load[c].vft_ns = __atomic_load_n(&l->vft_ns, __ATOMIC_RELAXED);
+		st->load[c].busy_until_ns = __atomic_load_n(&l->busy_until_ns, __ATOMIC_RELAXED);
+		st->load[c].late_ns = __atomic_load_n(&l->late_ns, __ATOMIC_RELAXED);
+	}
 	r = read_percpu(dp, dp->skel->maps.bpfnic_load_acc, 0, st->acc, sizeof(*st->acc));
 	return r < 0 ? r : 0;
 }

@@ -9,6 +9,7 @@
  * which runs the cpumap worker's code as a plain XDP program). Pinned to CPU 0: the
  * per-CPU cursor and random state are one, and the worker's CPU is 0.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,6 +311,23 @@ static void test_worker_clears_a_stale_counter(void **state)
 	assert_int_equal(l.cpu[0].busy_until_ns, 0);
 }
 
+/* The daemon's way out without the drop tracer: one CPU's slot cleared, through the
+ * map's memory mapping, the other untouched. */
+static void test_clear_load(void **state)
+{
+	static const struct pickref_load busy[PICKREF_CPUS] = { { 4, 9000, 3000 }, { 2, 5000, 0 } };
+	struct bpfnic_loads l;
+
+	(void)state;
+	set_loads(busy);
+	assert_int_equal(bpfnic_dp_clear_load(T.dp, 0), 0);
+	get_loads(&l);
+	assert_int_equal(l.cpu[0].outstanding, 0);
+	assert_int_equal(l.cpu[0].busy_until_ns, 0);
+	assert_int_equal(l.cpu[1].outstanding, loads.cpu[1].outstanding);
+	assert_int_equal(bpfnic_dp_clear_load(T.dp, BPFNIC_MAX_CPUS), -EINVAL);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -317,6 +335,7 @@ int main(void)
 		{ "hash: a flow on one CPU, its reverse alike, as user space computes", test_hash_flows, NULL, NULL, NULL },
 		{ "bookkeeping: the worker takes back what the scheduler added, every policy", test_worker_takes_back, NULL, NULL, NULL },
 		{ "bookkeeping: a drained CPU's stale work is cleared", test_worker_clears_a_stale_counter, NULL, NULL, NULL },
+		{ "bookkeeping: the daemon clears one CPU's load alone", test_clear_load, NULL, NULL, NULL },
 	};
 	enum { N_FIXED = sizeof(fixed) / sizeof(fixed[0]) };
 	struct CMUnitTest tests[64];

@@ -56,6 +56,14 @@ int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *c
 	return 0;
 }
 
+int bpfnic_dp_clear_load(struct bpfnic_dp *dp, unsigned cpu)
+{
+	if (dp != FAKE_DP || cpu >= BPFNIC_MAX_CPUS)
+		return -EINVAL;
+	fake_dp.cleared[cpu]++;
+	return 0;
+}
+
 /* Readings live in a few static slots: no allocation to get wrong in a fake. */
 static struct fake_stats {
 	bool used;

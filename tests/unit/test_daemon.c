@@ -271,6 +271,35 @@ static void test_split_auto_moves_cpus(void **state)
 	bpfnicd_policy_free(p);
 }
 
+/* Without the drop tracer, an idle window clears the load the data path still counts;
+ * with it, or with traffic, nothing is touched. */
+static void test_idle_window_clears_phantom_load(void **state)
+{
+	struct bpfnicd_policy *p;
+	struct bpfnicd_window w = { .n = 2 };
+	(void)state;
+
+	load_config("[Daemon]\nInterface=eth9\nCpus=0-1\n");
+	p = start_policy();
+	memset(fake_dp.cleared, 0, sizeof(fake_dp.cleared));
+	w.cpu[0] = (struct bpfnicd_cpu_window){ .cpu = 0, .in_flight = 3, .work_left_us = 18 };
+	w.cpu[1] = (struct bpfnicd_cpu_window){ .cpu = 1 };
+	w.drops_queue_exact = true;
+	bpfnicd_policy_tick(p, &w, 1000);
+	w.drops_queue_exact = false;
+	w.traffic = true;
+	bpfnicd_policy_tick(p, &w, 1200);
+	w.traffic = false;
+	w.in_rps = 10;
+	bpfnicd_policy_tick(p, &w, 1400);
+	assert_int_equal(fake_dp.cleared[0], 0);
+	w.in_rps = 0;
+	bpfnicd_policy_tick(p, &w, 1600);
+	assert_int_equal(fake_dp.cleared[0], 1);
+	assert_int_equal(fake_dp.cleared[1], 0);
+	bpfnicd_policy_free(p);
+}
+
 /* What the data path runs: dynamic's spread, p2c's choices. */
 static void test_dynamic_spread_reaches_the_data_path(void **state)
 {
@@ -542,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_scaler_grows_the_prefix),
 		cmocka_unit_test(test_split_auto_moves_cpus),
 		cmocka_unit_test(test_dynamic_spread_reaches_the_data_path),
+		cmocka_unit_test(test_idle_window_clears_phantom_load),
 		cmocka_unit_test(test_every_method_against_the_idl),
 		cmocka_unit_test(test_refusals_against_the_idl),
 		cmocka_unit_test(test_method_table_is_the_idl),
