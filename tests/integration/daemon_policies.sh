@@ -9,21 +9,8 @@ daemon_setup pl
 D_POLICY=rr D_THRESHOLD_US=1000 daemon_config
 daemon_start
 
-# Steady load for the whole sequence, short and long requests at a rate both CPUs carry
-# easily, bounded in count (~15 s); the switches happen while it runs.
-send --count 45000 --rate 3000 --drain-ms 5000 >"$TMPD/short.out" &
-spid=$!
-send --count 4500 --rate 300 --class 1 --drain-ms 5000 >"$TMPD/long.out" &
-lpid=$!
-on_exit "kill $spid $lpid 2>/dev/null"
-
-last=0
-more_traffic() {
-	local now
-	now=$(status_get .totals.requests)
-	[ -n "$now" ] && [ "$now" != null ] && [ "$now" -ge $((last + $1)) ]
-}
-advance() { wait_until 20 more_traffic "$1"; last=$(status_get .totals.requests); }
+# Steady load for the whole sequence (~15 s); the switches happen while it runs.
+steady_load 45000 4500
 
 advance 1000 || fail "load reaches the daemon"
 
@@ -59,7 +46,7 @@ ctl policy dynamic --spread split 2>"$TMPD/err"
 check_eq "dynamic --spread split: refused (usage, exit 2)" 2 "$?"
 check "the refusal lists the spreading policies" grep -q "rr, lwl, jsq, p2c or hash" "$TMPD/err"
 
-wait "$spid" "$lpid"
+wait_load
 rs=$(cat "$TMPD/short.out")
 rl=$(cat "$TMPD/long.out")
 diag "short: $rs"

@@ -733,6 +733,21 @@ static double worst_p99_us(const struct bpfnic_model_result *r)
 	return (a > b ? a : b) / 1e3;
 }
 
+/* Runs a and b at rate for n requests (R, R2): every request waits as long in both. */
+static void same_waits(const struct bpfnic_model_config *a, const struct bpfnic_model_config *b,
+		       double rate, double n)
+{
+	struct bpfnic_model *m = model(a);
+
+	step(m, rate, n, n / 10, 0, &R);
+	bpfnic_model_free(m);
+	m = model(b);
+	step(m, rate, n, n / 10, 0, &R2);
+	bpfnic_model_free(m);
+	for (int k = 0; k < 2; k++)
+		assert_memory_equal(&R.cls[k].qdelay, &R2.cls[k].qdelay, sizeof(R.cls[k].qdelay));
+}
+
 /*
  * With service times as estimated and no overhead, the data path's estimate of work
  * left is exact, so lwl over FIFOs per CPU is the shared queue (M/G/k): every request
@@ -740,21 +755,12 @@ static double worst_p99_us(const struct bpfnic_model_result *r)
  */
 static void lwl_is_the_shared_queue(void **state)
 {
-	struct bpfnic_model_config c = bimodal(8, BPFNIC_POLICY_LWL);
-	double rate = 0.8 * 8 / 114e-6;
-	struct bpfnic_model *m;
+	struct bpfnic_model_config c = bimodal(8, BPFNIC_POLICY_LWL), shared = c;
 
 	(void)state;
-	m = model(&c);
-	step(m, rate, 200000, 20000, 0, &R);
-	bpfnic_model_free(m);
-	c.queueing = BPFNIC_MODEL_SHARED;
-	c.policy.policy = BPFNIC_POLICY_RR;
-	m = model(&c);
-	step(m, rate, 200000, 20000, 0, &R2);
-	bpfnic_model_free(m);
-	for (int k = 0; k < 2; k++)
-		assert_memory_equal(&R.cls[k].qdelay, &R2.cls[k].qdelay, sizeof(R.cls[k].qdelay));
+	shared.queueing = BPFNIC_MODEL_SHARED;
+	shared.policy.policy = BPFNIC_POLICY_RR;
+	same_waits(&c, &shared, 0.8 * 8 / 114e-6, 200000);
 	/* The estimate was right each time. */
 	assert_int_equal(R.acc.abs_err_sum_ns, 0);
 	assert_true(R.acc.n > 200000 * 9 / 10);
@@ -788,22 +794,13 @@ static void lwl_beats_the_thesis_policies_at_16(void **state)
 /* dynamic spreading with lwl over a group it may not resize is lwl over that group. */
 static void dynamic_spreads_with_its_policy(void **state)
 {
-	struct bpfnic_model_config c = bimodal(4, BPFNIC_POLICY_LWL);
-	double rate = 0.8 * 4 / 114e-6;
-	struct bpfnic_model *m;
+	struct bpfnic_model_config c = bimodal(4, BPFNIC_POLICY_LWL), dyn = c;
 
 	(void)state;
-	m = model(&c);
-	step(m, rate, 50000, 5000, 0, &R);
-	bpfnic_model_free(m);
-	c.policy.policy = BPFNIC_POLICY_DYNAMIC;
-	c.policy.spread = BPFNIC_POLICY_LWL;
-	c.policy.min_cpus = c.policy.max_cpus = 4;
-	m = model(&c);
-	step(m, rate, 50000, 5000, 0, &R2);
-	bpfnic_model_free(m);
-	for (int k = 0; k < 2; k++)
-		assert_memory_equal(&R.cls[k].qdelay, &R2.cls[k].qdelay, sizeof(R.cls[k].qdelay));
+	dyn.policy.policy = BPFNIC_POLICY_DYNAMIC;
+	dyn.policy.spread = BPFNIC_POLICY_LWL;
+	dyn.policy.min_cpus = dyn.policy.max_cpus = 4;
+	same_waits(&c, &dyn, 0.8 * 4 / 114e-6, 50000);
 }
 
 /*
