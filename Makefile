@@ -5,6 +5,7 @@
 #   make check      install missing packages, build, run every test tier
 #   make demo       lab + bpfnicd + load + result, then remove the lab
 #   make bench      benchmarks: figures, never pass/fail
+#   make paper      the thesis' evaluation in full on the lab: $(BUILD)/paper/
 #   make install    DESTDIR= PREFIX= aware
 #   make deb        Debian package
 #   make clean
@@ -39,8 +40,8 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 	-Ibpf -I/usr/include/$(MULTIARCH)
 
 .DEFAULT_GOAL := all
-.PHONY: all programs check demo bench install deb clean deps
-# install and deb: recipes in packaging/build.mk
+.PHONY: all programs check demo bench install deb clean deps paper
+# install and deb: recipes in packaging/build.mk; paper: bench/bpfnic-bench/build.mk
 
 # ----------------------------------------------------------------------------
 # Fragments append to these:
