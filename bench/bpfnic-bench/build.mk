@@ -34,7 +34,7 @@ $(BUILD)/obj/bench/bpfnic-bench/paths.o: PKG_CFLAGS += -I$(BUILD)/gen
 $(foreach t,test_bench_experiment test_bench_mcqueue test_bench_knee test_bench_output,\
   $(eval $(call unit_test,$(t),tests/unit/$(t).c $(BENCH_PURE_SRCS),$(BENCH_LIBS))))
 
-# make paper: every shipped experiment in full on the lab (about 15 minutes on 2 CPUs;
+# make paper: every shipped experiment in full on the lab (about 20 minutes on 2 CPUs;
 # root), its figures and report.md in $(BUILD)/paper/.
 paper:
 	scripts/install-deps
