@@ -3,8 +3,9 @@
  * dpbench: the data path's three benchmark figures. Prints figures, never judges them.
  *
  *   dpbench sched    [--repeat N] [--rounds R]
- *       ns per packet of bpfnic_sched under each policy next to the reference
- *       scheduler bpfnic_ref_sched, through BPF_PROG_TEST_RUN with a large repeat
+ *       ns per packet of bpfnic_sched under each policy (and bpfnic_sched_vft, lwl's
+ *       other bookkeeping) next to the reference scheduler bpfnic_ref_sched, with
+ *       groups of 2, 16 and 64 slots, through BPF_PROG_TEST_RUN with a large repeat
  *       count; programs interleaved round by round, medians reported.
  *   dpbench service  [--us LIST] [--count N]
  *       worker service-time accuracy: requested vs measured (finish - pick-up of
@@ -85,18 +86,6 @@ static size_t request_frame(uint8_t *buf, bool ext, uint8_t class, uint64_t serv
 	return pkt_build(buf, PKT_MAX, &s);
 }
 
-/* ------------------------------------------------------------------------------
- * sched: ns per packet, each policy next to the reference.
- */
-enum { P_REF, P_RR, P_SPLIT_SHORT, P_SPLIT_LONG, P_DYNAMIC, NR_P };
-static const char *const p_names[NR_P] = { "ref", "rr", "split(class 0)", "split(class 1)",
-					   "dynamic" };
-
-struct sched_samples {
-	double wall[NR_P][MAX_ROUNDS], ratio[NR_P][MAX_ROUNDS];
-	unsigned kern[NR_P][MAX_ROUNDS];
-};
-
 static int run_repeat(int fd, const uint8_t *frame, size_t len, unsigned repeat, double *wall_ns,
 		      unsigned *kernel_ns, uint32_t *retval)
 {
@@ -113,76 +102,140 @@ static int run_repeat(int fd, const uint8_t *frame, size_t len, unsigned repeat,
 	return 0;
 }
 
-/* The policy and groups program p runs under: rr and dynamic spread over {0,1};
- * split: short -> {0}, long -> {1}. */
-static int sched_setup(struct dpt *t, struct bpfnic_settings *cfg, unsigned p)
+/* ------------------------------------------------------------------------------
+ * sched: ns per packet, each policy next to the reference, at several group sizes.
+ */
+struct sched_prog {
+	const char *name;
+	bool ref;      /* bpfnic_ref_sched rather than bpfnic_sched */
+	bool vft;      /* bpfnic_sched_vft: lwl's other bookkeeping */
+	uint8_t policy, choices, class;
+};
+
+static const struct sched_prog sched_progs[] = {
+	{ "ref", .ref = true },
+	{ "rr", .policy = BPFNIC_POLICY_RR },
+	{ "split(class 0)", .policy = BPFNIC_POLICY_SPLIT },
+	{ "split(class 1)", .policy = BPFNIC_POLICY_SPLIT, .class = 1 },
+	{ "dynamic", .policy = BPFNIC_POLICY_DYNAMIC },
+	{ "hash", .policy = BPFNIC_POLICY_HASH },
+	{ "jsq", .policy = BPFNIC_POLICY_JSQ },
+	{ "p2c d=2", .policy = BPFNIC_POLICY_P2C, .choices = 2 },
+	{ "p2c d=3", .policy = BPFNIC_POLICY_P2C, .choices = 3 },
+	{ "lwl", .policy = BPFNIC_POLICY_LWL },
+	{ "lwl(vft twin)", .vft = true, .policy = BPFNIC_POLICY_LWL },
+};
+#define NR_P (sizeof(sched_progs) / sizeof(sched_progs[0]))
+
+/* Group sizes in slots; slot i names CPU i % 2 (the data path's two candidates). */
+static const unsigned sched_sizes[] = { 2, 16, 64 };
+#define NR_S (sizeof(sched_sizes) / sizeof(sched_sizes[0]))
+
+struct sched_samples {
+	double ratio[NR_S][NR_P][MAX_ROUNDS];
+	unsigned kern[NR_S][NR_P][MAX_ROUNDS];
+};
+
+/* Group g as n slots over CPUs 0 and 1, written straight into the maps: the data
+ * path's own bpfnic_dp_set_group() admits each CPU once. */
+static int sched_group(struct dpt *t, enum bpfnic_group g, unsigned n)
 {
-	static const unsigned both[] = { 0, 1 }, cpu0[] = { 0 }, cpu1[] = { 1 };
-	bool split = p == P_SPLIT_SHORT || p == P_SPLIT_LONG;
+	struct bpfnic_group_cpus cpus = { 0 };
+	__u32 key = g, size = n;
+
+	for (unsigned i = 0; i < n; i++)
+		cpus.cpu[i] = i % 2;
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.bpfnic_group_cpus), &key, &cpus,
+				BPF_ANY) < 0)
+		return -errno;
+	return bpf_map_update_elem(bpf_map__fd(t->skel->maps.bpfnic_group_size), &key, &size,
+				   BPF_ANY) < 0 ? -errno : 0;
+}
+
+/* Program p's settings and a group of n slots (split: half short, half long); every
+ * CPU's load emptied, so each run starts from the same state (no worker runs here to
+ * take load back: the load-aware policies walk all slots, their worst case). */
+static int sched_setup(struct dpt *t, struct bpfnic_settings *cfg, const struct sched_prog *p,
+		       unsigned n)
+{
+	static const struct bpfnic_loads empty;
+	bool split = p->policy == BPFNIC_POLICY_SPLIT;
+	__u32 zero = 0;
 	int r;
 
-	cfg->policy = split ? BPFNIC_POLICY_SPLIT :
-		      p == P_DYNAMIC ? BPFNIC_POLICY_DYNAMIC : BPFNIC_POLICY_RR;
-	r = bpfnic_dp_set_settings(t->dp, cfg);
-	if (!r)
-		r = bpfnic_dp_set_group(t->dp, BPFNIC_GROUP_MAIN, split ? cpu0 : both, split ? 1 : 2);
-	if (!r)
-		r = bpfnic_dp_set_group(t->dp, BPFNIC_GROUP_LONG, cpu1, 1);
-	return r;
+	cfg->policy = p->policy;
+	cfg->choices = p->choices;
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.bpfnic_cpu_load), &zero, &empty,
+				BPF_ANY) < 0)
+		return -errno;
+	if ((r = bpfnic_dp_set_settings(t->dp, cfg)) < 0)
+		return r;
+	if ((r = sched_group(t, BPFNIC_GROUP_MAIN, split ? n / 2 : n)) < 0)
+		return r;
+	return sched_group(t, BPFNIC_GROUP_LONG, split ? n / 2 : 0);
 }
 
 static void sched_print(const struct sched_samples *m, unsigned repeat, unsigned rounds)
 {
 	printf("scheduler cost per packet, BPF_PROG_TEST_RUN, IPv4 25-byte request, "
 	       "repeat %u, %u interleaved rounds, CPU 0\n", repeat, rounds);
-	printf("  %-16s %10s %10s %12s %14s\n", "program", "ns/pkt", "min", "wall ns/pkt",
-	       "x reference");
+	printf("  %-16s", "program");
+	for (unsigned s = 0; s < NR_S; s++)
+		printf(" %9u slots x reference", sched_sizes[s]);
+	printf("\n");
 	for (unsigned p = 0; p < NR_P; p++) {
-		double k[MAX_ROUNDS], mn = m->kern[p][0];
+		printf("  %-16s", sched_progs[p].name);
+		for (unsigned s = 0; s < NR_S; s++) {
+			double k[MAX_ROUNDS];
 
-		for (unsigned i = 0; i < rounds; i++) {
-			k[i] = m->kern[p][i];
-			mn = k[i] < mn ? k[i] : mn;
+			for (unsigned i = 0; i < rounds; i++)
+				k[i] = m->kern[s][p][i];
+			printf(" %9.1f ns %10.3fx", median(k, rounds), median(m->ratio[s][p], rounds));
 		}
-		printf("  %-16s %10.1f %10.0f %12.2f %13.3fx\n", p_names[p], median(k, rounds), mn,
-		       median(m->wall[p], rounds), median(m->ratio[p], rounds));
+		printf("\n");
 	}
-	printf("  (ns/pkt: median over rounds of the kernel's per-repetition time (whole ns); "
-	       "x reference: median of the per-round ratios; goal <= 1.2x)\n");
+	printf("  (ns: median over rounds of the kernel's per-repetition time (whole ns); "
+	       "x reference: median of the per-round ratios to ref at that size (ref does not "
+	       "depend on it). Slot i names CPU i %% 2; no worker runs, so jsq and lwl walk "
+	       "every slot, their worst case, all in this CPU's cache)\n");
 }
 
 static int bench_sched(struct dpt *t, struct bpfnic_settings *cfg, const struct bench_args *a)
 {
 	static struct sched_samples m;
 	unsigned repeat = (unsigned)a->repeat, rounds = a->rounds ? (unsigned)a->rounds : 7;
-	uint8_t f_short[PKT_MAX], f_long[PKT_MAX];
-	size_t len_short = request_frame(f_short, false, 0, 0);
-	size_t len_long = request_frame(f_long, false, 1, 0);
+	uint8_t f[2][PKT_MAX];
+	size_t len[2] = { request_frame(f[0], false, 0, 0), request_frame(f[1], false, 1, 0) };
 	int r;
 
 	for (unsigned round = 0; round < rounds; round++) {
-		for (unsigned k = 0; k < NR_P; k++) {
-			unsigned p = (k + round) % NR_P; /* rotate the order every round */
-			uint32_t ret = 0;
-			int fd = p == P_REF ? dpt_prog_fd_ref_sched(t) : dpt_prog_fd_sched(t);
+		for (unsigned s = 0; s < NR_S; s++) {
+			for (unsigned k = 0; k < NR_P; k++) {
+				unsigned p = (k + round) % NR_P; /* rotate the order every round */
+				const struct sched_prog *sp = &sched_progs[p];
+				uint32_t ret = 0;
+				double wall;
+				int fd = sp->ref ? dpt_prog_fd_ref_sched(t) :
+					 sp->vft ? dpt_prog_fd_sched_vft(t) : dpt_prog_fd_sched(t);
 
-			r = sched_setup(t, cfg, p);
-			if (!r)
-				r = run_repeat(fd, p == P_SPLIT_LONG ? f_long : f_short,
-					       p == P_SPLIT_LONG ? len_long : len_short, repeat,
-					       &m.wall[p][round], &m.kern[p][round], &ret);
-			if (r < 0)
-				return r;
-			if (ret != XDP_REDIRECT) {
-				fprintf(stderr, "dpbench: %s returned %u, not XDP_REDIRECT\n",
-					p_names[p], ret);
-				return -EPROTO;
+				r = sched_setup(t, cfg, sp, sched_sizes[s]);
+				if (!r)
+					r = run_repeat(fd, f[sp->class], len[sp->class], repeat, &wall,
+						       &m.kern[s][p][round], &ret);
+				if (r < 0)
+					return r;
+				if (ret != XDP_REDIRECT) {
+					fprintf(stderr, "dpbench: %s returned %u, not XDP_REDIRECT\n",
+						sp->name, ret);
+					return -EPROTO;
+				}
 			}
+			/* The kernel's figure leaves out time the CPU spent on other tasks (it
+			 * stops its timer to reschedule); the wall clock does not: not used. */
+			for (unsigned p = 0; p < NR_P; p++)
+				m.ratio[s][p][round] = (double)m.kern[s][p][round] /
+						       (double)m.kern[s][0][round];
 		}
-		/* The kernel's figure leaves out time the CPU spent on other tasks (it stops its
-		 * timer to reschedule); the wall clock does not, so it is shown but not used. */
-		for (unsigned p = 0; p < NR_P; p++)
-			m.ratio[p][round] = (double)m.kern[p][round] / (double)m.kern[P_REF][round];
 	}
 	sched_print(&m, repeat, rounds);
 	return 0;

@@ -28,6 +28,39 @@ run "$RUN" --cpus 16 --queueing shared --load 70 --duration-ms 100000 || rc=1
 run "$RUN" --cpus 2 --policy rr --load 70 --duration-ms 200000 || rc=1
 run "$RUN" --cpus 2 --policy split --long-cpus 1 --load 70 --duration-ms 200000 || rc=1
 
+# The policies beyond the thesis (issue 11) at 16 CPUs: p99 queuing delay per class and
+# the worse of the two, at 50, 70 and 85 % of capacity, 16 client flows (hash), the
+# data path's own bookkeeping (lwl, jsq, p2c read what the BPF program keeps). x: the
+# worst class of the better of rr and split (8 long) over the policy's.
+policy_table() { # CPUS LONG
+	local cpus=$1 long=$2 load p out rows
+	local policies=("rr" "split --long-cpus $long" "split --long-cpus auto" "lwl" "lwl --vft" "jsq"
+		"p2c" "p2c --choices 3" "hash" "hash --clients 256" "dynamic --spread lwl --warmup-ms 30000")
+	echo "policies at $cpus CPUs: p99 queuing delay (us) per class and the worse of the two; x: the"
+	echo "worse class of the better of rr and split over this policy's (above 1: better than both)"
+	echo "\$ $RUN --cpus $cpus --clients 16 --load LOAD --duration-ms 30000 --policy POLICY"
+	echo "(hash: 16 flows over $cpus CPUs put 3 or 4 flows on some, more than they can carry; dynamic"
+	echo " starts at one CPU and grows by one a second: measured after 30 s)"
+	printf "%-6s %-40s %9s %9s %9s %8s\n" load policy short long worst x
+	for load in 50 70 85; do
+		rows=
+		for p in "${policies[@]}"; do
+			# shellcheck disable=SC2086 # the policy and its options, word by word
+			out=$("$RUN" --cpus "$cpus" --clients 16 --load "$load" --duration-ms 30000 --policy $p) ||
+				return 1
+			rows+="$p|$(awk '$1 == "short" { s = $6 } $1 == "long" { l = $6 } END { print s "|" l }' <<<"$out")"$'\n'
+		done
+		awk -F'[|]' -v load="$load" -v splitp="split --long-cpus $long" '
+			NF == 3 { n++; p[n] = $1; s[n] = $2 + 0; l[n] = $3 + 0; w[n] = s[n] > l[n] ? s[n] : l[n]
+				  if (($1 == "rr" || $1 == splitp) && (!base || w[n] < base)) base = w[n] }
+			END { for (i = 1; i <= n; i++)
+				printf "%-6s %-40s %9.1f %9.1f %9.1f %8s\n", load "%", p[i], s[i], l[i], w[i],
+				       (w[i] > 0 ? sprintf("%.2fx", base / w[i]) : "-") }' <<<"$rows"
+	done
+	echo
+}
+policy_table 16 8 || rc=1
+
 BENCH=$BUILD/bpfnic-bench
 if [ -x "$BENCH" ]; then
 	echo "the thesis' figures 5.1/5.2 at 16 CPUs (4/8/12 long CPUs), every step of the full run:"

@@ -44,8 +44,8 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__type(key, __u32);
-	__type(value, __u32);
-	__uint(max_entries, BPFNIC_NR_GROUPS * BPFNIC_MAX_CPUS);
+	__type(value, struct bpfnic_group_cpus);
+	__uint(max_entries, BPFNIC_NR_GROUPS);
 } bpfnic_group_cpus SEC(".maps");
 
 /* Round-robin cursor per group, per scheduler CPU: no shared cache line per packet. */
@@ -55,6 +55,15 @@ struct {
 	__type(value, __u32);
 	__uint(max_entries, BPFNIC_NR_GROUPS);
 } bpfnic_rr SEC(".maps");
+
+/* p2c's random bits, per scheduler CPU: xorshift64, seeded by bpf_get_prandom_u32()
+ * at the first pick (the helper itself costs a quarter of a whole reference pick). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(max_entries, 1);
+} bpfnic_rng SEC(".maps");
 
 /* Sized to the possible CPUs by the loader (the kernel refuses more than NR_CPUS). */
 struct {
@@ -110,6 +119,23 @@ struct {
 	__type(value, struct bpfnic_worker_stats);
 	__uint(max_entries, 1);
 } bpfnic_worker_stats SEC(".maps");
+
+/* Load bookkeeping (bpfnic.h), one entry. Mmapable, so that the value starts on a page
+ * and each CPU's 128-byte slot sits on cache lines of its own. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct bpfnic_loads);
+	__uint(max_entries, 1);
+} bpfnic_cpu_load SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct bpfnic_load_acc);
+	__uint(max_entries, 1);
+} bpfnic_load_acc SEC(".maps");
 
 /* ---------------------------------------------------------------------------------
  * Parsing
@@ -393,46 +419,156 @@ static __always_inline int udp_csum_write(struct request *r, void *data_end)
 /* ---------------------------------------------------------------------------------
  * Scheduler
  */
-static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st,
-						   const struct bpfnic_settings *cfg, __u8 class)
+
+/* A CPU's load slot. */
+static __always_inline struct bpfnic_cpu_load *cpu_load(struct bpfnic_loads *loads, __u32 cpu)
 {
-	__u32 group = bpfnic_pick_group(cfg->policy, class);
-	__u32 *size, *cursor, *cpu, slot;
-	__u64 *handed;
+	return &loads->cpu[cpu & (BPFNIC_MAX_CPUS - 1)];
+}
+
+/* lwl, jsq: one chunk of the walk (bpfnic_walk_chunk) per bpf_loop() step. */
+static long walk_step(__u64 c, void *data)
+{
+	return bpfnic_walk_chunk(data, (__u32)c);
+}
+
+/*
+ * The whole walk, as a global function: the verifier checks it once, on its own,
+ * rather than once for every path of the scheduler that reaches it. BPF functions take
+ * five arguments: spec packs the measure, the group's size and the start slot
+ * (WALK_SPEC). Returns the slot in the low 8 bits and its load above them.
+ */
+#define WALK_SPEC(measure, size, start) ((__u32)(measure) << 20 | (__u32)(size) << 10 | (start))
+
+__noinline __u64 walk_group(const struct bpfnic_group_cpus *g, const struct bpfnic_loads *loads,
+			    __u64 now, __u32 spec)
+{
+	__u32 size = spec >> 10 & 0x3ff, start = spec & 0x3ff;
+	struct bpfnic_walk w;
+
+	if (!g || !loads || size == 0 || size > BPFNIC_MAX_CPUS || start >= size)
+		return 0;
+	bpfnic_walk_init(&w, (enum bpfnic_measure)(spec >> 20), g, size, start, loads, now);
+	if (size <= BPFNIC_WALK_CHUNK)
+		bpfnic_walk_chunk(&w, 0); /* one chunk: without bpf_loop's calls */
+	else
+		bpf_loop(bpfnic_walk_chunks(size), walk_step, &w, 0);
+	return bpfnic_walk_load(&w) << 8 | (w.slot & 0xff);
+}
+
+/* p2c's random bits (bpfnic_rng). */
+static __always_inline __u64 random_bits(void)
+{
+	__u32 zero = 0;
+	__u64 *state = bpf_map_lookup_elem(&bpfnic_rng, &zero);
+
+	if (!state)
+		return bpf_get_prandom_u32();
+	if (*state == 0)
+		*state = (__u64)bpf_get_prandom_u32() << 32 | bpf_get_prandom_u32() | 1;
+	return bpfnic_xorshift64(state);
+}
+
+/* hash: the flow's symmetric hash (bpfnic_flow_hash). */
+static __always_inline __u32 request_flow_hash(const struct request *r)
+{
+	__u32 a, b;
+
+	if (r->ipv6) {
+		const __u32 *s = (const __u32 *)&((struct ipv6hdr *)r->l3)->saddr;
+		const __u32 *d = (const __u32 *)&((struct ipv6hdr *)r->l3)->daddr;
+
+		a = s[0] ^ s[1] ^ s[2] ^ s[3];
+		b = d[0] ^ d[1] ^ d[2] ^ d[3];
+	} else {
+		a = ((struct iphdr *)r->l3)->saddr;
+		b = ((struct iphdr *)r->l3)->daddr;
+	}
+	return bpfnic_flow_hash(a, b, r->udp->source, r->udp->dest);
+}
+
+/*
+ * Pick the CPU and redirect. Every request handed out goes into its CPU's load
+ * (bpfnic_load_hand, or the twin's virtual finish time); a pick that read the load
+ * lends an extended request's finish field to tell the worker its estimate.
+ */
+static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st,
+						   const struct bpfnic_settings *cfg,
+						   struct request *r, __u8 class, __u64 now,
+						   bool vft)
+{
+	__u8 policy = cfg->policy;
+	__u32 group = bpfnic_pick_group(policy, class), slot, cpu, zero = 0;
+	struct bpfnic_group_cpus *g;
+	struct bpfnic_loads *loads;
+	struct bpfnic_cpu_load *l;
+	__u64 *handed, est = 0, work, pw;
+	__u32 *size, *cursor;
 	long ret;
 
 	size = bpf_map_lookup_elem(&bpfnic_group_size, &group);
 	cursor = bpf_map_lookup_elem(&bpfnic_rr, &group);
-	if (!size || !cursor)
+	g = bpf_map_lookup_elem(&bpfnic_group_cpus, &group);
+	loads = bpf_map_lookup_elem(&bpfnic_cpu_load, &zero);
+	if (!size || !cursor || !g || !loads)
 		return XDP_ABORTED;
 	if (*size == 0) {
 		st->no_cpu++;
 		return XDP_DROP;
 	}
-	slot = BPFNIC_GROUP_SLOT(group, bpfnic_pick_rr(*size, cursor));
-	cpu = bpf_map_lookup_elem(&bpfnic_group_cpus, &slot);
-	if (!cpu)
-		return XDP_ABORTED;
+	switch (policy) {
+	case BPFNIC_POLICY_LWL:
+	case BPFNIC_POLICY_JSQ:
+		pw = walk_group(g, loads, now,
+				WALK_SPEC(policy == BPFNIC_POLICY_JSQ ? BPFNIC_MEASURE_INFLIGHT :
+					  vft ? BPFNIC_MEASURE_VFT : BPFNIC_MEASURE_WORK,
+					  *size, bpfnic_pick_rr(*size, cursor)));
+		slot = pw & 0xff;
+		est = policy == BPFNIC_POLICY_JSQ ? 0 : pw >> 8; /* jsq's is a count */
+		break;
+	case BPFNIC_POLICY_P2C:
+		slot = bpfnic_pick_p2c(g, *size, cfg->choices, random_bits(), loads, now, &est);
+		break;
+	case BPFNIC_POLICY_HASH:
+		slot = bpfnic_pick_hash(request_flow_hash(r), *size);
+		break;
+	default:
+		slot = bpfnic_pick_rr(*size, cursor);
+		break;
+	}
+	cpu = g->cpu[slot & (BPFNIC_MAX_CPUS - 1)];
 
-	ret = bpf_redirect_map(&bpfnic_cpumap, *cpu, 0);
+	ret = bpf_redirect_map(&bpfnic_cpumap, cpu, 0);
 	if (ret != XDP_REDIRECT) {
 		st->redirect_err++;
 		return XDP_DROP;
 	}
 	st->redirected++;
-	handed = bpf_map_lookup_elem(&bpfnic_sched_target, cpu);
+	handed = bpf_map_lookup_elem(&bpfnic_sched_target, &cpu);
 	if (handed)
 		(*handed)++;
+
+	/* What the worker will spin: it computes the same from the same request. */
+	work = bpfnic_service_ns(cfg, class, r->ext ? read_le64(r, BPFNIC_OFF_EXT_SERVICE) : 0);
+	l = cpu_load(loads, cpu);
+	if (r->ext && bpfnic_policy_estimates_work(policy))
+		write_le64(r, BPFNIC_OFF_EXT_FINISH,
+			   bpfnic_est_pack(est, vft, vft ? bpfnic_vft_wait(l, now) : 0));
+	if (vft)
+		bpfnic_vft_hand(l, work, now);
+	else
+		bpfnic_load_hand(l, work);
 	return XDP_REDIRECT;
 }
 
-SEC("xdp")
-int bpfnic_sched(struct xdp_md *ctx)
+/* The scheduler; vft: the virtual-finish-time twin's bookkeeping for lwl. */
+static __always_inline int sched_run(struct xdp_md *ctx, bool vft)
 {
 	struct bpfnic_sched_stats *st;
 	struct bpfnic_settings *cfg;
 	struct request r;
 	__u32 zero = 0;
+	__u64 now;
 	__u8 class;
 
 	st = bpf_map_lookup_elem(&bpfnic_sched_stats, &zero);
@@ -460,10 +596,17 @@ int bpfnic_sched(struct xdp_md *ctx)
 
 	/* The UDP checksum is left as it is: the worker computes the reply's whole. A
 	 * request goes on only to the cpumap (or is dropped), never to the stack. */
-	write_le64(&r, BPFNIC_OFF_ARRIVAL, bpf_ktime_get_ns());
+	now = bpf_ktime_get_ns();
+	write_le64(&r, BPFNIC_OFF_ARRIVAL, now);
 	class = r.payload[BPFNIC_OFF_CLASS];
 	st->requests[bpfnic_stats_class(class)]++;
-	return sched_pick_and_redirect(st, cfg, class);
+	return sched_pick_and_redirect(st, cfg, &r, class, now, vft);
+}
+
+SEC("xdp")
+int bpfnic_sched(struct xdp_md *ctx)
+{
+	return sched_run(ctx, false);
 }
 
 /* ---------------------------------------------------------------------------------
@@ -520,22 +663,43 @@ static __always_inline void make_reply(struct request *r)
 	r->udp->dest = port;
 }
 
+/* A scheduler's estimate in an extended request (bpfnic_est_pack), at pick-up: the
+ * estimate's accuracy, and the twin's correction. */
+static __always_inline void record_estimate(const struct request *r, struct bpfnic_cpu_load *l,
+					    __u64 qdelay)
+{
+	struct bpfnic_load_acc *acc;
+	__u32 zero = 0;
+	__u64 e;
+
+	if (!r->ext)
+		return;
+	e = read_le64(r, BPFNIC_OFF_EXT_FINISH);
+	if (!(e & BPFNIC_EST_MARK))
+		return;
+	if (e & BPFNIC_EST_VFT)
+		bpfnic_vft_pickup(l, qdelay, e & 0xffffffffull);
+	acc = bpf_map_lookup_elem(&bpfnic_load_acc, &zero);
+	if (acc)
+		bpfnic_load_acc_record(acc, e >> 32 & BPFNIC_EST_MAX, qdelay);
+}
+
 /*
- * The worker's whole job; "reply" = false leaves addresses as they came (benchmarks
- * with recycled live frames). Returns an XDP action.
+ * The worker's whole job from its pick-up time; "reply" = false leaves addresses as
+ * they came (benchmarks with recycled live frames). Returns an XDP action.
  */
-static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
+static __always_inline int worker_serve(struct xdp_md *ctx, bool reply, __u64 pickup,
+					struct bpfnic_cpu_load *l)
 {
 	struct bpfnic_worker_stats *st;
 	struct bpfnic_settings *cfg;
 	struct spin_ctx spin;
 	struct request r;
-	__u64 pickup, arrival, qdelay, service, finish;
+	__u64 arrival, qdelay, service, finish;
 	__u32 zero = 0;
 	__u8 class;
 	long ret;
 
-	pickup = bpf_ktime_get_ns();
 	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
 	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!st || !cfg)
@@ -552,19 +716,12 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	/* Queuing delay, on the server clock only. */
 	qdelay = pickup >= arrival ? pickup - arrival : 0;
 	bpfnic_worker_record_qdelay(st, qdelay);
+	record_estimate(&r, l, qdelay);
 
-	/* The workload: the class's time, or the client's request, capped. */
-	service = cfg->service_ns[class == BPFNIC_CLASS_LONG ? 1 : 0];
-	if (r.ext) {
-		__u64 requested = read_le64(&r, BPFNIC_OFF_EXT_SERVICE);
-
-		if (requested)
-			service = requested;
-	}
-	if (service > cfg->max_service_ns)
-		service = cfg->max_service_ns;
-	if (service > BPFNIC_MAX_SERVICE_NS)
-		service = BPFNIC_MAX_SERVICE_NS;
+	/* The workload: the class's time, or the client's request, capped; the scheduler
+	 * added the same to this CPU's load. */
+	service = bpfnic_service_ns(cfg, class, r.ext ? read_le64(&r, BPFNIC_OFF_EXT_SERVICE) : 0);
+	bpfnic_load_pickup(l, service, pickup);
 	if (service) {
 		spin.deadline = pickup + service;
 		spin.last = pickup;
@@ -595,10 +752,30 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	return XDP_REDIRECT;
 }
 
+/* The worker, and its CPU's load: every frame on this cpumap is a request a scheduler
+ * counted in (bpfnic_load_hand), so each one leaves the in-flight count, whatever the
+ * serving made of it. */
+static __always_inline int worker_run(struct xdp_md *ctx, bool reply)
+{
+	__u64 pickup = bpf_ktime_get_ns();
+	struct bpfnic_loads *loads;
+	struct bpfnic_cpu_load *l;
+	__u32 zero = 0;
+	int ret;
+
+	loads = bpf_map_lookup_elem(&bpfnic_cpu_load, &zero);
+	if (!loads)
+		return XDP_PASS;
+	l = cpu_load(loads, bpf_get_smp_processor_id());
+	ret = worker_serve(ctx, reply, pickup, l);
+	bpfnic_load_done(l);
+	return ret;
+}
+
 SEC("xdp/cpumap")
 int bpfnic_worker(struct xdp_md *ctx)
 {
-	return worker_serve(ctx, true);
+	return worker_run(ctx, true);
 }
 
 /* ---------------------------------------------------------------------------------
@@ -612,7 +789,8 @@ SEC("tp_btf/xdp_cpumap_enqueue")
 int BPF_PROG(bpfnic_count_queue_drops, int map_id, unsigned int processed, unsigned int drops,
 	     int to_cpu)
 {
-	__u32 cpu = (__u32)to_cpu;
+	__u32 cpu = (__u32)to_cpu, zero = 0;
+	struct bpfnic_loads *loads;
 	__u64 *count;
 
 	if (!drops || (__u32)map_id != bpfnic_cpumap_id)
@@ -620,6 +798,11 @@ int BPF_PROG(bpfnic_count_queue_drops, int map_id, unsigned int processed, unsig
 	count = bpf_map_lookup_elem(&bpfnic_queue_drops, &cpu);
 	if (count)
 		*count += drops;
+	/* Dropped requests never reach their worker: take back their count (their work
+	 * stays until the CPU drains, bpfnic_load_done). */
+	loads = bpf_map_lookup_elem(&bpfnic_cpu_load, &zero);
+	if (loads)
+		bpfnic_load_forget(cpu_load(loads, cpu), drops);
 	return 0;
 }
 
@@ -735,14 +918,23 @@ int BPF_PROG(bpfnic_note_attach_failure, const char *msg)
 SEC("xdp")
 int bpfnic_worker_xdp(struct xdp_md *ctx)
 {
-	return worker_serve(ctx, true);
+	return worker_run(ctx, true);
 }
 
 /* Worker that leaves the frame a request: live-frames capacity benchmarks. */
 SEC("xdp/cpumap")
 int bpfnic_worker_keep(struct xdp_md *ctx)
 {
-	return worker_serve(ctx, false);
+	return worker_run(ctx, false);
+}
+
+/* The scheduler with lwl's other bookkeeping, a virtual finish time per CPU that only
+ * the schedulers push and the workers correct (bpfnic_vft_*): benchmarks compare its
+ * cost and accuracy with the counters the real one keeps. */
+SEC("xdp")
+int bpfnic_sched_vft(struct xdp_md *ctx)
+{
+	return sched_run(ctx, true);
 }
 
 /*

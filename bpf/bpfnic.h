@@ -9,6 +9,7 @@
 #define BPFNIC_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -132,11 +133,33 @@ enum bpfnic_class {
  * Policies and core groups.
  */
 enum bpfnic_policy {
-	BPFNIC_POLICY_RR = 0,      /* round-robin over group 0 */
-	BPFNIC_POLICY_SPLIT = 1,   /* class long -> group 1, everything else -> group 0 */
-	BPFNIC_POLICY_DYNAMIC = 2, /* round-robin over group 0, whose size the daemon steers */
-	BPFNIC_NR_POLICIES = 3,
+	/* Policies that spread every request over group 0 (dynamic's Spread= is one). */
+	BPFNIC_POLICY_RR = 0,      /* round-robin */
+	BPFNIC_POLICY_LWL = 1,     /* least estimated work left */
+	BPFNIC_POLICY_JSQ = 2,     /* fewest requests in flight */
+	BPFNIC_POLICY_P2C = 3,     /* the least work left of d CPUs drawn at random */
+	BPFNIC_POLICY_HASH = 4,    /* a symmetric hash of the flow */
+	BPFNIC_NR_SPREADING = 5,
+	/* Policies that shape the groups. */
+	BPFNIC_POLICY_SPLIT = 5,   /* class long -> group 1, everything else -> group 0 */
+	BPFNIC_POLICY_DYNAMIC = 6, /* round-robin over group 0, whose size the daemon steers
+				    * (the data path runs dynamic's Spread= policy instead) */
+	BPFNIC_NR_POLICIES = 7,
 };
+
+/* Whether the policy reads the per-CPU load bookkeeping (struct bpfnic_cpu_load),
+ * which the data path keeps under every policy ... */
+static __always_inline int bpfnic_policy_reads_load(__u8 policy)
+{
+	return policy == BPFNIC_POLICY_LWL || policy == BPFNIC_POLICY_JSQ ||
+	       policy == BPFNIC_POLICY_P2C;
+}
+
+/* ... and whether it estimates the chosen CPU's work left (the request's wait). */
+static __always_inline int bpfnic_policy_estimates_work(__u8 policy)
+{
+	return policy == BPFNIC_POLICY_LWL || policy == BPFNIC_POLICY_P2C;
+}
 
 enum bpfnic_group {
 	BPFNIC_GROUP_MAIN = 0, /* rr, dynamic, and split's short group */
@@ -214,28 +237,433 @@ static __always_inline void bpfnic_pick_least_offer(struct bpfnic_pick_least *b,
 	}
 }
 
+/* A u16 of random bits onto [0, n), n <= 65536: multiply and shift, no division. */
+static __always_inline __u32 bpfnic_pick_reduce16(__u32 rnd16, __u32 n)
+{
+	return (__u32)(((__u64)(rnd16 & 0xffff) * n) >> 16);
+}
+
+/*
+ * p2c: the i-th of the d slots a pick compares, in a group of size > 0 slots, from 16
+ * random bits per choice (rnd16). The first is uniform over the group; each later one
+ * uniform over the other slots than the first (with d = 3, the second and third may
+ * coincide: then two slots are compared). Offered in that order to
+ * bpfnic_pick_least_offer(), a tie goes to the first drawn: at random.
+ */
+static __always_inline __u32 bpfnic_pick_choice(__u32 size, __u32 first, __u32 rnd16, __u32 i)
+{
+	if (i == 0)
+		return bpfnic_pick_reduce16(rnd16, size);
+	if (size < 2)
+		return first;
+	return bpfnic_pick_walk_slot(first, 1 + bpfnic_pick_reduce16(rnd16, size - 1), size);
+}
+
+/* xorshift64: the scheduler's per-CPU random bits for p2c (a state never 0). */
+static __always_inline __u64 bpfnic_xorshift64(__u64 *state)
+{
+	__u64 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+/* Finaliser of MurmurHash3: every input bit moves every output bit. */
+static __always_inline __u32 bpfnic_mix32(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/*
+ * hash: a flow's hash from its two addresses (IPv6: each folded to 32 bits by XOR of
+ * its words) and its two ports, in any order: a flow and its reverse hash alike, as
+ * symmetric RSS does. Each pair is sorted before it is mixed.
+ */
+static __always_inline __u32 bpfnic_flow_hash(__u32 addr_a, __u32 addr_b, __u16 port_a,
+					      __u16 port_b)
+{
+	__u32 lo = addr_a < addr_b ? addr_a : addr_b, hi = addr_a < addr_b ? addr_b : addr_a;
+	__u32 ports = port_a < port_b ? (__u32)port_a << 16 | port_b : (__u32)port_b << 16 | port_a;
+
+	return bpfnic_mix32(lo ^ bpfnic_mix32(hi ^ bpfnic_mix32(ports ^ 0x62706e63u)));
+}
+
+/* The slot of a flow hash in a group of size slots (the hash's top bits decide). */
+static __always_inline __u32 bpfnic_pick_hash(__u32 hash, __u32 size)
+{
+	return (__u32)(((__u64)hash * size) >> 32);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Load bookkeeping: per worker CPU, the requests the schedulers handed it that it has
+ * not finished, and their estimated work (each request's service time as the worker
+ * computes it, bpfnic_service_ns) that it has not started. The data path keeps it for
+ * every request under every policy, so a switch to lwl, jsq or p2c finds it right;
+ * the model (model/sim.c) keeps it with the same functions, so it shows the
+ * estimate's real accuracy.
+ *
+ *   scheduler  bpfnic_load_hand(): in flight +1, work +W, when it redirects a request
+ *              (an atomic add: several RX CPUs hand to the same worker);
+ *   worker     bpfnic_load_pickup(): work -W, and the one in service ends at pick-up
+ *              + W; bpfnic_load_done(): in flight -1.
+ *
+ * Both sides compute W from the same request and settings, so each request's worker
+ * takes back exactly what its scheduler added, across policy switches and group
+ * resizes. Where they can differ, the estimate drifts until the CPU drains: a request
+ * in flight when new service times are set (a reload), and the work of requests the
+ * kernel drops at a full cpumap queue, which never reach the worker (the drop tracer
+ * takes back their count, bpfnic_load_forget, but not their work). When its in-flight
+ * count reaches 0 the worker clears any work left. Estimated work left = work not
+ * started + what is left of the estimate of the one in service.
+ *
+ * One slot per worker CPU, 128 bytes on 64-byte lines (the map is mmapable, so its
+ * value starts on a page): line 0 is written by the schedulers and the worker of that
+ * CPU (true sharing: they must meet), line 1 by that worker only, and no two CPUs'
+ * slots share a line.
+ */
+#define BPFNIC_LOAD_COUNT_SHIFT 40 /* outstanding = in flight << 40 | work (ns) */
+#define BPFNIC_LOAD_WORK_MASK   ((1ull << BPFNIC_LOAD_COUNT_SHIFT) - 1)
+#define BPFNIC_LOAD_ONE         (1ull << BPFNIC_LOAD_COUNT_SHIFT)
+
+struct bpfnic_cpu_load {
+	/* line 0: schedulers and the worker, atomically */
+	__u64 outstanding; /* in flight << BPFNIC_LOAD_COUNT_SHIFT | work not started, ns */
+	__u64 vft_ns;      /* the virtual-finish-time twin (bpfnic_sched_vft): schedulers */
+	__u64 line0_pad[6];
+	/* line 1: the worker of this CPU only */
+	__u64 busy_until_ns; /* pick-up + estimate of the request in service; 0: none */
+	__s64 late_ns;       /* the twin: last pick-up minus its virtual start */
+	__u64 line1_pad[6];
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct bpfnic_cpu_load) == 128, "two cache lines per worker CPU");
+
+/*
+ * The estimate's accuracy, measured on extended requests: a scheduler that picked by
+ * load lends the request's finish field (which the worker overwrites when it is done)
+ * to tell the worker the work left it estimated on the CPU it chose, which is the
+ * request's estimated wait: BPFNIC_EST_MARK | est_ns << 32 | the twin's uncorrected
+ * virtual wait (with BPFNIC_EST_VFT), each capped at its width. A client's own value
+ * there (a clock reading, or 0) never has the top bit.
+ */
+#define BPFNIC_EST_MARK (1ull << 63)
+#define BPFNIC_EST_VFT  (1ull << 62)
+#define BPFNIC_EST_MAX  0x3fffffffull
+
+static __always_inline __u64 bpfnic_est_pack(__u64 est_ns, bool vft, __u64 vft_wait_ns)
+{
+	return BPFNIC_EST_MARK | (vft ? BPFNIC_EST_VFT : 0) |
+	       (est_ns < BPFNIC_EST_MAX ? est_ns : BPFNIC_EST_MAX) << 32 |
+	       (vft_wait_ns < 0xffffffffull ? vft_wait_ns : 0xffffffffull);
+}
+
+static __always_inline __u64 bpfnic_load_inflight(const struct bpfnic_cpu_load *l)
+{
+	return l->outstanding >> BPFNIC_LOAD_COUNT_SHIFT;
+}
+
+/* Estimated work left at now: not started, plus the rest of the one in service. */
+static __always_inline __u64 bpfnic_load_work_left(const struct bpfnic_cpu_load *l, __u64 now)
+{
+	__u64 busy = l->busy_until_ns;
+
+	return (l->outstanding & BPFNIC_LOAD_WORK_MASK) + (busy > now ? busy - now : 0);
+}
+
+static __always_inline void bpfnic_load_hand(struct bpfnic_cpu_load *l, __u64 work_ns)
+{
+	__sync_fetch_and_add(&l->outstanding, BPFNIC_LOAD_ONE | work_ns);
+}
+
+static __always_inline void bpfnic_load_pickup(struct bpfnic_cpu_load *l, __u64 work_ns,
+					       __u64 now)
+{
+	__u64 before = __sync_fetch_and_sub(&l->outstanding, work_ns);
+
+	/* Less work left than this request's (its service time grew since it was handed
+	 * out, or no scheduler handed it: a test run of the worker alone): the
+	 * subtraction borrowed from the count; give back what the work part lacked,
+	 * which leaves the work at 0 and the count as it was. */
+	if ((before & BPFNIC_LOAD_WORK_MASK) < work_ns)
+		__sync_fetch_and_add(&l->outstanding, work_ns - (before & BPFNIC_LOAD_WORK_MASK));
+	l->busy_until_ns = now + work_ns;
+}
+
+static __always_inline void bpfnic_load_done(struct bpfnic_cpu_load *l)
+{
+	__u64 left = __sync_sub_and_fetch(&l->outstanding, BPFNIC_LOAD_ONE);
+
+	l->busy_until_ns = 0;
+	/* Nothing in flight, yet work left (drift, see above): clear it, unless a
+	 * scheduler handed a request meanwhile (then the next drain will). */
+	if (left && (left >> BPFNIC_LOAD_COUNT_SHIFT) == 0)
+		__sync_val_compare_and_swap(&l->outstanding, left, 0);
+	/* The count went below 0 (no scheduler handed this request: a test run of the
+	 * worker alone): put it back. */
+	else if ((__s64)left < 0)
+		__sync_fetch_and_add(&l->outstanding, BPFNIC_LOAD_ONE);
+}
+
+/* The drop tracer: n requests handed to this CPU never reached its queue. */
+static __always_inline void bpfnic_load_forget(struct bpfnic_cpu_load *l, __u64 n)
+{
+	__u64 in_flight = bpfnic_load_inflight(l);
+
+	if (n > in_flight)
+		n = in_flight;
+	if (n)
+		__sync_fetch_and_sub(&l->outstanding, n << BPFNIC_LOAD_COUNT_SHIFT);
+}
+
+/*
+ * lwl's other bookkeeping, kept only by the benchmark twin bpfnic_sched_vft: a virtual
+ * finish time per CPU that only the schedulers push (when the CPU would be done if
+ * every request took its estimate), corrected by how late the worker was at its last
+ * pick-up against the virtual start it was given.
+ */
+static __always_inline __u64 bpfnic_vft_wait(const struct bpfnic_cpu_load *l, __u64 now)
+{
+	return l->vft_ns > now ? l->vft_ns - now : 0;
+}
+
+static __always_inline __u64 bpfnic_vft_work_left(const struct bpfnic_cpu_load *l, __u64 now)
+{
+	__s64 left = (__s64)bpfnic_vft_wait(l, now) + l->late_ns;
+
+	return left > 0 ? (__u64)left : 0;
+}
+
+/* Scheduler: not atomic, so two RX CPUs handing to one CPU at once may lose a push. */
+static __always_inline void bpfnic_vft_hand(struct bpfnic_cpu_load *l, __u64 work_ns, __u64 now)
+{
+	l->vft_ns = (l->vft_ns > now ? l->vft_ns : now) + work_ns;
+}
+
+/* Worker: its wait against the virtual one it was handed with. */
+static __always_inline void bpfnic_vft_pickup(struct bpfnic_cpu_load *l, __u64 qdelay,
+					      __u64 vft_wait_ns)
+{
+	l->late_ns = (__s64)qdelay - (__s64)vft_wait_ns;
+}
+
+
+/* Longest workload the worker spins (one bpf_loop of at most 1<<23 clock reads). */
+#define BPFNIC_MAX_SERVICE_NS 10000000ull /* 10 ms */
+
 /*
  * Map "bpfnic_settings", one entry. Written by user space as a whole; the data path
  * reads it per packet.
  */
 struct bpfnic_settings {
 	__u16 port;       /* UDP destination port, host order; 0 = touch nothing */
-	__u8 policy;      /* enum bpfnic_policy */
-	__u8 reserved[5];
+	__u8 policy;      /* enum bpfnic_policy: how the scheduler picks (dynamic's spread) */
+	__u8 choices;     /* p2c: CPUs compared per pick, 2 or 3 (anything else: 2) */
+	__u8 reserved[4];
 	__u64 service_ns[2]; /* workload per class: [SHORT], [LONG] */
 	__u64 max_service_ns; /* cap on any workload, including a requested one */
 };
 
+/* The workload of a request: its class's, or the time it asks for (requested, from
+ * the extension; 0 = none), capped. The worker spins it; the scheduler adds it to the
+ * chosen CPU's work (bpfnic_load_hand). */
+static __always_inline __u64 bpfnic_service_ns(const struct bpfnic_settings *cfg, __u8 class,
+					       __u64 requested)
+{
+	__u64 service = requested ? requested : cfg->service_ns[class == BPFNIC_CLASS_LONG ? 1 : 0];
+
+	if (service > cfg->max_service_ns)
+		service = cfg->max_service_ns;
+	if (service > BPFNIC_MAX_SERVICE_NS)
+		service = BPFNIC_MAX_SERVICE_NS;
+	return service;
+}
+
 /*
  * Map "bpfnic_group_size": key = enum bpfnic_group, value = __u32 number of active slots.
- * Map "bpfnic_group_cpus": key = group * BPFNIC_MAX_CPUS + slot, value = __u32 CPU id.
- * Two maps so that user space orders its writes: growing writes the slot, then the
- * size; shrinking lowers the size first.
+ * Map "bpfnic_group_cpus": key = enum bpfnic_group, value = struct bpfnic_group_cpus,
+ * the CPU id in each slot (one lookup per pick, however many slots it reads).
+ * Two maps so that user space orders its writes: growing writes the slots, then the
+ * size; shrinking lowers the size first. A slot whose CPU changes while the scheduler
+ * may read it (split's long group moving) is read as its old or its new CPU: CPU ids
+ * are below 256, so only their low byte ever changes.
  */
-#define BPFNIC_GROUP_SLOT(group, slot) ((__u32)(group) * BPFNIC_MAX_CPUS + (__u32)(slot))
+struct bpfnic_group_cpus {
+	__u32 cpu[BPFNIC_MAX_CPUS];
+};
 
-/* Longest workload the worker spins (one bpf_loop of at most 1<<23 clock reads). */
-#define BPFNIC_MAX_SERVICE_NS 10000000ull /* 10 ms */
+/* Map "bpfnic_cpu_load": one entry, every worker CPU's load slot (by CPU id). */
+struct bpfnic_loads {
+	struct bpfnic_cpu_load cpu[BPFNIC_MAX_CPUS];
+};
+
+/* What a load-aware pick compares: work left (lwl, p2c), requests in flight (jsq), or
+ * the twin's virtual-finish-time work left (bpfnic_sched_vft). */
+enum bpfnic_measure {
+	BPFNIC_MEASURE_WORK = 0,
+	BPFNIC_MEASURE_INFLIGHT,
+	BPFNIC_MEASURE_VFT,
+};
+
+static __always_inline __u64 bpfnic_measure_load(enum bpfnic_measure m,
+						 const struct bpfnic_cpu_load *l, __u64 now)
+{
+	if (m == BPFNIC_MEASURE_INFLIGHT)
+		return bpfnic_load_inflight(l);
+	if (m == BPFNIC_MEASURE_VFT)
+		return bpfnic_vft_work_left(l, now);
+	return bpfnic_load_work_left(l, now);
+}
+
+/* The load slot of the CPU in a group's slot. The masks bound both indices for the
+ * verifier; slots and CPU ids are below BPFNIC_MAX_CPUS, so they change nothing. */
+static __always_inline const struct bpfnic_cpu_load *
+bpfnic_slot_load(const struct bpfnic_loads *loads, const struct bpfnic_group_cpus *g, __u32 slot)
+{
+	return &loads->cpu[g->cpu[slot & (BPFNIC_MAX_CPUS - 1)] & (BPFNIC_MAX_CPUS - 1)];
+}
+
+/*
+ * A slot's rank in a walk from start: its load, then its distance from start, in one
+ * number (loads capped at 2^56 - 1). The distance is taken modulo 256 rather than the
+ * group's size: slots at or after start come first, in order, then those before it,
+ * in order, which is the walk's order for any group of at most 256 slots.
+ */
+static __always_inline __u64 bpfnic_walk_rank(__u64 load, __u32 slot, __u32 start)
+{
+	return (load < (1ull << 56) ? load : (1ull << 56) - 1) << 8 | ((slot - start) & 0xff);
+}
+
+/*
+ * lwl, jsq: the least loaded of a group's size > 0 slots; of equally loaded ones, the
+ * first from start (bpfnic_pick_rr()'s slot, start < size), so ties go round-robin.
+ * An idle CPU at or after start (its rank is then at most its index) ends the walk:
+ * nothing after it can rank better.
+ *
+ * The walk goes by chunks of BPFNIC_WALK_CHUNK slots, unrolled: the BPF scheduler
+ * runs one chunk per bpf_loop() step, user space bpfnic_pick_least_walk(); every slot
+ * goes through bpfnic_walk_chunk() either way. Why chunks: the verifier checks a
+ * plain loop slot by slot and one over 256 slots exceeds its budget, while a call per
+ * slot costs more than the slot's own work; four slots per step verify in about 50k
+ * instructions and halve the cost of the calls (bench/dpbench.c, "sched").
+ */
+#define BPFNIC_WALK_CHUNK 4u
+
+#ifdef __clang__
+#define BPFNIC_UNROLL _Pragma("unroll")
+#else
+#define BPFNIC_UNROLL
+#endif
+
+struct bpfnic_walk {
+	const struct bpfnic_group_cpus *g;
+	const struct bpfnic_loads *loads;
+	__u64 now;
+	__u64 best;  /* the best rank so far (bpfnic_walk_rank) */
+	__u32 size, start;
+	__u32 slot;  /* the best slot so far */
+	__u32 m;     /* enum bpfnic_measure */
+};
+
+static __always_inline void bpfnic_walk_init(struct bpfnic_walk *w, enum bpfnic_measure m,
+					     const struct bpfnic_group_cpus *g, __u32 size,
+					     __u32 start, const struct bpfnic_loads *loads, __u64 now)
+{
+	w->g = g;
+	w->loads = loads;
+	w->now = now;
+	w->best = ~0ull;
+	w->size = size;
+	w->start = start;
+	w->slot = start;
+	w->m = m;
+}
+
+/* Chunks a walk takes at most. */
+static __always_inline __u32 bpfnic_walk_chunks(__u32 size)
+{
+	return (size + BPFNIC_WALK_CHUNK - 1) / BPFNIC_WALK_CHUNK;
+}
+
+/* Offer the slots of chunk c; 1 when the walk is over. */
+static __always_inline int bpfnic_walk_chunk(struct bpfnic_walk *w, __u32 c)
+{
+	BPFNIC_UNROLL
+	for (__u32 j = 0; j < BPFNIC_WALK_CHUNK; j++) {
+		__u32 i = c * BPFNIC_WALK_CHUNK + j;
+		__u64 rank;
+
+		if (i >= w->size)
+			return 1;
+		rank = bpfnic_walk_rank(bpfnic_measure_load((enum bpfnic_measure)w->m,
+			&w->loads->cpu[w->g->cpu[i & (BPFNIC_MAX_CPUS - 1)] & (BPFNIC_MAX_CPUS - 1)],
+			w->now), i, w->start);
+		if (rank < w->best) {
+			w->best = rank;
+			w->slot = i;
+		}
+		if (rank <= i)
+			return 1;
+	}
+	return 0;
+}
+
+/* The load of the slot a finished walk chose. */
+static __always_inline __u64 bpfnic_walk_load(const struct bpfnic_walk *w)
+{
+	return w->best >> 8;
+}
+
+#ifndef __bpf__
+/* The whole walk, for user space: the slot, and its load in *load. */
+static inline __u32 bpfnic_pick_least_walk(enum bpfnic_measure m, const struct bpfnic_group_cpus *g,
+					   __u32 size, __u32 start, const struct bpfnic_loads *loads,
+					   __u64 now, __u64 *load)
+{
+	struct bpfnic_walk w;
+
+	bpfnic_walk_init(&w, m, g, size, start, loads, now);
+	for (__u32 c = 0; c < bpfnic_walk_chunks(size); c++)
+		if (bpfnic_walk_chunk(&w, c))
+			break;
+	*load = bpfnic_walk_load(&w);
+	return w.slot;
+}
+#endif
+
+/*
+ * p2c: the least work left of choices (2 or 3) slots of a group of size > 0 drawn by
+ * bpfnic_pick_choice(), 16 bits of rnd each (bits 0-15, 16-31, 32-47).
+ */
+static __always_inline __u32 bpfnic_pick_p2c(const struct bpfnic_group_cpus *g, __u32 size,
+					     __u32 choices, __u64 rnd,
+					     const struct bpfnic_loads *loads, __u64 now,
+					     __u64 *load)
+{
+	struct bpfnic_pick_least best;
+	__u32 first = bpfnic_pick_choice(size, 0, (__u32)rnd, 0), slot;
+
+	bpfnic_pick_least_init(&best);
+	bpfnic_pick_least_offer(&best, first,
+				bpfnic_load_work_left(bpfnic_slot_load(loads, g, first), now));
+	slot = bpfnic_pick_choice(size, first, (__u32)(rnd >> 16), 1);
+	bpfnic_pick_least_offer(&best, slot,
+				bpfnic_load_work_left(bpfnic_slot_load(loads, g, slot), now));
+	if (choices == 3) {
+		slot = bpfnic_pick_choice(size, first, (__u32)(rnd >> 32), 2);
+		bpfnic_pick_least_offer(&best, slot,
+					bpfnic_load_work_left(bpfnic_slot_load(loads, g, slot), now));
+	}
+	*load = best.load;
+	return best.slot;
+}
 
 /*
  * Map "bpfnic_addrs" (hash): the destination addresses requests are taken for
@@ -339,6 +767,7 @@ struct bpfnic_worker_stats {
 				* xdp_devmap_xmit tracepoints, on the worker's CPU; 0 without
 				* the tracers (bpfnic.bpf.c) */
 	__u64 qdelay_hist[BPFNIC_HIST_BUCKETS];
+	__u64 service_sum_long_ns; /* the part of service_sum_ns spent on long requests */
 };
 
 /* The statistics slot of a class byte: anything but short and long counts as unknown. */
@@ -367,7 +796,37 @@ static __always_inline void bpfnic_worker_record_done(struct bpfnic_worker_stats
 						      __u64 service_ns)
 {
 	st->service_sum_ns += service_ns;
+	if (class == BPFNIC_CLASS_LONG)
+		st->service_sum_long_ns += service_ns;
 	st->processed[bpfnic_stats_class(class)]++;
+}
+
+/*
+ * Map "bpfnic_load_acc": per-CPU array, one entry, counted on the worker CPU: for the
+ * requests a load-aware policy handed out, how far the scheduler's estimate of the
+ * wait (the work left it saw on the CPU it chose) was from the wait the request had
+ * (pick-up - arrival).
+ */
+struct bpfnic_load_acc {
+	__u64 n;
+	__u64 est_sum_ns;
+	__u64 actual_sum_ns;
+	__u64 abs_err_sum_ns;
+	__u64 under; /* requests that waited longer than estimated */
+};
+
+static __always_inline void bpfnic_load_acc_record(struct bpfnic_load_acc *a, __u64 est_ns,
+						   __u64 actual_ns)
+{
+	a->n++;
+	a->est_sum_ns += est_ns;
+	a->actual_sum_ns += actual_ns;
+	if (actual_ns > est_ns) {
+		a->abs_err_sum_ns += actual_ns - est_ns;
+		a->under++;
+	} else {
+		a->abs_err_sum_ns += est_ns - actual_ns;
+	}
 }
 
 #endif /* BPFNIC_H */

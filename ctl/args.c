@@ -383,6 +383,10 @@ static const char *value_text(const struct bpfnic_param *p, char *buf, size_t si
 {
 	size_t used = 0;
 
+	if (p->type == BPFNIC_PARAM_UINT && p->word) {
+		snprintf(buf, size, "%s|%s", p->metavar, p->word);
+		return buf;
+	}
 	if (p->type != BPFNIC_PARAM_ENUM)
 		return p->metavar;
 	buf[0] = '\0';
@@ -399,8 +403,8 @@ static void print_option_help(FILE *out, const struct bpfnic_param *p)
 
 	snprintf(flag, sizeof(flag), "%s %s", p->cli, value_text(p, value, sizeof(value)));
 	if (p->type == BPFNIC_PARAM_UINT)
-		snprintf(range, sizeof(range), "%u-%u%s%s, ", p->min, p->max, p->unit ? " " : "",
-			 p->unit ? p->unit : "");
+		snprintf(range, sizeof(range), "%u-%u%s%s%s%s, ", p->min, p->max, p->unit ? " " : "",
+			 p->unit ? p->unit : "", p->word ? " or " : "", p->word ? p->word : "");
 	snprintf(text, sizeof(text), "%s (%sdefault %s; [%s] %s=)", p->help, range,
 		 p->def ? p->def : p->def_doc, p->section, p->key);
 	print_wrapped(out, 4, flag, text);

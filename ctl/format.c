@@ -8,6 +8,7 @@
 
 #include "bpfnic.h"
 #include "cpulist.h"
+#include "params.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -158,13 +159,27 @@ const char *ctl_fmt_policy(char *buf, size_t len, struct json_object *policy)
 		if (lc && json_object_is_type(lc, json_type_array))
 			snprintf(buf, len, "split: CPUs %s for long requests",
 				 ctl_fmt_cpulist(g, sizeof(g), lc));
+		else if (is_number(lc) && json_object_get_int64(lc) == BPFNIC_LONG_CPUS_AUTO)
+			snprintf(buf, len, "split: long group sized automatically from each "
+				 "class's work, at most every %s ms",
+				 ctl_fmt_json_int(a, sizeof(a), get(policy, "cooldown_ms")));
 		else
 			snprintf(buf, len, "split: %s CPU(s) for long requests",
 				 ctl_fmt_json_int(a, sizeof(a), lc));
+	} else if (!strcmp(name, "p2c")) {
+		snprintf(buf, len, "p2c: the least work left of %s CPUs drawn at random",
+			 ctl_fmt_json_int(a, sizeof(a), get(policy, "choices")));
 	} else if (!strcmp(name, "dynamic")) {
+		const char *spread = str_or_dash(get(policy, "spread"));
+
+		if (!strcmp(spread, "p2c"))
+			snprintf(g, sizeof(g), "p2c of %s",
+				 ctl_fmt_json_int(a, sizeof(a), get(policy, "choices")));
+		else
+			snprintf(g, sizeof(g), "%s", spread);
 		snprintf(buf, len,
-			 "dynamic: grow above %s (%s), shrink below %s, %s..%s CPUs, "
-			 "cooldown %s ms, every %s ms",
+			 "dynamic (%s): grow above %s (%s), shrink below %s, %s..%s CPUs, "
+			 "cooldown %s ms, every %s ms", g,
 			 fmt_json_us_unit(a, sizeof(a), get(policy, "threshold_us")),
 			 str_or_dash(get(policy, "metric")),
 			 fmt_json_us_unit(b, sizeof(b), get(policy, "shrink_below_us")),
@@ -390,8 +405,8 @@ static const char *fmt_time_usec(char *buf, size_t len, struct json_object *v, b
 /* The changes of status' history and of stats --since, under a title line. */
 static int print_changes(FILE *out, const char *title, struct json_object *history, bool ms)
 {
-	static const char *const headers[] = { "TIME (UTC)", "ACTION", ">CPU", ">GROUP SIZE",
-					       ">METRIC (µs)", "REASON" };
+	static const char *const headers[] = { "TIME (UTC)", "GROUP", "ACTION", ">CPU", ">CPUS",
+					       ">GROUP SIZE", ">METRIC (µs)", "REASON" };
 	struct ctl_table t;
 	size_t n = history && json_object_is_type(history, json_type_array) ?
 			   json_object_array_length(history) : 0;
@@ -403,17 +418,18 @@ static int print_changes(FILE *out, const char *title, struct json_object *histo
 	}
 	fprintf(out, "%-12s%s%zu change%s (core group, policy):\n", title, ms ? "" : "last ", n,
 		n == 1 ? "" : "s");
-	err = ctl_table_init(&t, 6, headers);
+	err = ctl_table_init(&t, 8, headers);
 	if (err)
 		return err;
 	t.indent = "  ";
 	for (size_t i = 0; i < n && !err; i++) {
 		struct json_object *h = json_object_array_get_idx(history, i);
-		char when[40], cpu[32], size[32], metric[32];
+		char when[40], cpu[32], cpus[32], size[32], metric[32];
 
 		fmt_time_usec(when, sizeof(when), get(h, "time_usec"), ms);
-		const char *row[6] = { when, str_or_dash(get(h, "action")),
+		const char *row[8] = { when, str_or_dash(get(h, "group")), str_or_dash(get(h, "action")),
 				       ctl_fmt_json_int(cpu, sizeof(cpu), get(h, "cpu")),
+				       ctl_fmt_json_int(cpus, sizeof(cpus), get(h, "cpus")),
 				       ctl_fmt_json_int(size, sizeof(size), get(h, "group_size")),
 				       ctl_fmt_json_us(metric, sizeof(metric), get(h, "metric_us")),
 				       str_or_dash(get(h, "reason")) };
@@ -483,11 +499,28 @@ static void fmt_rx_cpus(char *buf, size_t len, struct json_object *arr)
 	}
 }
 
+/* The load-aware picks' estimate against the wait, when the window had any. */
+static void print_estimate(FILE *out, struct json_object *e)
+{
+	char n[32], est[32], wait[32], err[32], under[32];
+
+	if (!e || !json_object_is_type(e, json_type_object))
+		return;
+	fprintf(out, "estimate: %s requests waited %s µs on average, %s µs estimated (mean |error| "
+		"%s µs, %s %% longer than estimated)\n", ctl_fmt_json_int(n, sizeof(n), get(e, "requests")),
+		ctl_fmt_json_us(wait, sizeof(wait), get(e, "wait_us")),
+		ctl_fmt_json_us(est, sizeof(est), get(e, "estimated_wait_us")),
+		ctl_fmt_json_us(err, sizeof(err), get(e, "abs_error_us")),
+		is_number(get(e, "under_pct")) ? (snprintf(under, sizeof(under), "%.1f",
+			json_object_get_double(get(e, "under_pct"))), under) : dash);
+}
+
 int ctl_print_stats(FILE *out, struct json_object *p)
 {
 	static const char *const headers[] = {
 		">CPU", "GROUP", ">REQ/S", ">QDELAY AVG (µs)", ">P50 (µs)", ">P99 (µs)",
 		">MAX (µs)", ">SERVICE (µs)", ">KTHREAD (%)", ">HANDED", ">PROCESSED", ">TX DROPS",
+		">IN FLIGHT", ">WORK LEFT (µs)",
 	};
 	struct json_object *totals = get(p, "totals"), *cpus = get(p, "cpus");
 	size_t n = cpus && json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
@@ -500,19 +533,20 @@ int ctl_print_stats(FILE *out, struct json_object *p)
 	fmt_rx_cpus(rx, sizeof(rx), get(p, "rx_cpus"));
 	fprintf(out, "window %s ms: %s; %s\ndrops: %s\nscheduler ran on: %s\n",
 		ctl_fmt_json_int(win, sizeof(win), get(p, "window_ms")), rate, counts, drops, rx);
+	print_estimate(out, get(p, "estimate"));
 
-	err = ctl_table_init(&t, 12, headers);
+	err = ctl_table_init(&t, 14, headers);
 	for (size_t i = 0; i < n && !err; i++) {
 		struct json_object *c = json_object_array_get_idx(cpus, i), *q = get(c, "qdelay_us"),
 				   *grp = get(c, "group"), *util = get(c, "kthread_util");
 		char cpu[32], rps[32], avg[32], p50[32], p99[32], max[32], svc[32], kt[32], handed[32],
-			processed[32], txd[32];
+			processed[32], txd[32], inflight[32], left[32];
 
 		if (is_number(util))
 			snprintf(kt, sizeof(kt), "%.1f", 100.0 * json_object_get_double(util));
 		else
 			snprintf(kt, sizeof(kt), "%s", dash);
-		const char *row[12] = {
+		const char *row[14] = {
 			ctl_fmt_json_int(cpu, sizeof(cpu), get(c, "cpu")),
 			grp && json_object_is_type(grp, json_type_string) ? json_object_get_string(grp) : dash,
 			is_number(get(c, "rps")) ? ctl_fmt_rate(rps, sizeof(rps),
@@ -526,6 +560,8 @@ int ctl_print_stats(FILE *out, struct json_object *p)
 			ctl_fmt_json_int(handed, sizeof(handed), get(c, "handed")),
 			ctl_fmt_json_int(processed, sizeof(processed), get(c, "processed")),
 			ctl_fmt_json_int(txd, sizeof(txd), get(c, "tx_drops")),
+			ctl_fmt_json_int(inflight, sizeof(inflight), get(c, "in_flight")),
+			ctl_fmt_json_us(left, sizeof(left), get(c, "work_left_us")),
 		};
 		err = ctl_table_add(&t, row);
 	}

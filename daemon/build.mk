@@ -22,7 +22,7 @@ IDL_SRCS := lib/idl.c $(BUILD)/gen/interfaces.c
 
 # bpfnicd itself.
 BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c $(INILINE_SRCS) \
-	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/sampler.c daemon/stats.c \
+	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/splitsize.c daemon/sampler.c daemon/stats.c \
 	daemon/history.c daemon/kthread.c daemon/nic.c daemon/metrics.c daemon/httpd.c \
 	datapath/ifcheck.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
 BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS) $(MHD_LIBS)
@@ -32,6 +32,7 @@ $(eval $(call unit_test,test_varlink,tests/unit/test_varlink.c lib/varlink.c,$(V
 $(eval $(call unit_test,test_params,tests/unit/test_params.c lib/idl.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))
 $(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c $(INILINE_SRCS) $(PARAMS_SRCS),$(INIH_LIBS) $(VARLINK_LIBS)))
 $(eval $(call unit_test,test_scaler,tests/unit/test_scaler.c daemon/scaler.c,))
+$(eval $(call unit_test,test_splitsize,tests/unit/test_splitsize.c daemon/splitsize.c,-lm))
 $(eval $(call unit_test,test_history,tests/unit/test_history.c daemon/history.c daemon/stats.c datapath/dpstats.c lib/varlink.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))
 $(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c datapath/dpstats.c lib/varlink.c,$(VARLINK_LIBS) -lm))
 # bind() wrapped: the test makes another daemon win the race for the socket path.

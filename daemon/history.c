@@ -176,6 +176,7 @@ struct json_object *bpfnicd_change_json(const struct bpfnicd_change *c)
 	json_object_object_add(o, "time_usec", json_object_new_uint64(c->time_usec));
 	json_object_object_add(o, "action", json_object_new_string(bpfnicd_change_action_name(c->action)));
 	json_object_object_add(o, "cpu", c->cpu >= 0 ? json_object_new_int64(c->cpu) : NULL);
+	json_object_object_add(o, "cpus", json_object_new_int64(c->cpus));
 	json_object_object_add(o, "group", json_object_new_string(bpfnicd_group_name((int)c->group)));
 	json_object_object_add(o, "group_size", json_object_new_int64(c->group_size));
 	json_object_object_add(o, "metric_us", isfinite(c->metric_us) ?

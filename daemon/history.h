@@ -35,7 +35,9 @@ enum bpfnicd_change_action {
 struct bpfnicd_change {
 	uint64_t time_usec;              /* CLOCK_REALTIME */
 	enum bpfnicd_change_action action;
-	int cpu;                         /* the CPU added or removed; -1 for a policy change */
+	int cpu;                         /* the (first) CPU added or removed; -1 for a policy change */
+	unsigned cpus;                   /* how many came or went (the automatic split may
+					  * move several); 0 for a policy change */
 	enum bpfnic_group group;         /* the group that changed size (main for policy) */
 	unsigned group_size;             /* its size after the change */
 	double metric_us;                /* the scaler's input; NAN for a policy change */

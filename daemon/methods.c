@@ -75,6 +75,7 @@ static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct b
 	json_object_object_add(o, "totals", bpfnicd_stats_totals_json(win, cum));
 	json_object_object_add(o, "cpus", bpfnicd_stats_cpus_json(win, cum, group));
 	json_object_object_add(o, "rx_cpus", bpfnicd_stats_rx_cpus_json(cum));
+	json_object_object_add(o, "estimate", bpfnicd_stats_estimate_json(win));
 	return o;
 }
 

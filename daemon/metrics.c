@@ -84,7 +84,8 @@ static void put_settings(FILE *f, const struct bpfnicd_metrics_source *src)
 		count(f, "bpfnic_group_max_cpus", "group", bpfnicd_group_name(g),
 		      bpfnicd_policy_group_max(src->policy, (enum bpfnic_group)g));
 	family(f, "bpfnic_group_changes_total", "counter",
-	       "Core group changes the dynamic scaler made since bpfnicd started, by action.");
+	       "Group size changes since bpfnicd started (dynamic's scaler, split's automatic "
+	       "long group), by action.");
 	for (enum bpfnicd_change_action a = BPFNICD_CHANGE_GROW; a <= BPFNICD_CHANGE_SHRINK; a++)
 		count(f, "bpfnic_group_changes_total", "action", bpfnicd_change_action_name(a),
 		      bpfnicd_policy_changes(src->policy, a));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The running policy, its groups, the scaler and the record of its changes: see policy.h. */
+/* The running policy, its groups, the scaler, the automatic split and the record of
+ * their changes: see policy.h. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include "clock.h"
 #include "daemon/log.h"
 #include "daemon/policy.h"
+#include "daemon/splitsize.h"
 
 /* What the data path holds for a policy: its groups' sizes and its settings. */
 struct dp_state {
@@ -22,19 +24,35 @@ struct bpfnicd_policy {
 	struct bpfnic_policy_params params;
 	struct dp_state applied;             /* what the maps hold */
 	struct bpfnic_scaler_state scaler;
+	struct bpfnic_split_state split;     /* split --long-cpus auto */
+	unsigned auto_long;                  /* ... the long group's size it set */
 	struct bpfnicd_history *history;     /* where changes are recorded */
 	uint64_t changes[BPFNICD_CHANGE_POLICY + 1]; /* since start, by action */
 	unsigned generation;
 };
 
-static struct bpfnic_settings settings_for(const struct bpfnicd_config *c, enum bpfnic_policy policy)
+/* What the data path runs: the policy's pick (dynamic's is its spread). */
+static struct bpfnic_settings settings_for(const struct bpfnicd_config *c,
+					   const struct bpfnic_policy_params *p)
 {
 	return (struct bpfnic_settings){
 		.port = (__u16)c->port,
-		.policy = (__u8)policy,
+		.policy = (__u8)bpfnic_policy_pick(p),
+		.choices = (__u8)p->choices,
 		.service_ns = { (__u64)c->short_us * 1000, (__u64)c->long_us * 1000 },
 		.max_service_ns = (__u64)c->max_us * 1000,
 	};
+}
+
+/* split --long-cpus auto starts at half of the CPUs (the thesis' load needs 0.53 k)
+ * and keeps the size it reached when the policy is applied again. */
+static unsigned split_long(const struct bpfnicd_policy *p, const struct bpfnic_policy_params *next)
+{
+	if (next->long_cpus != BPFNIC_LONG_CPUS_AUTO)
+		return next->long_cpus;
+	if (p->auto_long >= 1 && p->auto_long < p->cpus.n)
+		return p->auto_long;
+	return p->cpus.n / 2 ? p->cpus.n / 2 : 1;
 }
 
 /* The groups of policy next; a dynamic group keeps dyn_size, within the new bounds. */
@@ -46,8 +64,8 @@ static void groups_for(const struct bpfnicd_policy *p, const struct bpfnic_polic
 	s->n_long = 0;
 	switch (next->policy) {
 	case BPFNIC_POLICY_SPLIT:
-		s->n_long = next->long_cpus;
-		s->n_main = p->cpus.n - next->long_cpus;
+		s->n_long = split_long(p, next);
+		s->n_main = p->cpus.n - s->n_long;
 		break;
 	case BPFNIC_POLICY_DYNAMIC:
 		s->n_main = bpfnic_scaler_clamp(&sp, dyn_size);
@@ -96,8 +114,10 @@ struct bpfnicd_policy *bpfnicd_policy_new(const struct bpfnicd_config *cfg, uint
 	p->cpus = cfg->cpus;
 	p->params = cfg->policy;
 	bpfnic_scaler_init(&p->scaler, now_ms);
+	bpfnic_split_init(&p->split, now_ms);
 	groups_for(p, &p->params, p->params.min_cpus, &p->applied);
-	p->applied.settings = settings_for(cfg, p->params.policy);
+	p->auto_long = p->applied.n_long;
+	p->applied.settings = settings_for(cfg, &p->params);
 	return p;
 }
 
@@ -192,13 +212,15 @@ static void describe(const struct bpfnicd_policy *p, char *buf, size_t size)
 	const struct bpfnic_policy_params *q = &p->params;
 
 	if (q->policy == BPFNIC_POLICY_DYNAMIC)
-		snprintf(buf, size, "policy dynamic (%s %u us, shrink below %u us, %u..%u CPUs, "
-			 "cooldown %u ms, interval %u ms), group of %u", bpfnic_metric_names[q->metric],
-			 q->threshold_us, q->shrink_below_us, q->min_cpus, q->max_cpus, q->cooldown_ms,
-			 q->interval_ms, p->applied.n_main);
+		snprintf(buf, size, "policy dynamic (spread %s, %s %u us, shrink below %u us, %u..%u "
+			 "CPUs, cooldown %u ms, interval %u ms), group of %u",
+			 bpfnic_policy_name(q->spread), bpfnic_metric_names[q->metric], q->threshold_us,
+			 q->shrink_below_us, q->min_cpus, q->max_cpus, q->cooldown_ms, q->interval_ms,
+			 p->applied.n_main);
 	else if (q->policy == BPFNIC_POLICY_SPLIT)
-		snprintf(buf, size, "policy split: %u short CPUs, %u long CPUs", p->applied.n_main,
-			 p->applied.n_long);
+		snprintf(buf, size, "policy split: %u short CPUs, %u long CPUs%s", p->applied.n_main,
+			 p->applied.n_long,
+			 q->long_cpus == BPFNIC_LONG_CPUS_AUTO ? " (sized automatically)" : "");
 	else
 		snprintf(buf, size, "policy %s over %u CPUs", bpfnic_policy_name(q->policy),
 			 p->applied.n_main);
@@ -240,7 +262,7 @@ int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *
 
 	/* Entering dynamic: start from the group in use, within the bounds. */
 	groups_for(p, next, p->applied.n_main, &to);
-	to.settings = settings_for(cfg, next->policy);
+	to.settings = settings_for(cfg, next);
 	r = write_state(p, &p->applied, &to);
 	if (r < 0)
 		return log_error_errno(r, "cannot apply policy %s (requested by %s): nothing changed",
@@ -248,6 +270,11 @@ int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *
 	if (bpfnic_policies[next->policy].scaler &&
 	    (!was_scaled || memcmp(&old_sp, &new_sp, sizeof(old_sp)) != 0))
 		bpfnic_scaler_init(&p->scaler, bpfnic_mono_usec() / 1000);
+	if (next->policy == BPFNIC_POLICY_SPLIT && next->long_cpus == BPFNIC_LONG_CPUS_AUTO) {
+		if (!params_equal(&p->params, next))
+			bpfnic_split_init(&p->split, bpfnic_mono_usec() / 1000);
+		p->auto_long = to.n_long;
+	}
 	if (params_equal(&p->params, next) && to.n_main == p->applied.n_main) {
 		p->applied = to;
 		log_debug("policy %s unchanged, by %s", bpfnic_policy_name(next->policy), by);
@@ -262,25 +289,120 @@ int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *
 
 /* ---- the scaler -------------------------------------------------------------------- */
 
-static void record_change(struct bpfnicd_policy *p, bool grow, unsigned cpu, double metric,
-			  const char *reason)
+static void record_change(struct bpfnicd_policy *p, enum bpfnic_group g, bool grow, unsigned cpu,
+			  unsigned cpus, double metric, const char *reason)
 {
+	unsigned size = g == BPFNIC_GROUP_LONG ? p->applied.n_long : p->applied.n_main;
 	struct bpfnicd_change c = {
 		.time_usec = bpfnic_realtime_usec(),
 		.action = grow ? BPFNICD_CHANGE_GROW : BPFNICD_CHANGE_SHRINK, .cpu = (int)cpu,
-		.group = BPFNIC_GROUP_MAIN, .group_size = p->applied.n_main, .metric_us = metric,
+		.cpus = cpus, .group = g, .group_size = size, .metric_us = metric,
 	};
-	char fields[3][64];
-	const char *fv[] = { fields[0], fields[1], fields[2], NULL };
+	char fields[4][64];
+	const char *fv[] = { fields[0], fields[1], fields[2], fields[3], NULL };
+	const char *gname = bpfnicd_group_name((int)g);
 
 	snprintf(c.reason, sizeof(c.reason), "%s", reason);
 	record(p, &c);
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_CPU=%u", cpu);
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_POLICY=%s", bpfnic_policy_name(p->params.policy));
-	snprintf(fields[2], sizeof(fields[2]), "BPFNIC_GROUP_SIZE=%u", p->applied.n_main);
-	bpfnicd_log_struct(LOG_INFO, 0, grow ? BPFNICD_MID_CORE_ADDED : BPFNICD_MID_CORE_REMOVED, fv,
-			   "%s CPU %u, group of %u: %s", grow ? "added" : "removed", cpu,
-			   p->applied.n_main, reason);
+	snprintf(fields[2], sizeof(fields[2]), "BPFNIC_GROUP_SIZE=%u", size);
+	snprintf(fields[3], sizeof(fields[3]), "BPFNIC_GROUP=%s", gname);
+	if (cpus > 1)
+		bpfnicd_log_struct(LOG_INFO, 0, grow ? BPFNICD_MID_CORE_ADDED : BPFNICD_MID_CORE_REMOVED,
+				   fv, "%s CPUs %u-%u, %s group of %u: %s", grow ? "added" : "removed",
+				   cpu, cpu + cpus - 1, gname, size, reason);
+	else
+		bpfnicd_log_struct(LOG_INFO, 0, grow ? BPFNICD_MID_CORE_ADDED : BPFNICD_MID_CORE_REMOVED,
+				   fv, "%s CPU %u, %s group of %u: %s", grow ? "added" : "removed", cpu,
+				   gname, size, reason);
+}
+
+/*
+ * split --long-cpus auto: the long group takes n_long CPUs from the end of Cpus=, the
+ * main group keeps the rest. The group that shrinks is written first, so no CPU is
+ * ever in both; a long group that shrinks first also keeps its slots' CPUs while its
+ * size drops. On failure the maps get their old sizes back.
+ */
+static int write_split(struct bpfnicd_policy *p, unsigned n_long)
+{
+	unsigned old_long = p->applied.n_long, n = p->cpus.n;
+	int r;
+
+	if (n_long > old_long) {
+		if ((r = write_main(p, n - n_long)) < 0)
+			return r;
+		if ((r = write_long(p, n_long)) < 0) {
+			undo(write_main(p, n - old_long), "main group");
+			return r;
+		}
+	} else {
+		if ((r = write_long(p, n_long)) < 0)
+			return r;
+		if ((r = write_main(p, n - n_long)) < 0) {
+			undo(write_long(p, old_long), "long group");
+			return r;
+		}
+	}
+	return 0;
+}
+
+static void split_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w, uint64_t now_ms)
+{
+	struct bpfnic_split_window sw = { .now_ms = now_ms };
+	struct bpfnic_split_state before = p->split;
+	unsigned n_long = p->applied.n_long, next, n = p->cpus.n;
+	char reason[200];
+	int r;
+
+	for (int c = 0; c < 2; c++)
+		sw.cls[c] = (struct bpfnic_split_class){ w->cls[c].in_rps, w->cls[c].service_us,
+							 w->cls[c].served };
+	next = bpfnic_split_step(&p->split, &sw, n, n_long, p->params.cooldown_ms, reason,
+				 sizeof(reason));
+	if (next == n_long)
+		return;
+	r = write_split(p, next);
+	if (r < 0) {
+		log_error_errno(r, "cannot resize split's long group to %u CPUs", next);
+		p->split = before;
+		return;
+	}
+	p->applied.n_long = next;
+	p->applied.n_main = n - next;
+	p->auto_long = next;
+	p->generation++;
+	/* The CPUs that moved: the long group's first ones (it grew) or the main group's
+	 * last ones (it got them back). */
+	record_change(p, BPFNIC_GROUP_LONG, next > n_long,
+		      p->cpus.cpu[n - (next > n_long ? next : n_long)],
+		      next > n_long ? next - n_long : n_long - next, NAN, reason);
+}
+
+/*
+ * Without the drop tracer, requests the kernel dropped at a full cpumap queue stay
+ * counted in their CPU's load (bpf/bpfnic.h): lwl, jsq and p2c would see it busier
+ * than it is for good. After a window in which nothing arrived and nothing was
+ * served, nothing is in flight: what the bookkeeping still counts is cleared.
+ */
+static void clear_phantom_load(struct bpfnicd_policy *p, const struct bpfnicd_window *w)
+{
+	if (w->drops_queue_exact || w->traffic || w->in_rps > 0 || !p->dp)
+		return;
+	for (unsigned i = 0; i < w->n; i++) {
+		const struct bpfnicd_cpu_window *c = &w->cpu[i];
+		int r;
+
+		if (!c->in_flight && !(c->work_left_us > 0))
+			continue;
+		r = bpfnic_dp_clear_load(p->dp, c->cpu);
+		if (r < 0)
+			log_error_errno(r, "cannot clear CPU %u's load", c->cpu);
+		else
+			log_info("CPU %u: cleared %llu requests its load still counted after an idle "
+				 "window (dropped at its full queue; without CAP_PERFMON the drop "
+				 "tracer cannot take them back)", c->cpu, (unsigned long long)c->in_flight);
+	}
 }
 
 void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
@@ -295,6 +417,9 @@ void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *
 	char reason[160];
 	int r;
 
+	clear_phantom_load(p, w);
+	if (p->params.policy == BPFNIC_POLICY_SPLIT && p->params.long_cpus == BPFNIC_LONG_CPUS_AUTO)
+		split_tick(p, w, now_ms);
 	if (!bpfnic_policies[p->params.policy].scaler)
 		return;
 	a = bpfnic_scaler_step(&p->scaler, &sp, &sw, p->applied.n_main, reason, sizeof(reason));
@@ -311,7 +436,7 @@ void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *
 	}
 	p->applied.n_main = n;
 	p->generation++;
-	record_change(p, a == BPFNIC_SCALER_GROW, cpu, metric, reason);
+	record_change(p, BPFNIC_GROUP_MAIN, a == BPFNIC_SCALER_GROW, cpu, 1, metric, reason);
 }
 
 /* ---- getters ------------------------------------------------------------------------ */
@@ -326,6 +451,9 @@ unsigned bpfnicd_policy_group_max(const struct bpfnicd_policy *p, enum bpfnic_gr
 	struct dp_state most;
 
 	groups_for(p, &p->params, p->cpus.n, &most); /* a dynamic group: clamped to MaxCpus= */
+	/* split --long-cpus auto: either group may take all CPUs but one. */
+	if (p->params.policy == BPFNIC_POLICY_SPLIT && p->params.long_cpus == BPFNIC_LONG_CPUS_AUTO)
+		return p->cpus.n - 1;
 	return g == BPFNIC_GROUP_LONG ? most.n_long : most.n_main;
 }
 

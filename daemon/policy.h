@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The running policy: which core groups it uses, applying a new one (with its
- * settings) to the data path with rollback, the dynamic policy's scaler, and the
- * record of every change it makes (in daemon/history's changes ring). The one owner of the groups' sizes on the
+ * settings) to the data path with rollback, the dynamic policy's scaler, the
+ * automatic split's sizing (daemon/splitsize.h), and the record of every change they
+ * make (in daemon/history's changes ring). The one owner of the groups' sizes on the
  * daemon's side (the maps hold them for the kernel, and the data-path module keeps
  * its own note of what it wrote there, to order its writes).
  *
@@ -10,7 +11,8 @@
  *   main  a prefix: all of Cpus= (rr), all but the last LongCpus= (split), or the
  *         first N for dynamic, N between MinCpus= and MaxCpus= chosen by the scaler;
  *         growing takes the next CPU of Cpus=, shrinking gives back the last one;
- *   long  the suffix of LongCpus= CPUs under split, empty otherwise.
+ *   long  the suffix of LongCpus= CPUs under split (with LongCpus=auto, a size the
+ *         daemon sets every window), empty otherwise.
  * So a group is its size, and status lists the CPUs that size stands for.
  *
  * A change reaches the maps in an order the scheduler can never trip on (groups the
@@ -55,7 +57,9 @@ void bpfnicd_policy_attach(struct bpfnicd_policy *p, struct bpfnic_dp *dp);
 int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *cfg,
 			 const struct bpfnic_policy_params *next, const char *by);
 
-/* One statistics window: under dynamic, the scaler may grow or shrink the group. */
+/* One statistics window: under dynamic, the scaler may grow or shrink the group;
+ * under split --long-cpus auto, the long group may take or give back CPUs; an idle
+ * window without the drop tracer clears the load the data path still counts. */
 void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
 			 uint64_t now_ms);
 

@@ -37,6 +37,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	static const struct bpfnic_worker_stats zero_worker;
 	static const struct bpfnic_sched_stats zero_sched;
 	struct bpfnic_worker_stats all = { 0 }, d;
+	struct bpfnic_load_acc acc = { 0 };
 	struct bpfnic_sched_stats sched_now = { 0 }, sched_before = { 0 }, ds;
 	uint64_t tx_now = 0, tx_before = 0; /* transmitted: tx - tx_dropped */
 	double secs = window_ms > 0 ? window_ms / 1000.0 : 0;
@@ -93,11 +94,45 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		drops_before = before ? queue_drops_of(before, c) : 0;
 		w->window_queue_drops = w->queue_drops > drops_before ? w->queue_drops - drops_before : 0;
 		out->drops_queue += w->queue_drops;
+		if (now->load) {
+			w->in_flight = bpfnic_load_inflight(&now->load[c]);
+			w->work_left_us = (double)bpfnic_load_work_left(&now->load[c], now->load_read_ns) /
+					  1000.0;
+		}
+		if (now->acc) {
+			const struct bpfnic_load_acc *a = &now->acc[c], *b = before && before->acc ?
+									 &before->acc[c] : NULL;
+
+			acc.n += a->n - (b ? b->n : 0);
+			acc.est_sum_ns += a->est_sum_ns - (b ? b->est_sum_ns : 0);
+			acc.actual_sum_ns += a->actual_sum_ns - (b ? b->actual_sum_ns : 0);
+			acc.abs_err_sum_ns += a->abs_err_sum_ns - (b ? b->abs_err_sum_ns : 0);
+			acc.under += a->under - (b ? b->under : 0);
+		}
 		bpfnic_worker_stats_add(&all, &d);
 	}
 	/* The merged window's max came from per-CPU window maxima: keep it for quantiles. */
 	out->served = bpfnic_worker_processed(&all);
 	out->traffic = out->served > 0;
+	/* A reloaded program restarts its counters: a window that went backwards is empty. */
+	if (acc.n && acc.n < (uint64_t)1 << 62) {
+		out->estimate = (struct bpfnicd_estimate){
+			.requests = acc.n,
+			.estimated_wait_us = (double)acc.est_sum_ns / (double)acc.n / 1000.0,
+			.wait_us = (double)acc.actual_sum_ns / (double)acc.n / 1000.0,
+			.abs_error_us = (double)acc.abs_err_sum_ns / (double)acc.n / 1000.0,
+			.under_pct = 100.0 * (double)acc.under / (double)acc.n,
+		};
+	}
+	{
+		__u64 long_ns = all.service_sum_long_ns, served_long = all.processed[BPFNIC_CLASS_LONG];
+		__u64 short_ns = all.service_sum_ns - long_ns, served_short = out->served - served_long;
+
+		out->cls[0].served = served_short;
+		out->cls[0].service_us = served_short ? (double)short_ns / (double)served_short / 1000 : 0;
+		out->cls[1].served = served_long;
+		out->cls[1].service_us = served_long ? (double)long_ns / (double)served_long / 1000 : 0;
+	}
 	out->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(&all) / 1000.0;
 	out->qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.50) / 1000.0;
 	out->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.99) / 1000.0;
@@ -113,6 +148,8 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		for (int k = 0; k < BPFNIC_NR_CLASSES; k++)
 			in += ds.requests[k];
 		out->in_rps = secs > 0 ? (double)in / secs : 0;
+		out->cls[1].in_rps = secs > 0 ? (double)ds.requests[BPFNIC_CLASS_LONG] / secs : 0;
+		out->cls[0].in_rps = secs > 0 ? (double)(in - ds.requests[BPFNIC_CLASS_LONG]) / secs : 0;
 	}
 	out->out_rps = secs > 0 && tx_now >= tx_before ? (double)(tx_now - tx_before) / secs : 0;
 	out->replies = tx_now;
@@ -227,7 +264,25 @@ static struct json_object *cpu_json(const struct bpfnicd_cpu_window *w,
 	json_object_object_add(c, "processed", json_object_new_uint64(cum->processed));
 	json_object_object_add(c, "queue_drops", json_object_new_uint64(cum->queue_drops));
 	json_object_object_add(c, "tx_drops", json_object_new_uint64(cum->tx_drops));
+	json_object_object_add(c, "in_flight", json_object_new_uint64(cum->in_flight));
+	json_object_object_add(c, "work_left_us", bpfnic_vl_number(cum->work_left_us, 1));
 	return c;
+}
+
+struct json_object *bpfnicd_stats_estimate_json(const struct bpfnicd_window *win)
+{
+	const struct bpfnicd_estimate *e = &win->estimate;
+	struct json_object *o;
+
+	if (!e->requests)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "requests", json_object_new_uint64(e->requests));
+	json_object_object_add(o, "estimated_wait_us", bpfnic_vl_number(e->estimated_wait_us, 1));
+	json_object_object_add(o, "wait_us", bpfnic_vl_number(e->wait_us, 1));
+	json_object_object_add(o, "abs_error_us", bpfnic_vl_number(e->abs_error_us, 1));
+	json_object_object_add(o, "under_pct", bpfnic_vl_number(e->under_pct, 1));
+	return o;
 }
 
 struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,

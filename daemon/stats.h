@@ -23,6 +23,8 @@ struct bpfnicd_cpu_window {
 	double kthread_util;        /* 0..1, cpumap kthread CPU use; < 0 when unknown */
 	uint64_t handed, processed; /* since attach: requests handed to its queue / served */
 	uint64_t queue_drops;       /* since attach: dropped at its full queue */
+	uint64_t in_flight;         /* now: handed to it and not finished (the bookkeeping) */
+	double work_left_us;        /* now: their work not done, as the scheduler estimates */
 	uint64_t tx_drops;          /* since attach: its replies the interface did not send */
 	uint64_t qdelay_sum_ns, service_sum_ns; /* since attach */
 	int64_t kthread_run_ns;     /* the cpumap kthread's CPU time since it started; < 0
@@ -45,6 +47,20 @@ struct bpfnicd_window {
 	uint64_t served;
 	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us;
 	double in_rps, out_rps;
+	/* the load-aware picks' estimate of the chosen CPU's work left against the wait
+	 * their requests then had (extended requests only: they carry the estimate) */
+	struct bpfnicd_estimate {
+		uint64_t requests;
+		double estimated_wait_us, wait_us, abs_error_us; /* means */
+		double under_pct; /* waited longer than estimated */
+	} estimate;
+	/* per class, [0] short (unknown class bytes too: served as short), [1] long: the
+	 * automatic split's input */
+	struct bpfnicd_class_window {
+		double in_rps;     /* arrived at the scheduler */
+		double service_us; /* mean measured workload time of those served */
+		uint64_t served;
+	} cls[2];
 	/* since attach */
 	uint64_t requests, replies, passed; /* replies: transmitted (tx - drops_transmit) */
 	uint64_t other_address;     /* UDP to the port for an address outside Address=: passed */
@@ -118,6 +134,9 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
  * The "cpus" array: one row per candidate CPU of win, counters since attach from cum;
  * group[i] names the group of win->cpu[i] ("main", "long"), NULL for none.
  */
+/* The window's "estimate" object, or NULL when no request carried one. */
+struct json_object *bpfnicd_stats_estimate_json(const struct bpfnicd_window *win);
+
 struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 					    const struct bpfnicd_window *cum,
 					    const char *const *group);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <linux/if_link.h>
@@ -35,7 +37,9 @@ struct bpfnic_dp {
 	unsigned n_candidates;
 	unsigned candidates[BPFNIC_MAX_CPUS];
 	unsigned group_size[BPFNIC_NR_GROUPS];
+	struct bpfnic_group_cpus group_cpus[BPFNIC_NR_GROUPS]; /* what the map holds */
 	void *percpu_buf; /* scratch for per-CPU lookups */
+	struct bpfnic_loads *loads; /* the load map's one value, mapped (it is mmapable) */
 	size_t percpu_buf_size;
 };
 
@@ -81,6 +85,7 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
 {
 	struct bpf_map *sizes = dp->skel->maps.bpfnic_group_size;
 	struct bpf_map *slots = dp->skel->maps.bpfnic_group_cpus;
+	__u32 key = g;
 	int r;
 
 	if ((unsigned)g >= BPFNIC_NR_GROUPS || n > dp->n_candidates || (n && !cpus))
@@ -100,11 +105,12 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
 			return r;
 		dp->group_size[g] = n;
 	}
-	for (unsigned i = 0; i < n; i++) {
-		r = write_u32(slots, BPFNIC_GROUP_SLOT(g, i), cpus[i]);
-		if (r < 0)
-			return r;
-	}
+	/* Slots past n keep what they held: the scheduler reads none of them. */
+	for (unsigned i = 0; i < n; i++)
+		dp->group_cpus[g].cpu[i] = cpus[i];
+	if (bpf_map__update_elem(slots, &key, sizeof(key), &dp->group_cpus[g],
+				 sizeof(dp->group_cpus[g]), BPF_ANY) < 0)
+		return -errno;
 	/* Growing: every new slot is filled before the size admits it. */
 	if (n != dp->group_size[g]) {
 		r = write_u32(sizes, g, n);
@@ -301,6 +307,7 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_worker_xdp, false);
 	bpf_program__set_autoload(skel->progs.bpfnic_worker_keep, false);
 	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
+	bpf_program__set_autoload(skel->progs.bpfnic_sched_vft, false);
 }
 
 /* The addresses requests are taken for; none: any (the scheduler then skips the map). */
@@ -481,6 +488,13 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		r = -ENOMEM;
 		goto fail;
 	}
+	dp->loads = mmap(NULL, sizeof(*dp->loads), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 bpf_map__fd(dp->skel->maps.bpfnic_cpu_load), 0);
+	if (dp->loads == MAP_FAILED) {
+		dp->loads = NULL;
+		r = -errno;
+		goto fail;
+	}
 	*out = dp;
 	return 0;
 fail:
@@ -496,6 +510,8 @@ void bpfnic_dp_close(struct bpfnic_dp *dp)
 		close(dp->link_fd);
 	bpfnic_bpf__destroy(dp->skel);
 	free(dp->percpu_buf);
+	if (dp->loads)
+		munmap(dp->loads, sizeof(*dp->loads));
 	free(dp);
 }
 
@@ -511,7 +527,12 @@ int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
 	st->worker = calloc(st->nr_cpus, sizeof(*st->worker));
 	st->handed = calloc(st->nr_cpus, sizeof(*st->handed));
 	st->queue_drops = calloc(st->nr_cpus, sizeof(*st->queue_drops));
-	if (!st->sched || !st->worker || !st->handed || !st->queue_drops) {
+	st->acc = calloc(st->nr_cpus, sizeof(*st->acc));
+	/* Each slot takes its cache lines: aligned as the type says. */
+	st->load = aligned_alloc(_Alignof(struct bpfnic_cpu_load), st->nr_cpus * sizeof(*st->load));
+	if (st->load)
+		memset(st->load, 0, st->nr_cpus * sizeof(*st->load));
+	if (!st->sched || !st->worker || !st->handed || !st->queue_drops || !st->acc || !st->load) {
 		bpfnic_dp_stats_free(st);
 		return -ENOMEM;
 	}
@@ -524,6 +545,8 @@ void bpfnic_dp_stats_free(struct bpfnic_dp_stats *st)
 	free(st->worker);
 	free(st->handed);
 	free(st->queue_drops);
+	free(st->acc);
+	free(st->load);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -541,6 +564,40 @@ static int read_percpu(struct bpfnic_dp *dp, struct bpf_map *map, __u32 key, voi
 	for (unsigned c = 0; c < dp->nr_cpus; c++)
 		memcpy((char *)out + c * value_size, (char *)dp->percpu_buf + c * stride, value_size);
 	return 0;
+}
+
+int bpfnic_dp_clear_load(struct bpfnic_dp *dp, unsigned cpu)
+{
+	struct bpfnic_cpu_load *l;
+
+	if (cpu >= dp->nr_cpus || cpu >= BPFNIC_MAX_CPUS)
+		return -EINVAL;
+	l = &dp->loads->cpu[cpu];
+	__atomic_store_n(&l->outstanding, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&l->busy_until_ns, 0, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* The load bookkeeping and its accuracy. */
+static int read_loads(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
+{
+	struct timespec ts;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	st->load_read_ns = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+	/* Word by word, as the BPF programs write them (a struct copy may tear words). */
+	for (unsigned c = 0; c < dp->nr_cpus && c < BPFNIC_MAX_CPUS; c++) {
+		const struct bpfnic_cpu_load *l = &dp->loads->cpu[c];
+
+		memset(&st->load[c], 0, sizeof(st->load[c]));
+		st->load[c].outstanding = __atomic_load_n(&l->outstanding, __ATOMIC_RELAXED);
+		st->load[c].vft_ns = __atomic_load_n(&l->vft_ns, __ATOMIC_RELAXED);
+		st->load[c].busy_until_ns = __atomic_load_n(&l->busy_until_ns, __ATOMIC_RELAXED);
+		st->load[c].late_ns = __atomic_load_n(&l->late_ns, __ATOMIC_RELAXED);
+	}
+	r = read_percpu(dp, dp->skel->maps.bpfnic_load_acc, 0, st->acc, sizeof(*st->acc));
+	return r < 0 ? r : 0;
 }
 
 int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
@@ -573,7 +630,7 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 			st->queue_drops[target] += per_sched_cpu[c];
 	}
 	st->queue_drops_exact = st->tx_drops_exact = dp->tracers >= TRACERS_DROPS;
-	return 0;
+	return read_loads(dp, st);
 }
 
 static int prog_id(int fd, unsigned *id)

@@ -72,6 +72,15 @@ int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *c
 int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigned *cpus,
 			unsigned n);
 
+/*
+ * Forget what cpu's load says is in flight or left to do (struct bpfnic_cpu_load): for
+ * requests the kernel dropped where the drop tracer could not see it. Each word is
+ * written on its own, atomically, so nothing else in the map is touched. A worker
+ * that later finishes a request the slot still counted finds nothing to take back
+ * and leaves it at 0 (bpf/bpfnic.h).
+ */
+int bpfnic_dp_clear_load(struct bpfnic_dp *dp, unsigned cpu);
+
 /* Per-CPU statistics as the kernel has them now (monotonic counters). */
 struct bpfnic_dp_stats {
 	unsigned nr_cpus;                   /* possible CPUs: the arrays' length */
@@ -86,6 +95,12 @@ struct bpfnic_dp_stats {
 	bool tx_drops_exact;                /* worker[].tx_dropped counted by the kernel's
 					       xdp_devmap_xmit tracepoint; false: not
 					       loaded, and a dropped reply looks sent */
+	struct bpfnic_cpu_load *load;       /* [nr_cpus]: each CPU's load bookkeeping, as
+					       the scheduler reads it (bpf/bpfnic.h) ... */
+	__u64 load_read_ns;                 /* ... at this time (CLOCK_MONOTONIC, the BPF
+					       programs' clock) */
+	struct bpfnic_load_acc *acc;        /* [nr_cpus]: the estimate's accuracy, counted
+					       on each worker CPU */
 };
 
 /* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */

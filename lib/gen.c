@@ -77,13 +77,15 @@ static void idl_members(FILE *out, bool optional)
 
 	for (unsigned i = 0; i < bpfnic_n_params; i++) {
 		const struct bpfnic_param *p = &bpfnic_params[i];
-		char range[64] = "";
+		char range[96] = "", word[40] = "";
 
 		if (!p->json || !p->policies)
 			continue;
+		if (p->word)
+			snprintf(word, sizeof(word), ", or %u for %s", p->word_value, p->word);
 		if (p->type == BPFNIC_PARAM_UINT)
-			snprintf(range, sizeof(range), "; %u..%u%s%s", p->min, p->max,
-				 p->unit ? " " : "", p->unit ? p->unit : "");
+			snprintf(range, sizeof(range), "; %u..%u%s%s%s", p->min, p->max,
+				 p->unit ? " " : "", p->unit ? p->unit : "", word);
 		fprintf(out, "%s  # %s%s ([%s] %s=)\n  %s: ", first ? "" : ",\n", p->help, range,
 			p->section, p->key, p->json);
 		idl_type(out, p, optional);

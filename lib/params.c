@@ -17,6 +17,11 @@
 
 /* Values of ENUM parameters are stored as unsigned: the enums must be that size. */
 _Static_assert(sizeof(enum bpfnic_policy) == sizeof(unsigned), "enum size");
+/* The spreading policies come first: Spread= names the first BPFNIC_NR_SPREADING. */
+_Static_assert(BPFNIC_POLICY_RR < BPFNIC_NR_SPREADING && BPFNIC_POLICY_LWL < BPFNIC_NR_SPREADING &&
+	       BPFNIC_POLICY_JSQ < BPFNIC_NR_SPREADING && BPFNIC_POLICY_P2C < BPFNIC_NR_SPREADING &&
+	       BPFNIC_POLICY_HASH < BPFNIC_NR_SPREADING && BPFNIC_POLICY_SPLIT >= BPFNIC_NR_SPREADING &&
+	       BPFNIC_POLICY_DYNAMIC >= BPFNIC_NR_SPREADING, "spreading policies first");
 _Static_assert(sizeof(enum bpfnic_metric) == sizeof(unsigned), "enum size");
 _Static_assert(sizeof(enum bpfnic_xdp_mode) == sizeof(unsigned), "enum size");
 
@@ -27,6 +32,25 @@ const struct bpfnic_policy_def bpfnic_policies[BPFNIC_NR_POLICIES] = {
 		.name = "rr", .id = BPFNIC_POLICY_RR, .groups = BPFNIC_GROUPS_MAIN,
 		.help = "round-robin over every candidate CPU",
 	},
+	[BPFNIC_POLICY_LWL] = {
+		.name = "lwl", .id = BPFNIC_POLICY_LWL, .groups = BPFNIC_GROUPS_MAIN,
+		.help = "least work left: the CPU whose queued requests' service times add up "
+			"to the least",
+	},
+	[BPFNIC_POLICY_JSQ] = {
+		.name = "jsq", .id = BPFNIC_POLICY_JSQ, .groups = BPFNIC_GROUPS_MAIN,
+		.help = "join the shortest queue: the CPU with the fewest requests in flight",
+	},
+	[BPFNIC_POLICY_P2C] = {
+		.name = "p2c", .id = BPFNIC_POLICY_P2C, .groups = BPFNIC_GROUPS_MAIN,
+		.help = "power of two (or three) choices: of CPUs drawn at random, the one with "
+			"the least work left",
+	},
+	[BPFNIC_POLICY_HASH] = {
+		.name = "hash", .id = BPFNIC_POLICY_HASH, .groups = BPFNIC_GROUPS_MAIN,
+		.help = "a symmetric hash of the flow's addresses and ports, as NIC RSS does: a "
+			"flow stays on one CPU",
+	},
 	[BPFNIC_POLICY_SPLIT] = {
 		.name = "split", .id = BPFNIC_POLICY_SPLIT,
 		.groups = BPFNIC_GROUPS_MAIN | BPFNIC_GROUPS_LONG,
@@ -36,8 +60,8 @@ const struct bpfnic_policy_def bpfnic_policies[BPFNIC_NR_POLICIES] = {
 	[BPFNIC_POLICY_DYNAMIC] = {
 		.name = "dynamic", .id = BPFNIC_POLICY_DYNAMIC, .groups = BPFNIC_GROUPS_MAIN,
 		.scaler = true,
-		.help = "round-robin over a group the scaler grows and shrinks with the "
-			"queuing delay",
+		.help = "a spreading policy (round-robin unless --spread says another) over a "
+			"group the scaler grows and shrinks with the queuing delay",
 	},
 };
 
@@ -297,10 +321,21 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .names = &bpfnic_policies[0].name, .n_names = BPFNIC_NR_POLICIES,
 	  .names_stride = sizeof(bpfnic_policies[0]), .def = "rr", FIELD(policy.policy),
 	  .help = "the scheduling policy" },
+	{ "P2c", "Choices", .json = "choices", .cli = "--choices", UINT(2, 3), .def = "2",
+	  .unit = "CPUs", FIELD(policy.choices),
+	  .policies = POLICY(BPFNIC_POLICY_P2C) | POLICY(BPFNIC_POLICY_DYNAMIC),
+	  .help = "p2c: how many CPUs drawn at random each request compares" },
 	{ "Split", "LongCpus", .json = "long_cpus", .cli = "--long-cpus",
-	  UINT(1, BPFNIC_MAX_CPUS - 1), .def = "1", .unit = "CPUs", FIELD(policy.long_cpus),
+	  UINT(1, BPFNIC_MAX_CPUS - 1), .word = "auto", .word_value = BPFNIC_LONG_CPUS_AUTO,
+	  .def = "1", .unit = "CPUs", FIELD(policy.long_cpus),
 	  .policies = POLICY(BPFNIC_POLICY_SPLIT),
-	  .help = "how many CPUs serve long requests: the last ones of Cpus=" },
+	  .help = "how many CPUs serve long requests: the last ones of Cpus=; auto: sized "
+		  "every window from each class's measured rate and service time" },
+	{ "Dynamic", "Spread", .json = "spread", .cli = "--spread", .type = BPFNIC_PARAM_ENUM,
+	  .names = &bpfnic_policies[0].name, .n_names = BPFNIC_NR_SPREADING,
+	  .names_stride = sizeof(bpfnic_policies[0]), .def = "rr", FIELD(policy.spread),
+	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC),
+	  .help = "how the group's CPUs share the requests: one of the spreading policies" },
 	{ "Dynamic", "ThresholdUs", .json = "threshold_us", .cli = "--threshold-us",
 	  UINT(1, 1000000), .def = "20", .unit = "µs", FIELD(policy.threshold_us),
 	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC),
@@ -316,7 +351,9 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC), .help = "never more CPUs in the group" },
 	{ "Dynamic", "CooldownMs", .json = "cooldown_ms", .cli = "--cooldown-ms",
 	  UINT(0, 3600000), .def = "1000", .unit = "ms", FIELD(policy.cooldown_ms),
-	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC), .help = "at least this long between two changes" },
+	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC) | POLICY(BPFNIC_POLICY_SPLIT),
+	  .help = "at least this long between two changes of the groups (dynamic, split "
+		  "--long-cpus auto)" },
 	{ "Dynamic", "ShrinkBelowUs", .json = "shrink_below_us", .cli = "--shrink-below-us",
 	  UINT(0, 1000000), .def_doc = "half of ThresholdUs=", .unit = "µs",
 	  FIELD(policy.shrink_below_us),
@@ -325,8 +362,9 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .help = "shrink by one CPU once the delay stayed below this for a whole cooldown" },
 	{ "Dynamic", "IntervalMs", .json = "interval_ms", .cli = "--interval-ms", UINT(10, 60000),
 	  .def = "200", .unit = "ms", FIELD(policy.interval_ms),
-	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC),
-	  .help = "the scaler's tick and the statistics window" },
+	  .policies = POLICY(BPFNIC_POLICY_DYNAMIC) | POLICY(BPFNIC_POLICY_SPLIT),
+	  .help = "the statistics window, at whose end the scaler and the automatic split "
+		  "decide" },
 };
 
 const unsigned bpfnic_n_params = sizeof(bpfnic_params) / sizeof(bpfnic_params[0]);
@@ -508,10 +546,15 @@ int bpfnic_policy_check(const struct bpfnic_policy_params *p, unsigned n_cpus,
 		return bpfnic_why(why, why_size, "split needs at least two CPUs in Cpus=, there is %u",
 			       n_cpus);
 	}
-	if (p->policy == BPFNIC_POLICY_SPLIT && (p->long_cpus < 1 || p->long_cpus > n_cpus - 1)) {
+	if (p->policy == BPFNIC_POLICY_SPLIT && p->long_cpus != BPFNIC_LONG_CPUS_AUTO &&
+	    (p->long_cpus < 1 || p->long_cpus > n_cpus - 1)) {
 		*param = "long_cpus";
 		return bpfnic_why(why, why_size, "must be between 1 and %u (Cpus= has %u CPUs, one at "
-			       "least serves short requests)", n_cpus - 1, n_cpus);
+			       "least serves short requests) or auto", n_cpus - 1, n_cpus);
+	}
+	if (p->spread >= BPFNIC_NR_SPREADING) {
+		*param = "spread";
+		return bpfnic_why(why, why_size, "must be a policy that spreads over one group");
 	}
 	if (p->max_cpus < 1 || p->max_cpus > n_cpus) {
 		*param = "max_cpus";
@@ -533,6 +576,11 @@ void bpfnic_policy_resolve(struct bpfnic_policy_params *p)
 {
 	if (p->shrink_below_auto)
 		p->shrink_below_us = p->threshold_us / 2;
+}
+
+enum bpfnic_policy bpfnic_policy_pick(const struct bpfnic_policy_params *p)
+{
+	return p->policy == BPFNIC_POLICY_DYNAMIC ? p->spread : p->policy;
 }
 
 /* ---- JSON ------------------------------------------------------------------------- */

@@ -85,10 +85,16 @@ struct bpfnic_listen {
 /* "198.18.0.1:10777", "[::1]:10777", or "" when off. Returns buf. */
 const char *bpfnic_listen_format(const struct bpfnic_listen *l, char *buf, size_t size);
 
+/* LongCpus=auto: the daemon sizes split's long group (daemon/splitsize.h). */
+#define BPFNIC_LONG_CPUS_AUTO 0u
+
 /* The policy and its parameters: what SetPolicy changes, all of it live. */
 struct bpfnic_policy_params {
 	enum bpfnic_policy policy;
-	unsigned long_cpus;        /* split: the last long_cpus of Cpus= serve long requests */
+	unsigned long_cpus;        /* split: the last long_cpus of Cpus= serve long requests;
+				    * BPFNIC_LONG_CPUS_AUTO: sized every window */
+	unsigned choices;          /* p2c: CPUs compared per request */
+	enum bpfnic_policy spread; /* dynamic: how the group shares the requests */
 	unsigned threshold_us;     /* dynamic: grow above this */
 	enum bpfnic_metric metric; /* dynamic: avg or p99 of the window's queuing delay */
 	unsigned min_cpus, max_cpus;
@@ -211,6 +217,9 @@ int bpfnic_policy_check_cpu_bounds(unsigned min_cpus, unsigned max_cpus, char *w
 				   size_t why_size);
 /* Computed values: the automatic low-water mark follows threshold_us. */
 void bpfnic_policy_resolve(struct bpfnic_policy_params *p);
+
+/* How the data path picks under p: the policy, or dynamic's spread. */
+enum bpfnic_policy bpfnic_policy_pick(const struct bpfnic_policy_params *p);
 
 /* ---- JSON (SetPolicy, status) ------------------------------------------------------- */
 

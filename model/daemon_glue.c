@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "daemon/scaler.h"
+#include "daemon/splitsize.h"
 #include "model/daemon_glue.h"
 
 struct bpfnic_model_scaler {
@@ -50,4 +51,38 @@ enum bpfnic_model_scale bpfnic_model_scaler_step(struct bpfnic_model_scaler *s,
 		return BPFNIC_MODEL_SHRINK;
 	}
 	return BPFNIC_MODEL_HOLD;
+}
+
+struct bpfnic_model_split {
+	struct bpfnic_split_state state;
+};
+
+int bpfnic_model_split_new(uint64_t now_ms, struct bpfnic_model_split **out)
+{
+	struct bpfnic_model_split *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	bpfnic_split_init(&s->state, now_ms);
+	*out = s;
+	return 0;
+}
+
+void bpfnic_model_split_free(struct bpfnic_model_split *s)
+{
+	free(s);
+}
+
+/* As daemon/policy.c's split_tick hands the window over. */
+unsigned bpfnic_model_split_step(struct bpfnic_model_split *s, const struct bpfnic_policy_params *p,
+				 uint64_t now_ms, const double rps[2], const double service_us[2],
+				 const uint64_t served[2], unsigned k, unsigned n_long, char *reason,
+				 size_t reason_size)
+{
+	struct bpfnic_split_window w = { .now_ms = now_ms };
+
+	for (int c = 0; c < 2; c++)
+		w.cls[c] = (struct bpfnic_split_class){ rps[c], service_us[c], served[c] };
+	return bpfnic_split_step(&s->state, &w, k, n_long, p->cooldown_ms, reason, reason_size);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * What the model takes from the daemon's own code, in one place: the dynamic policy's
- * scaler (daemon/scaler.h), run as is on the model's windows. When the daemon's names
+ * scaler (daemon/scaler.h) and the automatic split's sizing (daemon/splitsize.h), run
+ * as they are on the model's windows. When the daemon's names
  * change, this file and daemon_glue.c are the only ones to follow. (The policy and its
  * parameters, their defaults and checks come from lib/params.h, as for every program.)
  */
@@ -34,5 +35,16 @@ enum bpfnic_model_scale bpfnic_model_scaler_step(struct bpfnic_model_scaler *s,
 						 const struct bpfnic_policy_params *p,
 						 uint64_t now_ms, bool traffic, double metric_us,
 						 unsigned *size, char *reason, size_t reason_size);
+
+/* split --long-cpus auto (daemon/splitsize.h): the long group's size for k CPUs on one
+ * window (its class rates and service times), as the daemon decides it. */
+struct bpfnic_model_split;
+
+int bpfnic_model_split_new(uint64_t now_ms, struct bpfnic_model_split **out);
+void bpfnic_model_split_free(struct bpfnic_model_split *s);
+unsigned bpfnic_model_split_step(struct bpfnic_model_split *s, const struct bpfnic_policy_params *p,
+				 uint64_t now_ms, const double rps[2], const double service_us[2],
+				 const uint64_t served[2], unsigned k, unsigned n_long, char *reason,
+				 size_t reason_size);
 
 #endif

@@ -29,19 +29,23 @@ static void print_class(const char *name, const struct bpfnic_model_class *c)
 
 int main(int argc, char **argv)
 {
-	const char *policies[BPFNIC_NR_POLICIES];
-	uint64_t cpus = 16, long_cpus = 0, load_pct = 70, rate = 0, mix_short = 90, mix_long = 10;
+	const char *policies[BPFNIC_NR_POLICIES], *long_cpus = NULL;
+	uint64_t cpus = 16, load_pct = 70, rate = 0, mix_short = 90, mix_long = 10, choices = 2;
 	uint64_t short_us = 60, long_us = 600, duration_ms = 10000, warmup_ms = 1000;
 	uint64_t queue_len = BPFNIC_MODEL_DEFAULT_QUEUE_LEN, overhead_ns = 0, wakeup_ns = 0;
 	uint64_t seed = 1, clients = 1, rx_queues = 1;
-	unsigned policy = BPFNIC_POLICY_RR, service = 0, queueing = 0;
-	bool constant = false;
+	unsigned policy = BPFNIC_POLICY_RR, spread = BPFNIC_POLICY_RR, service = 0, queueing = 0;
+	bool constant = false, vft = false;
 	struct topt opts[] = {
 		TOPT_NUM("cpus", &cpus, 1, BPFNIC_MAX_CPUS, "worker CPUs (default 16)"),
 		TOPT_ONE_OF("policy", &policy, policies, BPFNIC_NR_POLICIES,
 			    "as bpfnicctl policy, the daemon's defaults (default rr)"),
-		TOPT_NUM("long-cpus", &long_cpus, 1, BPFNIC_MAX_CPUS - 1,
-			 "split: CPUs for long requests (default half)"),
+		TOPT_STR("long-cpus", &long_cpus, "N|auto",
+			 "split: CPUs for long requests, or auto (default half)"),
+		TOPT_ONE_OF("spread", &spread, policies, BPFNIC_NR_SPREADING,
+			    "dynamic: how the group shares the requests (default rr)"),
+		TOPT_NUM("choices", &choices, 2, 3, "p2c: CPUs compared per request (default 2)"),
+		TOPT_BOOL("vft", &vft, "lwl: the virtual-finish-time twin's bookkeeping"),
 		TOPT_NUM("load", &load_pct, 1, 1000, "offered load, % of the CPUs' capacity (default 70)"),
 		TOPT_NUM("rate", &rate, 1, 1000000000, "offered req/s, instead of --load"),
 		TOPT_NUM("mix-short", &mix_short, 0, 1000000, "weight of short requests (default 90)"),
@@ -88,7 +92,7 @@ int main(int argc, char **argv)
 		return r == TOPT_HELP ? 0 : 2;
 	c = (struct bpfnic_model_config){
 		.cpus = (unsigned)cpus, .rx_queues = (unsigned)rx_queues,
-		.queue_len = (unsigned)queue_len, .queueing = queueing,
+		.queue_len = (unsigned)queue_len, .queueing = queueing, .vft = vft,
 		.service_ns = { short_us * 1000, long_us * 1000 }, .service = service,
 		.overhead_ns = overhead_ns, .wakeup_ns = wakeup_ns,
 		.arrivals = constant ? BPFNIC_ARRIVALS_CONSTANT : BPFNIC_ARRIVALS_POISSON,
@@ -97,7 +101,20 @@ int main(int argc, char **argv)
 	};
 	bpfnic_model_policy_defaults(&c.policy, c.cpus);
 	c.policy.policy = policy;
-	c.policy.long_cpus = long_cpus ? (unsigned)long_cpus : c.cpus / 2;
+	c.policy.spread = spread;
+	c.policy.choices = (unsigned)choices;
+	c.policy.long_cpus = c.cpus / 2 ? c.cpus / 2 : 1;
+	if (long_cpus) {
+		/* The table's own parsing: a number or auto. */
+		struct bpfnicd_config scratch = { .policy = c.policy };
+
+		if (bpfnic_param_set_text(bpfnic_param_by_json("long_cpus"), &scratch, long_cpus, NULL,
+					  why, sizeof(why)) < 0) {
+			fprintf(stderr, "model-run: --long-cpus: %s\n", why);
+			return 2;
+		}
+		c.policy.long_cpus = scratch.policy.long_cpus;
+	}
 	if (mix_short + mix_long == 0) {
 		fprintf(stderr, "model-run: --mix-short, --mix-long: one at least must be above 0\n");
 		return 2;
@@ -135,9 +152,23 @@ int main(int argc, char **argv)
 	       constant ? "constant" : "Poisson", step.rate_rps,
 	       capacity ? 100 * step.rate_rps / capacity : 0, capacity, c.mix[0], c.mix[1],
 	       (unsigned long long)short_us, (unsigned long long)long_us, service_names[service]);
-	if (policy == BPFNIC_POLICY_SPLIT)
+	if (policy == BPFNIC_POLICY_SPLIT && c.policy.long_cpus == BPFNIC_LONG_CPUS_AUTO)
+		printf("split --long-cpus auto: long group of %u -> %u CPUs, %u changes\n",
+		       res.group_start[BPFNIC_GROUP_LONG], res.group_end[BPFNIC_GROUP_LONG],
+		       res.split_changes);
+	else if (policy == BPFNIC_POLICY_SPLIT)
 		printf("split: %u short CPUs, %u long CPUs\n", c.cpus - c.policy.long_cpus,
 		       c.policy.long_cpus);
+	if (policy == BPFNIC_POLICY_DYNAMIC)
+		printf("dynamic spreads with %s\n", policies[spread]);
+	if (res.acc.n)
+		printf("the estimate (%s): mean estimated wait %.1f us, mean actual wait %.1f us, mean "
+		       "|error| %.1f us, %.1f %% waited longer than estimated\n",
+		       vft ? "virtual finish time, corrected" : "counters",
+		       (double)res.acc.est_sum_ns / res.acc.n / 1e3,
+		       (double)res.acc.actual_sum_ns / res.acc.n / 1e3,
+		       (double)res.acc.abs_err_sum_ns / res.acc.n / 1e3,
+		       100.0 * (double)res.acc.under / (double)res.acc.n);
 	printf("queuing delay (pick-up - arrival), %llu ms measured after %llu ms, seed %llu\n",
 	       (unsigned long long)duration_ms, (unsigned long long)warmup_ms,
 	       (unsigned long long)seed);

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include "datapath/dpstats.h"
 #include "model/sim.h"
 
@@ -30,7 +32,9 @@
 struct mreq {
 	uint64_t pickup_ns;
 	uint64_t qdelay_ns;
-	uint32_t service_ns;
+	uint32_t service_ns;  /* what it takes */
+	uint32_t work_ns;     /* what the data path estimates it takes (bpfnic_service_ns) */
+	uint32_t vft_wait_ns; /* the twin: the virtual wait it was handed with */
 	uint8_t cls;
 };
 
@@ -51,6 +55,7 @@ struct mclient {
 	struct bpfnic_arrival arr;
 	struct bpfnic_rng class_rng;
 	unsigned rxq;
+	__u32 flow_hash; /* bpfnic_flow_hash of its flow, for hash */
 };
 
 struct bpfnic_model {
@@ -59,12 +64,19 @@ struct bpfnic_model {
 	struct bpfnic_rng service_rng;
 	unsigned queue_len, n_clients, n_rxq;
 	uint32_t group_size[BPFNIC_NR_GROUPS];
-	uint32_t *group_cpu[BPFNIC_NR_GROUPS];
+	struct bpfnic_group_cpus gcpu[BPFNIC_NR_GROUPS]; /* as the data path's map holds them */
 	uint32_t (*cursor)[BPFNIC_NR_GROUPS]; /* [n_rxq]: per scheduler CPU, as in BPF */
+	struct bpfnic_loads *loads; /* every CPU's load, as the data path keeps it */
+	struct bpfnic_settings settings; /* what bpfnic_service_ns() reads */
+	enum bpfnic_policy pick;   /* how the scheduler picks: the policy, or dynamic's spread */
+	bool vft_twin;             /* lwl with the twin's bookkeeping */
+	struct bpfnic_rng pick_rng; /* p2c's random bits */
 	struct mcpu *cpu;
 	struct mclient *client;
 	struct bpfnic_model_scaler *scaler;
 	bool scaled; /* the scaler sizes the main group */
+	struct bpfnic_model_split *split; /* split --long-cpus auto sizes the long group */
+	uint64_t win_arrived[2];   /* requests that arrived in the window, per class */
 
 	uint64_t now_ns;
 	uint64_t interval_ns, window_start_ns, next_window_ns;
@@ -143,23 +155,37 @@ static int check_config(const struct bpfnic_model_config *c, char *why, size_t w
 	return 0;
 }
 
-/* The groups as the daemon makes them from Cpus= (here 0..cpus-1): main a prefix, the
- * long group (split) the last long_cpus; dynamic starts at MinCpus=. */
+/* Groups as the daemon makes them from Cpus= (here 0..cpus-1): main the first n_main,
+ * the long group (split) the last n_long. */
+static void set_groups(struct bpfnic_model *m, unsigned n_main, unsigned n_long)
+{
+	unsigned n = m->c.cpus;
+
+	for (unsigned i = 0; i < n_main; i++)
+		m->gcpu[BPFNIC_GROUP_MAIN].cpu[i] = i;
+	for (unsigned i = 0; i < n_long; i++)
+		m->gcpu[BPFNIC_GROUP_LONG].cpu[i] = n - n_long + i;
+	m->group_size[BPFNIC_GROUP_MAIN] = n_main;
+	m->group_size[BPFNIC_GROUP_LONG] = n_long;
+}
+
+/* The groups at start: dynamic at MinCpus=, split --long-cpus auto at half of the CPUs
+ * (daemon/policy.c). */
 static int make_groups(struct bpfnic_model *m)
 {
 	const struct bpfnic_policy_params *p = &m->c.policy;
-	unsigned n = m->c.cpus, n_long = p->policy == BPFNIC_POLICY_SPLIT ? p->long_cpus : 0;
+	unsigned n = m->c.cpus, n_long = 0;
 	int r;
 
-	for (int g = 0; g < BPFNIC_NR_GROUPS; g++)
-		if (!(m->group_cpu[g] = calloc(n, sizeof(uint32_t))))
-			return -ENOMEM;
-	for (unsigned i = 0; i < n - n_long; i++)
-		m->group_cpu[BPFNIC_GROUP_MAIN][i] = i;
-	for (unsigned i = 0; i < n_long; i++)
-		m->group_cpu[BPFNIC_GROUP_LONG][i] = n - n_long + i;
-	m->group_size[BPFNIC_GROUP_MAIN] = n - n_long;
-	m->group_size[BPFNIC_GROUP_LONG] = n_long;
+	if (p->policy == BPFNIC_POLICY_SPLIT) {
+		n_long = p->long_cpus;
+		if (p->long_cpus == BPFNIC_LONG_CPUS_AUTO) {
+			n_long = n / 2 ? n / 2 : 1;
+			if ((r = bpfnic_model_split_new(0, &m->split)) < 0)
+				return r;
+		}
+	}
+	set_groups(m, n - n_long, n_long);
 	if (m->scaled) {
 		m->group_size[BPFNIC_GROUP_MAIN] = p->min_cpus;
 		r = bpfnic_model_scaler_new(p, 0, &m->group_size[BPFNIC_GROUP_MAIN], &m->scaler);
@@ -167,6 +193,18 @@ static int make_groups(struct bpfnic_model *m)
 			return r;
 	}
 	return 0;
+}
+
+/* A client thread's flow as the lab has it: 198.18.0.2, an ephemeral port drawn from
+ * the seed, to 198.18.0.1 port 7777; its hash as the scheduler computes it. */
+static __u32 client_flow_hash(uint64_t seed, unsigned i)
+{
+	struct bpfnic_rng r;
+	uint16_t sport;
+
+	bpfnic_rng_seed(&r, seed ^ 0x666c6f77ull, i);
+	sport = (uint16_t)(32768 + bpfnic_rng_next(&r) % 28232); /* Linux's ephemeral range */
+	return bpfnic_flow_hash(htonl(0xc6120002u), htonl(0xc6120001u), htons(sport), htons(7777));
 }
 
 int bpfnic_model_new(const struct bpfnic_model_config *c, struct bpfnic_model **out, char *why,
@@ -187,6 +225,14 @@ int bpfnic_model_new(const struct bpfnic_model_config *c, struct bpfnic_model **
 	m->n_clients = c->clients ? c->clients : 1;
 	m->n_rxq = c->rx_queues ? c->rx_queues : 1;
 	m->scaled = bpfnic_policies[c->policy.policy].scaler;
+	m->pick = bpfnic_policy_pick(&c->policy);
+	m->vft_twin = c->vft && m->pick == BPFNIC_POLICY_LWL;
+	m->settings = (struct bpfnic_settings){
+		.policy = (__u8)m->pick, .choices = (__u8)c->policy.choices,
+		.service_ns = { c->service_ns[0], c->service_ns[1] },
+		.max_service_ns = BPFNIC_MAX_SERVICE_NS,
+	};
+	bpfnic_rng_seed(&m->pick_rng, c->seed ^ 0x7069636bull, ~1ull);
 	bpfnic_mix_init(&m->mix, c->mix[0], c->mix[1]);
 	bpfnic_rng_seed(&m->service_rng, c->seed, ~0ull); /* a stream no client uses */
 	m->interval_ns = (uint64_t)c->policy.interval_ms * NS_PER_MS;
@@ -195,7 +241,8 @@ int bpfnic_model_new(const struct bpfnic_model_config *c, struct bpfnic_model **
 	m->cpu_win = calloc(c->cpus, sizeof(*m->cpu_win));
 	m->cursor = calloc(m->n_rxq, sizeof(*m->cursor));
 	m->client = calloc(m->n_clients, sizeof(*m->client));
-	if (!m->cpu || !m->cpu_win || !m->cursor || !m->client) {
+	m->loads = aligned_alloc(_Alignof(struct bpfnic_loads), sizeof(*m->loads));
+	if (!m->cpu || !m->cpu_win || !m->cursor || !m->client || !m->loads) {
 		r = -ENOMEM;
 		goto fail;
 	}
@@ -206,8 +253,11 @@ int bpfnic_model_new(const struct bpfnic_model_config *c, struct bpfnic_model **
 			goto fail;
 		}
 	}
-	for (unsigned i = 0; i < m->n_clients; i++)
+	memset(m->loads, 0, sizeof(*m->loads));
+	for (unsigned i = 0; i < m->n_clients; i++) {
 		m->client[i].rxq = i % m->n_rxq;
+		m->client[i].flow_hash = client_flow_hash(c->seed, i);
+	}
 	if ((r = make_groups(m)) < 0)
 		goto fail;
 	*out = m;
@@ -224,9 +274,9 @@ void bpfnic_model_free(struct bpfnic_model *m)
 	if (m->cpu)
 		for (unsigned i = 0; i < m->c.cpus; i++)
 			free(m->cpu[i].ring);
-	for (int g = 0; g < BPFNIC_NR_GROUPS; g++)
-		free(m->group_cpu[g]);
 	bpfnic_model_scaler_free(m->scaler);
+	bpfnic_model_split_free(m->split);
+	free(m->loads);
 	free(m->cpu);
 	free(m->cpu_win);
 	free(m->cursor);
@@ -258,20 +308,42 @@ void bpfnic_model_totals(const struct bpfnic_model *m, struct bpfnic_model_total
 	t->now_ns = m->now_ns;
 }
 
+const struct bpfnic_loads *bpfnic_model_loads(const struct bpfnic_model *m)
+{
+	return m->loads;
+}
+
 /* ---------------------------------------------------------------------------------
  * Workers
  */
 
-/* The worker's statistics for everything that happened on c up to time t. */
-static void replay(struct mcpu *c, uint64_t t)
+/* A finished request: the worker's statistics, and its CPU's load. */
+static void finish(struct bpfnic_model *m, unsigned i, struct mcpu *c)
 {
+	bpfnic_worker_record_done(&c->win, c->serving_cls, c->serving_service_ns);
+	if (!m->vft_twin)
+		bpfnic_load_done(&m->loads->cpu[i]);
+	c->serving = false;
+}
+
+/* The worker's statistics and its CPU's load for everything that happened on CPU i up
+ * to time t, at the points the worker records them. */
+static void replay(struct bpfnic_model *m, unsigned i, uint64_t t)
+{
+	struct mcpu *c = &m->cpu[i];
+	struct bpfnic_cpu_load *l = &m->loads->cpu[i];
+
 	while (c->count && c->ring[c->head].pickup_ns <= t) {
 		const struct mreq *q = &c->ring[c->head];
 
 		/* The one in service finished before this pick-up. */
 		if (c->serving)
-			bpfnic_worker_record_done(&c->win, c->serving_cls, c->serving_service_ns);
+			finish(m, i, c);
 		bpfnic_worker_record_qdelay(&c->win, q->qdelay_ns);
+		if (m->vft_twin)
+			bpfnic_vft_pickup(l, q->qdelay_ns, q->vft_wait_ns);
+		else
+			bpfnic_load_pickup(l, q->work_ns, q->pickup_ns);
 		c->serving = true;
 		c->serving_cls = q->cls;
 		c->serving_service_ns = q->service_ns;
@@ -279,10 +351,8 @@ static void replay(struct mcpu *c, uint64_t t)
 		c->head = (c->head + 1) & c->mask;
 		c->count--;
 	}
-	if (c->serving && c->serving_finish_ns <= t) {
-		bpfnic_worker_record_done(&c->win, c->serving_cls, c->serving_service_ns);
-		c->serving = false;
-	}
+	if (c->serving && c->serving_finish_ns <= t)
+		finish(m, i, c);
 }
 
 static int ring_grow(struct mcpu *c)
@@ -325,25 +395,70 @@ static uint32_t pick_first_free(struct bpfnic_model *m, uint32_t group, uint32_t
 	bpfnic_pick_least_init(&best);
 	for (uint32_t i = 0; i < size && best.load; i++) {
 		uint32_t slot = bpfnic_pick_walk_slot(start, i, size);
-		uint64_t free_ns = m->cpu[m->group_cpu[group][slot]].free_ns;
+		uint64_t free_ns = m->cpu[m->gcpu[group].cpu[slot]].free_ns;
 
 		bpfnic_pick_least_offer(&best, slot, free_ns > t ? free_ns - t : 0);
 	}
 	return best.slot;
 }
 
+/*
+ * The scheduler's pick for a request of a client at time t (as sched_pick_and_redirect
+ * composes the pick functions), with the loads brought up to t first; *est gets the
+ * work left it estimated on the chosen CPU (lwl, p2c).
+ */
+static uint32_t pick(struct bpfnic_model *m, const struct mclient *cl, uint32_t group,
+		     uint32_t size, uint64_t t, __u64 *est)
+{
+	const struct bpfnic_group_cpus *g = &m->gcpu[group];
+	uint32_t *cursor = &m->cursor[cl->rxq][group], slot;
+	uint64_t rnd;
+
+	*est = 0;
+	switch (m->pick) {
+	case BPFNIC_POLICY_LWL:
+	case BPFNIC_POLICY_JSQ:
+		for (uint32_t i = 0; i < size; i++)
+			replay(m, g->cpu[i], t);
+		slot = bpfnic_pick_least_walk(m->pick == BPFNIC_POLICY_JSQ ? BPFNIC_MEASURE_INFLIGHT :
+					      m->vft_twin ? BPFNIC_MEASURE_VFT : BPFNIC_MEASURE_WORK,
+					      g, size, bpfnic_pick_rr(size, cursor), m->loads, t, est);
+		if (m->pick == BPFNIC_POLICY_JSQ)
+			*est = 0;
+		return slot;
+	case BPFNIC_POLICY_P2C:
+		/* Only the CPUs it draws need to be up to date: the same draws as its pick. */
+		rnd = bpfnic_rng_next(&m->pick_rng);
+		slot = bpfnic_pick_choice(size, 0, (__u32)rnd, 0);
+		replay(m, g->cpu[slot], t);
+		for (uint32_t i = 1; i < 3; i++)
+			replay(m, g->cpu[bpfnic_pick_choice(size, slot, (__u32)(rnd >> (16 * i)), i)], t);
+		return bpfnic_pick_p2c(g, size, m->settings.choices, rnd, m->loads, t, est);
+	case BPFNIC_POLICY_HASH:
+		return bpfnic_pick_hash(cl->flow_hash, size);
+	default:
+		return bpfnic_pick_rr(size, cursor);
+	}
+}
+
 static int arrive(struct bpfnic_model *m, struct mclient *cl)
 {
 	unsigned cls = bpfnic_mix_pick(&m->mix, &cl->class_rng);
-	uint64_t t = bpfnic_arrival_next(&cl->arr), start;
-	uint32_t group = bpfnic_pick_group((__u8)m->c.policy.policy, (__u8)cls);
-	uint32_t size = m->group_size[group], slot, service;
+	uint64_t t = bpfnic_arrival_next(&cl->arr), start, vft_wait = 0;
+	__u64 est = 0;
+	uint32_t group = bpfnic_pick_group((__u8)m->pick, (__u8)cls);
+	uint32_t size = m->group_size[group], slot, service, work, cpu;
 	struct bpfnic_model_class *rc = m->res ? &m->res->cls[cls] : NULL;
+	struct bpfnic_cpu_load *l;
 	struct mcpu *c;
 	struct mreq *q;
 	int r;
 
+	/* Under split, the scheduler's pick_group() reads the policy itself. */
+	if (m->c.policy.policy == BPFNIC_POLICY_SPLIT)
+		group = bpfnic_pick_group(BPFNIC_POLICY_SPLIT, (__u8)cls);
 	m->tot.sent[cls]++;
+	m->win_arrived[cls]++;
 	if (rc)
 		rc->sent++;
 	if (size == 0) {
@@ -356,12 +471,25 @@ static int arrive(struct bpfnic_model *m, struct mclient *cl)
 	if (m->c.queueing == BPFNIC_MODEL_SHARED)
 		slot = pick_first_free(m, group, size, &m->cursor[cl->rxq][group], t);
 	else
-		slot = bpfnic_pick_rr(size, &m->cursor[cl->rxq][group]);
-	c = &m->cpu[m->group_cpu[group][slot]];
+		slot = pick(m, cl, group, size, t, &est);
+	cpu = m->gcpu[group].cpu[slot];
+	c = &m->cpu[cpu];
+	l = &m->loads->cpu[cpu];
 	c->win_in++;
 
-	replay(c, t);
+	replay(m, cpu, t);
+	/* Handed out: into the CPU's load, as the scheduler does after its redirect. */
+	work = (uint32_t)bpfnic_service_ns(&m->settings, (__u8)cls, 0);
+	if (m->vft_twin) {
+		vft_wait = bpfnic_vft_wait(l, t);
+		bpfnic_vft_hand(l, work, t);
+	} else {
+		bpfnic_load_hand(l, work);
+	}
 	if (c->count >= m->queue_len) {
+		/* The kernel drops it at the full queue; the drop tracer takes back its count. */
+		if (!m->vft_twin)
+			bpfnic_load_forget(l, 1);
 		c->win_drops++;
 		m->tot.drop_queue[cls]++;
 		if (rc)
@@ -377,17 +505,52 @@ static int arrive(struct bpfnic_model *m, struct mclient *cl)
 	q->pickup_ns = start;
 	q->qdelay_ns = start - t;
 	q->service_ns = service;
+	q->work_ns = work;
+	q->vft_wait_ns = (uint32_t)(vft_wait < UINT32_MAX ? vft_wait : UINT32_MAX);
 	q->cls = (uint8_t)cls;
 	c->count++;
 	m->tot.served[cls]++;
-	if (rc)
+	if (rc) {
 		bpfnic_hist_record(&rc->qdelay, start - t);
+		if (bpfnic_policy_estimates_work((__u8)m->pick) && m->c.queueing == BPFNIC_MODEL_PER_CPU)
+			bpfnic_load_acc_record(&m->res->acc, est, start - t);
+	}
 	return 0;
 }
 
 /* ---------------------------------------------------------------------------------
  * Windows: the daemon's statistics and its controller
  */
+/* split --long-cpus auto on the window just closed (m->win_all holds its workers'
+ * statistics), as daemon/policy.c's split_tick. */
+static void split_window(struct bpfnic_model *m, struct bpfnic_model_window *w, uint64_t end)
+{
+	const struct bpfnic_worker_stats *a = &m->win_all;
+	double secs = (double)(end - m->window_start_ns) / 1e9, rps[2], service_us[2];
+	uint64_t served[2], n_long = m->group_size[BPFNIC_GROUP_LONG], next, n = m->c.cpus;
+	uint64_t long_ns = a->service_sum_long_ns, all = bpfnic_worker_processed(a);
+
+	served[1] = a->processed[BPFNIC_CLASS_LONG];
+	served[0] = all - served[1];
+	service_us[1] = served[1] ? (double)long_ns / (double)served[1] / 1000 : 0;
+	service_us[0] = served[0] ? (double)(a->service_sum_ns - long_ns) / (double)served[0] / 1000 : 0;
+	for (int k = 0; k < 2; k++)
+		rps[k] = secs > 0 ? (double)m->win_arrived[k] / secs : 0;
+	m->reason[0] = '\0';
+	next = bpfnic_model_split_step(m->split, &m->c.policy, end / NS_PER_MS, rps, service_us,
+				       served, (unsigned)n, (unsigned)n_long, m->reason,
+				       sizeof(m->reason));
+	if (next == n_long)
+		return;
+	set_groups(m, (unsigned)(n - next), (unsigned)next);
+	w->change = next > n_long ? BPFNIC_MODEL_GROW : BPFNIC_MODEL_SHRINK;
+	w->changed_group = BPFNIC_GROUP_LONG;
+	w->changed_cpu = (unsigned)(n - (next > n_long ? next : n_long));
+	w->reason = m->reason;
+	if (m->res)
+		m->res->split_changes++;
+}
+
 static void window_end(struct bpfnic_model *m)
 {
 	uint64_t end = m->next_window_ns;
@@ -402,7 +565,7 @@ static void window_end(struct bpfnic_model *m)
 		struct mcpu *c = &m->cpu[i];
 		struct bpfnic_model_cpu_window *cw = &m->cpu_win[i];
 
-		replay(c, end);
+		replay(m, i, end);
 		/* The window as the daemon sees it: counters minus the last reading, whose
 		 * maximum is bounded by the lifetime one the kernel keeps. */
 		if (c->win.qdelay_max_ns > c->life_max_ns)
@@ -442,15 +605,18 @@ static void window_end(struct bpfnic_model *m)
 			bool grow = w.change == BPFNIC_MODEL_GROW;
 
 			*size = after;
-			w.changed_cpu = m->group_cpu[BPFNIC_GROUP_MAIN][grow ? after - 1 : after];
+			w.changed_cpu = m->gcpu[BPFNIC_GROUP_MAIN].cpu[grow ? after - 1 : after];
 			w.reason = m->reason;
 			*(grow ? &m->tot.grows : &m->tot.shrinks) += 1;
 			if (m->res)
 				*(grow ? &m->res->grows : &m->res->shrinks) += 1;
 		}
 	}
+	if (m->split)
+		split_window(m, &w, end);
 	memcpy(w.group_size, m->group_size, sizeof(w.group_size));
 	m->win_no_cpu = 0;
+	m->win_arrived[0] = m->win_arrived[1] = 0;
 	m->window_start_ns = end;
 	m->next_window_ns = end + m->interval_ns;
 	if (m->on_window)
@@ -490,6 +656,9 @@ static int run_until(struct bpfnic_model *m, uint64_t end, bool sending)
 		} else
 			break;
 	}
+	/* Every worker up to now, so that its load is as the scheduler would read it. */
+	for (unsigned i = 0; i < m->c.cpus; i++)
+		replay(m, i, end);
 	m->now_ns = end;
 	return 0;
 }

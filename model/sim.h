@@ -7,7 +7,10 @@
  *              seeded, the class drawn by the mix), one process per client thread,
  *              seeded and phased as bpfnic-loadgen seeds and phases its threads;
  *   scheduler  the pick functions of bpf/bpfnic.h, with the state the BPF program
- *              keeps (a round-robin cursor per RX queue and group);
+ *              keeps (a round-robin cursor per RX queue and group, and every CPU's
+ *              load kept by the same functions at the same points: handed out,
+ *              picked up, done, dropped at a full queue), so the load-aware policies
+ *              decide on the estimate the data path has, not on the truth;
  *   workers    a FIFO queue per CPU of queue_len requests (more are dropped and
  *              counted, as at a full cpumap queue), each request served for its
  *              class's service time plus a per-request overhead; an idle worker
@@ -15,7 +18,7 @@
  *   statistics per CPU, the worker's own (struct bpfnic_worker_stats, recorded at the
  *              same points), read per window as the daemon reads them;
  *   dynamic    the daemon's scaler on those windows (model/daemon_glue.h), for every
- *              policy the table marks as scaled.
+ *              policy the table marks as scaled, and split --long-cpus auto's sizing.
  *
  * Queuing delay is pick-up - arrival at the scheduler (design.md). Pure: no clock, no
  * I/O; time is the model's own (ns from 0), results come back in structs.
@@ -66,6 +69,8 @@ struct bpfnic_model_config {
 	struct bpfnic_policy_params policy; /* as SetPolicy sets it; groups as bpfnicd makes
 					     * them (daemon/policy.h), Cpus= being 0..cpus-1 */
 	enum bpfnic_model_queueing queueing;
+	bool vft;               /* lwl: the virtual-finish-time twin's bookkeeping
+				 * (bpfnic_sched_vft) rather than the data path's counters */
 	uint64_t service_ns[2]; /* per class: short, long */
 	enum bpfnic_model_service service;
 	uint64_t overhead_ns;   /* worker time per request besides its service, after it */
@@ -98,6 +103,8 @@ struct bpfnic_model_result {
 	unsigned group_start[BPFNIC_NR_GROUPS]; /* group sizes when the measured part began */
 	unsigned group_end[BPFNIC_NR_GROUPS];   /* ... and when it ended */
 	unsigned grows, shrinks;        /* the controller's changes in the measured part */
+	unsigned split_changes;         /* split --long-cpus auto's changes in it */
+	struct bpfnic_load_acc acc;     /* load-aware picks: estimated against actual wait */
 };
 
 /* Since bpfnic_model_new(), per class; served: taken by a queue (each is served in time). */
@@ -124,9 +131,11 @@ struct bpfnic_model_window {
 	/* all CPUs together, computed as the daemon computes its window: */
 	uint64_t in, out, drops_queue, drops_no_cpu;
 	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us;
-	/* the controller (dynamic), deciding on this window: */
+	/* the controller (dynamic's scaler, or split --long-cpus auto), deciding on this
+	 * window: */
 	enum bpfnic_model_scale change;
-	unsigned changed_cpu;   /* the CPU added or removed */
+	enum bpfnic_group changed_group; /* main (the scaler) or long (the split) */
+	unsigned changed_cpu;   /* the (first) CPU added or removed */
 	const char *reason;     /* as the daemon logs it; "" when HOLD */
 	unsigned group_size[BPFNIC_NR_GROUPS]; /* after the decision */
 };
@@ -159,5 +168,8 @@ int bpfnic_model_run_step(struct bpfnic_model *m, const struct bpfnic_model_step
 			  struct bpfnic_model_result *r);
 
 void bpfnic_model_totals(const struct bpfnic_model *m, struct bpfnic_model_totals *t);
+
+/* Every CPU's load as the scheduler would read it at the model's present time. */
+const struct bpfnic_loads *bpfnic_model_loads(const struct bpfnic_model *m);
 
 #endif

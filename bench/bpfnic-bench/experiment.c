@@ -297,6 +297,10 @@ static void set_traffic(struct parser *p, const char *key, const char *value)
 		if (bpfnic_parse_uint(value, 1, LG_MAX_THREADS, &e->threads))
 			add_error(p, p->src.line, "Threads=%.40s: expected an integer between 1 and %u", value,
 				  LG_MAX_THREADS);
+	} else if (!strcmp(key, "Flows")) {
+		if (bpfnic_parse_uint(value, 1, LG_MAX_FLOWS, &e->flows))
+			add_error(p, p->src.line, "Flows=%.40s: expected an integer between 1 and %u", value,
+				  LG_MAX_FLOWS);
 	} else {
 		unknown_key(p, key);
 	}

@@ -4,7 +4,7 @@
  * read from text so that unit tests reach every rule. Pure: no I/O.
  *
  *   [Experiment]  Name=, Title=, Thesis= (the section it reproduces)
- *   [Traffic]     Mix=, Service=, Arrivals=, Threads= (bpfnic-loadgen's own syntax)
+ *   [Traffic]     Mix=, Service=, Arrivals=, Threads=, Flows= (bpfnic-loadgen's own syntax)
  *   [Load]        Unit=rps|capacity|clients, Steps=, RatePerClient=, Duration=,
  *                 Warmup=, Drain=, Repetitions=
  *   [Quick]       the same timing keys for --quick
@@ -126,6 +126,7 @@ struct bench_experiment {
 	char mix_text[64], service_text[64];         /* as written: the loadgen takes them */
 	enum bpfnic_arrivals arrivals;
 	unsigned threads;                            /* loadgen threads per client host */
+	unsigned flows;                              /* UDP flows per client host; 0: one per thread */
 	/* [Load] [Quick] */
 	enum bench_load_unit unit;
 	double rate_per_client;

@@ -120,6 +120,89 @@ void bench_arm_knee(const struct bench_experiment *e, const struct bench_step_re
 	free(p);
 }
 
+static struct bench_best *best_of_step(struct bench_best *out, unsigned *n_out,
+				       const struct bench_point *p)
+{
+	for (unsigned i = 0; i < *n_out; i++)
+		if (out[i].step == p->step)
+			return &out[i];
+	if (*n_out == BENCH_MAX_STEPS)
+		return NULL;
+	out[*n_out] = (struct bench_best){ .step = p->step, .load = p->load,
+					   .offered_rps = p->offered_rps, .best = -1, .runner_up = -1 };
+	for (unsigned a = 0; a < BENCH_MAX_ARMS; a++)
+		out[*n_out].worst_us[a] = NAN;
+	return &out[(*n_out)++];
+}
+
+static int cmp_best_step(const void *a, const void *b)
+{
+	const struct bench_best *x = a, *y = b;
+
+	return (x->step > y->step) - (x->step < y->step);
+}
+
+unsigned bench_best_per_step(const struct bench_experiment *e, const struct bench_step_result *r,
+			     size_t n, struct bench_best *out)
+{
+	struct bench_point *p = calloc(BENCH_MAX_STEPS, sizeof(*p));
+	unsigned n_out = 0;
+
+	if (!p)
+		return 0;
+	for (unsigned a = 0; a < e->n_arms; a++) {
+		/* [step] the arm's worst class so far; NAN once a class disqualifies it */
+		double worst[BENCH_MAX_STEPS];
+		bool seen[BENCH_MAX_STEPS] = { false };
+
+		for (unsigned i = 0; i < BENCH_MAX_STEPS; i++)
+			worst[i] = NAN;
+
+		for (unsigned c = 0; c < BENCH_NR_CLASSES; c++) {
+			unsigned np;
+
+			if (!e->mix[c])
+				continue;
+			np = bench_points(r, n, a, c, BENCH_P99, true, p);
+			for (unsigned i = 0; i < np; i++) {
+				unsigned s = p[i].step;
+				bool ok = isfinite(p[i].median) && isfinite(p[i].loss_pct) &&
+					  p[i].loss_pct < e->max_loss_pct && offered(&p[i]);
+
+				if (!best_of_step(out, &n_out, &p[i]))
+					continue;
+				if (!seen[s])
+					worst[s] = ok ? p[i].median : NAN;
+				else if (!ok)
+					worst[s] = NAN;
+				else if (p[i].median > worst[s])
+					worst[s] = p[i].median;
+				seen[s] = true;
+			}
+		}
+		for (unsigned i = 0; i < n_out; i++)
+			if (seen[out[i].step])
+				out[i].worst_us[a] = worst[out[i].step];
+	}
+	for (unsigned i = 0; i < n_out; i++) {
+		struct bench_best *b = &out[i];
+
+		for (unsigned a = 0; a < e->n_arms; a++) {
+			if (!isfinite(b->worst_us[a]))
+				continue;
+			if (b->best < 0 || b->worst_us[a] < b->worst_us[b->best]) {
+				b->runner_up = b->best;
+				b->best = (int)a;
+			} else if (b->runner_up < 0 || b->worst_us[a] < b->worst_us[b->runner_up]) {
+				b->runner_up = (int)a;
+			}
+		}
+	}
+	qsort(out, n_out, sizeof(*out), cmp_best_step);
+	free(p);
+	return n_out;
+}
+
 unsigned bench_grows(const struct bench_series *s, const struct bench_span *spans, size_t n_spans,
 		     unsigned arm)
 {

@@ -77,6 +77,23 @@ void bench_check_expect(const struct bench_experiment *e, const struct bench_exp
 void bench_arm_knee(const struct bench_experiment *e, const struct bench_step_result *r, size_t n,
 		    unsigned arm, unsigned cls, struct bench_knee *out);
 
+/*
+ * The policies side by side, step by step: each arm's worst class (the higher of its
+ * classes' median p99 queuing delay, over the classes in the mix) and the arm whose
+ * worst class waits least. An arm whose loss reached max_loss_pct, whose load was not
+ * offered, or without replies in a class cannot be best at that step (worst_us NAN).
+ */
+struct bench_best {
+	unsigned step;
+	double load, offered_rps;
+	double worst_us[BENCH_MAX_ARMS]; /* NAN: not run, no reply, lossy or not offered */
+	int best, runner_up;             /* arms; -1 none */
+};
+
+/* One entry per step any arm ran, in step order; how many (at most BENCH_MAX_STEPS). */
+unsigned bench_best_per_step(const struct bench_experiment *e, const struct bench_step_result *r,
+			     size_t n, struct bench_best *out);
+
 /* How many grow events fell in arm's spans. */
 unsigned bench_grows(const struct bench_series *s, const struct bench_span *spans, size_t n_spans,
 		     unsigned arm);

@@ -491,7 +491,7 @@ static int live_run_step(void *b, const struct bench_step_spec *spec, struct ben
 	struct bench_cmd_spec specs[BENCH_MAX_CLIENTS];
 	struct bench_cmd_result res[BENCH_MAX_CLIENTS];
 	char rate[32], clients[32], dur[32], warm[32], drain[32], seed[BENCH_MAX_CLIENTS][32];
-	char threads[16], raw[BENCH_MAX_CLIENTS][PATH_MAX + 64];
+	char threads[16], flows[16], raw[BENCH_MAX_CLIENTS][PATH_MAX + 64];
 	uint64_t window = spec->warmup_ns + spec->duration_ns + spec->drain_ns;
 	int64_t t0, t1;
 	char *doc = NULL;
@@ -501,6 +501,7 @@ static int live_run_step(void *b, const struct bench_step_spec *spec, struct ben
 	snprintf(warm, sizeof(warm), "%" PRIu64 "ns", spec->warmup_ns);
 	snprintf(drain, sizeof(drain), "%" PRIu64 "ns", spec->drain_ns);
 	snprintf(threads, sizeof(threads), "%u", e->threads);
+	snprintf(flows, sizeof(flows), "%u", e->flows);
 	/* Every client host offers an equal part of the step's load. */
 	if (spec->clients) {
 		snprintf(clients, sizeof(clients), "%u:%u", spec->clients, spec->clients);
@@ -519,6 +520,8 @@ static int live_run_step(void *b, const struct bench_step_spec *spec, struct ben
 			a[n++] = "--clients", a[n++] = clients;
 		else
 			a[n++] = "--threads", a[n++] = threads;
+		if (e->flows) /* hash's picture of the traffic: how many flows it spreads */
+			a[n++] = "--flows", a[n++] = flows;
 		a[n++] = "--rate", a[n++] = rate;
 		a[n++] = "--duration", a[n++] = dur;
 		a[n++] = "--warmup", a[n++] = warm;

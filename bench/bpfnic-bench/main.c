@@ -57,9 +57,10 @@ static const char usage_text[] =
 "        The shipped experiments and the figures each reproduces.\n"
 "    run NAME|FILE|all\n"
 "        Run a shipped experiment (bimodal, unimodal-dynamic, governor,\n"
-"        dynamic-vs-static), an experiment file (a NAME with a '/' or ending in\n"
-"        .ini), or every shipped one in the thesis' order (DIR/NAME/ each, and\n"
-"        DIR/report.md over all of them).\n"
+"        dynamic-vs-static, and policies: the policies beyond the thesis side by\n"
+"        side), an experiment file (a NAME with a '/' or ending in .ini), or\n"
+"        every shipped one in the thesis' order, policies last (DIR/NAME/ each,\n"
+"        and DIR/report.md over all of them).\n"
 "    compare LAB_DIR MODEL_DIR\n"
 "        Two runs of one experiment side by side, as Markdown on standard output:\n"
 "        per policy and class both knees and their ratio, and per step the p50\n"
@@ -207,7 +208,11 @@ struct shipped {
 static int by_thesis(const void *a, const void *b)
 {
 	const struct shipped *x = a, *y = b;
-	int c = strcmp(x->e.thesis, y->e.thesis);
+	/* Experiments beyond the thesis (no Thesis=) after its own. */
+	int c = !x->e.thesis[0] - !y->e.thesis[0];
+
+	if (!c)
+		c = strcmp(x->e.thesis, y->e.thesis);
 
 	return c ? c : strcmp(x->e.name, y->e.name);
 }
@@ -393,8 +398,8 @@ static void write_index(const char *dir, struct shipped *s, const struct bench_r
 	for (int i = 0; i < n; i++) {
 		const struct bench_experiment *e = &s[i].e;
 
-		fprintf(f, "## %s (thesis %s): [%s/report.md](%s/report.md)\n\n", e->title, e->thesis,
-			e->name, e->name);
+		fprintf(f, "## %s (%s%s): [%s/report.md](%s/report.md)\n\n", e->title,
+			e->thesis[0] ? "thesis " : "beyond the thesis", e->thesis, e->name, e->name);
 		if (status[i] < 0)
 			fprintf(f, "The run failed: see its report.\n\n");
 		for (unsigned k = 0; k < e->n_figures; k++) {

@@ -278,6 +278,62 @@ void bench_write_knee_table(FILE *f, const struct bench_run *run)
 	}
 }
 
+static bool arm_ran(const struct bench_run *run, unsigned arm)
+{
+	return run->arms[arm].applied && !run->arms[arm].skipped;
+}
+
+/* The policies side by side at each load: which one's worst class waits least. */
+static void write_best(FILE *f, const struct bench_run *run)
+{
+	const struct bench_experiment *e = run->e;
+	struct bench_best *b = calloc(BENCH_MAX_STEPS, sizeof(*b));
+	unsigned n, ran = 0;
+
+	for (unsigned a = 0; a < e->n_arms; a++)
+		ran += arm_ran(run, a);
+	if (!b || ran < 2) {
+		free(b);
+		return;
+	}
+	n = bench_best_per_step(e, run->results, run->n_results, b);
+	fprintf(f, "## Best per load\n\n");
+	fprintf(f, "Each policy's worst class at each load: the higher of the median p99 "
+		"queuing delays of its classes, in µs (– where it lost %.3g %% or more, was "
+		"not offered its load or had no reply). Best: the lowest.\n\n| load (%s) | "
+		"offered (req/s) |", e->max_loss_pct, bench_load_unit_names[e->unit]);
+	for (unsigned a = 0; a < e->n_arms; a++)
+		if (arm_ran(run, a))
+			fprintf(f, " %s |", e->arms[a].name);
+	fprintf(f, " best | next best, ratio |\n|---|---|");
+	for (unsigned a = 0; a < e->n_arms; a++)
+		if (arm_ran(run, a))
+			fprintf(f, "---|");
+	fprintf(f, "---|---|\n");
+	for (unsigned i = 0; i < n; i++) {
+		fprintf(f, "| %.3g | %.0f |", b[i].load, b[i].offered_rps);
+		for (unsigned a = 0; a < e->n_arms; a++) {
+			if (!arm_ran(run, a))
+				continue;
+			if (isfinite(b[i].worst_us[a]))
+				fprintf(f, " %.4g |", b[i].worst_us[a]);
+			else
+				fprintf(f, " – |");
+		}
+		if (b[i].best < 0)
+			fprintf(f, " none | – |\n");
+		else if (b[i].runner_up < 0)
+			fprintf(f, " %s | – |\n", e->arms[b[i].best].name);
+		else
+			fprintf(f, " %s | %s, %.2fx |\n", e->arms[b[i].best].name,
+				e->arms[b[i].runner_up].name,
+				b[i].worst_us[b[i].best] > 0 ?
+					b[i].worst_us[b[i].runner_up] / b[i].worst_us[b[i].best] : INFINITY);
+	}
+	fputc('\n', f);
+	free(b);
+}
+
 static void write_figures(FILE *f, const struct bench_run *run)
 {
 	const struct bench_experiment *e = run->e;
@@ -374,11 +430,6 @@ static void explain_knee(FILE *f, const struct bench_run *run, const struct benc
 				"of the CPUs, the kernel threads' scheduling, the repetitions' spread).\n",
 				bench_class_names[c], pa, e->arms[x->a].name, pb, e->arms[x->b].name);
 	}
-}
-
-static bool arm_ran(const struct bench_run *run, unsigned arm)
-{
-	return run->arms[arm].applied && !run->arms[arm].skipped;
 }
 
 static void write_shape(FILE *f, const struct bench_run *run)
@@ -494,6 +545,7 @@ void bench_write_report(FILE *f, const struct bench_run *run, const char *comman
 			"below λ_max by design (the p99 bound is crossed before the queues "
 			"saturate) and the load steps are discrete.\n", e->ratio_lo, e->ratio_hi);
 	fputc('\n', f);
+	write_best(f, run);
 	write_analysis(f, run);
 	write_shape(f, run);
 	for (size_t i = 0; i < run->n_results; i++)

@@ -12,3 +12,7 @@ endef
 $(foreach t,test_sched test_worker,\
   $(eval $(call test_prog,bpf,$(t),tests/bpf/$(t).c $(TEST_DP_SRCS),$(TEST_DP_LIBS) -lcmocka))\
   $(eval $(call bpf_test_asan,$(t),tests/bpf/$(t).c $(TEST_DP_SRCS),$(TEST_DP_LIBS) -lcmocka)))
+
+# The load-aware picks against the plain-way reference (tests/support/pickref.c).
+$(eval $(call test_prog,bpf,test_picks,tests/bpf/test_picks.c $(TEST_DP_SRCS) $(PICKREF_SRCS),$(TEST_DP_LIBS) -lcmocka))
+$(eval $(call bpf_test_asan,test_picks,tests/bpf/test_picks.c $(TEST_DP_SRCS) $(PICKREF_SRCS),$(TEST_DP_LIBS) -lcmocka))

@@ -688,15 +688,16 @@ static void test_redirect_error_counted(void **state)
 	struct bpfnic_settings cfg = dpt_default_settings();
 	struct dpt saved = T, only0;
 	struct dpt_sums a, b;
-	__u32 slot = BPFNIC_GROUP_SLOT(BPFNIC_GROUP_MAIN, 0), cpu = 1;
+	struct bpfnic_group_cpus cpus = { .cpu = { 1 } };
+	__u32 group = BPFNIC_GROUP_MAIN;
 	int r;
 
 	(void)state;
 	/* A data path whose cpumap has CPU 0 only; its group map is forced to name CPU 1,
 	 * which has no cpumap entry: the redirect fails and must be counted. */
 	assert_int_equal(dpt_open(&only0, &cfg, cpu0, 1, 1), 0);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(only0.skel->maps.bpfnic_group_cpus), &slot,
-					     &cpu, BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(only0.skel->maps.bpfnic_group_cpus), &group,
+					     &cpus, BPF_ANY), 0);
 	T = only0;
 	read_sums(&a);
 	size_t len = udp_frame(4, PORT, BPFNIC_REQ_LEN, 0);

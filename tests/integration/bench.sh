@@ -87,6 +87,16 @@ check_run() {
 	check_eq "$name: a knee row per policy and class" "$((ran * classes))" \
 		"$(($(sed -n '/^| policy | class/,/^$/p' "$dir/report.md" | grep -c '^| ') - 1))"
 	check "$name: report has the M/C/k/N analysis" grep -q '^## M/C/k/N analysis' "$dir/report.md"
+	# With two policies or more: the best per load, one row per step naming a policy
+	# of the file (or none).
+	if [ "$ran" -ge 2 ]; then
+		local best
+		best=$(sed -n '/^## Best per load/,/^## /p' "$dir/report.md" | grep '^| [0-9]')
+		check_eq "$name: a best-per-load row per step" "$steps" "$(grep -c . <<<"$best")"
+		check_eq "$name: each best is a policy of the file" "" \
+			"$(awk -F'|' '{ gsub(/ /, "", $(NF - 2)); print $(NF - 2) }' <<<"$best" |
+				grep -vxF -f <(sed -n 's/^\[Policy \(.*\)\]$/\1/p' "$ini"; echo none))"
+	fi
 	for key in .server.kernel .server.cpu_model .server.online_cpus .server.cpufreq \
 		.server.worker_thread_class .server.bpfnicd_version .server.configuration \
 		'.clients[0].kernel' '.clients[0].loadgen_version' .experiment.name; do

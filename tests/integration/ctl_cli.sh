@@ -64,4 +64,4 @@ for policy in rr split dynamic; do
 	check_eq "completion of 'policy $policy --' is its options" "$help_opts" \
 		"$(complete_words policy "$policy" --)"
 done
-check_eq "completion of 'policy ' is the policies" "dynamic rr split " "$(complete_words policy '')"
+check_eq "completion of 'policy ' is the policies" "dynamic hash jsq lwl p2c rr split " "$(complete_words policy '')"

@@ -133,6 +133,28 @@ daemon_stop() {
 # explicit --drain-ms later on the line wins.
 send() { ip netns exec "$LAB_CLI_NS" "$UDPSEND" --dst "$LAB_SRV_IP4" --drain-ms 5000 "$@"; }
 
+# steady_load N_SHORT N_LONG: short requests at 3000/s and long ones at 300/s, in the
+# background, a rate both lab CPUs carry easily, bounded in count; their outputs go
+# to $TMPD/short.out and $TMPD/long.out, wait for them with wait_load.
+steady_load() {
+	send --count "$1" --rate 3000 --drain-ms 5000 >"$TMPD/short.out" &
+	LOAD_PIDS=($!)
+	send --count "$2" --rate 300 --class 1 --drain-ms 5000 >"$TMPD/long.out" &
+	LOAD_PIDS+=($!)
+	on_exit "kill ${LOAD_PIDS[*]} 2>/dev/null"
+	_advanced=0
+}
+wait_load() { wait "${LOAD_PIDS[@]}"; }
+
+# advance N: wait until N more requests have passed the scheduler than at the last
+# call (the load goes on); 1 when they did not within 20 s.
+_more_traffic() {
+	local now
+	now=$(status_get .totals.requests)
+	[ -n "$now" ] && [ "$now" != null ] && [ "$now" -ge $((_advanced + $1)) ]
+}
+advance() { wait_until 20 _more_traffic "$1" && _advanced=$(status_get .totals.requests); }
+
 # kv KEY "sender output": one value of a key=value line.
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 

@@ -68,7 +68,7 @@ check "stats --since -DURATION" bash -c "[ \$('$BPFNICCTL' --socket '$SOCK' --js
 ctl stats --since "$since" >"$TMPD/h.txt"
 # (Later than the JSON: as many windows, and those that closed since.)
 check "the table: a line per window" test "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$TMPD/h.txt")" -ge "$nwin"
-check "the table: the changes" grep -qE '^  [0-9-]+ [0-9:.]+ +policy ' "$TMPD/h.txt"
+check "the table: the changes" grep -qE '^  [0-9-]+ [0-9:.]+ +main +policy ' "$TMPD/h.txt"
 
 # Bad TIME: a usage error, nothing asked.
 ctl stats --since yesterday 2>"$TMPD/err"

@@ -7,22 +7,8 @@ daemon_setup po
 D_POLICY=rr D_THRESHOLD_US=1000 daemon_config
 daemon_start
 
-# Steady load for the whole sequence: short and long requests at a rate both CPUs
-# carry easily, bounded in count (~12 s); the switches happen while it runs.
-send --count 36000 --rate 3000 --drain-ms 5000 >"$TMPD/short.out" &
-spid=$!
-send --count 3600 --rate 300 --class 1 --drain-ms 5000 >"$TMPD/long.out" &
-lpid=$!
-on_exit "kill $spid $lpid 2>/dev/null"
-
-# Wait until N more requests have passed the scheduler than at the last call.
-last=0
-more_traffic() {
-	local now
-	now=$(status_get .totals.requests)
-	[ -n "$now" ] && [ "$now" != null ] && [ "$now" -ge $((last + $1)) ]
-}
-advance() { wait_until 20 more_traffic "$1"; last=$(status_get .totals.requests); }
+# Steady load for the whole sequence (~12 s); the switches happen while it runs.
+steady_load 36000 3600
 
 advance 2000 || fail "load reaches the daemon"
 check_eq "starts with rr over both CPUs" "rr [0,1]" "$(status_get '"\(.policy.name) \(.groups.main)"')"
@@ -50,7 +36,7 @@ ctl --json policy split --long-cpus 1 >"$TMPD/reply.json"
 check_eq "policy --json prints the reply's policy object" split "$(jq -r .policy.name "$TMPD/reply.json")"
 check "policy rr (again)" ctl_ok policy rr
 
-wait "$spid" "$lpid"
+wait_load
 rs=$(cat "$TMPD/short.out")
 rl=$(cat "$TMPD/long.out")
 diag "short: $rs"

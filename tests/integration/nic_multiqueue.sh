@@ -4,7 +4,8 @@
 # XDP scheduler runs on both CPUs at once, each with its own round-robin cursors.
 # Under every policy the totals stay exact (requests = replies + drops by cause, and
 # every request the client sent is counted), the scheduler ran on both CPUs, and
-# round-robin's spread stays within 10 % per worker CPU.
+# round-robin's spread stays within 10 % per worker CPU; under the load-aware ones
+# the per-CPU load both scheduler CPUs keep comes back to nothing after each run.
 . "$(dirname "$0")/daemon_env.bash"
 
 export BPFNIC_LAB_QUEUES=2
@@ -63,4 +64,19 @@ ctl_ok policy split --long-cpus 1 || fail "switch to split"
 run split --mix short=90,long=10
 ctl_ok policy dynamic || fail "switch to dynamic"
 run dynamic --mix short=90,long=10
+
+# The load-aware policies read the per-CPU load that both scheduler CPUs add to at
+# once (atomically) and the workers take back: after each run, nothing is left in
+# flight and no work left on any CPU, so no request was counted twice or lost.
+nothing_left() {
+	[ "$(ctl --json stats | jq -c '[([.cpus[].in_flight] | add), ([.cpus[].work_left_us] | add)]')" = "[0,0]" ]
+}
+for p in lwl jsq "p2c --choices 3" "dynamic --spread lwl" hash; do
+	# shellcheck disable=SC2086 # the policy and its options, word by word
+	ctl_ok policy $p || fail "switch to $p"
+	run "$p" --mix short=90,long=10 --flows 16
+	wait_until 10 nothing_left
+	check_eq "$p: the load's bookkeeping is back to nothing in flight on both CPUs" "[0,0]" \
+		"$(ctl --json stats | jq -c '[([.cpus[].in_flight] | add), ([.cpus[].work_left_us] | add)]')"
+done
 check "bpfnicd still running" daemon_alive

@@ -146,3 +146,4 @@ int dpt_pin(unsigned cpu)
 int dpt_prog_fd_sched(struct dpt *t) { return bpf_program__fd(t->skel->progs.bpfnic_sched); }
 int dpt_prog_fd_worker_xdp(struct dpt *t) { return bpf_program__fd(t->skel->progs.bpfnic_worker_xdp); }
 int dpt_prog_fd_ref_sched(struct dpt *t) { return bpf_program__fd(t->skel->progs.bpfnic_ref_sched); }
+int dpt_prog_fd_sched_vft(struct dpt *t) { return bpf_program__fd(t->skel->progs.bpfnic_sched_vft); }

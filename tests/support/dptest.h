@@ -61,5 +61,6 @@ int dpt_pin(unsigned cpu);
 int dpt_prog_fd_sched(struct dpt *t);
 int dpt_prog_fd_worker_xdp(struct dpt *t);
 int dpt_prog_fd_ref_sched(struct dpt *t);
+int dpt_prog_fd_sched_vft(struct dpt *t);
 
 #endif

@@ -38,7 +38,8 @@ for prefix in /usr /opt/bpfnic; do
 		"$prefix/share/bpfnic/experiments/bimodal.ini" \
 		"$prefix/share/bpfnic/experiments/unimodal-dynamic.ini" \
 		"$prefix/share/bpfnic/experiments/governor.ini" \
-		"$prefix/share/bpfnic/experiments/dynamic-vs-static.ini"; do
+		"$prefix/share/bpfnic/experiments/dynamic-vs-static.ini" \
+		"$prefix/share/bpfnic/experiments/policies.ini"; do
 		[ -e "$root$f" ] || missing+=" $f"
 	done
 	check_eq "PREFIX=$prefix: every file where expected" "" "$missing"

@@ -56,12 +56,22 @@ int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *c
 	return 0;
 }
 
+int bpfnic_dp_clear_load(struct bpfnic_dp *dp, unsigned cpu)
+{
+	if (dp != FAKE_DP || cpu >= BPFNIC_MAX_CPUS)
+		return -EINVAL;
+	fake_dp.cleared[cpu]++;
+	return 0;
+}
+
 /* Readings live in a few static slots: no allocation to get wrong in a fake. */
 static struct fake_stats {
 	bool used;
 	struct bpfnic_sched_stats sched[FAKE_NR_CPUS];
 	struct bpfnic_worker_stats worker[FAKE_NR_CPUS];
 	__u64 handed[FAKE_NR_CPUS], queue_drops[FAKE_NR_CPUS];
+	struct bpfnic_cpu_load load[FAKE_NR_CPUS];
+	struct bpfnic_load_acc acc[FAKE_NR_CPUS];
 } slots[8];
 
 int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
@@ -75,7 +85,8 @@ int bpfnic_dp_stats_alloc(struct bpfnic_dp_stats *st)
 		f->used = true;
 		*st = (struct bpfnic_dp_stats){ .nr_cpus = FAKE_NR_CPUS, .sched = f->sched,
 						 .worker = f->worker, .handed = f->handed,
-						 .queue_drops = f->queue_drops };
+						 .queue_drops = f->queue_drops, .load = f->load,
+						 .acc = f->acc };
 		return 0;
 	}
 	return -ENOMEM;

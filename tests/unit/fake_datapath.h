@@ -18,6 +18,7 @@ struct fake_dp {
 	unsigned fail_at;  /* make the write numbered this fail (1 = the next one); 0: none */
 	int fail_err;      /* ... with this -errno */
 	unsigned served[BPFNIC_MAX_CPUS]; /* what read_stats reports as processed per CPU */
+	unsigned cleared[BPFNIC_MAX_CPUS]; /* bpfnic_dp_clear_load() calls per CPU */
 };
 
 extern struct fake_dp fake_dp;

@@ -19,6 +19,7 @@ static const char good[] =
 	"Service=short=60us,long=600us\n"
 	"Arrivals=constant\n"
 	"Threads=2\n"
+	"Flows=16\n"
 	"[Load]\n"
 	"Unit=capacity\n"
 	"Steps=0.1:1.3:0.1\n"
@@ -73,6 +74,7 @@ static void parses_every_section(void **state)
 	assert_string_equal(e.service_text, "short=60us,long=600us");
 	assert_int_equal(e.arrivals, BPFNIC_ARRIVALS_CONSTANT);
 	assert_int_equal(e.threads, 2);
+	assert_int_equal(e.flows, 16);
 	assert_int_equal(e.unit, BENCH_LOAD_CAPACITY);
 	assert_true(e.full.duration_ns == 2000000000ull && e.full.warmup_ns == 500000000ull);
 	/* Defaults where the file says nothing. */
@@ -199,6 +201,8 @@ static void bad_files_say_where(void **state)
 		     "t.ini:2: Mix=short=0,long=0: expected short=W,long=W");
 	expect_error("[Traffic]\nMix=short=1\nService=short=11ms\n[Load]\nSteps=1:2:1\n[Knee]\n"
 		     "BoundUs=1\n" ARM, "t.ini:3: Service=short=11ms");
+	expect_error("[Traffic]\nMix=short=1\nFlows=0\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM,
+		     "t.ini:3: Flows=0: expected an integer between 1 and 1024");
 	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=2:1:1\n[Knee]\nBoundUs=1\n" ARM,
 		     "t.ini:4: Steps=2:1:1: expected START:STOP:STEP");
 	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:2\n[Knee]\nBoundUs=1\n" ARM,
@@ -207,7 +211,7 @@ static void bad_files_say_where(void **state)
 		     "t.ini:5: Duration=2 s: expected a time");
 	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\nUnit=watts\n[Knee]\nBoundUs=1\n" ARM,
 		     "t.ini:5: Unit=watts: expected rps, capacity or clients");
-	expect_error(BASE "[Policy a]\nPolicy=fastest\n", "t.ini:8: Policy=fastest: expected rr, split or dynamic");
+	expect_error(BASE "[Policy a]\nPolicy=fastest\n", "t.ini:8: Policy=fastest: expected rr, lwl, jsq, p2c, hash, split or dynamic");
 	expect_error(BASE "[Policy a]\nPolicy=rr\nLongCpus=1\n", "t.ini:9: LongCpus= does not apply to policy rr");
 	expect_error(BASE "[Policy a]\nPolicy=split\nLongCpus=0\n", "t.ini:9: LongCpus=0: must be");
 	expect_error(BASE "[Policy a]\nPolicy=split\nLongCpus=150%\n", "t.ini:9: LongCpus=150%: a share");

@@ -215,6 +215,48 @@ static void shape_checks_say_when_they_cannot_tell(void **state)
 	assert_false(out.decided);
 }
 
+/* The best per step: the lowest worst class (over both classes in the mix), hand-worked;
+ * a lossy arm, or one without replies, cannot be best; the runner-up is the next. */
+static void best_per_step_takes_each_arms_worst_class(void **state)
+{
+	struct bench_experiment e = two_arms();
+	struct bench_step_result r[] = {
+		res(0, 0, 0, 1000, 10, 1000, 0), res(1, 0, 0, 1000, 30, 1000, 0),
+		res(2, 0, 0, 1000, 5, 1000, 0),
+		res(0, 1, 0, 2000, 40, 1000, 0), res(1, 1, 0, 2000, 35, 1000, 0),
+		res(2, 1, 0, 2000, 1, 1000, 5), /* 0.5 % lost: out */
+	};
+	struct bench_best b[BENCH_MAX_STEPS];
+
+	(void)state;
+	e.mix[1] = 1;
+	e.n_arms = 3;
+	strcpy(e.arms[2].name, "c");
+	/* Long requests: a waits 50 us at step 0 (its worst class), b 20, c 6. */
+	r[0].cls[1] = r[0].cls[0], r[0].cls[1].qdelay_us[BENCH_P99] = 50;
+	r[1].cls[1] = r[1].cls[0], r[1].cls[1].qdelay_us[BENCH_P99] = 20;
+	r[2].cls[1] = r[2].cls[0], r[2].cls[1].qdelay_us[BENCH_P99] = 6;
+	r[3].cls[1] = r[3].cls[0], r[3].cls[1].qdelay_us[BENCH_P99] = 1;
+	r[4].cls[1] = r[4].cls[0]; /* b: no long replies at step 1 (NAN): out */
+	for (unsigned i = 0; i < BENCH_NR_PCTS; i++)
+		r[4].cls[1].qdelay_us[i] = NAN;
+	r[5].cls[1] = r[5].cls[0];
+	assert_int_equal(bench_best_per_step(&e, r, 6, b), 2);
+	assert_int_equal(b[0].step, 0);
+	assert_true(b[0].offered_rps == 1000);
+	assert_true(b[0].worst_us[0] == 50 && b[0].worst_us[1] == 30 && b[0].worst_us[2] == 6);
+	assert_int_equal(b[0].best, 2);
+	assert_int_equal(b[0].runner_up, 1);
+	assert_true(b[1].worst_us[0] == 40 && isnan(b[1].worst_us[1]) && isnan(b[1].worst_us[2]));
+	assert_int_equal(b[1].best, 0);
+	assert_int_equal(b[1].runner_up, -1);
+	/* An arm that never ran: NAN everywhere, never best. */
+	e.n_arms = 4;
+	strcpy(e.arms[3].name, "d");
+	assert_int_equal(bench_best_per_step(&e, r, 6, b), 2);
+	assert_true(isnan(b[0].worst_us[3]) && b[0].best == 2);
+}
+
 static void grows_counts_changes_within_the_arm(void **state)
 {
 	struct bench_experiment e = two_arms();
@@ -247,5 +289,6 @@ UNIT_TEST_MAIN(
 	cmocka_unit_test(repetitions_fold_into_median_and_range),
 	cmocka_unit_test(shape_checks_compare_knees_and_curves),
 	cmocka_unit_test(shape_checks_say_when_they_cannot_tell),
+	cmocka_unit_test(best_per_step_takes_each_arms_worst_class),
 	cmocka_unit_test(grows_counts_changes_within_the_arm)
 )

@@ -192,7 +192,7 @@ static void test_bad_values(void **state)
 		     "not a valid interface name (1-15 characters, no '/', ':' or spaces)");
 	expect_error(D "[Workload]\nShortUs=200000\n",
 		     "t.conf:4: ShortUs=200000: must be an integer between 0 and 10000");
-	expect_error(D "[Policy]\nPolicy=fifo\n", "t.conf:4: Policy=fifo: must be rr, split or dynamic");
+	expect_error(D "[Policy]\nPolicy=fifo\n", "t.conf:4: Policy=fifo: must be rr, lwl, jsq, p2c, hash, split or dynamic");
 	expect_error(D "[Dynamic]\nMetric=p50\n", "t.conf:4: Metric=p50: must be avg or p99");
 	expect_error(D "[Dynamic]\nThresholdUs=0\n",
 		     "t.conf:4: ThresholdUs=0: must be an integer between 1 and 1000000");
@@ -217,9 +217,9 @@ static void test_cross_checks(void **state)
 		     "t.conf:5: Policy=: split needs at least two CPUs in Cpus=, there is 1");
 	expect_error(D "Cpus=0-1\n[Split]\nLongCpus=2\n",
 		     "t.conf:5: LongCpus=: must be between 1 and 1 (Cpus= has 2 CPUs, one at least "
-		     "serves short requests)");
+		     "serves short requests) or auto");
 	expect_error(D "[Split]\nLongCpus=256\n",
-		     "t.conf:4: LongCpus=256: must be an integer between 1 and 255");
+		     "t.conf:4: LongCpus=256: must be an integer between 1 and 255 or auto");
 }
 
 static void test_structure_errors(void **state)

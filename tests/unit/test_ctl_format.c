@@ -145,15 +145,15 @@ static const char status_json[] =
 	"\"rx_irq_cpus\":null,\"fallback\":\"no ndo-xmit\"},"
 	"\"warnings\":[\"XdpMode=auto attached in generic mode: no ndo-xmit\",\"two\"],"
 	"\"uptime_sec\":125,"
-	"\"policy\":{\"name\":\"dynamic\",\"long_cpus\":1,\"threshold_us\":20,\"metric\":\"avg\","
+	"\"policy\":{\"name\":\"dynamic\",\"long_cpus\":1,\"spread\":\"rr\",\"threshold_us\":20,\"metric\":\"avg\","
 	"\"min_cpus\":1,\"max_cpus\":2,\"cooldown_ms\":500,\"shrink_below_us\":5,\"interval_ms\":100},"
 	"\"workload\":{\"short_us\":6,\"long_us\":60,\"max_us\":1000},"
 	"\"groups\":{\"main\":[0,1],\"long\":[]},"
 	"\"totals\":{\"in_rps\":1234.4,\"out_rps\":1230,\"requests\":100000,\"replies\":99998,"
 	"\"passed\":12,\"other_address\":4,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,"
 	"\"tx_err\":0,\"short_payload\":1,\"too_long\":3,\"transmit\":5,\"transmit_exact\":true}},"
-	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,\"group\":\"main\","
-	"\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
+	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,\"cpus\":1,"
+	"\"group\":\"main\",\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
 
 static void test_status(void **state)
 {
@@ -168,7 +168,7 @@ static void test_status(void **state)
 	assert_contains(s, "rx irqs     no hardware IRQs\n");
 	assert_contains(s, "warning     XdpMode=auto attached in generic mode: no ndo-xmit\n"
 			   "warning     two\n");
-	assert_contains(s, "policy      dynamic: grow above 20.0 µs (avg), shrink below 5.00 µs, "
+	assert_contains(s, "policy      dynamic (rr): grow above 20.0 µs (avg), shrink below 5.00 µs, "
 			   "1..2 CPUs, cooldown 500 ms, every 100 ms\n");
 	assert_contains(s, "workload    short 6.00 µs, long 60.0 µs, max 1000 µs\n");
 	assert_contains(s, "groups      main 0-1, long -\n");
@@ -177,8 +177,8 @@ static void test_status(void **state)
 	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, "
 			   "too long 3, transmit 5\n");
 	assert_contains(s, "history     last 1 change (core group, policy):\n");
-	assert_contains(s, "  TIME (UTC)           ACTION  CPU  GROUP SIZE  METRIC (µs)  REASON\n");
-	assert_contains(s, "  2023-11-14 22:13:20  grow      1           2         35.2  avg 35.2 us > 20 us\n");
+	assert_contains(s, "  TIME (UTC)           GROUP  ACTION  CPU  CPUS  GROUP SIZE  METRIC (µs)  REASON\n");
+	assert_contains(s, "  2023-11-14 22:13:20  main   grow      1     1           2         35.2  avg 35.2 us > 20 us\n");
 }
 
 static void test_since(void **state)
@@ -190,14 +190,14 @@ static void test_since(void **state)
 		   "{\"windows\":[{\"time_usec\":1700000000250000,\"window_ms\":200.0,\"policy\":\"dynamic\","
 		   "\"groups\":{\"main\":[0,1],\"long\":[]},\"in_rps\":12345.0,\"out_rps\":12340.0,"
 		   "\"qdelay_us\":{\"avg\":5.0,\"p50\":4.2,\"p99\":61.3},\"cpus\":[]}],"
-		   "\"changes\":[{\"time_usec\":1700000000100000,\"action\":\"policy\",\"cpu\":null,"
+		   "\"changes\":[{\"time_usec\":1700000000100000,\"action\":\"policy\",\"cpu\":null,\"cpus\":0,"
 		   "\"group\":\"main\",\"group_size\":1,\"metric_us\":null,\"reason\":\"policy rr, by x\"}],"
 		   "\"truncated\":true}");
 	assert_contains(s, "(the daemon no longer holds the start of this span");
 	assert_contains(s, "WINDOW END (UTC)         POLICY   MAIN  LONG  IN REQ/S  OUT REQ/S  P50 (µs)  P99 (µs)\n"
 			   "2023-11-14 22:13:20.250  dynamic     2     0     12.3k      12.3k      4.20      61.3\n");
 	assert_contains(s, "changes     1 change (core group, policy):\n");
-	assert_contains(s, "  2023-11-14 22:13:20.100  policy    -           1            -  policy rr, by x\n");
+	assert_contains(s, "  2023-11-14 22:13:20.100  main   policy    -     0           1            -  policy rr, by x\n");
 	s = render(ctl_print_since, "{\"windows\":[],\"changes\":[],\"truncated\":false}");
 	assert_contains(s, "windows     none in this span\n");
 	assert_contains(s, "changes     no change yet\n");
@@ -240,7 +240,7 @@ static void test_policy_lines(void **state)
 	json_object_put(o);
 	o = json_tokener_parse("{\"name\":\"dynamic\",\"threshold_us\":\"x\"}");
 	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o),
-			    "dynamic: grow above - (-), shrink below -, -..- CPUs, cooldown - ms, every - ms");
+			    "dynamic (-): grow above - (-), shrink below -, -..- CPUs, cooldown - ms, every - ms");
 	json_object_put(o);
 	o = json_tokener_parse("{\"name\":\"rr\",\"threshold_us\":3}");
 	assert_string_equal(ctl_fmt_policy(b, sizeof(b), o), "rr");
@@ -269,9 +269,11 @@ static void test_stats(void **state)
 		"\"rx_cpus\":[{\"cpu\":0,\"requests\":4},{\"cpu\":1,\"requests\":1}],"
 		"\"cpus\":[{\"cpu\":0,\"group\":\"main\",\"rps\":10000,\"qdelay_us\":{\"avg\":3.214,"
 		"\"p50\":2.9,\"p99\":12.5,\"max\":40},\"service_us\":6.05,\"kthread_util\":0.625,"
-		"\"handed\":1000,\"processed\":998,\"tx_drops\":2},"
+		"\"handed\":1000,\"processed\":998,\"tx_drops\":2,\"in_flight\":3,\"work_left_us\":126.5},"
 		"{\"cpu\":1,\"group\":null,\"rps\":0,\"qdelay_us\":{},\"service_us\":null,"
-		"\"kthread_util\":0,\"handed\":0,\"processed\":0}]}");
+		"\"kthread_util\":0,\"handed\":0,\"processed\":0}],"
+		"\"estimate\":{\"requests\":900,\"estimated_wait_us\":10.25,\"wait_us\":14,"
+		"\"abs_error_us\":4.5,\"under_pct\":61.25}}");
 
 	(void)state;
 	assert_string_equal(
@@ -279,9 +281,10 @@ static void test_stats(void **state)
 		"window 100 ms: in 20.0k req/s, out 9990 req/s; requests 5, replies 5, passed 0 (other address 0)\n"
 		"drops: queue 0, no CPU 0, redirect error 0, tx error 0, short payload 0, too long 0, transmit 2\n"
 		"scheduler ran on: CPU 0: 4 requests, CPU 1: 1 requests\n"
-		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED  TX DROPS\n"
-		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998         2\n"
-		"  1  -          0                -         -         -         -             -          0.0       0          0         -\n");
+		"estimate: 900 requests waited 14.0 µs on average, 10.2 µs estimated (mean |error| 4.50 µs, 61.2 % longer than estimated)\n"
+		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED  TX DROPS  IN FLIGHT  WORK LEFT (µs)\n"
+		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998         2          3           126.5\n"
+		"  1  -          0                -         -         -         -             -          0.0       0          0         -          -               -\n");
 }
 
 int main(void)

@@ -7,6 +7,7 @@
  * against the IDL too.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,7 +112,7 @@ static void expect_state(const struct bpfnicd_policy *p, const char *main, const
 		assert_string_equal(got[g], want[g]);
 	}
 	assert_int_equal(bpfnicd_policy_params(p)->policy, policy);
-	assert_int_equal(fake_dp.settings.policy, policy);
+	assert_int_equal(fake_dp.settings.policy, bpfnic_policy_pick(bpfnicd_policy_params(p)));
 }
 
 /* The configured parameters, with another policy. */
@@ -225,6 +226,135 @@ static void test_scaler_grows_the_prefix(void **state)
 	assert_int_equal(h->cpu, 3);
 	assert_int_equal(h->group_size, 3);
 	assert_true(h->metric_us == 500);
+	stop_policy(p);
+}
+
+/* A window in which short requests arrive at rps_short and take 60 us, long ones at
+ * rps_long and take 600 us, 100 of each served. */
+static struct bpfnicd_window class_window(double rps_short, double rps_long)
+{
+	struct bpfnicd_window w = { .traffic = true };
+
+	w.cls[0] = (struct bpfnicd_class_window){ rps_short, 60, rps_short > 0 ? 100 : 0 };
+	w.cls[1] = (struct bpfnicd_class_window){ rps_long, 600, rps_long > 0 ? 100 : 0 };
+	return w;
+}
+
+/* split --long-cpus auto: the long group moves with the work, CPUs come from the end of
+ * the main group and go back to it, each change in the history; a failed write
+ * changes nothing. */
+static void test_split_auto_moves_cpus(void **state)
+{
+	struct bpfnicd_policy *p;
+	struct bpfnicd_window w;
+	const struct bpfnicd_change *h;
+	(void)state;
+
+	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\n[Policy]\nPolicy=split\n"
+		    "[Split]\nLongCpus=auto\n[Dynamic]\nCooldownMs=0\n");
+	p = start_policy();
+	expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT); /* half at start */
+	/* The thesis' mix: 4 * 60 / 114 = 2.1 long CPUs: stays. */
+	w = class_window(900, 100);
+	bpfnicd_policy_tick(p, &w, 1000);
+	expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
+	assert_int_equal(bpfnicd_history_n_changes(history), 0);
+	/* Half and half: 4 * 300 / 330 = 3.6, so 3 (one CPU stays short). A failed write
+	 * first: nothing changes. */
+	w = class_window(500, 500);
+	fake_dp.writes = 0;
+	fake_dp.fail_at = 2;
+	fake_dp.fail_err = -ENOSPC;
+	bpfnicd_policy_tick(p, &w, 2000);
+	expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
+	assert_int_equal(bpfnicd_history_n_changes(history), 0);
+	fake_dp.fail_at = 0;
+	bpfnicd_policy_tick(p, &w, 3000);
+	expect_state(p, "0", "1,2,3", BPFNIC_POLICY_SPLIT);
+	h = bpfnicd_history_change(history, 0);
+	assert_non_null(h);
+	assert_int_equal(h->group, BPFNIC_GROUP_LONG);
+	assert_int_equal(h->action, BPFNICD_CHANGE_GROW);
+	assert_int_equal(h->cpu, 1);
+	assert_int_equal(h->cpus, 1);
+	assert_int_equal(h->group_size, 3);
+	assert_true(isnan(h->metric_us));
+	assert_non_null(strstr(h->reason, "of the work"));
+	/* Almost only short requests: the long group keeps one CPU. */
+	w = class_window(1000, 1);
+	bpfnicd_policy_tick(p, &w, 4000);
+	expect_state(p, "0,1,2", "3", BPFNIC_POLICY_SPLIT);
+	h = bpfnicd_history_change(history, 1);
+	assert_int_equal(h->action, BPFNICD_CHANGE_SHRINK);
+	assert_int_equal(h->group, BPFNIC_GROUP_LONG);
+	assert_int_equal(h->cpu, 1);
+	assert_int_equal(h->cpus, 2);
+	assert_int_equal(h->group_size, 1);
+	/* Applied again (a fixed size, then auto): auto picks up where it was. */
+	struct bpfnic_policy_params next = *bpfnicd_policy_params(p);
+
+	next.long_cpus = 2;
+	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
+	expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
+	next.long_cpus = BPFNIC_LONG_CPUS_AUTO;
+	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
+	expect_state(p, "0,1,2", "3", BPFNIC_POLICY_SPLIT);
+	assert_int_equal(bpfnicd_policy_changes(p, BPFNICD_CHANGE_GROW), 1);
+	assert_int_equal(bpfnicd_policy_changes(p, BPFNICD_CHANGE_SHRINK), 1);
+	stop_policy(p);
+}
+
+/* Without the drop tracer, an idle window clears the load the data path still counts;
+ * with it, or with traffic, nothing is touched. */
+static void test_idle_window_clears_phantom_load(void **state)
+{
+	struct bpfnicd_policy *p;
+	struct bpfnicd_window w = { .n = 2 };
+	(void)state;
+
+	load_config("[Daemon]\nInterface=eth9\nCpus=0-1\n");
+	p = start_policy();
+	memset(fake_dp.cleared, 0, sizeof(fake_dp.cleared));
+	w.cpu[0] = (struct bpfnicd_cpu_window){ .cpu = 0, .in_flight = 3, .work_left_us = 18 };
+	w.cpu[1] = (struct bpfnicd_cpu_window){ .cpu = 1 };
+	w.drops_queue_exact = true;
+	bpfnicd_policy_tick(p, &w, 1000);
+	w.drops_queue_exact = false;
+	w.traffic = true;
+	bpfnicd_policy_tick(p, &w, 1200);
+	w.traffic = false;
+	w.in_rps = 10;
+	bpfnicd_policy_tick(p, &w, 1400);
+	assert_int_equal(fake_dp.cleared[0], 0);
+	w.in_rps = 0;
+	bpfnicd_policy_tick(p, &w, 1600);
+	assert_int_equal(fake_dp.cleared[0], 1);
+	assert_int_equal(fake_dp.cleared[1], 0);
+	stop_policy(p);
+}
+
+/* What the data path runs: dynamic's spread, p2c's choices. */
+static void test_dynamic_spread_reaches_the_data_path(void **state)
+{
+	struct bpfnicd_policy *p;
+	struct bpfnic_policy_params next;
+	(void)state;
+
+	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\n");
+	p = start_policy();
+	next = with_policy(BPFNIC_POLICY_DYNAMIC);
+	next.spread = BPFNIC_POLICY_LWL;
+	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
+	assert_int_equal(fake_dp.settings.policy, BPFNIC_POLICY_LWL);
+	next.spread = BPFNIC_POLICY_P2C;
+	next.choices = 3;
+	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
+	assert_int_equal(fake_dp.settings.policy, BPFNIC_POLICY_P2C);
+	assert_int_equal(fake_dp.settings.choices, 3);
+	next = with_policy(BPFNIC_POLICY_HASH);
+	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
+	assert_int_equal(fake_dp.settings.policy, BPFNIC_POLICY_HASH);
+	expect_state(p, "0,1,2,3", "", BPFNIC_POLICY_HASH);
 	stop_policy(p);
 }
 
@@ -506,6 +636,9 @@ int main(void)
 		cmocka_unit_test(test_apply_and_groups),
 		cmocka_unit_test(test_apply_rolls_back),
 		cmocka_unit_test(test_scaler_grows_the_prefix),
+		cmocka_unit_test(test_split_auto_moves_cpus),
+		cmocka_unit_test(test_dynamic_spread_reaches_the_data_path),
+		cmocka_unit_test(test_idle_window_clears_phantom_load),
 		cmocka_unit_test(test_every_method_against_the_idl),
 		cmocka_unit_test(test_refusals_against_the_idl),
 		cmocka_unit_test(test_method_table_is_the_idl),

@@ -39,6 +39,7 @@ static void add_change(struct bpfnicd_history *h, uint64_t time_usec, enum bpfni
 {
 	struct bpfnicd_change c = { .time_usec = time_usec, .action = a, .group = BPFNIC_GROUP_MAIN,
 				    .group_size = 2, .cpu = a == BPFNICD_CHANGE_POLICY ? -1 : 5,
+				    .cpus = a == BPFNICD_CHANGE_POLICY ? 0 : 1,
 				    .metric_us = a == BPFNICD_CHANGE_POLICY ? NAN : 25.04 };
 
 	snprintf(c.reason, sizeof(c.reason), "change at %llu", (unsigned long long)time_usec);
@@ -138,10 +139,10 @@ static void test_change_as_kept(void **state)
 	add_change(h, 30, BPFNICD_CHANGE_SHRINK);
 	p = since(h, 0, 1 << 20, 0);
 	assert_string_equal(text(p, "changes.0"),
-		"{\"time_usec\":10,\"action\":\"grow\",\"cpu\":5,\"group\":\"main\",\"group_size\":2,"
+		"{\"time_usec\":10,\"action\":\"grow\",\"cpu\":5,\"cpus\":1,\"group\":\"main\",\"group_size\":2,"
 		"\"metric_us\":25.0,\"reason\":\"change at 10\"}");
 	assert_string_equal(text(p, "changes.1"),
-		"{\"time_usec\":20,\"action\":\"policy\",\"cpu\":null,\"group\":\"main\",\"group_size\":2,"
+		"{\"time_usec\":20,\"action\":\"policy\",\"cpu\":null,\"cpus\":0,\"group\":\"main\",\"group_size\":2,"
 		"\"metric_us\":null,\"reason\":\"change at 20\"}");
 	assert_string_equal(text(p, "changes.2.action"), "\"shrink\"");
 	json_object_put(p);

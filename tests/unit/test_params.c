@@ -236,9 +236,9 @@ static void test_set_policy_good(void **state)
 static void test_set_policy_bad(void **state)
 {
 	(void)state;
-	expect_bad("{}", "policy", "missing: must be rr, split or dynamic");
-	expect_bad("{\"policy\":\"fifo\"}", "policy", "must be \"rr\", \"split\" or \"dynamic\"");
-	expect_bad("{\"policy\":2}", "policy", "must be \"rr\", \"split\" or \"dynamic\"");
+	expect_bad("{}", "policy", "missing: must be rr, lwl, jsq, p2c, hash, split or dynamic");
+	expect_bad("{\"policy\":\"fifo\"}", "policy", "must be \"rr\", \"lwl\", \"jsq\", \"p2c\", \"hash\", \"split\" or \"dynamic\"");
+	expect_bad("{\"policy\":2}", "policy", "must be \"rr\", \"lwl\", \"jsq\", \"p2c\", \"hash\", \"split\" or \"dynamic\"");
 	expect_bad("{\"policy\":\"dynamic\",\"threshold_us\":\"20\"}", "threshold_us",
 		   "must be an integer between 1 and 1000000");
 	expect_bad("{\"policy\":\"dynamic\",\"threshold_us\":0}", "threshold_us",
@@ -259,7 +259,7 @@ static void test_set_policy_bad(void **state)
 	expect_bad("{\"policy\":\"dynamic\",\"shrink_below_us\":20}", "shrink_below_us",
 		   "must be below threshold_us (20)");
 	expect_bad("{\"policy\":\"split\",\"long_cpus\":4}", "long_cpus",
-		   "must be between 1 and 3 (Cpus= has 4 CPUs, one at least serves short requests)");
+		   "must be between 1 and 3 (Cpus= has 4 CPUs, one at least serves short requests) or auto");
 	expect_bad("{\"policy\":\"dynamic\",\"interval_ms\":1}", "interval_ms",
 		   "must be an integer between 10 and 60000");
 }

@@ -352,10 +352,59 @@ static void test_qdelay_buckets_and_p99(void **state)
 	free(w);
 }
 
+/* The load bookkeeping as it is now, the estimate's accuracy over the window, and each
+ * class's rate and service time (the automatic split's input). */
+static void test_load_estimate_and_classes(void **state)
+{
+	static struct bpfnic_cpu_load load[NCPU];
+	struct bpfnic_load_acc acc_a[NCPU] = { 0 }, acc_b[NCPU] = { 0 };
+	struct bpfnic_dp_stats a, b;
+	static struct bpfnicd_window w;
+	const unsigned cpus[] = { 0, 1 };
+
+	(void)state;
+	alloc(&a);
+	alloc(&b);
+	a.acc = acc_a;
+	b.acc = acc_b;
+	b.load = load;
+	b.load_read_ns = 1000000;
+	/* CPU 1: 3 in flight, 2 of them not started (50 us each), one in service for 20 us
+	 * more: 120 us of work left. */
+	load[1].outstanding = 3ull << BPFNIC_LOAD_COUNT_SHIFT | 100000;
+	load[1].busy_until_ns = 1000000 + 20000;
+	/* In the window: 10 estimates on CPU 0 and 30 on CPU 1, 40 in all. */
+	acc_a[0] = (struct bpfnic_load_acc){ 5, 5000, 6000, 1000, 5 };
+	acc_b[0] = (struct bpfnic_load_acc){ 15, 105000, 106000, 9000, 10 };
+	acc_b[1] = (struct bpfnic_load_acc){ 30, 300000, 600000, 300000, 30 };
+	/* Classes: 90 short requests of 60 us, 10 long ones of 600 us, in a second. */
+	serve(&b, 0, 90, 1000, 60000);
+	b.worker[1].processed[BPFNIC_CLASS_LONG] = 10;
+	b.worker[1].service_sum_ns = b.worker[1].service_sum_long_ns = 10 * 600000;
+	b.sched[0].requests[BPFNIC_CLASS_LONG] = 10;
+	bpfnicd_window_compute(&b, &a, cpus, 2, 1000, &w);
+	assert_int_equal(w.cpu[1].in_flight, 3);
+	assert_float_equal(w.cpu[1].work_left_us, 120, 1e-9);
+	assert_int_equal(w.cpu[0].in_flight, 0);
+	assert_int_equal(w.estimate.requests, 40);
+	assert_float_equal(w.estimate.estimated_wait_us, 400000 / 40 / 1000.0, 1e-9);
+	assert_float_equal(w.estimate.wait_us, 700000 / 40 / 1000.0, 1e-9);
+	assert_float_equal(w.estimate.abs_error_us, 308000 / 40 / 1000.0, 1e-9);
+	assert_float_equal(w.estimate.under_pct, 100.0 * 35 / 40, 1e-9);
+	assert_float_equal(w.cls[0].in_rps, 90, 1e-9);
+	assert_float_equal(w.cls[1].in_rps, 10, 1e-9);
+	assert_float_equal(w.cls[0].service_us, 60, 1e-9);
+	assert_float_equal(w.cls[1].service_us, 600, 1e-9);
+	assert_int_equal(w.cls[1].served, 10);
+	release(&a);
+	release(&b);
+}
+
 UNIT_TEST_MAIN(
 	cmocka_unit_test(test_window_queue_drops),
 	cmocka_unit_test(test_window),
 	cmocka_unit_test(test_exact_queue_drops),
 	cmocka_unit_test(test_transmit_drops_and_rx_cpus),
 	cmocka_unit_test(test_qdelay_bounds),
-	cmocka_unit_test(test_qdelay_buckets_and_p99))
+	cmocka_unit_test(test_qdelay_buckets_and_p99),
+	cmocka_unit_test(test_load_estimate_and_classes))
