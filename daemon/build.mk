@@ -24,7 +24,7 @@ IDL_SRCS := lib/idl.c $(BUILD)/gen/interfaces.c
 # bpfnicd itself.
 BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c \
 	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/sampler.c daemon/stats.c \
-	daemon/kthread.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
+	daemon/kthread.c daemon/workers.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
 BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS)
 $(eval $(call program,bpfnicd,daemon/bpfnicd.c $(BPFNICD_MODULES) $(DATAPATH_SRCS),$(DATAPATH_LIBS) $(BPFNICD_LIBS)))
 

@@ -191,6 +191,8 @@ static struct json_object *get_status(struct bpfnicd_methods *m, const struct bp
 	json_object_object_add(p, "totals",
 			       bpfnicd_stats_totals_json(bpfnicd_sampler_window(m->d.sampler), cum));
 	json_object_object_add(p, "history", history_json(m->d.policy));
+	json_object_object_add(p, "workers", bpfnicd_workers_json(m->d.workers,
+								  bpfnicd_sampler_window(m->d.sampler)));
 	free(cum);
 	return bpfnic_vl_reply_new(p, false);
 }

@@ -18,6 +18,7 @@
 #include "daemon/policy.h"
 #include "daemon/runconf.h"
 #include "daemon/sampler.h"
+#include "daemon/workers.h"
 
 /* The interface descriptions built into bpfnicd ($(BUILD)/gen/interfaces.c). */
 extern const char bpfnic_idl_io_bpfnic[];
@@ -28,6 +29,7 @@ struct bpfnicd_methods_deps {
 	struct bpfnicd_runconf *conf;
 	struct bpfnicd_policy *policy;
 	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_workers *workers;
 	struct bpfnic_dp_info info;   /* where the data path is attached */
 	uint64_t start_usec;          /* CLOCK_MONOTONIC of the start, for the uptime */
 };
