@@ -33,7 +33,6 @@ BUILD=${BUILD:-$BPFNIC_TOP/build}
 LG=$BUILD/bpfnic-loadgen
 BPFNICD=$BUILD/bpfnicd
 CTL=$BUILD/bpfnicctl
-export BPFNIC_LAB=${BPFNIC_LAB_PREFIX:-t}rts
 DURATION=${RT_BENCH_DURATION:-3s}
 ROUNDS=${RT_BENCH_ROUNDS:-2}
 LOADS=${RT_BENCH_LOADS:-30000 60000}
@@ -49,24 +48,15 @@ for cmd in sockperf jq; do
 done
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (the load generator on CPU 0, a worker on CPU 1)"; exit 1; }
 
-lab() { "$BPFNIC_TOP/scripts/lab" "$@"; }
-tmp=$(mktemp -d /tmp/bpfnic-rtbench.XXXXXX)
+. "$BPFNIC_TOP/bench/lib.sh"
 dpid= echo_pid=
+bench_stop dpid echo_pid
+bench_lab rts
 stop_daemon() {
 	[ -n "$dpid" ] || return 0
 	kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
 	dpid=
 }
-cleanup() {
-	stop_daemon
-	[ -n "$echo_pid" ] && kill "$echo_pid" 2>/dev/null && wait "$echo_pid" 2>/dev/null
-	lab down >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-lab down >/dev/null 2>&1
-lab up >"$tmp/lab.log" 2>&1 || { cat "$tmp/lab.log"; exit 1; }
-eval "$(lab env)"
 SOCK=$tmp/control.sock
 ctl() { "$CTL" --socket "$SOCK" "$@"; }
 

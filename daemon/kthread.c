@@ -21,7 +21,7 @@ void bpfnicd_kthreads_init(struct bpfnicd_kthreads *kt, int cpumap_id)
 	kt->cpumap_id = cpumap_id;
 }
 
-static int read_small(const char *path, char *buf, size_t size)
+int bpfnicd_read_small(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -81,7 +81,7 @@ static bool is_kthread(const char *pid)
 	unsigned flags;
 
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	if (read_small(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+	if (bpfnicd_read_small(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
 		return false;
 	return sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %u", &flags) == 1 && (flags & PF_KTHREAD);
 }
@@ -102,7 +102,7 @@ static void scan(struct bpfnicd_kthreads *kt, uint64_t now_usec)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		if (read_small(path, comm, sizeof(comm)) < 0 || (cpu = comm_cpu(kt, comm)) < 0 ||
+		if (bpfnicd_read_small(path, comm, sizeof(comm)) < 0 || (cpu = comm_cpu(kt, comm)) < 0 ||
 		    !is_kthread(de->d_name))
 			continue;
 		set_pid(kt, (unsigned)cpu, (pid_t)atoi(de->d_name));
@@ -117,7 +117,7 @@ static bool still_there(const struct bpfnicd_kthreads *kt, unsigned cpu, pid_t p
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	snprintf(id, sizeof(id), "%d", (int)pid);
-	return read_small(path, comm, sizeof(comm)) == 0 && comm_cpu(kt, comm) == (int)cpu &&
+	return bpfnicd_read_small(path, comm, sizeof(comm)) == 0 && comm_cpu(kt, comm) == (int)cpu &&
 	       is_kthread(id);
 }
 
@@ -154,13 +154,13 @@ static int run_time_ns(pid_t pid, uint64_t *ns)
 	unsigned long long run;
 
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) == 0 && sscanf(buf, "%llu", &run) == 1) {
+	if (bpfnicd_read_small(path, buf, sizeof(buf)) == 0 && sscanf(buf, "%llu", &run) == 1) {
 		*ns = run;
 		return 0;
 	}
 	/* Fallback: utime + stime in clock ticks, fields 14 and 15 after "(comm)". */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) == 0) {
+	if (bpfnicd_read_small(path, buf, sizeof(buf)) == 0) {
 		const char *p = strrchr(buf, ')');
 		unsigned long long ut, st;
 		long hz = sysconf(_SC_CLK_TCK);

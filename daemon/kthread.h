@@ -13,6 +13,7 @@
 #define BPFNICD_KTHREAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -30,6 +31,9 @@ struct bpfnicd_kthreads {
 };
 
 void bpfnicd_kthreads_init(struct bpfnicd_kthreads *kt, int cpumap_id);
+
+/* Read a small file (of /proc) whole into buf, NUL-terminated. 0 or -errno. */
+int bpfnicd_read_small(const char *path, char *buf, size_t size);
 
 /*
  * Make sure the pids of the candidate CPUs cpus[0..n) are still their threads, and

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The worker threads' scheduling class: see workers.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,21 +73,6 @@ static int set_sched(pid_t pid, const struct bpfnic_worker_sched *want)
 
 /* ---- why it did not work --------------------------------------------------------------- */
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* CAP_SYS_NICE in our effective set, and a seccomp filter on us, from /proc/self/status. */
 static void read_privileges(bool *cap_sys_nice, bool *seccomp)
 {
@@ -96,7 +80,7 @@ static void read_privileges(bool *cap_sys_nice, bool *seccomp)
 	const char *s;
 
 	*cap_sys_nice = *seccomp = false;
-	if (read_text("/proc/self/status", buf, sizeof(buf)) < 0)
+	if (bpfnicd_read_small("/proc/self/status", buf, sizeof(buf)) < 0)
 		return;
 	s = strstr(buf, "\nCapEff:");
 	if (s)
@@ -129,7 +113,7 @@ static const char *why_not_visible(void)
 	char comm[32], ns[64];
 	ssize_t n;
 
-	if (read_text("/proc/2/comm", comm, sizeof(comm)) == 0 && !strcmp(comm, "kthreadd\n"))
+	if (bpfnicd_read_small("/proc/2/comm", comm, sizeof(comm)) == 0 && !strcmp(comm, "kthreadd\n"))
 		return NULL; /* kernel threads are visible: ours may come later */
 	n = readlink("/proc/self/ns/pid", ns, sizeof(ns) - 1);
 	if (n > 0 && (ns[n] = '\0', strcmp(ns, INIT_PID_NS) != 0))
