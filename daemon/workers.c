@@ -73,29 +73,35 @@ static int set_sched(pid_t pid, const struct bpfnic_worker_sched *want)
 
 /* ---- why it did not work --------------------------------------------------------------- */
 
-/* CAP_SYS_NICE in our effective set, and a seccomp filter on us, from /proc/self/status. */
-static void read_privileges(bool *cap_sys_nice, bool *seccomp)
+/* What we may do: CAP_SYS_NICE and a seccomp filter from /proc/self/status. */
+static void read_privileges(struct bpfnicd_privileges *may)
 {
+	struct rlimit rl;
 	char buf[4096];
 	const char *s;
 
-	*cap_sys_nice = *seccomp = false;
+	*may = (struct bpfnicd_privileges){ 0 };
+	if (getrlimit(RLIMIT_RTPRIO, &rl) == 0)
+		may->rtprio = rl.rlim_cur == RLIM_INFINITY ? 99 : (unsigned long)rl.rlim_cur;
 	if (bpfnicd_read_small("/proc/self/status", buf, sizeof(buf)) < 0)
 		return;
 	s = strstr(buf, "\nCapEff:");
 	if (s)
-		*cap_sys_nice = (strtoull(s + 8, NULL, 16) >> CAP_SYS_NICE_BIT) & 1;
+		may->cap_sys_nice = (strtoull(s + 8, NULL, 16) >> CAP_SYS_NICE_BIT) & 1;
 	s = strstr(buf, "\nSeccomp:");
 	if (s)
-		*seccomp = strtol(s + 9, NULL, 10) == 2;
+		may->seccomp = strtol(s + 9, NULL, 10) == 2;
 }
 
-const char *bpfnicd_workers_why(int err, bool cap_sys_nice, bool seccomp, char *buf, size_t size)
+const char *bpfnicd_workers_why(int err, const struct bpfnicd_privileges *may,
+				const struct bpfnic_worker_sched *want, char *buf, size_t size)
 {
-	if (err == -EPERM && !cap_sys_nice)
-		snprintf(buf, size, "bpfnicd lacks CAP_SYS_NICE, which changing the class of a "
-			 "kernel thread needs");
-	else if (err == -EPERM && seccomp)
+	if (err == -EPERM && !may->cap_sys_nice && want->priority > may->rtprio)
+		snprintf(buf, size, "bpfnicd lacks CAP_SYS_NICE, and its RLIMIT_RTPRIO (%lu) is "
+			 "below priority %u", may->rtprio, want->priority);
+	else if (err == -EPERM && !may->cap_sys_nice)
+		snprintf(buf, size, "bpfnicd lacks CAP_SYS_NICE");
+	else if (err == -EPERM && may->seccomp)
 		snprintf(buf, size, "refused although bpfnicd has CAP_SYS_NICE: its seccomp filter "
 			 "forbids it (systemd's RestrictRealtime=yes, or a SystemCallFilter= without "
 			 "sched_setscheduler and setpriority)");
@@ -163,12 +169,12 @@ static void apply(struct bpfnicd_workers *w)
 		log_info("worker threads of CPUs %s now run as %s", list, want);
 	}
 	if (n_failed) {
-		bool cap, seccomp;
+		struct bpfnicd_privileges may;
 
-		read_privileges(&cap, &seccomp);
+		read_privileges(&may);
 		bpfnic_cpulist_format(failed, n_failed, list, sizeof(list));
 		snprintf(w->problem, sizeof(w->problem), "cannot set the worker threads of CPUs %s "
-			 "to %s: %s", list, want, bpfnicd_workers_why(first_err, cap, seccomp, why,
+			 "to %s: %s", list, want, bpfnicd_workers_why(first_err, &may, &w->want, why,
 								      sizeof(why)));
 	} else if (n_missing) {
 		const char *hidden = why_not_visible();

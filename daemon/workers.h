@@ -46,11 +46,18 @@ struct json_object;
 struct json_object *bpfnicd_workers_json(const struct bpfnicd_workers *w,
 					 const struct bpfnicd_window *win);
 
+/* What bpfnicd may do, for the reasons below. */
+struct bpfnicd_privileges {
+	bool cap_sys_nice;      /* in the effective set */
+	bool seccomp;           /* a seccomp filter applies */
+	unsigned long rtprio;   /* RLIMIT_RTPRIO's soft limit */
+};
+
 /*
- * Why setting the class failed with err (-errno), knowing whether bpfnicd has
- * CAP_SYS_NICE and runs under a seccomp filter. Pure; returns buf.
+ * Why setting the class want failed with err (-errno), given what bpfnicd may do.
+ * Pure; returns buf.
  */
-const char *bpfnicd_workers_why(int err, bool cap_sys_nice, bool seccomp, char *buf,
-				size_t size);
+const char *bpfnicd_workers_why(int err, const struct bpfnicd_privileges *may,
+				const struct bpfnic_worker_sched *want, char *buf, size_t size);
 
 #endif

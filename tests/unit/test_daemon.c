@@ -402,16 +402,27 @@ static void test_workers_take_only_kernel_threads(void **state)
 
 static void test_workers_say_why(void **state)
 {
+	const struct bpfnic_worker_sched fifo49 = { .policy = SCHED_FIFO, .priority = 49 };
+	const struct bpfnic_worker_sched other = { .policy = SCHED_OTHER, .priority = 0 };
+	struct bpfnicd_privileges may = { .cap_sys_nice = false, .seccomp = true, .rtprio = 0 };
 	char why[300];
 	(void)state;
 
-	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, false, true, why, sizeof(why)),
-			       "lacks CAP_SYS_NICE"));
-	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, true, true, why, sizeof(why)),
+	assert_string_equal(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
+			    "bpfnicd lacks CAP_SYS_NICE, and its RLIMIT_RTPRIO (0) is below "
+			    "priority 49");
+	assert_string_equal(bpfnicd_workers_why(-EPERM, &may, &other, why, sizeof(why)),
+			    "bpfnicd lacks CAP_SYS_NICE");
+	may.rtprio = 60; /* the limit allows 49: then it was not the limit */
+	assert_string_equal(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
+			    "bpfnicd lacks CAP_SYS_NICE");
+	may.cap_sys_nice = true;
+	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
 			       "RestrictRealtime="));
-	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, true, false, why, sizeof(why)),
+	may.seccomp = false;
+	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
 			       "real-time group scheduling"));
-	assert_string_equal(bpfnicd_workers_why(-ESRCH, true, false, why, sizeof(why)),
+	assert_string_equal(bpfnicd_workers_why(-ESRCH, &may, &fifo49, why, sizeof(why)),
 			    strerror(ESRCH));
 }
 
