@@ -5,6 +5,7 @@
 #   make check      install missing packages, build, run every test tier
 #   make demo       lab + bpfnicd + load + result, then remove the lab
 #   make bench      benchmarks: figures, never pass/fail
+#   make paper      the thesis' evaluation in full on the lab: $(BUILD)/paper/
 #   make install    DESTDIR= PREFIX= aware
 #   make deb        Debian package
 #   make clean
@@ -19,7 +20,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
 
-PKGS := libbpf libsystemd json-c inih
+PKGS := libbpf libsystemd json-c inih libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror
@@ -39,8 +40,8 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 	-Ibpf -I/usr/include/$(MULTIARCH)
 
 .DEFAULT_GOAL := all
-.PHONY: all programs check demo bench install deb clean deps
-# install and deb: recipes in packaging/build.mk
+.PHONY: all programs check demo bench install deb clean deps paper
+# install and deb: recipes in packaging/build.mk; paper: bench/bpfnic-bench/build.mk
 
 # ----------------------------------------------------------------------------
 # Fragments append to these:

@@ -92,6 +92,14 @@ struct bpfnic_req_full {
  */
 #define BPFNIC_MAX_DGRAM_LEN 1480u
 
+/*
+ * 802.1Q (0x8100) and 802.1ad (0x88a8) tags the scheduler looks through, outer first:
+ * two cover a customer tag inside a service tag (QinQ). Tags stay where they are, so
+ * a reply leaves with the request's. A NIC that strips the tag into metadata (VLAN RX
+ * offload) hands XDP an untagged frame, and the reply then leaves untagged.
+ */
+#define BPFNIC_MAX_VLAN_TAGS 2u
+
 /* Byte offsets into the UDP payload; the BPF side writes through these. */
 #define BPFNIC_OFF_CLIENT_SEND   0u
 #define BPFNIC_OFF_ARRIVAL       8u
@@ -139,6 +147,73 @@ enum bpfnic_group {
 /* Upper bound on candidate worker CPUs (cpumap size, group slots). */
 #define BPFNIC_MAX_CPUS 256u
 
+/* ---------------------------------------------------------------------------------
+ * Pick functions: every policy's choice of worker CPU, pure, so that the scheduler,
+ * the BPF tests and the queuing model (model/sim.c) run the same code. They look
+ * nothing up: the caller passes the state they read and write (BPF: map values; the
+ * model: plain structs), so a decision costs only its arithmetic. A pick is
+ *
+ *   group = bpfnic_pick_group(policy, class);     which group serves the request
+ *   size  = that group's size;                     0: drop it, counted no_cpu
+ *   slot  = bpfnic_pick_rr(size, &cursor);         a slot in [0, size)
+ *   cpu   = that group's CPU in that slot;
+ *
+ * where cursor is the scheduler CPU's own for that group (one per RX CPU and group,
+ * so no cache line is shared per packet). Load-aware policies keep this shape and
+ * only choose the slot differently, from a random u32 or a flow hash the caller
+ * passes in (BPF: bpf_get_prandom_u32(); the model: its seeded generator) and from
+ * per-CPU load the caller reads (outstanding work the scheduler adds to and the
+ * workers subtract from, requests in flight): walk candidate slots, starting at
+ * bpfnic_pick_rr()'s so that ties go round-robin, offering each one's load to
+ * bpfnic_pick_least_offer(), which keeps the first least loaded.
+ */
+static __always_inline __u32 bpfnic_pick_group(__u8 policy, __u8 class)
+{
+	return policy == BPFNIC_POLICY_SPLIT && class == BPFNIC_CLASS_LONG ? BPFNIC_GROUP_LONG :
+									     BPFNIC_GROUP_MAIN;
+}
+
+/* The next slot of a group of size > 0 after *cursor; a cursor at or past the end (the
+ * end of a round, or the group shrank since this CPU's last pick) restarts at slot 0. */
+static __always_inline __u32 bpfnic_pick_rr(__u32 size, __u32 *cursor)
+{
+	__u32 slot = *cursor;
+
+	if (slot >= size)
+		slot = 0;
+	*cursor = slot + 1;
+	return slot;
+}
+
+/* The i-th slot of a walk over a group of size slots that starts at slot start. */
+static __always_inline __u32 bpfnic_pick_walk_slot(__u32 start, __u32 i, __u32 size)
+{
+	__u32 slot = start + i;
+
+	return slot >= size ? slot - size : slot;
+}
+
+/* The least loaded slot among those offered; the first offered wins a tie. */
+struct bpfnic_pick_least {
+	__u32 slot;
+	__u64 load;
+};
+
+static __always_inline void bpfnic_pick_least_init(struct bpfnic_pick_least *b)
+{
+	b->slot = 0;
+	b->load = ~0ull;
+}
+
+static __always_inline void bpfnic_pick_least_offer(struct bpfnic_pick_least *b, __u32 slot,
+						    __u64 load)
+{
+	if (load < b->load) {
+		b->load = load;
+		b->slot = slot;
+	}
+}
+
 /*
  * Map "bpfnic_settings", one entry. Written by user space as a whole; the data path
  * reads it per packet.
@@ -161,6 +236,19 @@ struct bpfnic_settings {
 
 /* Longest workload the worker spins (one bpf_loop of at most 1<<23 clock reads). */
 #define BPFNIC_MAX_SERVICE_NS 10000000ull /* 10 ms */
+
+/*
+ * Map "bpfnic_addrs" (hash): the destination addresses requests are taken for
+ * (Address=). Key: the address in network byte order, IPv6 as it is, IPv4 mapped
+ * (::ffff:a.b.c.d); value: __u8, unused. Consulted only when the loader set the
+ * scheduler's addr_filter (a non-empty list): UDP to the port for any other address
+ * passes untouched (counted in bpfnic_sched_stats.other_addr). The loader fills it
+ * once; it never changes while attached.
+ */
+struct bpfnic_addr {
+	__u8 bytes[16];
+};
+#define BPFNIC_MAX_ADDRS 64u
 
 /* ---------------------------------------------------------------------------------
  * Log-scale histogram bucketing, shared by the BPF statistics (sub_bits = 3, ~6 %
@@ -220,6 +308,7 @@ struct bpfnic_sched_stats {
 	__u64 redirect_err;    /* bpf_redirect_map refused (no such CPU entry): dropped */
 	__u64 no_cpu;          /* the chosen group was empty: dropped */
 	__u64 too_long;        /* UDP to our port longer than BPFNIC_MAX_DGRAM_LEN: passed */
+	__u64 other_addr;      /* UDP to our port for an address not in bpfnic_addrs: passed */
 };
 
 /*
@@ -245,7 +334,40 @@ struct bpfnic_worker_stats {
 	__u64 tx;              /* replies handed to the devmap */
 	__u64 tx_err;          /* devmap redirect refused: dropped */
 	__u64 malformed;       /* frames that reached the worker but were not requests */
+	__u64 tx_dropped;      /* replies the devmap took (counted in tx) that the interface
+				* did not transmit: from the xdp_redirect_err and
+				* xdp_devmap_xmit tracepoints, on the worker's CPU; 0 without
+				* the tracers (bpfnic.bpf.c) */
 	__u64 qdelay_hist[BPFNIC_HIST_BUCKETS];
 };
+
+/* The statistics slot of a class byte: anything but short and long counts as unknown. */
+static __always_inline __u32 bpfnic_stats_class(__u8 class)
+{
+	return class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN;
+}
+
+/* What the worker records at pick-up (the model records the same at its pick-ups). */
+static __always_inline void bpfnic_worker_record_qdelay(struct bpfnic_worker_stats *st,
+							__u64 qdelay)
+{
+	__u32 bucket;
+
+	st->qdelay_sum_ns += qdelay;
+	if (qdelay > st->qdelay_max_ns)
+		st->qdelay_max_ns = qdelay;
+	bucket = bpfnic_log_bucket(qdelay, BPFNIC_HIST_SUB_BITS);
+	if (bucket > BPFNIC_HIST_BUCKETS - 1)
+		bucket = BPFNIC_HIST_BUCKETS - 1;
+	st->qdelay_hist[bucket]++;
+}
+
+/* ... and once the workload is done. */
+static __always_inline void bpfnic_worker_record_done(struct bpfnic_worker_stats *st, __u8 class,
+						      __u64 service_ns)
+{
+	st->service_sum_ns += service_ns;
+	st->processed[bpfnic_stats_class(class)]++;
+}
 
 #endif /* BPFNIC_H */

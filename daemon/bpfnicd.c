@@ -4,14 +4,15 @@
  * its lifecycle only: the command line, start and stop, signals, sd_notify and the
  * watchdog, and the tick. What the daemon does lives in its modules: the running
  * configuration and its reload (runconf), the policy, its groups and the scaler
- * (policy), the statistics (sampler, stats), the worker threads' class (workers),
- * the control socket (control) and its methods (methods).
+ * (policy), the statistics (sampler, stats) and their history (history), the worker
+ * threads' class (workers), the control socket (control) and its methods (methods).
  *
  * Start: parse flags, validate the whole config (exit 78 on any error), load and
  * attach the programs (the bpf_link dies with us: fail-open), open the control socket,
  * READY=1, then the sd-event loop until SIGTERM/SIGINT (detach, exit 0). SIGHUP and
  * the Reload method re-read the config. The tick (IntervalMs=) closes a statistics
- * window, steps the scaler, feeds Monitor subscribers and pings the watchdog.
+ * window, keeps it in the history, steps the scaler, feeds Monitor subscribers and
+ * pings the watchdog.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,12 +28,20 @@
 
 #include "clock.h"
 #include "cpulist.h"
+#include "daemon/httpd.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/metrics.h"
+#include "daemon/nic.h"
+#include "datapath/netdev.h"
+#include "datapath/support.h"
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
 #define IFACE_CHECK_USEC  (1ull * 1000000)
+/* How late sd-event may fire the tick. Its default (accuracy 0) is 250 ms, which made
+ * every window 250 ms long whatever IntervalMs= said. */
+#define TICK_ACCURACY_USEC 1000ull
 
 struct bpfnicd {
 	const char *config_path;
@@ -41,10 +50,13 @@ struct bpfnicd {
 	struct bpfnicd_policy *policy;
 	struct bpfnic_dp *dp;
 	struct bpfnic_dp_info info;
+	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_workers *workers;
+	struct bpfnicd_history *history;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
+	struct bpfnicd_httpd *httpd;    /* NULL: no metrics endpoint */
 	sd_event_source *tick;
 	uint64_t start_usec;
 	uint64_t tick_next_usec;
@@ -117,21 +129,38 @@ static void after_change(struct bpfnicd *d)
 	update_status(d, true);
 }
 
-/* The program goes with its interface: without it there is nothing to steer. */
+/* The program goes with its interface: without it there is nothing to steer. What it
+ * can do may change too (a veth's ndo-xmit follows its peer). */
 static int check_interface(struct bpfnicd *d, uint64_t now)
 {
 	char name[IF_NAMESIZE];
+	__u64 features = 0;
+	int r;
 
 	if (now - d->iface_check_usec < IFACE_CHECK_USEC)
 		return 0;
 	d->iface_check_usec = now;
 	if (if_indextoname((unsigned)d->info.ifindex, name) &&
-	    strcmp(name, config(d)->interface) == 0)
+	    strcmp(name, config(d)->interface) == 0) {
+		r = bpfnic_netdev_xdp_features(d->info.ifindex, &features);
+		bpfnicd_nic_features(d->nic, r, features);
 		return 0;
+	}
 	log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
 		  config(d)->interface, d->info.ifindex);
 	sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
 	return -ENODEV;
+}
+
+/* The window just closed, with the groups that served it, before the scaler acts. */
+static void keep_window(struct bpfnicd *d)
+{
+	const struct bpfnicd_window *w = bpfnicd_sampler_window(d->sampler);
+	int group[BPFNIC_MAX_CPUS];
+
+	bpfnicd_policy_cpu_groups(d->policy, config(d)->cpus.cpu, config(d)->cpus.n, group);
+	bpfnicd_history_add_window(d->history, bpfnic_realtime_usec(), w,
+				   bpfnicd_policy_params(d->policy)->policy, group);
 }
 
 static void close_window(struct bpfnicd *d, uint64_t now)
@@ -144,7 +173,9 @@ static void close_window(struct bpfnicd *d, uint64_t now)
 		d->stats_warned = true;
 		return;
 	}
+	keep_window(d);
 	bpfnicd_policy_tick(d->policy, bpfnicd_sampler_window(d->sampler), now / 1000);
+	bpfnicd_nic_window(d->nic, bpfnicd_sampler_window(d->sampler), now);
 	if (bpfnicd_control_n_monitors(d->control)) {
 		struct json_object *o = bpfnicd_methods_monitor_sample(d->methods);
 
@@ -233,25 +264,54 @@ static int watch_signals(struct bpfnicd *d)
 
 /* ---- start and stop ------------------------------------------------------------------------ */
 
+/*
+ * What this kernel and libbpf lack of what the data path uses: the required ones stop
+ * the start with one message naming them all; the others are said once.
+ */
+static int check_support(void)
+{
+	struct bpfnic_support sup;
+	char missing[1024];
+
+	bpfnic_support_probe(&sup);
+	if (bpfnic_support_missing(&sup, missing, sizeof(missing))) {
+		log_error("%s", missing);
+		return -EOPNOTSUPP;
+	}
+	for (unsigned i = 0; i < BPFNIC_NR_FEATURES; i++)
+		if (!sup.have[i])
+			log_notice("this kernel lacks %s (Linux %s): %s", bpfnic_features[i].name,
+				   bpfnic_features[i].since, bpfnic_features[i].without);
+	return 0;
+}
+
 /* The data path, with the start policy's groups in place before the attach. */
 static int start_data_path(struct bpfnicd *d)
 {
 	const struct bpfnicd_config *c = config(d);
+	char why[1024] = "";
 	struct bpfnic_dp_opts opts = {
 		.ifname = c->interface, .xdp_mode = c->xdp_mode, .cpus = c->cpus.cpu,
-		.n_cpus = c->cpus.n, .queue_size = c->queue_size,
+		.n_cpus = c->cpus.n, .queue_size = c->queue_size, .addrs = c->addrs.a,
+		.n_addrs = c->addrs.n, .why = why, .why_size = sizeof(why),
 	};
+	struct bpfnic_netdev *nd;
 	char cpus[256], fields[2][300];
 	const char *fv[] = { fields[0], fields[1], NULL };
 	unsigned n;
 	int r;
 
-	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000);
+	r = check_support();
+	if (r < 0)
+		return r;
+	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000, d->history);
 	if (!d->policy)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
 	bpfnicd_policy_dp_opts(d->policy, &opts);
 	bpfnicd_log_route_libbpf();
 	r = bpfnic_dp_open(&opts, &d->dp);
+	if (r < 0 && why[0])
+		return log_error_errno(r, "cannot attach to %s: %s", c->interface, why);
 	if (r < 0)
 		return log_error_errno(r, "cannot attach to %s", c->interface);
 	bpfnicd_policy_attach(d->policy, d->dp);
@@ -268,15 +328,24 @@ static int start_data_path(struct bpfnicd *d)
 			   c->interface, d->info.ifindex,
 			   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
 			   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
-	return 0;
+
+	/* What the interface can do, for status, and what needs an operator's eye. */
+	nd = malloc(sizeof(*nd));
+	r = nd ? bpfnic_netdev_read(c->interface, nd) : -ENOMEM;
+	if (r >= 0)
+		d->nic = bpfnicd_nic_new(c->interface, nd, &c->cpus, &d->info);
+	free(nd);
+	if (r < 0)
+		return log_error_errno(r, "cannot read what %s can do", c->interface);
+	return d->nic ? 0 : log_error_errno(-ENOMEM, "cannot keep what %s can do", c->interface);
 }
 
 static int start_control(struct bpfnicd *d)
 {
 	const struct bpfnicd_config *c = config(d);
 	struct bpfnicd_methods_deps deps = {
-		.conf = d->conf, .policy = d->policy, .sampler = d->sampler,
-		.workers = d->workers, .info = d->info, .start_usec = d->start_usec,
+		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .history = d->history,
+		.workers = d->workers, .info = d->info, .nic = d->nic, .start_usec = d->start_usec,
 	};
 	int r;
 
@@ -292,6 +361,13 @@ static int start_control(struct bpfnicd *d)
 	return 0;
 }
 
+static int render_metrics(void *userdata, char **body, size_t *len)
+{
+	struct bpfnicd *d = userdata;
+
+	return bpfnicd_metrics_page(d->sampler, config(d), d->policy, body, len);
+}
+
 static int start_tick(struct bpfnicd *d)
 {
 	int r;
@@ -302,11 +378,27 @@ static int start_tick(struct bpfnicd *d)
 		log_warning("IntervalMs=%u is more than half of the watchdog timeout (%llu ms): "
 			    "the watchdog may fire", interval_ms(d),
 			    (unsigned long long)(d->watchdog_usec / 1000));
-	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, 0, on_tick, d);
+	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, TICK_ACCURACY_USEC,
+			      on_tick, d);
 	if (r < 0)
 		return log_error_errno(r, "cannot arm the tick");
 	arm_tick(d, d->start_usec);
 	return sd_event_source_set_enabled(d->tick, SD_EVENT_ON);
+}
+
+/* The rings of windows and changes, whole from the start: their memory is fixed. */
+static int start_history(struct bpfnicd *d)
+{
+	const struct bpfnicd_config *c = config(d);
+	int r = bpfnicd_history_new(&c->cpus, c->history_windows, c->history_changes, &d->history);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot set up the history (HistoryWindows=%u, "
+				       "HistoryChanges=%u)", c->history_windows, c->history_changes);
+	log_debug("history: %u windows (%zu KiB), %u changes (%zu KiB)", c->history_windows,
+		  (size_t)c->history_windows * BPFNICD_HISTORY_WINDOW_BYTES(c->cpus.n) / 1024,
+		  c->history_changes, (size_t)c->history_changes * BPFNICD_HISTORY_CHANGE_BYTES / 1024);
+	return 0;
 }
 
 static int run(struct bpfnicd *d)
@@ -319,6 +411,8 @@ static int run(struct bpfnicd *d)
 	if (r < 0)
 		return log_error_errno(r, "cannot create the event loop");
 	r = watch_signals(d);
+	if (r >= 0)
+		r = start_history(d);
 	if (r >= 0)
 		r = start_data_path(d);
 	if (r >= 0) {
@@ -339,6 +433,8 @@ static int run(struct bpfnicd *d)
 		r = start_tick(d);
 	if (r < 0)
 		return r;
+	bpfnicd_httpd_start(d->event, &config(d)->metrics_listen, BPFNICD_METRICS_CONTENT_TYPE,
+			    render_metrics, d, &d->httpd);
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
@@ -349,6 +445,7 @@ static int run(struct bpfnicd *d)
 
 static void cleanup(struct bpfnicd *d)
 {
+	bpfnicd_httpd_free(d->httpd);
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);
 	sd_event_source_disable_unref(d->tick);
@@ -360,6 +457,8 @@ static void cleanup(struct bpfnicd *d)
 				   config(d)->interface);
 	}
 	bpfnicd_policy_free(d->policy);
+	bpfnicd_nic_free(d->nic);
+	bpfnicd_history_free(d->history);
 	bpfnicd_runconf_free(d->conf);
 	sd_event_unref(d->event);
 }

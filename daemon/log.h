@@ -18,6 +18,9 @@
 #define BPFNICD_MID_CORE_ADDED     "681798b79fd042999a4463222601cdbf"
 #define BPFNICD_MID_CORE_REMOVED   "4e1b3c71a0c64592aecc072d0c050848"
 #define BPFNICD_MID_RELOAD_FAILED  "607a2a6c23df43978a583c9312c3d281"
+#define BPFNICD_MID_XDP_FALLBACK   "38353e736ea8458f9945f9fab251f823"
+#define BPFNICD_MID_TX_DROPPING    "2dc3b73a0cc94b0a95c3f79a0204b3fe"
+#define BPFNICD_MID_TX_RECOVERED   "8abc09a4d0994c678cd56e93dd27d787"
 
 enum bpfnicd_log_target {
 	BPFNICD_LOG_AUTO = 0, /* the journal when stderr is connected to it, else stderr */

@@ -2,20 +2,34 @@
 /* The data-path module: see datapath.h. */
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath/datapath.h"
+#include "datapath/ifcheck.h"
+#include "datapath/netdev.h"
+#include "datapath/support.h"
 #include "bpfnic.skel.h"
+
+/* The tracing programs, loaded when the kernel and our capabilities allow. */
+enum tracers {
+	TRACERS_NONE = 0,
+	TRACERS_DROPS,         /* queue and transmit drops (tp_btf, CAP_PERFMON) */
+	TRACERS_ALL,           /* ... and the kernel's reason for a refused attach (6.5) */
+};
 
 struct bpfnic_dp {
 	struct bpfnic_bpf *skel;
 	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
-	bool tracer;  /* the queue-drop tracer is attached */
+	enum tracers tracers; /* the tracers attached */
+	enum bpfnic_xdp_mode requested;
+	char fallback[512];   /* why auto mode did not attach natively */
 	int ifindex;
 	unsigned nr_cpus;
 	unsigned n_candidates;
@@ -126,26 +140,160 @@ static int set_devmap(struct bpfnic_dp *dp, int ifindex)
 	return 0;
 }
 
-static int attach(struct bpfnic_dp *dp, enum bpfnic_xdp_mode mode)
+/*
+ * A bpf_link, not a netlink attachment: it lives exactly as long as this process
+ * holds the fd, so a crashed daemon leaves the NIC on the normal stack.
+ */
+static int link_xdp(struct bpfnic_dp *dp, __u32 flags)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, lopts);
+	LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = flags);
 	int fd;
 
-	switch (mode) {
-	case BPFNIC_XDP_NATIVE: lopts.flags = XDP_FLAGS_DRV_MODE; break;
-	case BPFNIC_XDP_GENERIC: lopts.flags = XDP_FLAGS_SKB_MODE; break;
-	default: lopts.flags = 0; break; /* the kernel picks native when the driver has it */
-	}
-	/*
-	 * A bpf_link, not a netlink attachment: it lives exactly as long as this process
-	 * holds the fd, so a crashed daemon leaves the NIC on the normal stack.
-	 */
+	if (dp->tracers == TRACERS_ALL)
+		dp->skel->bss->bpfnic_attach_msg[0] = '\0';
 	fd = bpf_link_create(bpf_program__fd(dp->skel->progs.bpfnic_sched), dp->ifindex, BPF_XDP,
 			     &lopts);
 	if (fd < 0)
 		return -errno;
 	dp->link_fd = fd;
 	return 0;
+}
+
+static void unlink_xdp(struct bpfnic_dp *dp)
+{
+	if (dp->link_fd >= 0)
+		close(dp->link_fd);
+	dp->link_fd = -1;
+}
+
+/* The program already attached to the interface, when there is one. */
+static int find_holder(int ifindex, struct bpfnic_xdp_holder *h)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info pinfo = {};
+	__u32 len = sizeof(pinfo), id = 0;
+	int fd;
+
+	memset(h, 0, sizeof(*h));
+	if (bpf_xdp_query(ifindex, 0, &q) < 0)
+		return -errno;
+	h->prog_id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+	h->mode = q.drv_prog_id ? "native" : q.skb_prog_id ? "generic" : "offload";
+	if (!h->prog_id)
+		return -ENOENT;
+	/* Its name and the link that holds it, if any (then no netlink command removes
+	 * it): reading other programs and links needs CAP_SYS_ADMIN, which bpfnicd's unit
+	 * does not give; without it the id and mode are all there is to say. */
+	fd = bpf_prog_get_fd_by_id(h->prog_id);
+	if (fd >= 0) {
+		if (bpf_obj_get_info_by_fd(fd, &pinfo, &len) == 0)
+			snprintf(h->name, sizeof(h->name), "%s", pinfo.name);
+		close(fd);
+	}
+	h->link_known = bpf_link_get_next_id(0, &id) == 0 || errno == ENOENT;
+	id = 0;
+	while (h->link_known && bpf_link_get_next_id(id, &id) == 0) {
+		struct bpf_link_info linfo = {};
+
+		len = sizeof(linfo);
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &linfo, &len) == 0 && linfo.type == BPF_LINK_TYPE_XDP &&
+		    linfo.prog_id == h->prog_id && (int)linfo.xdp.ifindex == ifindex)
+			h->link_id = id;
+		close(fd);
+		if (h->link_id)
+			break;
+	}
+	return 0;
+}
+
+static int refuse(const struct bpfnic_dp_opts *o, int r, const char *why)
+{
+	if (o->why && o->why_size)
+		snprintf(o->why, o->why_size, "%s", why);
+	return r;
+}
+
+/* The kernel refused: another program in the way says so, whatever the mode. */
+static bool explain_busy(struct bpfnic_dp *dp, const char *ifname, int r, char *why, size_t size)
+{
+	struct bpfnic_xdp_holder h;
+
+	if ((r != -EBUSY && r != -EEXIST) || find_holder(dp->ifindex, &h) < 0)
+		return false;
+	bpfnic_ifcheck_explain_busy(ifname, &h, why, size);
+	return true;
+}
+
+/* Auto mode gives native up for generic, keeping the reason. */
+static int fall_back(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o, const char *reason)
+{
+	char why[1024];
+	int r;
+
+	snprintf(dp->fallback, sizeof(dp->fallback), "%s", reason);
+	r = link_xdp(dp, XDP_FLAGS_SKB_MODE);
+	if (r >= 0)
+		return 0;
+	if (!explain_busy(dp, o->ifname, r, why, sizeof(why)))
+		snprintf(why, sizeof(why), "generic XDP on %s refused too (%s) after native: %s",
+			 o->ifname, strerror(-r), reason);
+	return refuse(o, r == -EEXIST ? -EBUSY : r, why);
+}
+
+/* Native mode, or why not (in why): 0, or -errno. */
+static int attach_native(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o,
+			 struct bpfnic_netdev *nd, char *why, size_t size)
+{
+	int r = bpfnic_ifcheck_native(nd, o->ifname, why, size);
+	__u64 now;
+
+	if (r < 0)
+		return r;
+	r = link_xdp(dp, XDP_FLAGS_DRV_MODE);
+	if (r < 0) {
+		const char *kmsg = dp->tracers == TRACERS_ALL ? dp->skel->bss->bpfnic_attach_msg : "";
+
+		bpfnic_ifcheck_explain_attach(r, kmsg, o->ifname, nd, bpfnic_xdp_single_buffer_max_mtu(
+			(unsigned)sysconf(_SC_PAGESIZE), bpfnic_support_shinfo_size()), why, size);
+		return r;
+	}
+	/* Some drivers set up their XDP transmit only once a program is attached. */
+	if (bpfnic_netdev_xdp_features(dp->ifindex, &now) >= 0)
+		nd->xdp_features = now;
+	r = bpfnic_ifcheck_replies(nd, o->ifname, why, size);
+	if (r < 0)
+		unlink_xdp(dp);
+	return r;
+}
+
+static int attach(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o)
+{
+	struct bpfnic_netdev *nd = malloc(sizeof(*nd));
+	char why[1024] = "";
+	int r;
+
+	if (!nd)
+		return -ENOMEM;
+	dp->requested = o->xdp_mode;
+	r = bpfnic_netdev_read(o->ifname, nd);
+	if (r >= 0 && o->xdp_mode == BPFNIC_XDP_GENERIC) {
+		r = link_xdp(dp, XDP_FLAGS_SKB_MODE);
+		if (r < 0 && explain_busy(dp, o->ifname, r, why, sizeof(why)))
+			r = refuse(o, -EBUSY, why);
+	} else if (r >= 0) {
+		r = attach_native(dp, o, nd, why, sizeof(why));
+		if (r < 0 && explain_busy(dp, o->ifname, r, why, sizeof(why)))
+			r = refuse(o, -EBUSY, why);
+		else if (r < 0 && o->xdp_mode == BPFNIC_XDP_AUTO)
+			r = fall_back(dp, o, why);
+		else if (r < 0)
+			r = refuse(o, r, why);
+	}
+	free(nd);
+	return r;
 }
 
 static void disable_test_progs(struct bpfnic_bpf *skel)
@@ -155,39 +303,89 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
 }
 
-static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tracer)
+/* The addresses requests are taken for; none: any (the scheduler then skips the map). */
+static int fill_addrs(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	__u8 one = 1;
+
+	for (unsigned i = 0; i < opts->n_addrs; i++)
+		if (bpf_map__update_elem(dp->skel->maps.bpfnic_addrs, &opts->addrs[i],
+					 sizeof(opts->addrs[i]), &one, sizeof(one), BPF_ANY) < 0)
+			return -errno;
+	return 0;
+}
+
+static int attach_tracer(struct bpf_program *prog, struct bpf_link **link)
+{
+	*link = bpf_program__attach_trace(prog);
+	return *link ? 0 : -errno;
+}
+
+/* What the tracers filter on: our cpumap, our interface (ifindex and network
+ * namespace), ourselves (thread group in our PID namespace). */
+static int set_tracer_filters(struct bpfnic_dp *dp, int reply_ifindex)
+{
+	struct bpf_map_info cpumap = {}, devmap = {};
+	__u32 len = sizeof(cpumap);
+	struct stat netns, pidns;
+
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &cpumap, &len) < 0)
+		return -errno;
+	len = sizeof(devmap);
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_devmap), &devmap, &len) < 0)
+		return -errno;
+	if (stat("/proc/self/ns/net", &netns) < 0 || stat("/proc/self/ns/pid", &pidns) < 0)
+		return -errno;
+	dp->skel->bss->bpfnic_cpumap_id = cpumap.id;
+	dp->skel->bss->bpfnic_devmap_id = devmap.id;
+	dp->skel->bss->bpfnic_netns_ino = (__u32)netns.st_ino;
+	dp->skel->bss->bpfnic_ifindex = (__u32)reply_ifindex;
+	dp->skel->bss->bpfnic_loader_pidns_dev = (__u64)pidns.st_dev;
+	dp->skel->bss->bpfnic_loader_pidns_ino = (__u64)pidns.st_ino;
+	dp->skel->bss->bpfnic_loader_tgid = (__u32)getpid();
+	return 0;
+}
+
+static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, enum tracers tracers)
+{
+	struct bpfnic_bpf *sk;
 	int r;
 
 	bpfnic_bpf__destroy(dp->skel);
-	dp->tracer = false;
-	dp->skel = bpfnic_bpf__open();
-	if (!dp->skel)
+	dp->tracers = TRACERS_NONE;
+	sk = dp->skel = bpfnic_bpf__open();
+	if (!sk)
 		return -errno;
-	r = bpf_map__set_max_entries(dp->skel->maps.bpfnic_cpumap, dp->nr_cpus);
+	r = bpf_map__set_max_entries(sk->maps.bpfnic_cpumap, dp->nr_cpus);
 	if (r < 0)
 		return r;
-	dp->skel->rodata->ref_target_cpu = dp->candidates[0];
+	sk->rodata->ref_target_cpu = dp->candidates[0];
+	sk->rodata->addr_filter = opts->n_addrs > 0;
 	if (!opts->test_progs)
-		disable_test_progs(dp->skel);
-	bpf_program__set_autoload(dp->skel->progs.bpfnic_count_queue_drops, tracer);
-	r = bpfnic_bpf__load(dp->skel);
-	if (r < 0)
+		disable_test_progs(sk);
+	bpf_program__set_autoload(sk->progs.bpfnic_count_queue_drops, tracers >= TRACERS_DROPS);
+	bpf_program__set_autoload(sk->progs.bpfnic_count_tx_drops, tracers >= TRACERS_DROPS);
+	bpf_program__set_autoload(sk->progs.bpfnic_count_tx_refused, tracers >= TRACERS_DROPS);
+	bpf_program__set_autoload(sk->progs.bpfnic_note_attach_failure, tracers >= TRACERS_ALL);
+	r = bpfnic_bpf__load(sk);
+	if (r >= 0)
+		r = fill_addrs(dp, opts);
+	if (r < 0 || tracers == TRACERS_NONE)
 		return r;
-	if (!tracer)
-		return 0;
 
-	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &info, &len) < 0)
-		return -errno;
-	dp->skel->bss->bpfnic_cpumap_id = info.id;
-	dp->skel->links.bpfnic_count_queue_drops =
-		bpf_program__attach_trace(dp->skel->progs.bpfnic_count_queue_drops);
-	if (!dp->skel->links.bpfnic_count_queue_drops)
-		return -errno;
-	dp->tracer = true;
-	return 0;
+	r = set_tracer_filters(dp, opts->ifname ? dp->ifindex : opts->devmap_ifindex);
+	if (r >= 0)
+		r = attach_tracer(sk->progs.bpfnic_count_queue_drops, &sk->links.bpfnic_count_queue_drops);
+	if (r >= 0)
+		r = attach_tracer(sk->progs.bpfnic_count_tx_drops, &sk->links.bpfnic_count_tx_drops);
+	if (r >= 0)
+		r = attach_tracer(sk->progs.bpfnic_count_tx_refused, &sk->links.bpfnic_count_tx_refused);
+	if (r >= 0 && tracers >= TRACERS_ALL)
+		r = attach_tracer(sk->progs.bpfnic_note_attach_failure,
+				  &sk->links.bpfnic_note_attach_failure);
+	if (r >= 0)
+		dp->tracers = tracers;
+	return r;
 }
 
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
@@ -197,7 +395,8 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	int r, possible;
 
 	*out = NULL;
-	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS)
+	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS ||
+	    opts->n_addrs > BPFNIC_MAX_ADDRS || (opts->n_addrs && !opts->addrs))
 		return -EINVAL;
 	queue_size = opts->queue_size ? opts->queue_size : BPFNIC_DP_DEFAULT_QUEUE_SIZE;
 	if (queue_size > BPFNIC_DP_MAX_QUEUE_SIZE)
@@ -236,10 +435,14 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		}
 	}
 
-	r = load(dp, opts, true);
-	if (r == -EPERM || r == -EACCES)
-		/* Tracing programs need CAP_PERFMON; without it, drops are estimated. */
-		r = load(dp, opts, false);
+	/* Tracing programs need CAP_PERFMON and, for the attach message, Linux 6.5: without
+	 * them drops are estimated, and refusals come without the kernel's reason. A real
+	 * error fails the last attempt too. */
+	r = load(dp, opts, TRACERS_ALL);
+	if (r < 0)
+		r = load(dp, opts, TRACERS_DROPS);
+	if (r < 0)
+		r = load(dp, opts, TRACERS_NONE);
 	if (r < 0)
 		goto fail;
 
@@ -266,7 +469,7 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 
 	/* Attach last: the scheduler sees nothing half-configured. */
 	if (opts->ifname) {
-		r = attach(dp, opts->xdp_mode);
+		r = attach(dp, opts);
 		if (r < 0)
 			goto fail;
 	}
@@ -369,7 +572,7 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 		for (unsigned c = 0; c < dp->nr_cpus; c++)
 			st->queue_drops[target] += per_sched_cpu[c];
 	}
-	st->queue_drops_exact = dp->tracer;
+	st->queue_drops_exact = st->tx_drops_exact = dp->tracers >= TRACERS_DROPS;
 	return 0;
 }
 
@@ -391,6 +594,8 @@ int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
 	int r;
 
 	memset(info, 0, sizeof(*info));
+	info->requested = dp->requested;
+	snprintf(info->fallback, sizeof(info->fallback), "%s", dp->fallback);
 	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_sched), &info->sched_prog_id);
 	if (r < 0)
 		return r;

@@ -40,9 +40,22 @@ struct bpfnic_dp_opts {
 	unsigned n_long;
 	bool test_progs;             /* also load the test and benchmark programs */
 	int devmap_ifindex;          /* reply interface when ifname is NULL; 0 = none */
+	const struct bpfnic_addr *addrs; /* requests only to these (Address=); */
+	unsigned n_addrs;            /*   0: to any address */
+	char *why;                   /* when attaching fails: why, and what to change */
+	size_t why_size;             /*   (NULL: not wanted) */
 };
 
-/* Load, fill and (when opts->ifname is set) attach. *out is NULL on error. */
+/*
+ * Load, fill and (when opts->ifname is set) attach. *out is NULL on error.
+ *
+ * Attaching takes the interface's word (datapath/ifcheck.h): native mode needs its
+ * XDP features basic and redirect and, once attached, ndo-xmit (the replies' way
+ * out). XDP_GENERIC attaches in the skb path; XDP_NATIVE attaches in the driver or
+ * fails; XDP_AUTO tries native and, when the interface says no or the kernel
+ * refuses, attaches generic instead and keeps the reason (bpfnic_dp_info). Another
+ * XDP program on the interface fails every mode (-EBUSY, naming it).
+ */
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out);
 
 /* Detach (the link goes, the interface falls back to the normal stack) and free. */
@@ -70,6 +83,9 @@ struct bpfnic_dp_stats {
 					       queue (exact, from the kernel's tracepoint) */
 	bool queue_drops_exact;             /* false: the tracer is not loaded (no
 					       CAP_PERFMON); estimate with handed - processed */
+	bool tx_drops_exact;                /* worker[].tx_dropped counted by the kernel's
+					       xdp_devmap_xmit tracepoint; false: not
+					       loaded, and a dropped reply looks sent */
 };
 
 /* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */
@@ -81,8 +97,10 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st);
 struct bpfnic_dp_info {
 	int ifindex;                 /* 0 when not attached */
 	enum bpfnic_xdp_mode mode;   /* the mode actually in use */
+	enum bpfnic_xdp_mode requested; /* the mode asked for */
 	unsigned sched_prog_id, worker_prog_id, link_id;
 	int cpumap_id;               /* map id: cpumap kthreads are named "cpumap/CPU/map:ID" */
+	char fallback[512];          /* XDP_AUTO in generic mode: why not native; else "" */
 };
 int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The one table of policies and parameters: see params.h. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <sched.h>
@@ -9,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "addrlist.h"
 #include "cpulist.h"
 #include "numparse.h"
 #include "params.h"
@@ -134,6 +136,13 @@ static int parse_mode(const char *text, void *dst, size_t size,
 	return 0;
 }
 
+static int parse_addrs(const char *text, void *dst, size_t size,
+		       const struct bpfnic_param_ctx *ctx, char *why, size_t why_size)
+{
+	(void)ctx, (void)size;
+	return bpfnic_addrs_parse(text, dst, why, why_size);
+}
+
 /* Above any CPU number a machine has: only the syntax limits a list parsed with it. */
 #define CPULIST_FAR_LIMIT (1u << 20)
 
@@ -217,6 +226,68 @@ static int parse_worker_sched(const char *text, void *dst, size_t size,
 	return 0;
 }
 
+/*
+ * ADDRESS[:PORT], numeric only (a daemon that resolves names at start depends on the
+ * resolver being up): 198.18.0.1:10777, 198.18.0.1, [2001:2::1]:10777, [::1], ::1.
+ * A bare IPv6 address has no port (its colons would make one ambiguous).
+ */
+static int parse_listen(const char *text, void *dst, size_t size,
+			const struct bpfnic_param_ctx *ctx, char *why, size_t why_size)
+{
+	struct bpfnic_listen l = { .port = BPFNIC_METRICS_PORT };
+	const char *colon = strrchr(text, ':'), *port = NULL;
+	char host[INET6_ADDRSTRLEN + 1];
+	size_t host_len;
+	unsigned p;
+
+	(void)ctx, (void)size;
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			goto bad;
+		host_len = (size_t)(close - text - 1);
+		text++;
+		port = close[1] ? close + 2 : NULL;
+		l.family = AF_INET6;
+	} else if (colon && strchr(text, ':') == colon) { /* one colon: IPv4 and a port */
+		host_len = (size_t)(colon - text);
+		port = colon + 1;
+		l.family = AF_INET;
+	} else {
+		host_len = strlen(text);
+		l.family = colon ? AF_INET6 : AF_INET;
+	}
+	if (host_len == 0 || host_len >= sizeof(host))
+		goto bad;
+	memcpy(host, text, host_len);
+	host[host_len] = '\0';
+	if (inet_pton(l.family, host, l.addr) != 1)
+		goto bad;
+	if (port) {
+		if (bpfnic_parse_uint(port, 1, 65535, &p) < 0)
+			return bpfnic_why(why, why_size, "the port must be an integer between 1 and 65535");
+		l.port = (unsigned short)p;
+	}
+	*(struct bpfnic_listen *)dst = l;
+	return 0;
+bad:
+	return bpfnic_why(why, why_size, "must be a numeric address and an optional port: "
+		       "127.0.0.1:%u, [::1]:%u, [::]:%u (no host names)", BPFNIC_METRICS_PORT,
+		       BPFNIC_METRICS_PORT, BPFNIC_METRICS_PORT);
+}
+
+const char *bpfnic_listen_format(const struct bpfnic_listen *l, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!l->family || !inet_ntop(l->family, l->addr, host, sizeof(host)))
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, l->family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, l->port);
+	return buf;
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 #define XSTR(x) STR(x)
@@ -235,10 +306,14 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .help = "the network interface the XDP scheduler attaches to" },
 	{ "Daemon", "Port", UINT(1, 65535), .def = "7777", FIELD(port),
 	  .help = "UDP destination port of the requests; all other traffic passes untouched" },
+	{ "Daemon", "Address", TEXT(parse_addrs, "ADDRESSES"), .def = "", FIELD(addrs),
+	  .restart = true,
+	  .help = "take requests only to these IPv4/IPv6 addresses (empty: any); UDP to the "
+		  "port for other addresses passes untouched" },
 	{ "Daemon", "XdpMode", ENUM_OF(bpfnic_xdp_mode_names), .def = "auto", FIELD(xdp_mode),
 	  .restart = true,
-	  .help = "attach in the driver (native), the generic skb path, or native where the "
-		  "driver has it (auto)" },
+	  .help = "attach in the driver (native), the generic skb path, or native and, when "
+		  "the interface or the kernel says no, generic (auto)" },
 	{ "Daemon", "Cpus", TEXT(parse_cpus, "LIST"), FIELD(cpus), .restart = true,
 	  .def_doc = "every online CPU",
 	  .help = "the candidate worker CPUs, in the order the groups take them" },
@@ -260,12 +335,23 @@ const struct bpfnic_param bpfnic_params[] = {
 	  FIELD(worker_sched),
 	  .help = "the scheduling class of the cpumap kernel threads: fifo:N or rr:N "
 		  "(real-time, priority N 1-99) or other" },
+	{ "Daemon", "HistoryWindows", UINT(1, 100000), .def = "3000", .unit = "windows",
+	  FIELD(history_windows), .restart = true,
+	  .help = "statistics windows kept for bpfnicctl stats --since (3000: ten minutes at "
+		  "the default IntervalMs=)" },
+	{ "Daemon", "HistoryChanges", UINT(1, 65536), .def = "1024", .unit = "changes",
+	  FIELD(history_changes), .restart = true,
+	  .help = "grow, shrink and policy changes kept for bpfnicctl stats --since and status" },
 	{ "Workload", "ShortUs", UINT(0, BPFNIC_MAX_SERVICE_NS / 1000), .def = "6", .unit = "µs",
 	  FIELD(short_us), .help = "service time of a short request (class 0, or unknown)" },
 	{ "Workload", "LongUs", UINT(0, BPFNIC_MAX_SERVICE_NS / 1000), .def = "60", .unit = "µs",
 	  FIELD(long_us), .help = "service time of a long request (class 1)" },
 	{ "Workload", "MaxUs", UINT(1, BPFNIC_MAX_SERVICE_NS / 1000), .def = "1000", .unit = "µs",
 	  FIELD(max_us), .help = "cap on any service time, one a request asks for included" },
+	{ "Metrics", "Listen", TEXT(parse_listen, "ADDRESS[:PORT]"), .def = "",
+	  FIELD(metrics_listen), .restart = true,
+	  .help = "where the Prometheus metrics endpoint listens, a numeric address and a port "
+		  "(" XSTR(BPFNIC_METRICS_PORT) " when left out); empty: no endpoint" },
 	{ "Policy", "Policy", .json = "policy", .type = BPFNIC_PARAM_ENUM,
 	  .names = &bpfnic_policies[0].name, .n_names = BPFNIC_NR_POLICIES,
 	  .names_stride = sizeof(bpfnic_policies[0]), .def = "rr", FIELD(policy.policy),

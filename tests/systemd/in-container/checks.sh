@@ -103,6 +103,11 @@ systemd-analyze security --no-pager bpfnicd.service >"$OUT/security.txt" 2>&1
 diag "$(grep -E 'Overall exposure level' "$OUT/security.txt")"
 completion_ok() { bash -c '. /usr/share/bash-completion/completions/bpfnicctl && complete -p bpfnicctl' >/dev/null 2>&1; }
 check "bash completion for bpfnicctl is installed and registers" completion_ok
+# bpfnic-bench as installed: its experiments from /usr/share/bpfnic, its completion.
+check "bpfnic-bench list shows the installed experiments" \
+	bash -c 'bpfnic-bench list | grep -q "^bimodal .*figures 5.1 5.2 5.3"'
+check "bash completion for bpfnic-bench registers" \
+	bash -c '. /usr/share/bash-completion/completions/bpfnic-bench && complete -p bpfnic-bench'
 check "config is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' bpfnic | grep -q $CONF"
 
 # ---------------------------------------------------------------- start
@@ -177,6 +182,14 @@ check "bpfnicctl policy dynamic --threshold-us 20 succeeds" [ "$rc" = 0 ]
 json=$(bpfnicctl --json status 2>&1)
 check "status shows the dynamic policy" grep -q '"dynamic"' <<<"$json"
 check "status shows threshold 20 us" grep -qE '"threshold_us" *: *20([^0-9]|$)' <<<"$json"
+# The unit's capabilities suffice for all of the data path: native mode, both drop
+# counts exact (the tracers need CAP_PERFMON), nothing in status' warnings.
+unit_whole() {
+	grep -qE '"xdp_mode" *: *"native"' <<<"$json" && grep -qE '"queue_exact" *: *true' <<<"$json" &&
+		grep -qE '"transmit_exact" *: *true' <<<"$json" && grep -qE '"warnings" *: *\[ *\]' <<<"$json"
+}
+check "under the unit: native, queue and transmit drops exact, no warning" unit_whole
+unit_whole || diag "status: $json"
 check "journalctl -u bpfnicd BPFNIC_POLICY=dynamic finds the change" \
 	until_ok 5 journal_has -u bpfnicd.service BPFNIC_POLICY=dynamic .
 # The fixed MESSAGE_IDs of daemon/log.h (passed in env by the host).
@@ -212,6 +225,34 @@ read -r lg_sent lg_recv lg_lost <<<"$(loadgen_counts)"
 loadgen_ok() { [ "$rc" = 0 ] && [ "${lg_sent:-0}" -gt 0 ] && [ "$lg_lost" = 0 ]; }
 check "bpfnic-loadgen through $IFACE: every request answered (rc $rc, sent $lg_sent, received $lg_recv, lost $lg_lost)" loadgen_ok
 
+# ---------------------------------------------------------------- metrics
+# The package opens no port; bpfnicd-metrics.socket, once enabled, passes the daemon its
+# listening socket, so the service's sandbox keeps allowing no Internet socket.
+check "bpfnicd-metrics.socket passes systemd-analyze verify" \
+	bash -c 'out=$(systemd-analyze verify --man=no bpfnicd-metrics.socket 2>&1); echo "$out"; [ -z "$out" ]'
+no_metrics_port() { ! ss -Htln '( sport = :10777 )' | grep -q .; }
+check "the package leaves bpfnicd-metrics.socket disabled: nothing listens on 10777" \
+	bash -c "! systemctl is-enabled -q bpfnicd-metrics.socket && ! ss -Htln '( sport = :10777 )' | grep -q ."
+systemctl enable bpfnicd-metrics.socket >/dev/null 2>&1
+rc=0; timeout 60 systemctl restart bpfnicd.service || rc=$?
+check "with bpfnicd-metrics.socket enabled, bpfnicd restarts (rc $rc) and the socket is active" \
+	bash -c "[ $rc = 0 ] && systemctl is-active -q bpfnicd-metrics.socket"
+metrics_page() { # GET /metrics on 127.0.0.1:10777, the body
+	timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10777 || exit 1
+		printf "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3; cat <&3' 2>/dev/null | tr -d '\r'
+}
+has_build_info() { metrics_page | grep -q '^bpfnic_build_info{version="'; }
+check "GET /metrics on 127.0.0.1:10777 answers with bpfnicd's metrics" until_ok 10 has_build_info
+check "bpfnicd says it serves on the socket systemd passed" \
+	until_ok 5 journal_has -u bpfnicd.service 'serving /metrics on the socket systemd passed'
+families=$(prop RestrictAddressFamilies)
+check "the service's sandbox still allows no Internet socket ($families)" \
+	bash -c "[ -n '$families' ] && ! grep -q INET <<<'$families'"
+n=$(udp_roundtrips "$SRV4" 5)
+counted() { metrics_page | grep -qx 'bpfnic_requests_total{class="short"} 5'; }
+check "bpfnic_requests_total counts the $n requests sent since the restart" until_ok 10 counted
+metrics_page | grep -E '^bpfnic_(requests|replies)_total' | sed 's/^/# metrics: /' >>"$RES"
+
 # ---------------------------------------------------------------- reload
 pid_before=$(prop MainPID)
 good_reload_rc=0; timeout 30 systemctl reload bpfnicd.service || good_reload_rc=$?
@@ -242,6 +283,7 @@ check "SIGSTOPped daemon is restarted by the watchdog" until_ok 60 restarted
 check "NRestarts went up ($restarts -> $(prop NRestarts))" [ "$(prop NRestarts)" -gt "$restarts" ]
 check "journal records the watchdog timeout" until_ok 5 journal_has -u bpfnicd.service -b 'atchdog timeout'
 check "restarted daemon attached XDP again and answers" serves
+check "... and serves its metrics on the socket systemd kept open" until_ok 10 has_build_info
 
 # ---------------------------------------------------------------- upgrade
 # Reinstalling the package (what an upgrade does) restarts a running daemon and
@@ -263,6 +305,7 @@ check "the detach was logged (MESSAGE_ID=${MID_DETACHED:-?})" \
 stopped_no_reply() { [ "$(udp_roundtrip "$SRV4" 2>/dev/null)" != 25 ]; }
 check "after stop, requests are no longer answered by the worker (fail-open to the stack)" stopped_no_reply
 check "control socket removed after stop" test ! -e /run/bpfnic/control.sock
+check "the metrics socket stopped with the service: nothing listens on 10777" no_metrics_port
 
 # ---------------------------------------------------------------- missing Interface=
 cp "$OUT/bpfnicd.conf.shipped" "$CONF"
