@@ -152,10 +152,12 @@ END {
 	split("shared notshared", places, " ")
 	names["shared"] = "shared: Cpus=0-1, load generator on worker CPU 0"
 	names["notshared"] = "not shared: Cpus=1, load generator alone on CPU 0"
+	workers["shared"] = 2; workers["notshared"] = 1
+	mean_us = 0.9 * 6 + 0.1 * 60 # the mix and service times of write_conf and run_load
 	for (p = 1; p <= 2; p++) {
 		pl = places[p]
 		printf "%s\n", names[pl]
-		printf "  %-7s %-6s %-5s  %8s %8s %8s   %8s %8s %8s  %s\n", "req/s", "class", "kind",
+		printf "  %-7s %-6s %-5s  %8s %8s %8s   %8s %8s %8s  %s\n", "req/s", "class", "sched",
 			"qd p50", "qd p99", "qd p99.9", "rtt p50", "rtt p99", "rtt p99.9", "note"
 		nrates = 0
 		for (kk in keys) { split(kk, parts, SUBSEP); if (parts[1] == pl && !(parts[2] in seen)) { seen[parts[2]] = 1; rates[++nrates] = parts[2] + 0 } }
@@ -175,6 +177,8 @@ END {
 					median(k SUBSEP 9, n[k]), median(k SUBSEP 10, n[k]), median(k SUBSEP 11, n[k]), note
 				if (classes[c] == "short") p99[pl, rate, sched] = median(k SUBSEP 7, n[k])
 			}
+			printf "  %-7s = %.0f %% of the capacity of %d worker CPU(s), %.0f req/s each at %.1f us per request\n",
+				rate, 100 * rate * mean_us / 1e6 / workers[pl], workers[pl], 1e6 / mean_us, mean_us
 			if (p99[pl, rate, "fifo"] > 0)
 				printf "  %-7s short qdelay p99, other / fifo: %.1fx\n", rate, p99[pl, rate, "other"] / p99[pl, rate, "fifo"]
 		}
