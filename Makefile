@@ -94,10 +94,10 @@ $(BUILD)/bench/$(1): $(call obj,$(2))
 endef
 
 # Fragments, one per component folder. The shared ones define the lists the others
-# use (CPULIST_SRCS, DATAPATH_SRCS, TEST_DP_SRCS, ...) and come first; their lists are
+# use (CPULIST_SRCS, DATAPATH_SRCS, TEST_DP_SRCS, MODEL_SRCS, ...) and come first; their lists are
 # recursive, so their own order does not matter. The rest follow in any order: each
 # uses only its own lists and the shared ones.
-SHARED_FRAGMENTS := lib/build.mk datapath/build.mk tests/support/build.mk
+SHARED_FRAGMENTS := lib/build.mk datapath/build.mk tests/support/build.mk model/build.mk
 include $(SHARED_FRAGMENTS)
 include $(filter-out $(SHARED_FRAGMENTS),$(sort $(wildcard */build.mk tests/*/build.mk)))
 

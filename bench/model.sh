@@ -27,4 +27,14 @@ echo "The 16-CPU runs are above; one queue per group is what an exact least-work
 run "$RUN" --cpus 16 --queueing shared --load 70 --duration-ms 100000 || rc=1
 run "$RUN" --cpus 2 --policy rr --load 70 --duration-ms 200000 || rc=1
 run "$RUN" --cpus 2 --policy split --long-cpus 1 --load 70 --duration-ms 200000 || rc=1
+
+BENCH=$BUILD/bpfnic-bench
+if [ -x "$BENCH" ]; then
+	echo "the thesis' figures 5.1/5.2 at 16 CPUs (4/8/12 long CPUs), every step of the full run:"
+	out=$(mktemp -d)
+	echo "\$ $BENCH run bimodal --model --cpus 16 --out $out"
+	TIMEFORMAT="took %R s (%U s of CPU time)"
+	time "$BENCH" run bimodal --model --cpus 16 --out "$out" 2>/dev/null | sed -n '/^| /p' || rc=1
+	rm -rf "$out"
+fi
 exit $rc

@@ -2,10 +2,10 @@
 /*
  * What runs an experiment's steps: the boundary between the runner (which knows the
  * experiment, the repetitions and the outputs) and what serves the requests. Today
- * one backend, "live" (live.c): bpfnicd and bpfnic-loadgen on the veth lab of this
- * machine, or on real hosts through command prefixes. A model backend (the queuing
- * model of model/) implements the same operations: set a policy, run one step and
- * give its per-class results and the server's per-window series.
+ * two backends: "live" (live.c), bpfnicd and bpfnic-loadgen on the veth lab of this
+ * machine or on real hosts through command prefixes, and "model" (model.c), the
+ * queuing model of model/. Both implement the same operations: set a policy, run one
+ * step and give its per-class results and the server's per-window series.
  */
 #ifndef BPFNIC_BENCH_BACKEND_H
 #define BPFNIC_BENCH_BACKEND_H
@@ -89,12 +89,15 @@ struct bench_backend_ops {
 			   size_t errlen);
 	/* Put back what the run changed (policy, governor), stop what it started. */
 	void (*close)(void *b);
+	/* The server's clock, which its windows and steps are stamped with (the model's
+	 * own time); NULL: CLOCK_REALTIME. */
+	int64_t (*now_usec)(void *b);
 };
 
 struct bench_backend {
 	const struct bench_backend_ops *ops;
 	void *state;
-	const char *name;                    /* "lab", "hosts" */
+	const char *name;                    /* "lab", "hosts", "model" */
 };
 
 /* Says why in err and returns r (a -errno): "return bench_fail(err, len, -EIO, ...)". */

@@ -9,14 +9,18 @@
 BENCH_PURE_SRCS = bench/bpfnic-bench/experiment.c bench/bpfnic-bench/mcqueue.c \
 	bench/bpfnic-bench/knee.c bench/bpfnic-bench/results.c bench/bpfnic-bench/plan.c \
 	bench/bpfnic-bench/output.c bench/bpfnic-bench/plot.c bench/bpfnic-bench/envinfo.c \
+	bench/bpfnic-bench/compare.c \
 	loadgen/options.c $(PARAMS_SRCS) $(INILINE_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS)
-BENCH_LIBS = -ljson-c -linih -lm
+BENCH_LIBS = -ljson-c -linih -lm $(MODEL_LIBS)
+# The model backend (--model) and the queuing model it runs; sorted: one object each
+# where the two lists share lib/ modules.
+BENCH_MODEL_SRCS = bench/bpfnic-bench/model.c $(MODEL_SRCS)
 # Installed under $(DATADIR)/experiments (packaging/build.mk).
 BENCH_EXPERIMENTS = $(sort $(wildcard bench/experiments/*.ini))
 
 $(eval $(call program,bpfnic-bench,bench/bpfnic-bench/main.c bench/bpfnic-bench/runner.c \
 	bench/bpfnic-bench/live.c bench/bpfnic-bench/spawn.c bench/bpfnic-bench/paths.c \
-	$(BENCH_PURE_SRCS),$(BENCH_LIBS)))
+	$(sort $(BENCH_PURE_SRCS) $(BENCH_MODEL_SRCS)),$(BENCH_LIBS)))
 
 # Where an installed bpfnic-bench finds the daemon, the tools, the lab script and the
 # experiments: packaging/build.mk's directories, written into a header that changes
@@ -33,6 +37,11 @@ $(BUILD)/obj/bench/bpfnic-bench/paths.o: PKG_CFLAGS += -I$(BUILD)/gen
 
 $(foreach t,test_bench_experiment test_bench_mcqueue test_bench_knee test_bench_output,\
   $(eval $(call unit_test,$(t),tests/unit/$(t).c $(BENCH_PURE_SRCS),$(BENCH_LIBS))))
+
+# The model backend through the runner, as bpfnic-bench run --model runs it.
+$(eval $(call unit_test,test_bench_model,tests/unit/test_bench_model.c \
+	bench/bpfnic-bench/runner.c bench/bpfnic-bench/spawn.c \
+	$(sort $(BENCH_PURE_SRCS) $(BENCH_MODEL_SRCS)),$(BENCH_LIBS)))
 
 # make paper: every shipped experiment in full on the lab (about 15 minutes on 2 CPUs;
 # root), its figures and report.md in $(BUILD)/paper/.

@@ -467,11 +467,16 @@ static void set_policy(struct parser *p, const char *key, const char *value)
 				  "or powersave", value);
 		else
 			snprintf(a->governor, sizeof(a->governor), "%s", value);
+	} else if (!strcmp(key, "NeedsCpus")) {
+		if (bpfnic_parse_uint(value, 1, BPFNIC_MAX_CPUS, &a->needs_cpus))
+			add_error(p, p->src.line, "NeedsCpus=%.40s: a CPU count between 1 and %u", value,
+				  BPFNIC_MAX_CPUS);
 	} else if ((q = policy_param(key))) {
 		set_arm_param(p, a, q, value);
 	} else {
-		add_error(p, p->src.line, "%s=: unknown key in [Policy %s] (Policy=, Label=, Governor= or "
-			  "a policy parameter of bpfnicd.conf such as LongCpus=)", key, a->name);
+		add_error(p, p->src.line, "%s=: unknown key in [Policy %s] (Policy=, Label=, Governor=, "
+			  "NeedsCpus= or a policy parameter of bpfnicd.conf such as LongCpus=)", key,
+			  a->name);
 	}
 }
 

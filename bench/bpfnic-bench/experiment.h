@@ -9,7 +9,7 @@
  *                 Warmup=, Drain=, Repetitions=
  *   [Quick]       the same timing keys for --quick
  *   [Knee]        BoundUs=, MaxLossPct=, Ratio=
- *   [Policy NAME] Policy=, Label=, Governor=, and any policy parameter of the table of
+ *   [Policy NAME] Policy=, Label=, Governor=, NeedsCpus=, and any policy parameter of the table of
  *                 parameters (lib/params.c) by its bpfnicd.conf key; CPU counts also
  *                 as a share of the server's candidate CPUs ("50%")
  *   [Figure ID]   Plot=qdelay|inout, Class=, Percentile=, LogY=, Changes=, Policies=,
@@ -75,6 +75,9 @@ struct bench_arm {
 	struct bench_param_value params[BENCH_MAX_ARM_PARAMS];
 	unsigned n_params;
 	char governor[32]; /* cpufreq governor of the worker CPUs; "" = as it is */
+	unsigned needs_cpus; /* runs only on a server of at least this many candidate CPUs
+			      * (a share that means the same as another section's below it);
+			      * 0: always */
 	unsigned line;
 };
 

@@ -13,7 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bpfnic-bench/compare.h"
 #include "bench/bpfnic-bench/live.h"
+#include "bench/bpfnic-bench/model.h"
 #include "bench/bpfnic-bench/output.h"
 #include "bench/bpfnic-bench/paths.h"
 #include "bench/bpfnic-bench/runner.h"
@@ -22,6 +24,8 @@
 #define PROG "bpfnic-bench"
 #define MAX_EXPERIMENTS 32u
 #define MAX_FILE_BYTES (256u * 1024u)
+/* --model without --cpus: the lab's size, so that model and lab compare. */
+#define MODEL_DEFAULT_CPUS 2u
 
 static const char usage_text[] =
 "NAME\n"
@@ -31,6 +35,8 @@ static const char usage_text[] =
 "    bpfnic-bench list\n"
 "    bpfnic-bench run NAME|FILE|all [--out DIR] [--quick]\n"
 "                 [--server CMD --target HOST:PORT [--client CMD]...]\n"
+"    bpfnic-bench run NAME|FILE|all --model [--cpus N] [--out DIR] [--quick]\n"
+"    bpfnic-bench compare LAB_DIR MODEL_DIR\n"
 "\n"
 "DESCRIPTION\n"
 "    Runs the experiments of the thesis bpfnic comes from (its chapter 5) and\n"
@@ -54,6 +60,11 @@ static const char usage_text[] =
 "        dynamic-vs-static), an experiment file (a NAME with a '/' or ending in\n"
 "        .ini), or every shipped one in the thesis' order (DIR/NAME/ each, and\n"
 "        DIR/report.md over all of them).\n"
+"    compare LAB_DIR MODEL_DIR\n"
+"        Two runs of one experiment side by side, as Markdown on standard output:\n"
+"        per policy and class both knees and their ratio, and per step the p50\n"
+"        and p99 queuing delay of both (the model's validation: its knee within\n"
+"        10 %% of the lab's, its p99 within 30 %% below the lab's knee).\n"
 "\n"
 "OPTIONS\n"
 "    --out DIR\n"
@@ -78,6 +89,20 @@ static const char usage_text[] =
 "        client host, e.g. 'ssh cli1'); repeat for more hosts. Each offers an\n"
 "        equal part of every step's load; their runs are merged step by step\n"
 "        (bpfnic-loadgen merge). Without --client the load generator runs here.\n"
+"    --model\n"
+"        Run on the queuing model of the server (model/sim.c) instead of the lab:\n"
+"        the same experiment file and outputs, marked as modelled, in seconds and\n"
+"        at any size. Arrivals come from bpfnic-loadgen's own arrival code, each\n"
+"        request goes where the BPF program's pick function sends it, policies go\n"
+"        through bpfnicd's SetPolicy checks and dynamic's group is sized by its\n"
+"        scaler. Each worker CPU has a FIFO queue of 4096 requests (more are\n"
+"        dropped) and serves a request for its service time plus a per-request\n"
+"        overhead, after a wake-up delay when idle; environment.json says both\n"
+"        figures and which lab measurement they come from. No RTT: no network.\n"
+"    --cpus N\n"
+"        With --model: the modelled server's worker CPUs (default 2, the lab's).\n"
+"        CPU counts written as shares (LongCpus=50%%) scale with it; a [Policy]\n"
+"        with NeedsCpus= above N does not run.\n"
 "    --help, -h\n"
 "        This text.\n"
 "    --version\n"
@@ -245,7 +270,8 @@ struct run_args {
 	const char *name, *out, *server, *target;
 	const char *clients[BENCH_MAX_CLIENTS];
 	unsigned n_clients;
-	bool quick;
+	bool quick, model;
+	unsigned cpus;  /* --model: the modelled server's CPUs */
 };
 
 static int parse_run(int argc, char **argv, struct run_args *a)
@@ -256,6 +282,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 		{ "server", required_argument, NULL, 's' },
 		{ "target", required_argument, NULL, 't' },
 		{ "client", required_argument, NULL, 'c' },
+		{ "model", no_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -276,6 +304,22 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 			a->server = optarg;
 			break;
 		case 't': a->target = optarg; break;
+		case 'm': a->model = true; break;
+		case 'k': {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 1 || v > BPFNIC_MAX_CPUS ||
+			    optarg[0] == '-') {
+				fprintf(stderr, PROG ": --cpus: an integer between 1 and %u\n",
+					BPFNIC_MAX_CPUS);
+				return 2;
+			}
+			a->cpus = (unsigned)v;
+			break;
+		}
 		case 'c':
 			if (a->n_clients == BENCH_MAX_CLIENTS) {
 				fprintf(stderr, PROG ": --client: at most %u\n", BENCH_MAX_CLIENTS);
@@ -302,6 +346,15 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 	if ((a->n_clients || a->target) && !a->server) {
 		fprintf(stderr, PROG ": --client and --target go with --server (the lab has its "
 			"own)\n");
+		return 2;
+	}
+	if (a->model && a->server) {
+		fprintf(stderr, PROG ": --model runs no server: not with --server\n");
+		return 2;
+	}
+	if (a->cpus && !a->model) {
+		fprintf(stderr, PROG ": --cpus goes with --model (the lab and a server have the "
+			"CPUs they have)\n");
 		return 2;
 	}
 	if (a->server && !a->target) {
@@ -447,9 +500,20 @@ static int cmd_run(int argc, char **argv, const struct bench_paths *p, const cha
 	lo.dir = dir;
 	for (unsigned c = 0; c < BENCH_NR_CLASSES; c++)
 		lo.service_us[c] = (unsigned)(todo[0].e.service_ns[c] / 1000);
-	if (!a.server)
-		fprintf(stderr, PROG ": making lab %s, starting bpfnicd there\n", lo.lab);
-	if ((r = bench_live_open(&lo, &b, err, sizeof(err))) < 0) {
+	if (a.model) {
+		struct bench_model_opts mo = {
+			.cpus = a.cpus ? a.cpus : MODEL_DEFAULT_CPUS,
+			.overhead_ns = BENCH_MODEL_OVERHEAD_NS, .wakeup_ns = BENCH_MODEL_WAKEUP_NS,
+		};
+
+		fprintf(stderr, PROG ": modelling a server of %u CPUs\n", mo.cpus);
+		r = bench_model_open(&mo, &b, err, sizeof(err));
+	} else {
+		if (!a.server)
+			fprintf(stderr, PROG ": making lab %s, starting bpfnicd there\n", lo.lab);
+		r = bench_live_open(&lo, &b, err, sizeof(err));
+	}
+	if (r < 0) {
 		fprintf(stderr, PROG ": %s\n", err);
 		free(runs);
 		free(todo);
@@ -492,6 +556,82 @@ static int cmd_run(int argc, char **argv, const struct bench_paths *p, const cha
 	return rc;
 }
 
+/* ---- compare ------------------------------------------------------------------------------ */
+
+/* The experiment a run's directory holds (environment.json): its file, else the shipped one. */
+static int run_experiment(const struct bench_paths *p, const char *dir, struct bench_experiment *e)
+{
+	char path[PATH_MAX + 32];
+	json_object *root, *x = NULL, *file = NULL, *name = NULL;
+	int r = -ENOENT;
+
+	snprintf(path, sizeof(path), "%s/environment.json", dir);
+	if (!(root = json_object_from_file(path))) {
+		fprintf(stderr, PROG ": %s: cannot read it (not the outputs of bpfnic-bench run?)\n",
+			path);
+		return -ENOENT;
+	}
+	json_object_object_get_ex(root, "experiment", &x);
+	json_object_object_get_ex(x, "file", &file);
+	json_object_object_get_ex(x, "name", &name);
+	if (file && access(json_object_get_string(file), R_OK) == 0)
+		r = load(json_object_get_string(file), e, false);
+	else if (name) {
+		snprintf(path, sizeof(path), "%s/%s.ini", p->experiments, json_object_get_string(name));
+		r = load(path, e, false);
+	} else
+		fprintf(stderr, PROG ": %s/environment.json names no experiment\n", dir);
+	json_object_put(root);
+	return r;
+}
+
+static int read_side(const char *dir, const struct bench_experiment *e,
+		     struct bench_step_result **r, size_t *n)
+{
+	char path[PATH_MAX + 32], why[256], *text;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/results.csv", dir);
+	if (!(text = read_text(path, why, sizeof(why)))) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return -ENOENT;
+	}
+	rc = bench_results_csv_read(text, e, r, n, why, sizeof(why));
+	free(text);
+	if (rc < 0)
+		fprintf(stderr, PROG ": %s: %s\n", path, rc == -EINVAL ? why : strerror(-rc));
+	return rc;
+}
+
+static int cmd_compare(int argc, char **argv, const struct bench_paths *p)
+{
+	struct bench_experiment *e = calloc(1, sizeof(*e));
+	struct bench_compare_side lab = { .name = "lab" }, model = { .name = "model" };
+	struct bench_step_result *lr = NULL, *mr = NULL;
+	int rc = 2;
+
+	if (!e)
+		return 1;
+	if (argc != 4) {
+		fprintf(stderr, PROG ": compare takes two run directories: LAB_DIR MODEL_DIR\n");
+		goto out;
+	}
+	lab.dir = argv[2];
+	model.dir = argv[3];
+	if (run_experiment(p, model.dir, e) < 0 || read_side(lab.dir, e, &lr, &lab.n) < 0 ||
+	    read_side(model.dir, e, &mr, &model.n) < 0)
+		goto out;
+	lab.r = lr;
+	model.r = mr;
+	bench_write_compare(stdout, e, &lab, &model);
+	rc = fflush(stdout) ? 1 : 0;
+out:
+	free(lr);
+	free(mr);
+	free(e);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_paths p;
@@ -523,6 +663,9 @@ int main(int argc, char **argv)
 		command_line(argc, argv, command, sizeof(command));
 		return cmd_run(argc - 1, argv + 1, &p, command);
 	}
-	fprintf(stderr, PROG ": unknown command '%s' (list, run; bpfnic-bench --help)\n", argv[1]);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_compare(argc, argv, &p);
+	fprintf(stderr, PROG ": unknown command '%s' (list, run, compare; bpfnic-bench --help)\n",
+		argv[1]);
 	return 2;
 }

@@ -392,6 +392,13 @@ static void write_shape(FILE *f, const struct bench_run *run)
 		const struct bench_expect *x = &e->expects[i];
 		struct bench_expect_result res;
 
+		/* A policy that did not run (NeedsCpus=, a governor) orders nothing: its
+		 * missing knee would read as "below every step". */
+		if (!arm_ran(run, x->a) || (x->kind != BENCH_EXPECT_GROWS && !arm_ran(run, x->b))) {
+			fprintf(f, "- `%s`: undecided: %s did not run here (see the notes).\n",
+				x->text, e->arms[arm_ran(run, x->a) ? x->b : x->a].label);
+			continue;
+		}
 		bench_check_expect(e, x, run->results, run->n_results, &run->series, run->spans,
 				   run->n_spans, &res);
 		fprintf(f, "- `%s`: %s (%s).\n", x->text,
@@ -399,11 +406,6 @@ static void write_shape(FILE *f, const struct bench_run *run)
 			res.detail);
 		if (res.decided && res.holds)
 			continue;
-		if (!arm_ran(run, x->a) || (x->kind != BENCH_EXPECT_GROWS && !arm_ran(run, x->b))) {
-			fprintf(f, "  %s did not run here (see the notes): nothing to compare.\n",
-				e->arms[arm_ran(run, x->a) ? x->b : x->a].label);
-			continue;
-		}
 		if (x->kind == BENCH_EXPECT_KNEE) {
 			explain_knee(f, run, x);
 			if (!res.decided)
@@ -465,6 +467,13 @@ void bench_write_report(FILE *f, const struct bench_run *run, const char *comman
 		e->thesis[0] ? " (thesis " : "", e->thesis, e->thesis[0] ? ")" : "", run->backend,
 		run->quick ? " with --quick (brief steps: a smoke check, not a measurement)" : "",
 		command);
+	if (!strcmp(run->backend, "model"))
+		fprintf(f, "**Modelled, not measured**: a discrete-event queuing model of a server "
+			"of %u CPUs (model/sim.c) ran the experiment, with the load generator's "
+			"arrival code, the BPF program's pick functions and the daemon's own "
+			"scaler; its per-request overhead and wake-up delay, and where they were "
+			"measured, are in environment.json (server.figures). RTTs are not "
+			"modelled (no network): only queuing delays.\n\n", run->srv.k);
 	fprintf(f, "- %s\n- %s\n", environment[0], environment[1]);
 	fprintf(f, "- traffic: mix short=%u,long=%u; service %.4g / %.4g µs; %s arrivals; "
 		"%u step(s) of %.3g s (warm-up %.3g s), %u repetition(s)\n\n", e->mix[0], e->mix[1],

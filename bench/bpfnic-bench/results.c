@@ -279,6 +279,31 @@ out:
 	return r;
 }
 
+int bench_series_add_window(struct bench_series *s, const struct bench_window *w)
+{
+	int r = grow((void **)&s->w, &s->cap, s->n + 1, sizeof(*s->w));
+
+	if (r < 0)
+		return r;
+	s->w[s->n++] = *w;
+	s->supported = true;
+	if (w->time_usec > s->newest_usec)
+		s->newest_usec = w->time_usec;
+	return 0;
+}
+
+int bench_series_add_change(struct bench_series *s, const struct bench_change *c)
+{
+	int r = grow((void **)&s->c, &s->capc, s->nc + 1, sizeof(*s->c));
+
+	if (r < 0)
+		return r;
+	s->c[s->nc++] = *c;
+	if (c->time_usec > s->newest_usec)
+		s->newest_usec = c->time_usec;
+	return 0;
+}
+
 /* ---- joins ------------------------------------------------------------------------------- */
 
 /* The window whose span [end - window_ms, end] holds t, else the first one after t. */

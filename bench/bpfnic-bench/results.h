@@ -98,6 +98,13 @@ int bench_loadgen_parse(const char *json, struct bench_step_result *r, char *why
 int bench_series_parse(const char *json, struct bench_series *s, char *why, size_t why_size);
 
 /*
+ * Appends one window (taking over its cpus array, on success) or one change to s, for
+ * a backend that makes its series itself (the model). 0 or -ENOMEM.
+ */
+int bench_series_add_window(struct bench_series *s, const struct bench_window *w);
+int bench_series_add_change(struct bench_series *s, const struct bench_change *c);
+
+/*
  * The server's side of a step: the requests/s in and out averaged over the windows
  * overlapping [wall_start, wall_end] (weighted by overlap), and the group sizes of the
  * windows covering its start and its end.

@@ -144,6 +144,12 @@ static void progress(const struct bench_run_opts *o, const struct bench_run *run
 	fflush(o->progress);
 }
 
+/* Spans are on the server's clock, as its windows and changes are. */
+static int64_t server_now(struct bench_backend *b)
+{
+	return b->ops->now_usec ? b->ops->now_usec(b->state) : bench_now_usec();
+}
+
 /* The longest the server may take to drain its queues after an arm. */
 #define SETTLE_TIMEOUT_MS 60000u
 
@@ -163,7 +169,7 @@ static int run_arm(struct bench_backend *b, struct bench_run *run, const struct 
 		return r;
 	if ((r = switch_policy(b, run, arm, err, errlen)) < 0)
 		return r;
-	*span = (struct bench_span){ rep, arm, bench_now_usec(), 0 };
+	*span = (struct bench_span){ rep, arm, server_now(b), 0 };
 	if (run->n_spans < sizeof(run->spans) / sizeof(run->spans[0]))
 		run->n_spans++;
 	for (unsigned s = 0; s < run->n_steps; s++) {
@@ -183,7 +189,7 @@ static int run_arm(struct bench_backend *b, struct bench_run *run, const struct 
 			return -EINTR;
 		snprintf(raw_name, sizeof(raw_name), "rep%u-%s-step%u", rep + 1, e->arms[arm].name, s + 1);
 		r = b->ops->run_step(b->state, &spec, &res, &run->series, err, errlen);
-		span->end_usec = bench_now_usec();
+		span->end_usec = server_now(b);
 		if (r < 0)
 			return r;
 		if ((r = bench_run_add(run, &res)) < 0)
@@ -220,6 +226,13 @@ static int measure(struct bench_backend *b, struct bench_run *run, const struct 
 		return bench_fail(err, errlen, r, "cannot make %s: %s", raw_dir, strerror(-r));
 	if ((r = check_governors(b, run, err, errlen)) < 0)
 		return r;
+	for (unsigned a = 0; a < e->n_arms; a++)
+		if (e->arms[a].needs_cpus > run->srv.k && !run->arms[a].skipped) {
+			run->arms[a].skipped = true;
+			bench_run_note(run, "%s did not run: it needs a server of %u CPUs at least "
+				       "(NeedsCpus=), this one has %u", e->arms[a].name,
+				       e->arms[a].needs_cpus, run->srv.k);
+		}
 	for (unsigned rep = 0; rep < t->repetitions; rep++)
 		for (unsigned a = 0; a < e->n_arms; a++)
 			if (!run->arms[a].skipped &&

@@ -120,6 +120,25 @@ else
 		test "$(jq -r '.experiment.policies[0].governor' "$tmp/all/governor/environment.json")" = "no cpufreq"
 fi
 
+# ---- the model backend: the same file, modelled at 16 CPUs, and compared -----------------
+start=$SECONDS
+"$BENCH" run bimodal --model --cpus 16 --quick --out "$tmp/model" >"$tmp/model.out" 2>"$tmp/model.err"
+check_eq "run bimodal --model --cpus 16 --quick exits 0" 0 "$?"
+diag "the model's run took $((SECONDS - start)) s"
+check "model: environment.json says model and 16 CPUs" \
+	test "$(jq -r '"\(.backend) \(.server.online_cpus)"' "$tmp/model/environment.json")" = "model 16"
+check "model: environment.json says where the overhead came from" \
+	grep -q '"overhead_source":"lab' "$tmp/model/environment.json"
+check "model: the report says it is modelled" grep -q 'Modelled, not measured' "$tmp/model/report.md"
+check "model: the 4/8/12-of-16 splits ran" test "$(cut -d, -f3 "$tmp/model/results.csv" | sort -u | \
+	grep -c split)" = 3
+check "model: figures 5.1/5.2 drawn" test -s "$tmp/model/fig5.1.svg" -a -s "$tmp/model/fig5.2.svg"
+"$BENCH" compare "$tmp/model" "$tmp/model" >"$tmp/compare.md"
+check_eq "compare of a run with itself exits 0" 0 "$?"
+check "compare: a run against itself meets every goal" grep -q '^0 comparison(s) missed' "$tmp/compare.md"
+"$BENCH" run bimodal --cpus 4 >/dev/null 2>&1
+check_eq "--cpus without --model exits 2" 2 "$?"
+
 # ---- bad experiment files -------------------------------------------------------------
 printf '[Experiment]\nName=bad\n[Traffic]\nMix=short=1\nFrobnicate=2\n' >"$tmp/bad.ini"
 "$BENCH" run "$tmp/bad.ini" --out "$tmp/bad" >/dev/null 2>"$tmp/bad.err"
