@@ -22,7 +22,6 @@ BPFNIC_TOP=${BPFNIC_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 BUILD=${BUILD:-$BPFNIC_TOP/build}
 LG=$BUILD/bpfnic-loadgen
 DP=$BUILD/tests/tools/dp-attach
-export BPFNIC_LAB=${BPFNIC_LAB_PREFIX:-t}lgb
 DURATION=${LG_BENCH_DURATION:-1s}
 SOCKPERF_SECONDS=${LG_BENCH_SOCKPERF_SECONDS:-5}
 SIZE=56 # BPFNIC_REQ_EXT_LEN: the loadgen's default request
@@ -33,18 +32,10 @@ done
 command -v sockperf >/dev/null || { echo "sockperf is not installed (scripts/install-deps)"; exit 1; }
 command -v jq >/dev/null || { echo "jq is not installed (scripts/install-deps)"; exit 1; }
 
-lab() { "$BPFNIC_TOP/scripts/lab" "$@"; }
-tmp=$(mktemp -d /tmp/bpfnic-lgbench.XXXXXX)
+. "$BPFNIC_TOP/bench/lib.sh"
 dp_pid=
-cleanup() {
-	[ -n "$dp_pid" ] && kill "$dp_pid" 2>/dev/null && wait "$dp_pid" 2>/dev/null
-	lab down >/dev/null 2>&1
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-lab down >/dev/null 2>&1
-lab up >"$tmp/lab.log" 2>&1 || { cat "$tmp/lab.log"; exit 1; }
-eval "$(lab env)"
+bench_stop dp_pid
+bench_lab lgb
 
 ip netns exec "$LAB_SRV_NS" "$DP" --iface "$LAB_SRV_IF" --cpus 1 --port 7777 --short-us 0 \
 	>"$tmp/dp.out" 2>&1 &

@@ -438,8 +438,50 @@ static int print_changes(FILE *out, const char *title, struct json_object *histo
 	return print_and_free(&t, out, err);
 }
 
+/* The worker threads: the setting, whether it is in force, and one row per thread. */
+static int print_workers(FILE *out, struct json_object *workers)
+{
+	static const char *const headers[] = { ">CPU", ">PID", "CLASS", ">PRIORITY", ">NICE",
+					       ">CPU USE (%)" };
+	struct json_object *threads = get(workers, "threads"), *problem = get(workers, "problem");
+	size_t n = threads && json_object_is_type(threads, json_type_array) ?
+			   json_object_array_length(threads) : 0;
+	struct ctl_table t;
+	int err;
+
+	fprintf(out, "%-12s%s, %s%s\n", "workers", str_or_dash(get(workers, "scheduling")),
+		problem && json_object_is_type(problem, json_type_string) ? "not in force: " :
+		workers ? "in force" : "-",
+		problem && json_object_is_type(problem, json_type_string) ?
+			json_object_get_string(problem) : "");
+	if (!n)
+		return 0;
+	err = ctl_table_init(&t, 6, headers);
+	if (err)
+		return err;
+	t.indent = "  ";
+	for (size_t i = 0; i < n && !err; i++) {
+		struct json_object *w = json_object_array_get_idx(threads, i), *use = get(w, "cpu_use");
+		char cpu[32], pid[32], prio[32], nice[32], pct[32];
+
+		if (is_number(use))
+			snprintf(pct, sizeof(pct), "%.1f", 100.0 * json_object_get_double(use));
+		else
+			snprintf(pct, sizeof(pct), "%s", dash);
+		const char *row[6] = { ctl_fmt_json_int(cpu, sizeof(cpu), get(w, "cpu")),
+				       ctl_fmt_json_int(pid, sizeof(pid), get(w, "pid")),
+				       str_or_dash(get(w, "class")),
+				       ctl_fmt_json_int(prio, sizeof(prio), get(w, "priority")),
+				       ctl_fmt_json_int(nice, sizeof(nice), get(w, "nice")), pct };
+		err = ctl_table_add(&t, row);
+	}
+	return print_and_free(&t, out, err);
+}
+
 int ctl_print_status(FILE *out, struct json_object *p)
 {
+	int err;
+
 	struct json_object *wl = get(p, "workload"), *groups = get(p, "groups"),
 			   *totals = get(p, "totals"), *uptime = get(p, "uptime_sec");
 	struct json_object *warnings = get(p, "warnings");
@@ -479,7 +521,8 @@ int ctl_print_status(FILE *out, struct json_object *p)
 	for (size_t i = 0; warnings && json_object_is_type(warnings, json_type_array) &&
 			   i < json_object_array_length(warnings); i++)
 		fprintf(out, "%-12s%s\n", "warning", str_or_dash(json_object_array_get_idx(warnings, i)));
-	return print_changes(out, "history", get(p, "history"), false);
+	err = print_workers(out, get(p, "workers"));
+	return err ? err : print_changes(out, "history", get(p, "history"), false);
 }
 
 /* "CPU 0: 5000 requests, CPU 1: 4990 requests": where the scheduler ran (RX). */

@@ -4,8 +4,8 @@
  * its lifecycle only: the command line, start and stop, signals, sd_notify and the
  * watchdog, and the tick. What the daemon does lives in its modules: the running
  * configuration and its reload (runconf), the policy, its groups and the scaler
- * (policy), the statistics (sampler, stats) and their history (history), the control
- * socket (control) and its methods (methods).
+ * (policy), the statistics (sampler, stats) and their history (history), the worker
+ * threads' class (workers), the control socket (control) and its methods (methods).
  *
  * Start: parse flags, validate the whole config (exit 78 on any error), load and
  * attach the programs (the bpf_link dies with us: fail-open), open the control socket,
@@ -52,6 +52,7 @@ struct bpfnicd {
 	struct bpfnic_dp_info info;
 	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_workers *workers;
 	struct bpfnicd_history *history;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
@@ -193,6 +194,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 
 	(void)s, (void)usec;
 	close_window(d, now);
+	bpfnicd_workers_tick(d->workers, now);
 	r = check_interface(d, now);
 	if (r < 0)
 		return sd_event_exit(d->event, r);
@@ -343,7 +345,7 @@ static int start_control(struct bpfnicd *d)
 	const struct bpfnicd_config *c = config(d);
 	struct bpfnicd_methods_deps deps = {
 		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .history = d->history,
-		.info = d->info, .nic = d->nic, .start_usec = d->start_usec,
+		.workers = d->workers, .info = d->info, .nic = d->nic, .start_usec = d->start_usec,
 	};
 	int r;
 
@@ -355,6 +357,7 @@ static int start_control(struct bpfnicd *d)
 	if (r < 0)
 		return log_error_errno(r, "cannot open the control socket %s", c->control_socket);
 	bpfnicd_runconf_bind(d->conf, d->policy, d->control);
+	bpfnicd_runconf_bind_workers(d->conf, d->workers);
 	return 0;
 }
 
@@ -418,6 +421,12 @@ static int run(struct bpfnicd *d)
 		if (r < 0)
 			log_error_errno(r, "cannot set up the statistics");
 	}
+	if (r >= 0) {
+		r = bpfnicd_workers_new(bpfnicd_sampler_kthreads(d->sampler), &config(d)->cpus,
+					&config(d)->worker_sched, bpfnic_mono_usec(), &d->workers);
+		if (r < 0)
+			log_error_errno(r, "cannot set up the worker threads");
+	}
 	if (r >= 0)
 		r = start_control(d);
 	if (r >= 0)
@@ -440,6 +449,7 @@ static void cleanup(struct bpfnicd *d)
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);
 	sd_event_source_disable_unref(d->tick);
+	bpfnicd_workers_free(d->workers);
 	bpfnicd_sampler_free(d->sampler);
 	if (d->dp) {
 		bpfnic_dp_close(d->dp);

@@ -23,7 +23,7 @@ IDL_SRCS := lib/idl.c $(BUILD)/gen/interfaces.c
 # bpfnicd itself.
 BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c $(INILINE_SRCS) \
 	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/splitsize.c daemon/sampler.c daemon/stats.c \
-	daemon/history.c daemon/kthread.c daemon/nic.c daemon/metrics.c daemon/httpd.c \
+	daemon/history.c daemon/kthread.c daemon/workers.c daemon/nic.c daemon/metrics.c daemon/httpd.c \
 	datapath/ifcheck.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
 BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS) $(MHD_LIBS)
 $(eval $(call program,bpfnicd,daemon/bpfnicd.c $(BPFNICD_MODULES) $(DATAPATH_SRCS),$(DATAPATH_LIBS) $(BPFNICD_LIBS)))

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "daemon/kthread.h"
 
 #define RESCAN_USEC (10ull * 1000000) /* look for missing threads at most this often */
+#define PF_KTHREAD  0x00200000u           /* include/linux/sched.h: a kernel thread */
 
 void bpfnicd_kthreads_init(struct bpfnicd_kthreads *kt, int cpumap_id)
 {
@@ -19,7 +21,7 @@ void bpfnicd_kthreads_init(struct bpfnicd_kthreads *kt, int cpumap_id)
 	kt->cpumap_id = cpumap_id;
 }
 
-static int read_small(const char *path, char *buf, size_t size)
+int bpfnicd_read_small(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
@@ -34,41 +36,116 @@ static int read_small(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* The CPU of a "cpumap/<cpu>/map:<id>" comm of our map, or -1. */
+static int comm_cpu(const struct bpfnicd_kthreads *kt, const char *comm)
+{
+	unsigned cpu;
+	int n = 0;
+	size_t len, comm_len;
+	const char *id;
+	char want[16];
+
+	if (strncmp(comm, "cpumap/", 7) != 0)
+		return -1;
+	if (sscanf(comm, "cpumap/%u/map:%n", &cpu, &n) != 1 || n == 0 || cpu >= BPFNIC_MAX_CPUS)
+		return -1;
+	comm_len = strcspn(comm, "\n");
+	id = comm + n;
+	len = strcspn(id, "\n");
+	snprintf(want, sizeof(want), "%d", kt->cpumap_id);
+	/* comm holds 15 characters at most: a long map id may be cut short. */
+	if (!(len == strlen(want) && strncmp(id, want, len) == 0) &&
+	    !(comm_len == 15 && len < strlen(want) && strncmp(id, want, len) == 0))
+		return -1;
+	return (int)cpu;
+}
+
+static void set_pid(struct bpfnicd_kthreads *kt, unsigned cpu, pid_t pid)
+{
+	if (kt->cpu[cpu].pid == pid)
+		return;
+	kt->cpu[cpu].pid = pid;
+	kt->cpu[cpu].have_prev = false;
+	kt->generation++;
+}
+
+/*
+ * Whether pid is a kernel thread (the flags, field 9 of /proc/PID/stat). Anyone may
+ * name a process "cpumap/0/map:42": only a kernel thread is taken for a worker, or a
+ * user could have bpfnicd give it a real-time class.
+ */
+static bool is_kthread(const char *pid)
+{
+	char path[300], buf[512];
+	const char *p;
+	unsigned flags;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if (bpfnicd_read_small(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+		return false;
+	return sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %u", &flags) == 1 && (flags & PF_KTHREAD);
+}
+
 /* One pass over /proc: find every "cpumap/<cpu>/map:<id>" of our map. */
-static void scan(struct bpfnicd_kthreads *kt)
+static void scan(struct bpfnicd_kthreads *kt, uint64_t now_usec)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
 	char path[300], comm[64];
 
+	kt->last_scan_usec = now_usec ? now_usec : 1;
 	if (!d)
 		return;
 	while ((de = readdir(d))) {
-		unsigned cpu;
-		int n = 0;
-		size_t len, comm_len;
-		const char *id;
-		char want[16];
+		int cpu;
 
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
-		if (read_small(path, comm, sizeof(comm)) < 0 || strncmp(comm, "cpumap/", 7) != 0)
+		if (bpfnicd_read_small(path, comm, sizeof(comm)) < 0 || (cpu = comm_cpu(kt, comm)) < 0 ||
+		    !is_kthread(de->d_name))
 			continue;
-		if (sscanf(comm, "cpumap/%u/map:%n", &cpu, &n) != 1 || n == 0 || cpu >= BPFNIC_MAX_CPUS)
-			continue;
-		comm_len = strcspn(comm, "\n");
-		id = comm + n;
-		len = strcspn(id, "\n");
-		snprintf(want, sizeof(want), "%d", kt->cpumap_id);
-		/* comm holds 15 characters at most: a long map id may be cut short. */
-		if (!(len == strlen(want) && strncmp(id, want, len) == 0) &&
-		    !(comm_len == 15 && len < strlen(want) && strncmp(id, want, len) == 0))
-			continue;
-		kt->cpu[cpu].pid = (pid_t)atoi(de->d_name);
-		kt->cpu[cpu].have_prev = false;
+		set_pid(kt, (unsigned)cpu, (pid_t)atoi(de->d_name));
 	}
 	closedir(d);
+}
+
+/* Whether pid is still cpu's thread of our map. */
+static bool still_there(const struct bpfnicd_kthreads *kt, unsigned cpu, pid_t pid)
+{
+	char path[64], comm[64], id[16];
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	snprintf(id, sizeof(id), "%d", (int)pid);
+	return bpfnicd_read_small(path, comm, sizeof(comm)) == 0 && comm_cpu(kt, comm) == (int)cpu &&
+	       is_kthread(id);
+}
+
+unsigned bpfnicd_kthreads_refresh(struct bpfnicd_kthreads *kt, const unsigned *cpus, unsigned n,
+				  uint64_t now_usec)
+{
+	bool gone = false, missing = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned cpu = cpus[i];
+
+		if (cpu >= BPFNIC_MAX_CPUS)
+			continue;
+		if (kt->cpu[cpu].pid && !still_there(kt, cpu, kt->cpu[cpu].pid)) {
+			set_pid(kt, cpu, 0);
+			gone = true;
+		}
+		missing |= !kt->cpu[cpu].pid;
+	}
+	/* A thread that went away was replaced at once (a new cpumap entry): look now. */
+	if (gone || (missing && (!kt->last_scan_usec || now_usec - kt->last_scan_usec >= RESCAN_USEC)))
+		scan(kt, now_usec);
+	return kt->generation;
+}
+
+pid_t bpfnicd_kthread_pid(const struct bpfnicd_kthreads *kt, unsigned cpu)
+{
+	return cpu < BPFNIC_MAX_CPUS ? kt->cpu[cpu].pid : 0;
 }
 
 static int run_time_ns(pid_t pid, uint64_t *ns)
@@ -77,13 +154,13 @@ static int run_time_ns(pid_t pid, uint64_t *ns)
 	unsigned long long run;
 
 	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) == 0 && sscanf(buf, "%llu", &run) == 1) {
+	if (bpfnicd_read_small(path, buf, sizeof(buf)) == 0 && sscanf(buf, "%llu", &run) == 1) {
 		*ns = run;
 		return 0;
 	}
 	/* Fallback: utime + stime in clock ticks, fields 14 and 15 after "(comm)". */
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small(path, buf, sizeof(buf)) == 0) {
+	if (bpfnicd_read_small(path, buf, sizeof(buf)) == 0) {
 		const char *p = strrchr(buf, ')');
 		unsigned long long ut, st;
 		long hz = sysconf(_SC_CLK_TCK);
@@ -107,13 +184,12 @@ double bpfnicd_kthread_util(struct bpfnicd_kthreads *kt, unsigned cpu, uint64_t 
 	if (!kt->cpu[cpu].pid) {
 		if (kt->last_scan_usec && now_usec - kt->last_scan_usec < RESCAN_USEC)
 			return -1;
-		kt->last_scan_usec = now_usec;
-		scan(kt);
+		scan(kt, now_usec);
 		if (!kt->cpu[cpu].pid)
 			return -1;
 	}
 	if (run_time_ns(kt->cpu[cpu].pid, &run) < 0) {
-		kt->cpu[cpu].pid = 0; /* gone: look again later */
+		set_pid(kt, cpu, 0); /* gone: look again later */
 		return -1;
 	}
 	if (!kt->cpu[cpu].have_prev || now_usec <= kt->cpu[cpu].prev_usec) {

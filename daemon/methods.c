@@ -182,6 +182,8 @@ static struct json_object *get_status(struct bpfnicd_methods *m, const struct bp
 			       bpfnicd_stats_totals_json(bpfnicd_sampler_window(m->d.sampler), cum));
 	json_object_object_add(p, "history", bpfnicd_history_last_changes_json(m->d.history,
 										STATUS_CHANGES));
+	json_object_object_add(p, "workers", bpfnicd_workers_json(m->d.workers,
+								  bpfnicd_sampler_window(m->d.sampler)));
 	free(cum);
 	return bpfnic_vl_reply_new(p, false);
 }

@@ -20,6 +20,7 @@
 #include "daemon/policy.h"
 #include "daemon/runconf.h"
 #include "daemon/sampler.h"
+#include "daemon/workers.h"
 
 /* The interface descriptions built into bpfnicd ($(BUILD)/gen/interfaces.c). */
 extern const char bpfnic_idl_io_bpfnic[];
@@ -30,6 +31,7 @@ struct bpfnicd_methods_deps {
 	struct bpfnicd_runconf *conf;
 	struct bpfnicd_policy *policy;
 	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_workers *workers;
 	struct bpfnicd_history *history;
 	struct bpfnic_dp_info info;   /* where the data path is attached */
 	struct bpfnicd_nic *nic;      /* the interface: what it can do, warnings */

@@ -17,6 +17,7 @@ struct bpfnicd_runconf {
 	struct bpfnicd_config cfg;
 	struct bpfnicd_policy *policy;
 	struct bpfnicd_control *control;
+	struct bpfnicd_workers *workers;
 	unsigned generation;
 };
 
@@ -90,6 +91,11 @@ void bpfnicd_runconf_bind(struct bpfnicd_runconf *rc, struct bpfnicd_policy *pol
 {
 	rc->policy = policy;
 	rc->control = control;
+}
+
+void bpfnicd_runconf_bind_workers(struct bpfnicd_runconf *rc, struct bpfnicd_workers *workers)
+{
+	rc->workers = workers;
 }
 
 const struct bpfnicd_config *bpfnicd_runconf_get(const struct bpfnicd_runconf *rc)
@@ -195,6 +201,8 @@ int bpfnicd_reload(struct bpfnicd_runconf *rc, const char *by, struct bpfnicd_re
 		if (access_changed(&rc->cfg, next))
 			bpfnicd_control_set_access(rc->control, next->socket_group, next->admin_group,
 						   next->socket_mode);
+		if (rc->workers)
+			bpfnicd_workers_set(rc->workers, &next->worker_sched, bpfnic_mono_usec());
 		rc->cfg = *next;
 		log_reloaded(rc, res, by);
 	}

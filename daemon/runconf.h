@@ -3,8 +3,8 @@
  * The running configuration: read at start, replaced whole by a reload (SIGHUP or
  * the Reload method) that validates, or kept with the reasons when it does not. A
  * reload applies what changes live (policy, workload, port: through daemon/policy;
- * the socket's access: through daemon/control) and reports the keys that need a
- * restart, whose running values stay.
+ * the socket's access: through daemon/control; the worker threads' class: through
+ * daemon/workers) and reports the keys that need a restart, whose running values stay.
  */
 #ifndef BPFNICD_RUNCONF_H
 #define BPFNICD_RUNCONF_H
@@ -12,6 +12,7 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/policy.h"
+#include "daemon/workers.h"
 
 struct bpfnicd_runconf;
 
@@ -41,6 +42,9 @@ int bpfnicd_runconf_new(const char *path, const struct bpfnicd_config *cfg,
 /* What a reload changes besides the file's view: set once they exist. */
 void bpfnicd_runconf_bind(struct bpfnicd_runconf *rc, struct bpfnicd_policy *policy,
 			  struct bpfnicd_control *control);
+
+/* The worker threads, once they exist (WorkerScheduling=). */
+void bpfnicd_runconf_bind_workers(struct bpfnicd_runconf *rc, struct bpfnicd_workers *workers);
 
 const struct bpfnicd_config *bpfnicd_runconf_get(const struct bpfnicd_runconf *rc);
 const char *bpfnicd_runconf_path(const struct bpfnicd_runconf *rc);

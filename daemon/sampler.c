@@ -77,6 +77,11 @@ int bpfnicd_sampler_tick(struct bpfnicd_sampler *s, uint64_t now_usec)
 	return 0;
 }
 
+struct bpfnicd_kthreads *bpfnicd_sampler_kthreads(struct bpfnicd_sampler *s)
+{
+	return &s->kthreads;
+}
+
 const struct bpfnicd_window *bpfnicd_sampler_window(const struct bpfnicd_sampler *s)
 {
 	return &s->win;

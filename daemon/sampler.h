@@ -23,6 +23,9 @@ void bpfnicd_sampler_free(struct bpfnicd_sampler *s);
 /* Close the window at now_usec. 0, or the data path's -errno (the window is kept). */
 int bpfnicd_sampler_tick(struct bpfnicd_sampler *s, uint64_t now_usec);
 
+/* The cpumap kernel threads it measures (daemon/workers sets their class). */
+struct bpfnicd_kthreads *bpfnicd_sampler_kthreads(struct bpfnicd_sampler *s);
+
 /* The last complete window (zeros before the first tick). */
 const struct bpfnicd_window *bpfnicd_sampler_window(const struct bpfnicd_sampler *s);
 

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,58 @@ static int parse_cpus(const char *text, void *dst, size_t size,
 	return 0;
 }
 
+/* The kernel's scheduling classes, by their number (<sched.h>); the first three are
+ * what WorkerScheduling= sets. */
+static const char *const sched_class_names[] = {
+	[SCHED_OTHER] = "other", [SCHED_FIFO] = "fifo", [SCHED_RR] = "rr",
+	[SCHED_BATCH] = "batch", [SCHED_IDLE] = "idle", [6 /* SCHED_DEADLINE */] = "deadline",
+};
+
+const char *bpfnic_sched_class_name(int policy)
+{
+	if (policy < 0 || (size_t)policy >= sizeof(sched_class_names) / sizeof(sched_class_names[0]))
+		return NULL;
+	return sched_class_names[policy];
+}
+
+const char *bpfnic_worker_sched_format(const struct bpfnic_worker_sched *s, char *buf,
+				       size_t size)
+{
+	const char *name = bpfnic_sched_class_name(s->policy);
+
+	if (s->policy == SCHED_FIFO || s->policy == SCHED_RR)
+		snprintf(buf, size, "%s:%u", name, s->priority);
+	else
+		snprintf(buf, size, "%s", name ? name : "?");
+	return buf;
+}
+
+/* "fifo:N", "rr:N" (N 1-99) or "other". */
+static int parse_worker_sched(const char *text, void *dst, size_t size,
+			      const struct bpfnic_param_ctx *ctx, char *why, size_t why_size)
+{
+	static const int classes[] = { SCHED_FIFO, SCHED_RR };
+	struct bpfnic_worker_sched s = { .policy = SCHED_OTHER, .priority = 0 };
+	const char *colon = strchr(text, ':');
+	bool ok = !strcmp(text, "other");
+
+	(void)ctx, (void)size;
+	for (size_t i = 0; !ok && colon && i < sizeof(classes) / sizeof(classes[0]); i++) {
+		const char *name = sched_class_names[classes[i]];
+
+		if (strlen(name) == (size_t)(colon - text) && !strncmp(text, name, strlen(name)) &&
+		    bpfnic_parse_uint(colon + 1, 1, 99, &s.priority) == 0) {
+			s.policy = classes[i];
+			ok = true;
+		}
+	}
+	if (!ok)
+		return bpfnic_why(why, why_size, "must be fifo:N or rr:N (real-time, N between 1 "
+			       "and 99) or other");
+	*(struct bpfnic_worker_sched *)dst = s;
+	return 0;
+}
+
 /*
  * ADDRESS[:PORT], numeric only (a daemon that resolves names at start depends on the
  * resolver being up): 198.18.0.1:10777, 198.18.0.1, [2001:2::1]:10777, [::1], ::1.
@@ -300,6 +353,12 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .help = "a group whose members may change state besides root (empty: root only)" },
 	{ "Daemon", "SocketMode", TEXT(parse_mode, "MODE"), .def = "0660", FIELD(socket_mode),
 	  .help = "the control socket's access mode, octal" },
+	/* Below the kernel's threaded interrupt handlers and watchdogd (FIFO 50): see
+	 * bpfnicd.conf(5). */
+	{ "Daemon", "WorkerScheduling", TEXT(parse_worker_sched, "CLASS"), .def = "fifo:49",
+	  FIELD(worker_sched),
+	  .help = "the scheduling class of the cpumap kernel threads: fifo:N or rr:N "
+		  "(real-time, priority N 1-99) or other" },
 	{ "Daemon", "HistoryWindows", UINT(1, 100000), .def = "3000", .unit = "windows",
 	  FIELD(history_windows), .restart = true,
 	  .help = "statistics windows kept for bpfnicctl stats --since (3000: ten minutes at "

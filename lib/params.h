@@ -65,6 +65,23 @@ struct bpfnic_cpus {
 	unsigned cpu[BPFNIC_MAX_CPUS];
 };
 
+/*
+ * [Daemon] WorkerScheduling=: the scheduling class of the cpumap kernel threads, as
+ * the kernel numbers it (SCHED_OTHER, SCHED_FIFO or SCHED_RR), and the real-time
+ * priority (1-99 under fifo and rr, 0 under other, which also means nice 0).
+ */
+struct bpfnic_worker_sched {
+	int policy;
+	unsigned priority;
+};
+
+/* The name of a kernel scheduling class ("other", "fifo", "rr", "batch", "idle",
+ * "deadline"), or NULL for a number it does not know. */
+const char *bpfnic_sched_class_name(int policy);
+/* A setting as written in the file: "fifo:49", "rr:10", "other". Returns buf. */
+const char *bpfnic_worker_sched_format(const struct bpfnic_worker_sched *s, char *buf,
+				       size_t size);
+
 /* A set of CPU ids (which exist, which are online). */
 struct bpfnic_cpuset {
 	bool has[BPFNIC_MAX_CPUS];
@@ -117,6 +134,7 @@ struct bpfnicd_config {
 	char socket_group[33]; /* owns the control socket: its members may read */
 	char admin_group[33];  /* may change state besides root; "" = root only */
 	unsigned socket_mode;
+	struct bpfnic_worker_sched worker_sched;
 	unsigned history_windows;  /* statistics windows kept for GetStats' since_usec */
 	unsigned history_changes;  /* grow, shrink and policy changes kept */
 	/* [Workload] */

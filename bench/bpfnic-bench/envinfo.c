@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 
 #include "bench/bpfnic-bench/envinfo.h"
+#include "lib/params.h"
 
 static size_t cpu_list(const unsigned *cpus, unsigned n, char *buf, size_t size)
 {
@@ -61,22 +62,19 @@ void bench_env_script(const unsigned *cpus, unsigned n, int daemon_pid, char *bu
 		 "exit 0\n", list, cpus_default, daemon_pid, BPF_MAP_TYPE_CPUMAP);
 }
 
-static const char *const sched_names[] = { "other", "fifo", "rr", "batch", "iso", "idle",
-					   "deadline" };
-
-/* "cpumap/1/map:12 1 49" -> cpu 1, map 12, "fifo:49". */
+/* "cpumap/1/map:12 1 49" -> cpu 1, map 12, "fifo:49" (WorkerScheduling='s spelling). */
 static int parse_kthread(const char *v, unsigned *cpu, unsigned *map, char *cls, size_t size)
 {
-	unsigned policy, prio;
+	struct bpfnic_worker_sched s;
+	unsigned policy;
 
-	if (sscanf(v, "cpumap/%u/map:%u %u %u", cpu, map, &policy, &prio) != 4)
+	if (sscanf(v, "cpumap/%u/map:%u %u %u", cpu, map, &policy, &s.priority) != 4)
 		return -EINVAL;
-	if (policy >= sizeof(sched_names) / sizeof(sched_names[0]))
+	s.policy = policy > 64 ? -1 : (int)policy;
+	if (!bpfnic_sched_class_name(s.policy))
 		snprintf(cls, size, "class %u", policy);
-	else if (policy == 1 || policy == 2)
-		snprintf(cls, size, "%s:%u", sched_names[policy], prio);
 	else
-		snprintf(cls, size, "%s", sched_names[policy]);
+		bpfnic_worker_sched_format(&s, cls, size);
 	return 0;
 }
 

@@ -433,6 +433,27 @@ static int fetch_series(struct live *l, struct bench_series *s, char *err, size_
 	return r;
 }
 
+/*
+ * fetch_series until the server has closed a window that ends after end_usec (the
+ * step's end), so that the series covers the step: under overload the workers drain
+ * their queues after the load stops, and real-time workers (WorkerScheduling=)
+ * leave the daemon's tick only what the kernel's real-time limit spares meanwhile.
+ * Gives up quietly after SERIES_WAIT_MS: the series then ends where the daemon was.
+ */
+#define SERIES_WAIT_MS 5000
+static int fetch_series_after(struct live *l, struct bench_series *s, int64_t end_usec,
+			      char *err, size_t errlen)
+{
+	int64_t deadline = bench_mono_ms() + SERIES_WAIT_MS;
+	int r;
+
+	while ((r = fetch_series(l, s, err, errlen)) == 0 && s->supported &&
+	       (!s->n || s->w[s->n - 1].time_usec < end_usec) && !bench_interrupted &&
+	       bench_mono_ms() < deadline)
+		bench_sleep_ms(50);
+	return r;
+}
+
 static char *read_whole(const char *path)
 {
 	FILE *f = fopen(path, "re");
@@ -586,7 +607,7 @@ static int live_run_step(void *b, const struct bench_step_spec *spec, struct ben
 					     (double)res[0].ru.ru_utime.tv_usec +
 					     (double)res[0].ru.ru_stime.tv_sec * 1e6 +
 					     (double)res[0].ru.ru_stime.tv_usec) / (double)(t1 - t0);
-	rc = fetch_series(l, s, err, errlen);
+	rc = fetch_series_after(l, s, r->wall_end_ns / 1000, err, errlen);
 out:
 	free(doc);
 	for (unsigned i = 0; i < l->n_cli; i++)

@@ -153,7 +153,10 @@ static const char status_json[] =
 	"\"passed\":12,\"other_address\":4,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,"
 	"\"tx_err\":0,\"short_payload\":1,\"too_long\":3,\"transmit\":5,\"transmit_exact\":true}},"
 	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,\"cpus\":1,"
-	"\"group\":\"main\",\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
+	"\"group\":\"main\",\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}],"
+	"\"workers\":{\"scheduling\":\"fifo:49\",\"problem\":null,\"threads\":["
+	"{\"cpu\":0,\"pid\":16301,\"class\":\"fifo\",\"priority\":49,\"nice\":0,\"cpu_use\":0.123},"
+	"{\"cpu\":1,\"pid\":null,\"class\":null,\"priority\":null,\"nice\":null,\"cpu_use\":null}]}}";
 
 static void test_status(void **state)
 {
@@ -176,6 +179,10 @@ static void test_status(void **state)
 	assert_contains(s, "totals      requests 100000, replies 99998, passed 12 (other address 4)\n");
 	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, "
 			   "too long 3, transmit 5\n");
+	assert_contains(s, "workers     fifo:49, in force\n"
+			   "  CPU    PID  CLASS  PRIORITY  NICE  CPU USE (%)\n"
+			   "    0  16301  fifo         49     0         12.3\n"
+			   "    1      -  -             -     -            -\n");
 	assert_contains(s, "history     last 1 change (core group, policy):\n");
 	assert_contains(s, "  TIME (UTC)           GROUP  ACTION  CPU  CPUS  GROUP SIZE  METRIC (µs)  REASON\n");
 	assert_contains(s, "  2023-11-14 22:13:20  main   grow      1     1           2         35.2  avg 35.2 us > 20 us\n");
@@ -218,6 +225,10 @@ static void test_status_missing_and_mistyped(void **state)
 	assert_contains(s, "policy      -\n");
 	assert_contains(s, "workload    short -, long -, max -\n");
 	assert_contains(s, "history     no change yet\n");
+	assert_contains(s, "workers     -, -\n");
+	s = render(ctl_print_status, "{\"workers\":{\"scheduling\":\"rr:5\",\"problem\":\"no "
+				     "thread\",\"threads\":{}}}");
+	assert_contains(s, "workers     rr:5, not in force: no thread\n");
 	s = render(ctl_print_status,
 		   "{\"version\":7,\"uptime_sec\":\"x\",\"policy\":[],\"groups\":{\"main\":\"0\"},"
 		   "\"totals\":{\"drops\":5},\"history\":[1,{\"time_usec\":\"x\"}]}");

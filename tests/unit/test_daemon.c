@@ -15,6 +15,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -49,7 +53,8 @@ static int setup(void **state)
 	bpfnicd_log_open(BPFNICD_LOG_STDERR, LOG_CRIT);
 	/* What a Reload finds on disk: valid on any machine (CPU 0 exists). */
 	assert_true(fd >= 0);
-	static const char text[] = "[Daemon]\nInterface=lo\nCpus=0\nAdminGroup=wheel\n";
+	static const char text[] = "[Daemon]\nInterface=lo\nCpus=0\nAdminGroup=wheel\n"
+				   "WorkerScheduling=rr:7\n";
 
 	assert_true(write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1);
 	close(fd);
@@ -365,6 +370,7 @@ struct daemon {
 	struct bpfnicd_policy *policy;
 	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_workers *workers;
 	struct bpfnicd_methods *methods;
 	struct bpfnic_idl *idl[2];
 };
@@ -388,12 +394,16 @@ static void daemon_start(struct daemon *d)
 	assert_int_equal(bpfnicd_runconf_new(conf_path, &cfg, &d->conf), 0);
 	d->policy = start_policy();
 	assert_int_equal(bpfnicd_sampler_new(FAKE_DP, &cfg.cpus, -1, bpfnic_mono_usec(), &d->sampler), 0);
+	/* cpumap id -1: no thread is ever ours, so status says none was found. */
+	assert_int_equal(bpfnicd_workers_new(bpfnicd_sampler_kthreads(d->sampler), &cfg.cpus,
+					     &cfg.worker_sched, bpfnic_mono_usec(), &d->workers), 0);
 	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
+	bpfnicd_runconf_bind_workers(d->conf, d->workers);
 	d->nic = bpfnicd_nic_new("eth9", &nd, &cfg.cpus, &info);
 	assert_non_null(d->nic);
 	deps = (struct bpfnicd_methods_deps){
 		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .history = history,
-		.info = info, .nic = d->nic, .start_usec = bpfnic_mono_usec(),
+		.workers = d->workers, .info = info, .nic = d->nic, .start_usec = bpfnic_mono_usec(),
 	};
 	assert_int_equal(bpfnicd_methods_new(&deps, &d->methods), 0);
 	assert_int_equal(bpfnic_idl_parse(bpfnic_idl_io_bpfnic, &d->idl[0], err, sizeof(err)), 0);
@@ -403,6 +413,7 @@ static void daemon_start(struct daemon *d)
 static void daemon_stop(struct daemon *d)
 {
 	bpfnicd_methods_free(d->methods);
+	bpfnicd_workers_free(d->workers);
 	bpfnicd_nic_free(d->nic);
 	bpfnicd_sampler_free(d->sampler);
 	stop_policy(d->policy);
@@ -488,6 +499,18 @@ static void test_every_method_against_the_idl(void **state)
 	assert_int_equal(json_object_array_length(v), 1);
 	assert_non_null(strstr(json_object_get_string(json_object_array_get_idx(v, 0)),
 			       "worker CPUs 3 also take eth9's RX interrupts"));
+	/* Every candidate CPU, none of whose threads exists (cpumap id -1): said so. */
+	assert_true(json_object_object_get_ex(p, "workers", &p));
+	assert_true(json_object_object_get_ex(p, "scheduling", &v));
+	assert_string_equal(json_object_get_string(v), "fifo:49");
+	assert_true(json_object_object_get_ex(p, "problem", &v));
+	assert_non_null(strstr(json_object_get_string(v), "no worker thread found for CPUs 0-3"));
+	assert_true(json_object_object_get_ex(p, "threads", &v));
+	assert_int_equal(json_object_array_length(v), 4);
+	v = json_object_array_get_idx(v, 2);
+	assert_true(json_object_object_get_ex(v, "cpu", &p));
+	assert_int_equal(json_object_get_int(p), 2);
+	assert_true(json_object_object_get_ex(v, "pid", &p) && p == NULL);
 	json_object_put(msg);
 	p = call(&d, "io.bpfnic.GetStats", NULL, false, false, NULL, &msg);
 	assert_true(json_object_object_get_ex(p, "cpus", &v));
@@ -536,8 +559,84 @@ static void test_every_method_against_the_idl(void **state)
 	p = call(&d, "io.bpfnic.GetStatus", NULL, false, false, NULL, &msg);
 	assert_true(json_object_object_get_ex(p, "history", &v));
 	assert_int_equal(json_object_array_length(v), 2);
+	/* ... and the file's WorkerScheduling=, which applies live. */
+	assert_true(json_object_object_get_ex(p, "workers", &p));
+	assert_true(json_object_object_get_ex(p, "scheduling", &v));
+	assert_string_equal(json_object_get_string(v), "rr:7");
 	json_object_put(msg);
 	daemon_stop(&d);
+}
+
+/*
+ * Anyone may call a process "cpumap/0/map:-2": only a kernel thread is taken for a
+ * worker, or a user could have bpfnicd give it a real-time class.
+ */
+static void test_workers_take_only_kernel_threads(void **state)
+{
+	struct bpfnic_cpus cpus = { .n = 1, .cpu = { 0 } };
+	struct bpfnic_worker_sched fifo = { .policy = SCHED_FIFO, .priority = 10 };
+	struct bpfnicd_kthreads kt;
+	struct bpfnicd_workers *w;
+	char path[64], comm[32] = "";
+	int fds[2], policy;
+	pid_t child;
+	(void)state;
+
+	assert_int_equal(pipe(fds), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		prctl(PR_SET_NAME, "cpumap/0/map:-2");
+		close(fds[0]);
+		assert_true(write(fds[1], "x", 1) == 1);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_true(read(fds[0], comm, 1) == 1); /* named */
+	close(fds[0]);
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)child);
+	FILE *f = fopen(path, "re");
+	assert_non_null(f);
+	assert_non_null(fgets(comm, sizeof(comm), f));
+	fclose(f);
+	assert_string_equal(comm, "cpumap/0/map:-2\n");
+
+	bpfnicd_kthreads_init(&kt, -2);
+	assert_int_equal(bpfnicd_workers_new(&kt, &cpus, &fifo, bpfnic_mono_usec(), &w), 0);
+	assert_int_equal(bpfnicd_kthread_pid(&kt, 0), 0);
+	assert_non_null(strstr(bpfnicd_workers_problem(w), "no worker thread found for CPUs 0"));
+	policy = sched_getscheduler(child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(policy, SCHED_OTHER);
+	bpfnicd_workers_free(w);
+}
+
+static void test_workers_say_why(void **state)
+{
+	const struct bpfnic_worker_sched fifo49 = { .policy = SCHED_FIFO, .priority = 49 };
+	const struct bpfnic_worker_sched other = { .policy = SCHED_OTHER, .priority = 0 };
+	struct bpfnicd_privileges may = { .cap_sys_nice = false, .seccomp = true, .rtprio = 0 };
+	char why[300];
+	(void)state;
+
+	assert_string_equal(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
+			    "bpfnicd lacks CAP_SYS_NICE, and its RLIMIT_RTPRIO (0) is below "
+			    "priority 49");
+	assert_string_equal(bpfnicd_workers_why(-EPERM, &may, &other, why, sizeof(why)),
+			    "bpfnicd lacks CAP_SYS_NICE");
+	may.rtprio = 60; /* the limit allows 49: then it was not the limit */
+	assert_string_equal(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
+			    "bpfnicd lacks CAP_SYS_NICE");
+	may.cap_sys_nice = true;
+	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
+			       "RestrictRealtime="));
+	may.seccomp = false;
+	assert_non_null(strstr(bpfnicd_workers_why(-EPERM, &may, &fifo49, why, sizeof(why)),
+			       "real-time group scheduling"));
+	assert_string_equal(bpfnicd_workers_why(-ESRCH, &may, &fifo49, why, sizeof(why)),
+			    strerror(ESRCH));
 }
 
 static void test_refusals_against_the_idl(void **state)
@@ -642,6 +741,8 @@ int main(void)
 		cmocka_unit_test(test_every_method_against_the_idl),
 		cmocka_unit_test(test_refusals_against_the_idl),
 		cmocka_unit_test(test_method_table_is_the_idl),
+		cmocka_unit_test(test_workers_take_only_kernel_threads),
+		cmocka_unit_test(test_workers_say_why),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

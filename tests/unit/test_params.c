@@ -6,6 +6,7 @@
  * and the shipped etc/bpfnicd.conf (each key there, with its range and default).
  */
 #include <errno.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,6 +99,56 @@ static void test_table_is_consistent(void **state)
 			fail();
 		}
 	}
+}
+
+static void test_worker_scheduling(void **state)
+{
+	const struct bpfnic_param *p = bpfnic_param_by_key("Daemon", "WorkerScheduling");
+	static const struct {
+		const char *text;
+		int policy;
+		unsigned priority;
+	} good[] = {
+		{ "fifo:49", SCHED_FIFO, 49 }, { "fifo:1", SCHED_FIFO, 1 }, { "rr:99", SCHED_RR, 99 },
+		{ "other", SCHED_OTHER, 0 },
+	};
+	static const char *const bad[] = {
+		"", "fifo", "fifo:", "fifo:0", "fifo:100", "fifo:-1", "fifo:+5", "fifo: 5", "rr:1x",
+		"other:0", "Other", "FIFO:10", "batch", "idle", "deadline", "fifo:49:1", ":49",
+		"fifo:99999999999999999999",
+	};
+	struct bpfnicd_config c = running;
+	char why[200], text[32];
+	(void)state;
+
+	assert_non_null(p);
+	assert_false(p->restart); /* a reload applies it */
+	assert_int_equal(running.worker_sched.policy, SCHED_FIFO); /* the default: real-time */
+	assert_int_equal(running.worker_sched.priority, 49);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		c.worker_sched.policy = -1;
+		assert_int_equal(bpfnic_param_set_text(p, &c, good[i].text, NULL, why, sizeof(why)), 0);
+		assert_int_equal(c.worker_sched.policy, good[i].policy);
+		assert_int_equal(c.worker_sched.priority, good[i].priority);
+		/* What status shows is what the file says. */
+		assert_string_equal(bpfnic_worker_sched_format(&c.worker_sched, text, sizeof(text)),
+				    good[i].text);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = running;
+		if (bpfnic_param_set_text(p, &c, bad[i], NULL, why, sizeof(why)) != -EINVAL) {
+			print_message("# WorkerScheduling=%s accepted\n", bad[i]);
+			fail();
+		}
+		assert_string_equal(why, "must be fifo:N or rr:N (real-time, N between 1 and 99) "
+				    "or other");
+		assert_memory_equal(&c.worker_sched, &running.worker_sched, sizeof(c.worker_sched));
+	}
+	assert_string_equal(bpfnic_sched_class_name(SCHED_BATCH), "batch");
+	assert_string_equal(bpfnic_sched_class_name(6), "deadline");
+	assert_null(bpfnic_sched_class_name(4));
+	assert_null(bpfnic_sched_class_name(-1));
+	assert_null(bpfnic_sched_class_name(7));
 }
 
 static void test_text_values(void **state)
@@ -519,6 +570,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_is_consistent),
 		cmocka_unit_test(test_text_values),
+		cmocka_unit_test(test_worker_scheduling),
 		cmocka_unit_test(test_listen_values),
 		cmocka_unit_test(test_set_policy_good),
 		cmocka_unit_test(test_set_policy_bad),
