@@ -3,24 +3,13 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "merge.h"
 #include "report.h"
-
-static int __attribute__((format(printf, 3, 4)))
-bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
+#include "why.h"
 
 /* A member of o of type t, or NULL. */
 static json_object *member(json_object *o, const char *key, json_type t)
@@ -36,7 +25,7 @@ static int get_u64(json_object *o, const char *key, uint64_t *out, char *err, si
 	json_object *v = member(o, key, json_type_int);
 
 	if (!v || json_object_get_int64(v) < 0)
-		return bad(err, errlen, "%s: missing, or not an unsigned integer", key);
+		return bpfnic_why(err, errlen, "%s: missing, or not an unsigned integer", key);
 	*out = json_object_get_uint64(v);
 	return 0;
 }
@@ -47,7 +36,7 @@ static int get_double(json_object *o, const char *key, double *out, char *err, s
 
 	if (!json_object_object_get_ex(o, key, &v) ||
 	    !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-		return bad(err, errlen, "%s: missing, or not a number", key);
+		return bpfnic_why(err, errlen, "%s: missing, or not a number", key);
 	*out = json_object_get_double(v);
 	return 0;
 }
@@ -64,7 +53,7 @@ static int hist_from_json(json_object *o, const char *key, struct bpfnic_hist_sp
 
 	*h = (struct bpfnic_hist_sparse){ .min = UINT64_MAX };
 	if (!ho)
-		return bad(err, errlen, "%s: missing (a document of a bpfnic-loadgen that wrote no "
+		return bpfnic_why(err, errlen, "%s: missing (a document of a bpfnic-loadgen that wrote no "
 			   "histograms?)", key);
 	if ((r = get_u64(ho, "sub_bits", &sub_bits, why, sizeof(why))) < 0 ||
 	    (r = get_u64(ho, "count", &h->count, why, sizeof(why))) < 0 ||
@@ -72,16 +61,16 @@ static int hist_from_json(json_object *o, const char *key, struct bpfnic_hist_sp
 	    (r = get_u64(ho, "min_ns", &h->min, why, sizeof(why))) < 0 ||
 	    (r = get_u64(ho, "max_ns", &h->max, why, sizeof(why))) < 0 ||
 	    (r = get_double(ho, "sum_ns", &h->sum, why, sizeof(why))) < 0)
-		return bad(err, errlen, "%s.%s", key, why);
+		return bpfnic_why(err, errlen, "%s.%s", key, why);
 	if (sub_bits != BPFNIC_LG_HIST_SUB_BITS)
-		return bad(err, errlen, "%s: sub_bits %llu, this bpfnic-loadgen's histograms have %u",
+		return bpfnic_why(err, errlen, "%s: sub_bits %llu, this bpfnic-loadgen's histograms have %u",
 			   key, (unsigned long long)sub_bits, BPFNIC_LG_HIST_SUB_BITS);
 	b = member(ho, "buckets", json_type_array);
 	if (!b)
-		return bad(err, errlen, "%s.buckets: missing, or not a list", key);
+		return bpfnic_why(err, errlen, "%s.buckets: missing, or not a list", key);
 	n = json_object_array_length(b);
 	if (n > BPFNIC_LG_HIST_BUCKETS)
-		return bad(err, errlen, "%s.buckets: more than %u", key, BPFNIC_LG_HIST_BUCKETS);
+		return bpfnic_why(err, errlen, "%s.buckets: more than %u", key, BPFNIC_LG_HIST_BUCKETS);
 	if (!h->count)
 		h->min = UINT64_MAX;
 	if (n && !(h->b = calloc(n, sizeof(*h->b))))
@@ -97,7 +86,7 @@ static int hist_from_json(json_object *o, const char *key, struct bpfnic_hist_sp
 		    json_object_get_int64(cnt) <= 0 ||
 		    (h->n && (uint64_t)json_object_get_int64(idx) <= h->b[h->n - 1].index)) {
 			bpfnic_hist_sparse_free(h);
-			return bad(err, errlen, "%s.buckets[%zu]: not [bucket, count] with buckets below "
+			return bpfnic_why(err, errlen, "%s.buckets[%zu]: not [bucket, count] with buckets below "
 				   "%u in increasing order and counts above 0", key, i, BPFNIC_LG_HIST_BUCKETS);
 		}
 		h->b[h->n++] = (struct bpfnic_hist_bucket){ (uint32_t)json_object_get_int64(idx),
@@ -108,7 +97,7 @@ static int hist_from_json(json_object *o, const char *key, struct bpfnic_hist_sp
 		uint64_t count = h->count;
 
 		bpfnic_hist_sparse_free(h);
-		return bad(err, errlen, "%s: its buckets hold %llu values, its count says %llu%s", key,
+		return bpfnic_why(err, errlen, "%s: its buckets hold %llu values, its count says %llu%s", key,
 			   (unsigned long long)sum, (unsigned long long)count,
 			   sum == count ? " (and min_ns is above max_ns)" : "");
 	}
@@ -150,9 +139,9 @@ int lg_step_from_json(json_object *o, struct lg_step_result *r, char *err, size_
 	    (e = get_u64(o, "client_rx_drops", &r->rx_drops, err, errlen)) < 0)
 		return e;
 	if (step < 1 || clients > UINT32_MAX || !(duration_s > 0))
-		return bad(err, errlen, "step, clients or duration_s out of range");
+		return bpfnic_why(err, errlen, "step, clients or duration_s out of range");
 	if (!classes)
-		return bad(err, errlen, "classes: missing, or not an object");
+		return bpfnic_why(err, errlen, "classes: missing, or not an object");
 	r->index = (unsigned)(step - 1);
 	r->clients = (unsigned)clients;
 	r->duration_ns = (uint64_t)llround(duration_s * 1e9);
@@ -175,7 +164,7 @@ int lg_step_from_json(json_object *o, struct lg_step_result *r, char *err, size_
 			e = hist_from_json(co, "qdelay_hist", &r->cls[k].qdelay_hist, err, errlen);
 		if (e == -EINVAL) {
 			snprintf(where, sizeof(where), "%s", err);
-			bad(err, errlen, "classes.%s.%s", lg_class_names[k], where);
+			bpfnic_why(err, errlen, "classes.%s.%s", lg_class_names[k], where);
 		}
 	}
 	if (e)
@@ -255,13 +244,13 @@ static int merge_step(json_object *const *steps, const char *const *names, unsig
 
 		e = lg_step_from_json(json_object_array_get_idx(steps[j], i), &r, why, sizeof(why));
 		if (e == -EINVAL)
-			return bad(err, errlen, "%s: steps[%u].%s", names[j], i, why);
+			return bpfnic_why(err, errlen, "%s: steps[%u].%s", names[j], i, why);
 		if (e)
 			return e;
 		if (r.index != i)
-			e = bad(err, errlen, "%s: steps[%u] says it is step %u", names[j], i, r.index + 1);
+			e = bpfnic_why(err, errlen, "%s: steps[%u] says it is step %u", names[j], i, r.index + 1);
 		else if (j && r.duration_ns != m->duration_ns)
-			e = bad(err, errlen, "the runs' step lists differ: step %u measures %.3f s in %s, "
+			e = bpfnic_why(err, errlen, "the runs' step lists differ: step %u measures %.3f s in %s, "
 				"%.3f s in %s", i + 1, (double)m->duration_ns / 1e9, names[0],
 				(double)r.duration_ns / 1e9, names[j]);
 		if (e == 0) {
@@ -300,7 +289,7 @@ static int doc_steps(json_object *doc, const char *name, struct lg_config *cfg, 
 
 	*steps = member(doc, "steps", json_type_array);
 	if (!tool || strcmp(json_object_get_string(tool), "bpfnic-loadgen") || !*steps)
-		return bad(err, errlen, "%s: not a --json document of bpfnic-loadgen", name);
+		return bpfnic_why(err, errlen, "%s: not a --json document of bpfnic-loadgen", name);
 	mix = member(member(doc, "config", json_type_object), "mix", json_type_object);
 	for (unsigned k = 0; k < 2; k++) {
 		json_object *w = member(mix, classes[k], json_type_int);
@@ -326,14 +315,14 @@ int lg_merge(json_object *const *docs, const char *const *names, unsigned n, str
 		goto done;
 	}
 	if (n == 0) {
-		e = bad(err, errlen, "no run to merge");
+		e = bpfnic_why(err, errlen, "no run to merge");
 		goto done;
 	}
 	for (unsigned j = 0; j < n && e == 0; j++)
 		e = doc_steps(docs[j], names[j], &out->cfg, &steps[j], err, errlen);
 	for (unsigned j = 1; j < n && e == 0; j++)
 		if (json_object_array_length(steps[j]) != json_object_array_length(steps[0]))
-			e = bad(err, errlen, "the runs' step lists differ: %s has %zu steps, %s %zu",
+			e = bpfnic_why(err, errlen, "the runs' step lists differ: %s has %zu steps, %s %zu",
 				names[0], json_object_array_length(steps[0]), names[j],
 				json_object_array_length(steps[j]));
 	if (e)

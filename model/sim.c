@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 
 #include "datapath/dpstats.h"
 #include "model/sim.h"
+#include "why.h"
 
 #define NS_PER_MS 1000000ull
 #define MAX_TIME_NS (1000000ull * 1000000000ull) /* 10^6 s: far from wrapping a u64 */
@@ -98,60 +98,49 @@ static const struct bpfnic_worker_stats zero_stats;
 /* ---------------------------------------------------------------------------------
  * Set-up
  */
-static int __attribute__((format(printf, 3, 4)))
-invalid(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, why_size, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 static int check_config(const struct bpfnic_model_config *c, char *why, size_t why_size)
 {
 	const char *param = "policy";
 	char reason[160];
 
 	if (c->cpus < 1 || c->cpus > BPFNIC_MAX_CPUS)
-		return invalid(why, why_size, "cpus: must be between 1 and %u", BPFNIC_MAX_CPUS);
+		return bpfnic_why(why, why_size, "cpus: must be between 1 and %u", BPFNIC_MAX_CPUS);
 	if (c->rx_queues > BPFNIC_MAX_CPUS)
-		return invalid(why, why_size, "rx_queues: must be at most %u", BPFNIC_MAX_CPUS);
+		return bpfnic_why(why, why_size, "rx_queues: must be at most %u", BPFNIC_MAX_CPUS);
 	if (c->queue_len > BPFNIC_MODEL_MAX_QUEUE_LEN)
-		return invalid(why, why_size, "queue_len: must be at most %u",
+		return bpfnic_why(why, why_size, "queue_len: must be at most %u",
 			       BPFNIC_MODEL_MAX_QUEUE_LEN);
 	if (c->clients > BPFNIC_MODEL_MAX_CLIENTS)
-		return invalid(why, why_size, "clients: must be at most %u",
+		return bpfnic_why(why, why_size, "clients: must be at most %u",
 			       BPFNIC_MODEL_MAX_CLIENTS);
 	if (c->policy.policy >= BPFNIC_NR_POLICIES)
-		return invalid(why, why_size, "policy: no policy has id %u", (unsigned)c->policy.policy);
+		return bpfnic_why(why, why_size, "policy: no policy has id %u", (unsigned)c->policy.policy);
 	if (c->policy.interval_ms < 1)
-		return invalid(why, why_size, "interval_ms: must be at least 1 ms");
+		return bpfnic_why(why, why_size, "interval_ms: must be at least 1 ms");
 	if (bpfnic_policy_check(&c->policy, c->cpus, &param, reason, sizeof(reason)) < 0) {
 		snprintf(why, why_size, "%s: %s", param, reason);
 		return -EINVAL;
 	}
 	if (c->queueing != BPFNIC_MODEL_PER_CPU && c->queueing != BPFNIC_MODEL_SHARED)
-		return invalid(why, why_size, "queueing: no discipline has id %u",
+		return bpfnic_why(why, why_size, "queueing: no discipline has id %u",
 			       (unsigned)c->queueing);
 	if (c->service != BPFNIC_MODEL_SERVICE_CONSTANT &&
 	    c->service != BPFNIC_MODEL_SERVICE_EXPONENTIAL)
-		return invalid(why, why_size, "service: no distribution has id %u",
+		return bpfnic_why(why, why_size, "service: no distribution has id %u",
 			       (unsigned)c->service);
 	for (int k = 0; k < 2; k++)
 		if (c->service_ns[k] > BPFNIC_MAX_SERVICE_NS)
-			return invalid(why, why_size,
+			return bpfnic_why(why, why_size,
 				       "service_ns: at most %llu ns, the longest the worker spins",
 				       (unsigned long long)BPFNIC_MAX_SERVICE_NS);
 	if (c->overhead_ns > BPFNIC_MAX_SERVICE_NS || c->wakeup_ns > BPFNIC_MAX_SERVICE_NS)
-		return invalid(why, why_size, "overhead_ns, wakeup_ns: at most %llu ns",
+		return bpfnic_why(why, why_size, "overhead_ns, wakeup_ns: at most %llu ns",
 			       (unsigned long long)BPFNIC_MAX_SERVICE_NS);
 	if (c->arrivals != BPFNIC_ARRIVALS_POISSON && c->arrivals != BPFNIC_ARRIVALS_CONSTANT)
-		return invalid(why, why_size, "arrivals: no process has id %u",
+		return bpfnic_why(why, why_size, "arrivals: no process has id %u",
 			       (unsigned)c->arrivals);
 	if (c->mix[0] == 0 && c->mix[1] == 0)
-		return invalid(why, why_size, "mix: one class at least needs a weight above 0");
+		return bpfnic_why(why, why_size, "mix: one class at least needs a weight above 0");
 	return 0;
 }
 
