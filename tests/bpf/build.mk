@@ -12,3 +12,5 @@ endef
 $(foreach t,test_sched test_worker,\
   $(eval $(call test_prog,bpf,$(t),tests/bpf/$(t).c $(TEST_DP_SRCS),$(TEST_DP_LIBS) -lcmocka))\
   $(eval $(call bpf_test_asan,$(t),tests/bpf/$(t).c $(TEST_DP_SRCS),$(TEST_DP_LIBS) -lcmocka)))
+# The frame fuzzer: random and mutated frames, requests cut at every length.
+$(eval $(call test_prog,bpf,test_frames,tests/bpf/test_frames.c $(FRAMEFUZZ_SRCS),$(TEST_DP_LIBS) $(ARRIVAL_LIBS) -lcmocka))
