@@ -5,6 +5,7 @@
 #   make check      install missing packages, build, run every test tier
 #   make demo       lab + bpfnicd + load + result, then remove the lab
 #   make bench      benchmarks: figures, never pass/fail
+#   make fuzz       the libFuzzer targets of fuzz/ (FUZZ_SECONDS= each, FUZZ_TARGETS=)
 #   make install    DESTDIR= PREFIX= aware
 #   make deb        Debian package
 #   make clean
