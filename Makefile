@@ -6,6 +6,7 @@
 #   make demo       lab + bpfnicd + load + result, then remove the lab
 #   make bench      benchmarks: figures, never pass/fail
 #   make fuzz       the libFuzzer targets of fuzz/ (FUZZ_SECONDS= each, FUZZ_TARGETS=)
+#   make soak       the overload soak (bench/soak): about 14 minutes, a report
 #   make install    DESTDIR= PREFIX= aware
 #   make deb        Debian package
 #   make clean
@@ -40,7 +41,7 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 	-Ibpf -I/usr/include/$(MULTIARCH)
 
 .DEFAULT_GOAL := all
-.PHONY: all programs check demo bench install deb clean deps
+.PHONY: all programs check demo bench soak install deb clean deps
 # install and deb: recipes in packaging/build.mk
 
 # ----------------------------------------------------------------------------
@@ -137,6 +138,11 @@ bench:
 	scripts/install-deps
 	$(MAKE) all
 	BUILD=$(abspath $(BUILD)) bench/run
+
+soak:
+	scripts/install-deps
+	$(MAKE) all
+	BUILD=$(abspath $(BUILD)) bench/soak
 
 demo:
 	scripts/install-deps
