@@ -106,9 +106,12 @@ status_get() { ctl --json status 2>/dev/null | jq -cr "$1"; }
 
 daemon_alive() { [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; }
 
+# D_WRAP=(cmd args...): run bpfnicd through it (it must exec bpfnicd, keeping the pid),
+# e.g. to give it a mount of its own.
+D_WRAP=()
 daemon_start() {
 	: >"$DLOG"
-	ip netns exec "$LAB_SRV_NS" "$BPFNICD" --config "$CONF" --log-target stderr \
+	ip netns exec "$LAB_SRV_NS" "${D_WRAP[@]}" "$BPFNICD" --config "$CONF" --log-target stderr \
 		--log-level debug >>"$DLOG" 2>&1 </dev/null &
 	DPID=$! # ip netns exec execs: this is bpfnicd's pid
 	on_exit daemon_stop
@@ -137,3 +140,25 @@ send() { ip netns exec "$LAB_CLI_NS" "$UDPSEND" --dst "$LAB_SRV_IP4" --drain-ms 
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 
 xdp_attached() { ip -n "$LAB_SRV_NS" link show dev "$LAB_SRV_IF" | grep -q 'prog/xdp'; }
+
+# The server's books since attach, from status: "requests replies drops" (drops by
+# every cause: queue, no_cpu, redirect_err, tx_err).
+server_books() {
+	status_get '.totals | "\(.requests) \(.replies) \(.drops.queue + .drops.no_cpu + .drops.redirect_err + .drops.tx_err)"'
+}
+
+# Once the queues are empty the books stop moving: wait for that (bounded), print them.
+server_books_settled() {
+	local now prev= i
+	for i in $(seq 50); do
+		now=$(server_books)
+		[ -n "$now" ] && [ "$now" = "$prev" ] && break
+		prev=$now
+		sleep 0.2
+	done
+	echo "$now"
+}
+
+xdp_prog_id() {
+	ip -n "$LAB_SRV_NS" -d link show dev "$LAB_SRV_IF" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'
+}
