@@ -51,7 +51,8 @@ struct bpfnicd {
 	bool stats_warned;
 	uint64_t watchdog_usec;         /* 0: no watchdog */
 	uint64_t status_usec;
-	uint64_t iface_check_usec;      /* last check that the interface still exists */
+	uint64_t iface_check_usec;      /* last check of the interface and the CPUs */
+	bool cpu_offline[BPFNIC_MAX_CPUS]; /* candidates the kernel took offline (logged) */
 	unsigned seen_policy, seen_conf; /* generations the status line was sent for */
 	char status[256];
 };
@@ -116,6 +117,34 @@ static void after_change(struct bpfnicd *d)
 	update_status(d, true);
 }
 
+/*
+ * A candidate CPU the kernel takes offline keeps its cpumap entry: the kernel runs the
+ * CPU's cpumap thread on another CPU until it is back, and nothing is lost (its
+ * requests are served, and counted, where the thread runs). The groups stay as they
+ * are; the change is worth a line each way.
+ */
+static void check_cpus_online(struct bpfnicd *d)
+{
+	const struct bpfnicd_config *c = config(d);
+	struct bpfnic_cpuset online;
+
+	if (bpfnic_cpuset_read(BPFNIC_CPUS_ONLINE_PATH, &online) < 0)
+		return;
+	for (unsigned i = 0; i < c->cpus.n; i++) {
+		unsigned cpu = c->cpus.cpu[i];
+		bool off = !online.has[cpu];
+
+		if (off == d->cpu_offline[cpu])
+			continue;
+		d->cpu_offline[cpu] = off;
+		if (off)
+			log_warning("CPU %u went offline: its cpumap thread runs on another CPU until it "
+				    "is back; its requests are still served", cpu);
+		else
+			log_notice("CPU %u is online again", cpu);
+	}
+}
+
 /* The program goes with its interface: without it there is nothing to steer. */
 static int check_interface(struct bpfnicd *d, uint64_t now)
 {
@@ -124,6 +153,7 @@ static int check_interface(struct bpfnicd *d, uint64_t now)
 	if (now - d->iface_check_usec < IFACE_CHECK_USEC)
 		return 0;
 	d->iface_check_usec = now;
+	check_cpus_online(d);
 	if (if_indextoname((unsigned)d->info.ifindex, name) &&
 	    strcmp(name, config(d)->interface) == 0)
 		return 0;
