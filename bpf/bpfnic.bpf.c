@@ -348,9 +348,8 @@ static __always_inline int udp_csum_write(struct request *r, void *data_end)
 static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st,
 						   const struct bpfnic_settings *cfg, __u8 class)
 {
-	__u32 group = (cfg->policy == BPFNIC_POLICY_SPLIT && class == BPFNIC_CLASS_LONG) ?
-			      BPFNIC_GROUP_LONG : BPFNIC_GROUP_MAIN;
-	__u32 *size, *cursor, *cpu, slot, idx;
+	__u32 group = bpfnic_pick_group(cfg->policy, class);
+	__u32 *size, *cursor, *cpu, slot;
 	__u64 *handed;
 	long ret;
 
@@ -362,13 +361,7 @@ static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st
 		st->no_cpu++;
 		return XDP_DROP;
 	}
-	idx = *cursor;
-	/* The group may have shrunk since the last packet. */
-	if (idx >= *size)
-		idx = 0;
-	*cursor = idx + 1;
-
-	slot = BPFNIC_GROUP_SLOT(group, idx);
+	slot = BPFNIC_GROUP_SLOT(group, bpfnic_pick_rr(*size, cursor));
 	cpu = bpf_map_lookup_elem(&bpfnic_group_cpus, &slot);
 	if (!cpu)
 		return XDP_ABORTED;
@@ -418,7 +411,7 @@ int bpfnic_sched(struct xdp_md *ctx)
 	 * request goes on only to the cpumap (or is dropped), never to the stack. */
 	write_le64(&r, BPFNIC_OFF_ARRIVAL, bpf_ktime_get_ns());
 	class = r.payload[BPFNIC_OFF_CLASS];
-	st->requests[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
+	st->requests[bpfnic_stats_class(class)]++;
 	return sched_pick_and_redirect(st, cfg, class);
 }
 
@@ -487,7 +480,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	struct spin_ctx spin;
 	struct request r;
 	__u64 pickup, arrival, qdelay, service, finish;
-	__u32 zero = 0, bucket;
+	__u32 zero = 0;
 	__u8 class;
 	long ret;
 
@@ -507,13 +500,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 
 	/* Queuing delay, on the server clock only. */
 	qdelay = pickup >= arrival ? pickup - arrival : 0;
-	st->qdelay_sum_ns += qdelay;
-	if (qdelay > st->qdelay_max_ns)
-		st->qdelay_max_ns = qdelay;
-	bucket = bpfnic_log_bucket(qdelay, BPFNIC_HIST_SUB_BITS);
-	if (bucket > BPFNIC_HIST_BUCKETS - 1)
-		bucket = BPFNIC_HIST_BUCKETS - 1;
-	st->qdelay_hist[bucket]++;
+	bpfnic_worker_record_qdelay(st, qdelay);
 
 	/* The workload: the class's time, or the client's request, capped. */
 	service = cfg->service_ns[class == BPFNIC_CLASS_LONG ? 1 : 0];
@@ -535,8 +522,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	} else {
 		finish = bpf_ktime_get_ns();
 	}
-	st->service_sum_ns += finish - pickup;
-	st->processed[class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN]++;
+	bpfnic_worker_record_done(st, class, finish - pickup);
 
 	if (r.ext) {
 		write_le16(&r, BPFNIC_OFF_EXT_CPU, (__u16)bpf_get_smp_processor_id());

@@ -139,6 +139,73 @@ enum bpfnic_group {
 /* Upper bound on candidate worker CPUs (cpumap size, group slots). */
 #define BPFNIC_MAX_CPUS 256u
 
+/* ---------------------------------------------------------------------------------
+ * Pick functions: every policy's choice of worker CPU, pure, so that the scheduler,
+ * the BPF tests and the queuing model (model/sim.c) run the same code. They look
+ * nothing up: the caller passes the state they read and write (BPF: map values; the
+ * model: plain structs), so a decision costs only its arithmetic. A pick is
+ *
+ *   group = bpfnic_pick_group(policy, class);     which group serves the request
+ *   size  = that group's size;                     0: drop it, counted no_cpu
+ *   slot  = bpfnic_pick_rr(size, &cursor);         a slot in [0, size)
+ *   cpu   = that group's CPU in that slot;
+ *
+ * where cursor is the scheduler CPU's own for that group (one per RX CPU and group,
+ * so no cache line is shared per packet). Load-aware policies keep this shape and
+ * only choose the slot differently, from a random u32 or a flow hash the caller
+ * passes in (BPF: bpf_get_prandom_u32(); the model: its seeded generator) and from
+ * per-CPU load the caller reads (outstanding work the scheduler adds to and the
+ * workers subtract from, requests in flight): walk candidate slots, starting at
+ * bpfnic_pick_rr()'s so that ties go round-robin, offering each one's load to
+ * bpfnic_pick_least_offer(), which keeps the first least loaded.
+ */
+static __always_inline __u32 bpfnic_pick_group(__u8 policy, __u8 class)
+{
+	return policy == BPFNIC_POLICY_SPLIT && class == BPFNIC_CLASS_LONG ? BPFNIC_GROUP_LONG :
+									     BPFNIC_GROUP_MAIN;
+}
+
+/* The next slot of a group of size > 0 after *cursor; a cursor at or past the end (the
+ * end of a round, or the group shrank since this CPU's last pick) restarts at slot 0. */
+static __always_inline __u32 bpfnic_pick_rr(__u32 size, __u32 *cursor)
+{
+	__u32 slot = *cursor;
+
+	if (slot >= size)
+		slot = 0;
+	*cursor = slot + 1;
+	return slot;
+}
+
+/* The i-th slot of a walk over a group of size slots that starts at slot start. */
+static __always_inline __u32 bpfnic_pick_walk_slot(__u32 start, __u32 i, __u32 size)
+{
+	__u32 slot = start + i;
+
+	return slot >= size ? slot - size : slot;
+}
+
+/* The least loaded slot among those offered; the first offered wins a tie. */
+struct bpfnic_pick_least {
+	__u32 slot;
+	__u64 load;
+};
+
+static __always_inline void bpfnic_pick_least_init(struct bpfnic_pick_least *b)
+{
+	b->slot = 0;
+	b->load = ~0ull;
+}
+
+static __always_inline void bpfnic_pick_least_offer(struct bpfnic_pick_least *b, __u32 slot,
+						    __u64 load)
+{
+	if (load < b->load) {
+		b->load = load;
+		b->slot = slot;
+	}
+}
+
 /*
  * Map "bpfnic_settings", one entry. Written by user space as a whole; the data path
  * reads it per packet.
@@ -247,5 +314,34 @@ struct bpfnic_worker_stats {
 	__u64 malformed;       /* frames that reached the worker but were not requests */
 	__u64 qdelay_hist[BPFNIC_HIST_BUCKETS];
 };
+
+/* The statistics slot of a class byte: anything but short and long counts as unknown. */
+static __always_inline __u32 bpfnic_stats_class(__u8 class)
+{
+	return class <= BPFNIC_CLASS_LONG ? class : BPFNIC_CLASS_UNKNOWN;
+}
+
+/* What the worker records at pick-up (the model records the same at its pick-ups). */
+static __always_inline void bpfnic_worker_record_qdelay(struct bpfnic_worker_stats *st,
+							__u64 qdelay)
+{
+	__u32 bucket;
+
+	st->qdelay_sum_ns += qdelay;
+	if (qdelay > st->qdelay_max_ns)
+		st->qdelay_max_ns = qdelay;
+	bucket = bpfnic_log_bucket(qdelay, BPFNIC_HIST_SUB_BITS);
+	if (bucket > BPFNIC_HIST_BUCKETS - 1)
+		bucket = BPFNIC_HIST_BUCKETS - 1;
+	st->qdelay_hist[bucket]++;
+}
+
+/* ... and once the workload is done. */
+static __always_inline void bpfnic_worker_record_done(struct bpfnic_worker_stats *st, __u8 class,
+						      __u64 service_ns)
+{
+	st->service_sum_ns += service_ns;
+	st->processed[bpfnic_stats_class(class)]++;
+}
 
 #endif /* BPFNIC_H */

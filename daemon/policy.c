@@ -36,22 +36,11 @@ static struct bpfnic_settings settings_for(const struct bpfnicd_config *c, enum 
 	};
 }
 
-static struct bpfnic_scaler_params scaler_params(const struct bpfnic_policy_params *p)
-{
-	return (struct bpfnic_scaler_params){
-		.threshold_us = p->threshold_us,
-		.shrink_below_us = p->shrink_below_us,
-		.min_cpus = p->min_cpus,
-		.max_cpus = p->max_cpus,
-		.cooldown_ms = p->cooldown_ms,
-	};
-}
-
 /* The groups of policy next; a dynamic group keeps dyn_size, within the new bounds. */
 static void groups_for(const struct bpfnicd_policy *p, const struct bpfnic_policy_params *next,
 		       unsigned dyn_size, struct dp_state *s)
 {
-	struct bpfnic_scaler_params sp = scaler_params(next);
+	struct bpfnic_scaler_params sp = bpfnic_scaler_params_of(next);
 
 	s->n_long = 0;
 	switch (next->policy) {
@@ -215,7 +204,7 @@ static void log_applied(const struct bpfnicd_policy *p, const char *by)
 int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *cfg,
 			 const struct bpfnic_policy_params *next, const char *by)
 {
-	struct bpfnic_scaler_params old_sp = scaler_params(&p->params), new_sp = scaler_params(next);
+	struct bpfnic_scaler_params old_sp = bpfnic_scaler_params_of(&p->params), new_sp = bpfnic_scaler_params_of(next);
 	bool was_scaled = bpfnic_policies[p->params.policy].scaler;
 	struct dp_state to;
 	int r;
@@ -270,7 +259,7 @@ static void record_change(struct bpfnicd_policy *p, bool grow, unsigned cpu, dou
 void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *w,
 			 uint64_t now_ms)
 {
-	struct bpfnic_scaler_params sp = scaler_params(&p->params);
+	struct bpfnic_scaler_params sp = bpfnic_scaler_params_of(&p->params);
 	double metric = p->params.metric == BPFNIC_METRIC_P99 ? w->qdelay_p99_us : w->qdelay_avg_us;
 	struct bpfnic_scaler_window sw = { .now_ms = now_ms, .traffic = w->traffic, .metric_us = metric };
 	struct bpfnic_scaler_state before = p->scaler;

@@ -3,10 +3,22 @@
 #include <stdio.h>
 
 #include "daemon/scaler.h"
+#include "params.h"
 
 static unsigned clamp(unsigned v, unsigned lo, unsigned hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
+}
+
+struct bpfnic_scaler_params bpfnic_scaler_params_of(const struct bpfnic_policy_params *p)
+{
+	return (struct bpfnic_scaler_params){
+		.threshold_us = p->threshold_us,
+		.shrink_below_us = p->shrink_below_us,
+		.min_cpus = p->min_cpus,
+		.max_cpus = p->max_cpus,
+		.cooldown_ms = p->cooldown_ms,
+	};
 }
 
 void bpfnic_scaler_init(struct bpfnic_scaler_state *s, uint64_t now_ms)

@@ -55,6 +55,10 @@ void bpfnic_scaler_init(struct bpfnic_scaler_state *s, uint64_t now_ms);
 /* size brought within min_cpus..max_cpus: where a group entering the policy starts. */
 unsigned bpfnic_scaler_clamp(const struct bpfnic_scaler_params *p, unsigned size);
 
+/* The scaler's part of a policy's parameters (the daemon and the model both take it). */
+struct bpfnic_policy_params;
+struct bpfnic_scaler_params bpfnic_scaler_params_of(const struct bpfnic_policy_params *p);
+
 /*
  * Decide on one window for a group of size CPUs: HOLD, or GROW / SHRINK by one CPU.
  * Updates s as if the caller applies the change; a caller that cannot restores s.
