@@ -8,8 +8,10 @@
  * methods (methods).
  *
  * Start: parse flags, validate the whole config (exit 78 on any error), load and
- * attach the programs (the bpf_link dies with us: fail-open), open the control socket,
- * READY=1, then the sd-event loop until SIGTERM/SIGINT (detach, exit 0). SIGHUP and
+ * attach the programs, or take over the running ones the service manager kept for us
+ * (daemon/handover.h), hand them to its fd store, open the control socket, READY=1,
+ * then the sd-event loop until SIGTERM/SIGINT (exit 0: the bpf_link goes with our
+ * fds unless the service manager holds it: fail-open on a stop). SIGHUP and
  * the Reload method re-read the config. The tick (IntervalMs=) closes a statistics
  * window, steps the scaler, feeds Monitor subscribers and pings the watchdog.
  */
@@ -27,6 +29,7 @@
 
 #include "clock.h"
 #include "cpulist.h"
+#include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
 
@@ -41,6 +44,7 @@ struct bpfnicd {
 	struct bpfnicd_policy *policy;
 	struct bpfnic_dp *dp;
 	struct bpfnic_dp_info info;
+	bool handed_over;               /* the service manager holds the data path too */
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
@@ -233,8 +237,9 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		after_change(d);
 		return 0;
 	}
-	log_info("received %s, detaching", strsignal((int)si->ssi_signo));
-	sd_notify(0, "STOPPING=1\nSTATUS=detaching");
+	log_info("received %s, %s", strsignal((int)si->ssi_signo),
+		 d->handed_over ? "exiting" : "detaching");
+	sd_notify(0, d->handed_over ? "STOPPING=1\nSTATUS=exiting" : "STOPPING=1\nSTATUS=detaching");
 	return sd_event_exit(d->event, 0);
 }
 
@@ -269,6 +274,8 @@ static int start_data_path(struct bpfnicd *d)
 		.ifname = c->interface, .xdp_mode = c->xdp_mode, .cpus = c->cpus.cpu,
 		.n_cpus = c->cpus.n, .queue_size = c->queue_size,
 	};
+	struct bpfnic_dp_handover received, now;
+	struct bpfnic_dp_adopted adopted;
 	char cpus[256], fields[2][300];
 	const char *fv[] = { fields[0], fields[1], NULL };
 	unsigned n;
@@ -279,23 +286,50 @@ static int start_data_path(struct bpfnicd *d)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
 	bpfnicd_policy_dp_opts(d->policy, &opts);
 	bpfnicd_log_route_libbpf();
-	r = bpfnic_dp_open(&opts, &d->dp);
+	r = bpfnicd_handover_receive(&received);
 	if (r < 0)
+		log_warning_errno(r, "cannot read the fds the service manager passed");
+	opts.adopt = received.n ? &received : NULL;
+	opts.adopted = &adopted;
+	r = bpfnic_dp_open(&opts, &d->dp);
+	if (r < 0) {
+		bpfnicd_handover_close(&received);
 		return log_error_errno(r, "cannot attach to %s", c->interface);
+	}
 	bpfnicd_policy_attach(d->policy, d->dp);
 	r = bpfnic_dp_info(d->dp, &d->info);
 	if (r < 0)
 		log_warning_errno(r, "cannot query the attachment");
+	r = bpfnic_dp_handover(d->dp, &now);
+	if (r >= 0)
+		r = bpfnicd_handover_store(&now, &received);
+	if (r < 0)
+		log_warning_errno(r, "cannot hand the data path to the service manager: a restart "
+				  "will attach afresh");
+	d->handed_over = r > 0;
+	bpfnicd_handover_close(&received);
 
 	bpfnic_cpulist_format(c->cpus.cpu, c->cpus.n, cpus, sizeof(cpus));
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(c->policy.policy));
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_CPUS=%s", cpus);
 	bpfnicd_policy_group(d->policy, BPFNIC_GROUP_MAIN, &n);
-	bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
-			   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over %u CPUs",
-			   c->interface, d->info.ifindex,
-			   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
-			   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
+	if (adopted.link)
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_TAKEN_OVER, fv,
+				   "took over the running data path on %s (ifindex %d, %s mode): program "
+				   "replaced in place, %s, %s%s%s; port %u, CPUs %s, policy %s over %u CPUs",
+				   c->interface, d->info.ifindex,
+				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native",
+				   adopted.maps ? "maps and counters kept" : "new maps",
+				   adopted.workers ? "worker threads kept" : "workers replaced",
+				   adopted.why_not[0] ? ": " : "", adopted.why_not, c->port, cpus,
+				   bpfnic_policy_name(c->policy.policy), n + opts.n_long);
+	else
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
+				   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over "
+				   "%u CPUs%s%s", c->interface, d->info.ifindex,
+				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
+				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long,
+				   adopted.why_not[0] ? "; " : "", adopted.why_not);
 	return 0;
 }
 
@@ -376,8 +410,13 @@ static void cleanup(struct bpfnicd *d)
 	bpfnicd_sampler_free(d->sampler);
 	if (d->dp) {
 		bpfnic_dp_close(d->dp);
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
-				   config(d)->interface);
+		if (d->handed_over)
+			bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_LEFT_RUNNING, NULL,
+					   "left the data path on %s to the service manager: a restart "
+					   "takes it over, a stop detaches it", config(d)->interface);
+		else
+			bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
+					   config(d)->interface);
 	}
 	bpfnicd_policy_free(d->policy);
 	bpfnicd_runconf_free(d->conf);

@@ -18,6 +18,8 @@
 #define BPFNICD_MID_CORE_ADDED     "681798b79fd042999a4463222601cdbf"
 #define BPFNICD_MID_CORE_REMOVED   "4e1b3c71a0c64592aecc072d0c050848"
 #define BPFNICD_MID_RELOAD_FAILED  "607a2a6c23df43978a583c9312c3d281"
+#define BPFNICD_MID_TAKEN_OVER     "e7defb7f9b454816aaf50c3a7ee290b0"
+#define BPFNICD_MID_LEFT_RUNNING   "c3c86b8a1ff8439898bcb8e3935d6497"
 
 enum bpfnicd_log_target {
 	BPFNICD_LOG_AUTO = 0, /* the journal when stderr is connected to it, else stderr */

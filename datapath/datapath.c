@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The data-path module: see datapath.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +18,8 @@ struct bpfnic_dp {
 	struct bpfnic_bpf *skel;
 	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
 	bool tracer;  /* the queue-drop tracer is attached */
+	int tracer_link_fd; /* a tracer taken over (its link), or -1: the skeleton's own */
+	int worker_fd;      /* the worker the cpumap entries run, when taken over; or -1 */
 	int ifindex;
 	unsigned nr_cpus;
 	unsigned n_candidates;
@@ -101,15 +105,29 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
 	return 0;
 }
 
-static int fill_cpumap(struct bpfnic_dp *dp, unsigned queue_size, int worker_fd)
+/*
+ * One cpumap entry per candidate, none for any other CPU. An entry that is already
+ * there (a data path taken over) is kept when its queue size is right and keep_worker
+ * says its worker is ours: replacing an entry starts a new kernel thread for the CPU
+ * (the old one drains its queue first, so nothing is lost either way).
+ */
+static int fill_cpumap(struct bpfnic_dp *dp, unsigned queue_size, int worker_fd, bool keep_worker)
 {
-	for (unsigned i = 0; i < dp->n_candidates; i++) {
-		struct bpf_cpumap_val val = { .qsize = queue_size, .bpf_prog.fd = worker_fd };
-		__u32 key = dp->candidates[i];
+	struct bpf_map *cpumap = dp->skel->maps.bpfnic_cpumap;
 
+	for (__u32 cpu = 0; cpu < dp->nr_cpus; cpu++) {
+		struct bpf_cpumap_val cur, val = { .qsize = queue_size, .bpf_prog.fd = worker_fd };
+		bool has = bpf_map__lookup_elem(cpumap, &cpu, sizeof(cpu), &cur, sizeof(cur), 0) == 0;
+
+		if (!is_candidate(dp, cpu)) {
+			if (has && bpf_map__delete_elem(cpumap, &cpu, sizeof(cpu), 0) < 0)
+				return -errno;
+			continue;
+		}
+		if (has && keep_worker && cur.qsize == queue_size)
+			continue;
 		/* Creating an entry starts the CPU's kthread: done once, never per change. */
-		if (bpf_map__update_elem(dp->skel->maps.bpfnic_cpumap, &key, sizeof(key), &val,
-					 sizeof(val), BPF_ANY) < 0)
+		if (bpf_map__update_elem(cpumap, &cpu, sizeof(cpu), &val, sizeof(val), BPF_ANY) < 0)
 			return -errno;
 	}
 	return 0;
@@ -148,6 +166,60 @@ static int attach(struct bpfnic_dp *dp, enum bpfnic_xdp_mode mode)
 	return 0;
 }
 
+/* The attach mode in use on the interface, or -errno. */
+static int attached_mode(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q) < 0)
+		return -errno;
+	return q.attach_mode == XDP_ATTACHED_SKB ? BPFNIC_XDP_GENERIC : BPFNIC_XDP_NATIVE;
+}
+
+/*
+ * Take over the link of a running data path: on our interface, in a mode that
+ * suits, its program is replaced by ours in one step (bpf_link_update: no frame
+ * sees no program). Elsewhere (the interface or the mode changed) it is detached
+ * first. 1 when taken over, 0 when detached (attach afresh), -errno.
+ */
+static int take_over_link(struct bpfnic_dp *dp, int link_fd, enum bpfnic_xdp_mode mode,
+			  struct bpfnic_dp_adopted *adopted)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int current, fd;
+
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len) < 0)
+		return -errno;
+	current = info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == dp->ifindex ?
+			  attached_mode(dp->ifindex) : -ENODEV;
+	if (current < 0 || (mode != BPFNIC_XDP_AUTO && (int)mode != current)) {
+		snprintf(adopted->why_not, sizeof(adopted->why_not), "%s: detached, attached afresh",
+			 current == -ENODEV ? "the running program is on another interface" :
+			 current < 0 ? "the running program's mode is unknown" :
+			 "XdpMode= changed");
+		return bpf_link_detach(link_fd) < 0 && errno != EINVAL ? -errno : 0;
+	}
+	if (bpf_link_update(link_fd, bpf_program__fd(dp->skel->progs.bpfnic_sched), NULL) < 0)
+		return -errno;
+	fd = fcntl(link_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	dp->link_fd = fd;
+	adopted->link = true;
+	return 1;
+}
+
+/* Two programs with the same instructions (the kernel's tag). */
+static bool same_code(int a, int b)
+{
+	struct bpf_prog_info ia = {}, ib = {};
+	__u32 la = sizeof(ia), lb = sizeof(ib);
+
+	return bpf_obj_get_info_by_fd(a, &ia, &la) == 0 && bpf_obj_get_info_by_fd(b, &ib, &lb) == 0 &&
+	       memcmp(ia.tag, ib.tag, sizeof(ia.tag)) == 0;
+}
+
 static void disable_test_progs(struct bpfnic_bpf *skel)
 {
 	bpf_program__set_autoload(skel->progs.bpfnic_worker_xdp, false);
@@ -155,7 +227,39 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
 }
 
-static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tracer)
+static void map_name(const struct bpf_map *map, char *buf, size_t size)
+{
+	snprintf(buf, size, BPFNIC_DP_NAME_PREFIX "v%d.%s", BPFNIC_DP_LAYOUT, bpf_map__name(map));
+}
+
+/* Our maps, each the running data path's of the same name and layout when there is one. */
+static int reuse_maps(struct bpfnic_dp *dp, const struct bpfnic_dp_handover *adopt)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, dp->skel->obj) {
+		char name[BPFNIC_DP_NAME_MAX];
+		int i, r;
+
+		if (bpf_map__is_internal(map)) /* .bss, .rodata: this build's own */
+			continue;
+		map_name(map, name, sizeof(name));
+		i = bpfnic_dp_handover_find(adopt, name);
+		if (i < 0)
+			return -ENOENT;
+		r = bpf_map__reuse_fd(map, adopt->fd[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Open and load the skeleton: with the queue-drop tracer when tracer is set, on the
+ * maps of adopt when it is given (libbpf refuses maps whose type or sizes differ).
+ */
+static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tracer,
+		const struct bpfnic_dp_handover *adopt)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -169,6 +273,11 @@ static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tr
 	r = bpf_map__set_max_entries(dp->skel->maps.bpfnic_cpumap, dp->nr_cpus);
 	if (r < 0)
 		return r;
+	if (adopt) {
+		r = reuse_maps(dp, adopt);
+		if (r < 0)
+			return r;
+	}
 	dp->skel->rodata->ref_target_cpu = dp->candidates[0];
 	if (!opts->test_progs)
 		disable_test_progs(dp->skel);
@@ -190,11 +299,82 @@ static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tr
 	return 0;
 }
 
+/*
+ * Load: on the maps of opts->adopt when they fit (then a tracer it holds is kept),
+ * else on new maps; with our own tracer when none is kept and CAP_PERFMON allows.
+ */
+static int load_adopting(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts,
+			 struct bpfnic_dp_adopted *adopted)
+{
+	const struct bpfnic_dp_handover *adopt = opts->adopt;
+	int tracer = adopt ? bpfnic_dp_handover_find(adopt, BPFNIC_DP_NAME_PREFIX "tracer") : -1;
+	int r = -ENOENT;
+
+	if (adopt && adopt->n) {
+		/* Its tracer counts into its maps: kept, ours not loaded. */
+		r = load(dp, opts, tracer < 0, adopt);
+		if ((r == -EPERM || r == -EACCES) && tracer < 0)
+			r = load(dp, opts, false, adopt); /* no CAP_PERFMON: no tracer at all */
+		if (r == 0) {
+			adopted->maps = true;
+			if (tracer >= 0) {
+				dp->tracer_link_fd = fcntl(adopt->fd[tracer], F_DUPFD_CLOEXEC, 3);
+				if (dp->tracer_link_fd < 0)
+					return -errno;
+				dp->tracer = adopted->tracer = true;
+			}
+			return 0;
+		}
+		snprintf(adopted->why_not, sizeof(adopted->why_not), "the running data path's maps do "
+			 "not fit this version (%s): new maps, counters from zero",
+			 r == -ENOENT ? "some are missing" : strerror(-r));
+	}
+	r = load(dp, opts, true, NULL);
+	if (r == -EPERM || r == -EACCES)
+		/* Tracing programs need CAP_PERFMON; without it, drops are estimated. */
+		r = load(dp, opts, false, NULL);
+	return r;
+}
+
+/*
+ * The worker the taken-over cpumap entries run: kept when it is ours instruction for
+ * instruction (so are its kernel threads), else the entries get ours.
+ */
+static int adopt_workers(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts,
+			 struct bpfnic_dp_adopted *adopted)
+{
+	int w = opts->adopt ? bpfnic_dp_handover_find(opts->adopt, BPFNIC_DP_NAME_PREFIX "worker") : -1;
+
+	if (!adopted->maps || w < 0 ||
+	    !same_code(opts->adopt->fd[w], bpf_program__fd(dp->skel->progs.bpfnic_worker)))
+		return 0;
+	dp->worker_fd = fcntl(opts->adopt->fd[w], F_DUPFD_CLOEXEC, 3);
+	if (dp->worker_fd < 0)
+		return -errno;
+	adopted->workers = true;
+	return 0;
+}
+
+/* The groups' sizes as the maps have them (not zero when the maps were taken over). */
+static int read_group_sizes(struct bpfnic_dp *dp)
+{
+	for (__u32 g = 0; g < BPFNIC_NR_GROUPS; g++) {
+		__u32 n;
+
+		if (bpf_map__lookup_elem(dp->skel->maps.bpfnic_group_size, &g, sizeof(g), &n, sizeof(n),
+					 0) < 0)
+			return -errno;
+		dp->group_size[g] = n <= dp->n_candidates ? n : dp->n_candidates;
+	}
+	return 0;
+}
+
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 {
+	struct bpfnic_dp_adopted scratch, *adopted;
 	struct bpfnic_dp *dp;
 	unsigned queue_size;
-	int r, possible;
+	int r, possible, link;
 
 	*out = NULL;
 	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS)
@@ -209,10 +389,12 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	if (possible < 0)
 		return possible;
 
+	adopted = opts->adopted ? opts->adopted : &scratch;
+	memset(adopted, 0, sizeof(*adopted));
 	dp = calloc(1, sizeof(*dp));
 	if (!dp)
 		return -ENOMEM;
-	dp->link_fd = -1;
+	dp->link_fd = dp->tracer_link_fd = dp->worker_fd = -1;
 	dp->nr_cpus = (unsigned)possible;
 	for (unsigned i = 0; i < opts->n_cpus; i++) {
 		if (opts->cpus[i] >= dp->nr_cpus || opts->cpus[i] >= BPFNIC_MAX_CPUS) {
@@ -236,17 +418,21 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		}
 	}
 
-	r = load(dp, opts, true);
-	if (r == -EPERM || r == -EACCES)
-		/* Tracing programs need CAP_PERFMON; without it, drops are estimated. */
-		r = load(dp, opts, false);
+	r = load_adopting(dp, opts, adopted);
 	if (r < 0)
 		goto fail;
 
 	r = bpfnic_dp_set_settings(dp, &opts->settings);
 	if (r < 0)
 		goto fail;
-	r = fill_cpumap(dp, queue_size, bpf_program__fd(dp->skel->progs.bpfnic_worker));
+	r = adopt_workers(dp, opts, adopted);
+	if (r < 0)
+		goto fail;
+	r = fill_cpumap(dp, queue_size, dp->worker_fd >= 0 ? dp->worker_fd :
+			bpf_program__fd(dp->skel->progs.bpfnic_worker), dp->worker_fd >= 0);
+	if (r < 0)
+		goto fail;
+	r = read_group_sizes(dp);
 	if (r < 0)
 		goto fail;
 	if (opts->ifname || opts->devmap_ifindex) {
@@ -265,7 +451,13 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		goto fail;
 
 	/* Attach last: the scheduler sees nothing half-configured. */
-	if (opts->ifname) {
+	link = opts->adopt ? bpfnic_dp_handover_find(opts->adopt, BPFNIC_DP_NAME_PREFIX "link") : -1;
+	if (opts->ifname && link >= 0) {
+		r = take_over_link(dp, opts->adopt->fd[link], opts->xdp_mode, adopted);
+		if (r < 0)
+			goto fail;
+	}
+	if (opts->ifname && !adopted->link) {
 		r = attach(dp, opts->xdp_mode);
 		if (r < 0)
 			goto fail;
@@ -291,6 +483,10 @@ void bpfnic_dp_close(struct bpfnic_dp *dp)
 		return;
 	if (dp->link_fd >= 0)
 		close(dp->link_fd);
+	if (dp->tracer_link_fd >= 0)
+		close(dp->tracer_link_fd);
+	if (dp->worker_fd >= 0)
+		close(dp->worker_fd);
 	bpfnic_bpf__destroy(dp->skel);
 	free(dp->percpu_buf);
 	free(dp);
@@ -394,7 +590,8 @@ int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
 	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_sched), &info->sched_prog_id);
 	if (r < 0)
 		return r;
-	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_worker), &info->worker_prog_id);
+	r = prog_id(dp->worker_fd >= 0 ? dp->worker_fd : bpf_program__fd(dp->skel->progs.bpfnic_worker),
+		    &info->worker_prog_id);
 	if (r < 0)
 		return r;
 	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &minfo, &len) < 0)
@@ -419,4 +616,60 @@ int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
 struct bpfnic_bpf *bpfnic_dp_skel(struct bpfnic_dp *dp)
 {
 	return dp->skel;
+}
+
+/* ---- the handover ------------------------------------------------------------------ */
+
+static int handover_add(struct bpfnic_dp_handover *h, const char *name, int fd)
+{
+	if (fd < 0)
+		return 0;
+	if (h->n == BPFNIC_DP_MAX_HANDOVER)
+		return -E2BIG;
+	snprintf(h->name[h->n], sizeof(h->name[0]), "%s", name);
+	h->fd[h->n++] = fd;
+	return 0;
+}
+
+int bpfnic_dp_handover(const struct bpfnic_dp *dp, struct bpfnic_dp_handover *out)
+{
+	const struct bpf_link *tracer = dp->skel->links.bpfnic_count_queue_drops;
+	struct bpf_map *map;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = handover_add(out, BPFNIC_DP_NAME_PREFIX "link", dp->link_fd);
+	if (r == 0)
+		r = handover_add(out, BPFNIC_DP_NAME_PREFIX "tracer", dp->tracer_link_fd >= 0 ?
+				 dp->tracer_link_fd : tracer ? bpf_link__fd(tracer) : -1);
+	if (r == 0)
+		r = handover_add(out, BPFNIC_DP_NAME_PREFIX "worker", dp->worker_fd >= 0 ? dp->worker_fd :
+				 bpf_program__fd(dp->skel->progs.bpfnic_worker));
+	bpf_object__for_each_map(map, dp->skel->obj) {
+		char name[BPFNIC_DP_NAME_MAX];
+
+		if (r < 0 || bpf_map__is_internal(map))
+			continue;
+		map_name(map, name, sizeof(name));
+		r = handover_add(out, name, bpf_map__fd(map));
+	}
+	return r;
+}
+
+int bpfnic_dp_handover_find(const struct bpfnic_dp_handover *h, const char *name)
+{
+	for (unsigned i = 0; h && i < h->n; i++)
+		if (!strcmp(h->name[i], name))
+			return (int)i;
+	return -1;
+}
+
+bool bpfnic_dp_same_object(int a, int b)
+{
+	/* Maps, programs and links all begin their info with the type and the id. */
+	struct { __u32 type, id; } ia = { 0 }, ib = { 0 };
+	__u32 la = sizeof(ia), lb = sizeof(ib);
+
+	return bpf_obj_get_info_by_fd(a, &ia, &la) == 0 && bpf_obj_get_info_by_fd(b, &ib, &lb) == 0 &&
+	       ia.type == ib.type && ia.id == ib.id;
 }

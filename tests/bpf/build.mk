@@ -9,7 +9,7 @@ $(BUILD)/tests/bpf/$(1)-asan: $(call aobj,$(2))
 	$$(CC) $$(CFLAGS) $$(SAN_FLAGS) $$(LDFLAGS) -o $$@ $$^ $(3)
 endef
 
-$(foreach t,test_sched test_worker,\
+$(foreach t,test_sched test_worker test_handover,\
   $(eval $(call test_prog,bpf,$(t),tests/bpf/$(t).c $(TEST_DP_SRCS),$(TEST_DP_LIBS) -lcmocka))\
   $(eval $(call bpf_test_asan,$(t),tests/bpf/$(t).c $(TEST_DP_SRCS),$(TEST_DP_LIBS) -lcmocka)))
 # The frame fuzzer: random and mutated frames, requests cut at every length.
