@@ -34,6 +34,14 @@ else
 fi
 deb=$(ls "$BUILD"/deb/bpfnic_*.deb | head -1)
 diag "$(basename "$deb") built in $((SECONDS - t0)) s"
+# The upgrade the checks install under load: a higher version, a changed scheduler.
+t1=$SECONDS
+if upgrade_deb=$("$BPFNIC_TOP/tests/systemd/mkupgrade" "$BPFNIC_TOP" "$BUILD/systemd-upgrade"); then
+	ok "an upgrade package builds ($(basename "$upgrade_deb"), $((SECONDS - t1)) s)"
+else
+	fail "an upgrade package builds (log: $BUILD/systemd-upgrade/make.log)"
+	exit 1
+fi
 if grep -q '^E:' "$BUILD/deb/lintian.txt"; then
 	fail "lintian reports no errors"; grep '^E:' "$BUILD/deb/lintian.txt" | sed 's/^/# /'
 else
@@ -60,6 +68,8 @@ nspawn=(systemd-nspawn --keep-unit --register=no --quiet -D "$R")
 
 # ---------------------------------------------------------------- install with apt
 cp "$deb" "$R/var/tmp/"
+mkdir -p "$R/var/tmp/upgrade"
+cp "$upgrade_deb" "$R/var/tmp/upgrade/"
 apt_install() {
 	"${nspawn[@]}" --bind="$cache/apt-archives:/var/cache/apt/archives" --pipe \
 		--setenv=DEBIAN_FRONTEND=noninteractive -- /bin/sh -c "$1" </dev/null
