@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!a.client_version_only) {
 		FUZZ_ASSERT(a.cmd != CTL_CMD_NONE && a.socket_path && a.timeout_ms > 0);
 	}
-	if (r == 0 && a.cmd == CTL_CMD_POLICY) {
+	/* --version before the command prints the client's version whatever follows. */
+	if (r == 0 && a.cmd == CTL_CMD_POLICY && !a.client_version_only) {
 		struct json_object *p = ctl_policy_params(&a), *v;
 		struct bpfnicd_config scratch = { 0 };
 		char why[200];
