@@ -36,12 +36,16 @@ int bpfnicd_handover_receive(struct bpfnic_dp_handover *received)
 	return 0;
 }
 
-/* One FDSTORE message: the fd (or none: remove) under name. */
+/*
+ * One FDSTORE message: the fd (or none: remove) under name. FDPOLL=0: systemd would
+ * otherwise poll each stored fd and drop it on EPOLLERR, which a BPF map (but a ring
+ * buffer) reports to any poll.
+ */
 static int notify(const char *what, const char *name, int fd)
 {
-	char msg[sizeof("FDSTOREREMOVE=1\nFDNAME=") + BPFNIC_DP_NAME_MAX];
+	char msg[sizeof("FDSTOREREMOVE=1\nFDPOLL=0\nFDNAME=") + BPFNIC_DP_NAME_MAX];
 
-	snprintf(msg, sizeof(msg), "%s=1\nFDNAME=%s", what, name);
+	snprintf(msg, sizeof(msg), "%s=1\n%sFDNAME=%s", what, fd >= 0 ? "FDPOLL=0\n" : "", name);
 	return sd_pid_notify_with_fds(0, 0, msg, fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
 }
 

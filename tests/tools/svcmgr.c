@@ -5,7 +5,9 @@
  * systemd; the systemd tier checks the real one). It runs one command as a service:
  *
  *   - a notify socket (NOTIFY_SOCKET): READY=1 is counted, FDSTORE=1 with FDNAME= keeps
- *     the fds sent (the same open file once), FDSTOREREMOVE=1 with FDNAME= drops a name;
+ *     the fds sent (the same open file once; unless FDPOLL=0, an fd that polls
+ *     POLLERR or POLLHUP is dropped, as systemd drops it), FDSTOREREMOVE=1 with
+ *     FDNAME= drops a name;
  *   - a start passes the kept fds as systemd does: from fd 3, LISTEN_FDS, LISTEN_PID,
  *     LISTEN_FDNAMES;
  *   - SIGHUP restarts the service (SIGTERM, wait, start again: the store is kept);
@@ -85,8 +87,16 @@ static bool same_file(int a, int b)
 	return syscall(SYS_kcmp, me, me, KCMP_FILE, a, b) == 0;
 }
 
-static void store_add(int fd, const char *name)
+static void store_add(int fd, const char *name, bool poll_it)
 {
+	struct pollfd p = { fd, 0, 0 };
+
+	if (poll_it && poll(&p, 1, 0) > 0 && (p.revents & (POLLERR | POLLHUP))) {
+		fprintf(stderr, "svcmgr: %s polls %s: dropped (send FDPOLL=0)\n", name,
+			p.revents & POLLERR ? "POLLERR" : "POLLHUP");
+		close(fd);
+		return;
+	}
 	for (unsigned i = 0; i < store.n; i++)
 		if (same_file(store.fd[i], fd)) {
 			close(fd);
@@ -135,7 +145,7 @@ static void on_notify(int sock)
 			     .msg_controllen = sizeof(cbuf) };
 	int fds[MAX_FDS], nfds = 0;
 	const char *fdname = "stored";
-	bool fdstore = false, remove = false;
+	bool fdstore = false, remove = false, fdpoll = true;
 	ssize_t n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 
 	if (n < 0)
@@ -157,12 +167,14 @@ static void on_notify(int sock)
 			remove = true;
 		else if (!strncmp(line, "FDNAME=", 7))
 			fdname = line + 7;
+		else if (!strcmp(line, "FDPOLL=0"))
+			fdpoll = false;
 	}
 	if (remove)
 		store_remove(fdname);
 	for (int i = 0; i < nfds; i++) {
 		if (fdstore)
-			store_add(fds[i], fdname);
+			store_add(fds[i], fdname, fdpoll);
 		else
 			close(fds[i]);
 	}
