@@ -523,18 +523,20 @@ int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *socket_g
 {
 	gid_t gid = 0;
 
-	if (lookup_group(socket_group, &gid) < 0) {
-		log_warning("control: group '%s' does not exist: %s keeps only its owner and other bits", socket_group,
-			    ctl->path);
-		gid = 0;
-		mode &= ~0070u; /* the group bits would name root's group: drop them */
-	}
 	ctl->admin_gid_valid = lookup_group(admin_group, &ctl->admin_gid) == 0;
 	if (admin_group && *admin_group && !ctl->admin_gid_valid)
 		log_warning("control: AdminGroup '%s' does not exist: only root may change state",
 			    admin_group);
-	if (chown(ctl->path, 0, gid) < 0 && geteuid() == 0)
-		return log_error_errno(-errno, "control: cannot chown %s", ctl->path);
+	if (lookup_group(socket_group, &gid) < 0) {
+		log_warning("control: group '%s' does not exist: %s keeps only its owner and other bits", socket_group,
+			    ctl->path);
+		mode &= ~0070u; /* the group bits would name whatever group it has: drop them */
+	} else if (chown(ctl->path, (uid_t)-1, gid) < 0) {
+		/* The owner stays bpfnicd's user; the group is a group it is in, unless it has
+		 * CAP_CHOWN (root has): the unit's SupplementaryGroups= makes it one. */
+		return log_error_errno(-errno, "control: cannot give %s to group %s (bpfnicd must be "
+				       "root or a member of it)", ctl->path, socket_group);
+	}
 	if (chmod(ctl->path, mode) < 0)
 		return log_error_errno(-errno, "control: cannot chmod %s", ctl->path);
 	return 0;

@@ -162,3 +162,25 @@ server_books_settled() {
 xdp_prog_id() {
 	ip -n "$LAB_SRV_NS" -d link show dev "$LAB_SRV_IF" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'
 }
+
+# check_fail_open WHEN PROG_ID: the program is off the interface and freed, and the
+# stack answers in its place (IPv4 and IPv6 ping).
+check_fail_open() {
+	_fail_open_prog=$2
+	_detached() { ! xdp_attached; }
+	_prog_gone() { ! bpftool prog show id "$_fail_open_prog" >/dev/null 2>&1; }
+	check "no XDP program on the interface $1" wait_until 10 _detached
+	check "the scheduler program is freed (id $2)" wait_until 10 _prog_gone
+	check "ping works $1" ip netns exec "$LAB_CLI_NS" ping -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP4"
+	check "IPv6 ping works $1" ip netns exec "$LAB_CLI_NS" ping -6 -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP6"
+}
+
+# daemon_run_once: bpfnicd in the foreground with $CONF until it exits (bounded); prints
+# its exit status; its log is $DLOG.
+daemon_run_once() {
+	local rc=0
+	ip netns exec "$LAB_SRV_NS" timeout 30 "$BPFNICD" --config "$CONF" --log-target stderr \
+		>"$DLOG" 2>&1 </dev/null || rc=$?
+	sed 's/^/# bpfnicd: /' "$DLOG" | grep -vi libbpf | tail -n 4 >&2
+	echo "$rc"
+}

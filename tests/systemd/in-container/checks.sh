@@ -23,6 +23,7 @@ ok()   { echo "ok - $*" >>"$RES"; echo "ok - $*"; }
 fail() { echo "not ok - $*" >>"$RES"; echo "not ok - $*"; }
 diag() { echo "# $*" >>"$RES"; echo "# $*"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (expected '$2', got '$3')"; fi; }
 prop() { systemctl show -P "$1" bpfnicd.service; }
 # until SECONDS COMMAND...: retry a condition for a bounded time.
 until_ok() {
@@ -100,7 +101,11 @@ cp "$CONF" "$OUT/bpfnicd.conf.good"
 check "unit passes systemd-analyze verify" \
 	bash -c 'out=$(systemd-analyze verify --man=no bpfnicd.service 2>&1); echo "$out"; [ -z "$out" ]'
 systemd-analyze security --no-pager bpfnicd.service >"$OUT/security.txt" 2>&1
+exposure=$(sed -n 's/.*Overall exposure level for bpfnicd.service: \([0-9.]*\).*/\1/p' "$OUT/security.txt")
 diag "$(grep -E 'Overall exposure level' "$OUT/security.txt")"
+# 1.7 as root with CAP_CHOWN (before the service got a user of its own).
+check "systemd-analyze security rates it better than 1.7 ($exposure)" \
+	awk -v e="${exposure:-99}" 'BEGIN { exit !(e < 1.7) }'
 completion_ok() { bash -c '. /usr/share/bash-completion/completions/bpfnicctl && complete -p bpfnicctl' >/dev/null 2>&1; }
 check "bash completion for bpfnicctl is installed and registers" completion_ok
 check "config is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' bpfnic | grep -q $CONF"
@@ -118,6 +123,31 @@ diag "StatusText=$status_text"
 t_exec=$(prop ExecMainStartTimestampMonotonic) t_active=$(prop ActiveEnterTimestampMonotonic)
 ready_ok() { [ -n "$status_text" ] && [ "$t_exec" -gt 0 ] && [ "$t_active" -ge "$t_exec" ]; }
 check "READY=1 arrived after the daemon started (exec $t_exec us, active $t_active us, STATUS set)" ready_ok
+# ---------------------------------------------------------------- least privilege
+# Its own user, and exactly the capabilities the unit grants, ambient: the effective,
+# permitted, ambient and bounding sets of the running process all equal that set.
+pid=$(prop MainPID)
+proc_status() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; }
+check "bpfnicd runs as user bpfnic (uid $(proc_status Uid))" [ "$(id -nu "$(proc_status Uid)")" = bpfnic ]
+check "and group bpfnic" [ "$(getent group "$(proc_status Gid)" | cut -d: -f1)" = bpfnic ]
+granted=$(prop AmbientCapabilities | tr ' ' '\n' | sort | tr '\n' ' ')
+check_eq "the unit grants CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON as ambient capabilities" \
+	"cap_bpf cap_net_admin cap_perfmon " "$granted"
+cap_bit() {
+	case $1 in
+	cap_chown) echo 0 ;; cap_net_admin) echo 12 ;; cap_sys_admin) echo 21 ;; cap_sys_nice) echo 23 ;;
+	cap_perfmon) echo 38 ;; cap_bpf) echo 39 ;; *) echo 63 ;;
+	esac
+}
+mask=0
+for c in $granted; do mask=$((mask | (1 << $(cap_bit "$c")))); done
+mask=$(printf '%016x' "$mask")
+for set in CapEff CapPrm CapAmb CapBnd; do
+	check_eq "its $set is exactly that set ($mask)" "$mask" "$(proc_status "$set")"
+done
+check_eq "its control socket is bpfnic:bpfnic, mode 0660" "bpfnic:bpfnic 660" \
+	"$(stat -c '%U:%G %a' /run/bpfnic/control.sock 2>&1)"
+
 wd=$(prop WatchdogUSec)
 check "watchdog armed (WatchdogUSec=$wd)" bash -c "[ '$wd' != 0 ] && [ '$wd' != infinity ]"
 check "XDP program attached to $IFACE" xdp_attached
@@ -226,7 +256,8 @@ check "the upgrade kept the admin's Interface=$IFACE" grep -qx "Interface=$IFACE
 # across a package upgrade to a build whose scheduler program changed.
 LOAD_RATE=2000
 changed() { [ -n "$1" ] && [ "$1" != "$2" ]; }
-prog_of() { ip -d link show dev "$IFACE" | sed -n 's/.*prog\/xdp id \([0-9]*\) tag \([0-9a-f]*\).*/\1 \2/p'; }
+# "prog/xdp id 8 name bpfnic_sched tag 1f4c... jited" -> "8 1f4c..."
+prog_of() { ip -d link show dev "$IFACE" | sed -n 's/.*prog\/xdp id \([0-9]*\).* tag \([0-9a-f]*\).*/\1 \2/p'; }
 # lost_across NAME SECONDS COMMAND...: loadgen for SECONDS at LOAD_RATE, the command
 # after 2 s; prints the requests lost (sent - received, exact: the extended request).
 lost_across() {
