@@ -13,7 +13,9 @@
 int bpfnicd_handover_receive(struct bpfnic_dp_handover *received)
 {
 	char **names = NULL;
-	int n = sd_listen_fds_with_names(1, &names);
+	/* The environment stays: other fds passed (a socket of the unit's) are another
+	 * module's to take. */
+	int n = sd_listen_fds_with_names(0, &names);
 
 	memset(received, 0, sizeof(*received));
 	if (n < 0)
@@ -22,8 +24,9 @@ int bpfnicd_handover_receive(struct bpfnic_dp_handover *received)
 		int fd = SD_LISTEN_FDS_START + i;
 		const char *name = names && names[i] ? names[i] : "";
 
-		if (strncmp(name, BPFNIC_DP_NAME_PREFIX, strlen(BPFNIC_DP_NAME_PREFIX)) != 0 ||
-		    received->n == BPFNIC_DP_MAX_HANDOVER) {
+		if (strncmp(name, BPFNIC_DP_NAME_PREFIX, strlen(BPFNIC_DP_NAME_PREFIX)) != 0)
+			continue;
+		if (received->n == BPFNIC_DP_MAX_HANDOVER) {
 			close(fd);
 			continue;
 		}

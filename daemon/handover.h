@@ -19,7 +19,8 @@
 
 /*
  * What the service manager passed in: the fds named BPFNIC_DP_NAME_PREFIX..., owned
- * by the caller (bpfnicd_handover_close); any other fd passed is closed. 0 or -errno.
+ * by the caller (bpfnicd_handover_close). Other fds passed, and LISTEN_FDS itself, are
+ * left for whoever else takes fds from the service manager (sd_listen_fds). 0 or -errno.
  */
 int bpfnicd_handover_receive(struct bpfnic_dp_handover *received);
 
