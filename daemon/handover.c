@@ -55,9 +55,10 @@ static int notify(const char *what, const char *name, int fd)
 int bpfnicd_handover_store(const struct bpfnic_dp_handover *now,
 			   const struct bpfnic_dp_handover *received)
 {
+	const char *max = getenv("FDSTORE"); /* systemd >= 254 says FileDescriptorStoreMax= */
 	int r = 0;
 
-	if (!getenv("NOTIFY_SOCKET"))
+	if (!getenv("NOTIFY_SOCKET") || (max && !strcmp(max, "0")))
 		return 0;
 	for (unsigned i = 0; i < now->n && r >= 0; i++) {
 		int had = bpfnic_dp_handover_find(received, now->name[i]);

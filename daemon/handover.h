@@ -29,7 +29,8 @@ int bpfnicd_handover_receive(struct bpfnic_dp_handover *received);
  * (the same object under the same name, received at start) is left alone; a name whose
  * object changed is removed, then stored again; a name received and gone now is removed.
  * Returns 1 when the fds went to a service manager, 0 when there is none (no
- * NOTIFY_SOCKET), -errno.
+ * NOTIFY_SOCKET) or it says its store is disabled (FDSTORE=0, systemd 254 and later;
+ * 252 does not say, and drops them with a warning), -errno.
  */
 int bpfnicd_handover_store(const struct bpfnic_dp_handover *now,
 			   const struct bpfnic_dp_handover *received);
