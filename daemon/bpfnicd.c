@@ -313,23 +313,24 @@ static int start_data_path(struct bpfnicd *d)
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(c->policy.policy));
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_CPUS=%s", cpus);
 	bpfnicd_policy_group(d->policy, BPFNIC_GROUP_MAIN, &n);
+	/* What the running data path offered and could not be taken: a fall-back. */
+	if (adopted.why_not[0])
+		log_warning("the running data path on %s: %s", c->interface, adopted.why_not);
 	if (adopted.link)
 		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_TAKEN_OVER, fv,
 				   "took over the running data path on %s (ifindex %d, %s mode): program "
-				   "replaced in place, %s, %s%s%s; port %u, CPUs %s, policy %s over %u CPUs",
+				   "replaced in place, %s, %s; port %u, CPUs %s, policy %s over %u CPUs",
 				   c->interface, d->info.ifindex,
 				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native",
 				   adopted.maps ? "maps and counters kept" : "new maps",
-				   adopted.workers ? "worker threads kept" : "workers replaced",
-				   adopted.why_not[0] ? ": " : "", adopted.why_not, c->port, cpus,
-				   bpfnic_policy_name(c->policy.policy), n + opts.n_long);
+				   adopted.workers ? "worker threads kept" : "workers replaced", c->port,
+				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
 	else
 		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
 				   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over "
-				   "%u CPUs%s%s", c->interface, d->info.ifindex,
+				   "%u CPUs", c->interface, d->info.ifindex,
 				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
-				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long,
-				   adopted.why_not[0] ? "; " : "", adopted.why_not);
+				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
 	return 0;
 }
 
