@@ -9,6 +9,8 @@
 #     (program replaced in place, same maps, counters going on): not one lost;
 #   - SIGKILL at a policy switch's second map write, then Restart=on-failure: taken
 #     over, the half switch put right (the configured policy, whole groups), none lost;
+#   - another XdpMode= or Interface= cannot be taken over as it is: the old link is
+#     detached, the new one attached, with a warning;
 #   - a stop releases the store: the program goes (fail-open).
 . "$(dirname "$0")/daemon_env.bash"
 
@@ -116,7 +118,37 @@ check "the new bpfnicd took the data path over" said 'took over the running data
 check_eq "it runs the configured policy, not the half switch" rr "$(status_get .policy.name)"
 check_eq "its groups are whole (main 0,1; long empty)" '[0,1][]' "$(status_get '"\(.groups.main)\(.groups.long)"')"
 
+# ---- what cannot be taken over as it is: another XdpMode=, another interface
+# ip link prints "xdp" (native) or "xdpgeneric" before the qdisc.
+xdp_mode_is() { ip -n "$LAB_SRV_NS" link show dev "$LAB_SRV_IF" | grep -qw "$1"; }
+sed -i 's/^XdpMode=native$/XdpMode=generic/' "$CONF"
+: >"$DLOG"
+before=$(starts)
+kill -HUP "$SPID"
+check "restarted with XdpMode=generic" wait_until 30 started_again "$before"
+check "the program is attached in generic mode now" xdp_mode_is xdpgeneric
+check "it said why it attached afresh" said 'warning: the running data path on .*XdpMode= changed'
+r=$(send --count 200 --rate 1000)
+check_eq "it serves in generic mode" 200 "$(kv received "$r")"
+sed -i 's/^XdpMode=generic$/XdpMode=native/' "$CONF"
+IF2=${LAB}-s2
+ip -n "$LAB_SRV_NS" link add "$IF2" type veth peer name "${LAB}-p2" || bail "a second interface"
+ip -n "$LAB_SRV_NS" link set "$IF2" up
+ip -n "$LAB_SRV_NS" link set "${LAB}-p2" up
+sed -i "s/^Interface=.*/Interface=$IF2/" "$CONF"
+: >"$DLOG"
+before=$(starts)
+kill -HUP "$SPID"
+check "restarted on another interface" wait_until 30 started_again "$before"
+on_iface() { ip -n "$LAB_SRV_NS" link show dev "$1" | grep -q prog/xdp; }
+check "the program left $LAB_SRV_IF" bash -c "! ip -n '$LAB_SRV_NS' link show dev '$LAB_SRV_IF' | grep -q prog/xdp"
+check "and is on $IF2" on_iface "$IF2"
+check "it said why" said 'warning: the running data path on .*another interface'
+
 # ---- a stop releases the store: the program goes
-prog=$(xdp_prog_id)
+prog=$(ip -n "$LAB_SRV_NS" -d link show dev "$IF2" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p')
 svc_stop
-check_fail_open "after a stop (the store released)" "$prog"
+gone_from_if2() { ! on_iface "$IF2"; }
+check "after a stop (the store released), no program on $IF2" wait_until 10 gone_from_if2
+prog_freed() { ! bpftool prog show id "$prog" >/dev/null 2>&1; }
+check "and the program is freed" wait_until 10 prog_freed
