@@ -73,6 +73,17 @@ struct {
 } bpfnic_devmap SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, struct bpfnic_addr);
+	__type(value, __u8);
+	__uint(max_entries, BPFNIC_MAX_ADDRS);
+} bpfnic_addrs SEC(".maps");
+
+/* Set by the loader when bpfnic_addrs holds the only addresses requests go to: with
+ * it 0 (any address), the verifier drops the lookup from the scheduler. */
+const volatile __u8 addr_filter = 0;
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__type(key, __u32);
 	__type(value, struct bpfnic_sched_stats);
@@ -105,6 +116,7 @@ struct {
  */
 enum parse_result {
 	PARSE_NOT_OURS = 0, /* pass untouched */
+	PARSE_OTHER_ADDR,   /* UDP to our port, for an address not in Address=: pass, count */
 	PARSE_SHORT,        /* UDP to our port, but not a whole request: pass, count */
 	PARSE_TOO_LONG,     /* UDP to our port, longer than BPFNIC_MAX_DGRAM_LEN: pass, count */
 	PARSE_REQUEST,
@@ -123,8 +135,33 @@ struct request {
 #define IP_MF     0x2000
 #define IP_OFFSET 0x1fff
 
+/* An 802.1Q or 802.1ad tag: its TCI and the EtherType of what follows. */
+struct vlan_tag {
+	__be16 tci;
+	__be16 proto;
+};
+
+/* Whether the destination address is one requests are taken for (bpfnic_addrs). */
+static __always_inline bool for_our_address(const struct request *r)
+{
+	struct bpfnic_addr key = {};
+
+	if (r->ipv6) {
+		__builtin_memcpy(key.bytes, &((struct ipv6hdr *)r->l3)->daddr, 16);
+	} else {
+		key.bytes[10] = 0xff;
+		key.bytes[11] = 0xff;
+		__builtin_memcpy(key.bytes + 12, &((struct iphdr *)r->l3)->daddr, 4);
+	}
+	return bpf_map_lookup_elem(&bpfnic_addrs, &key) != NULL;
+}
+
+/*
+ * check_addr: the scheduler's parse, which also holds the destination address
+ * against Address=; the worker's parse skips that (only requests reach it).
+ */
 static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16 port,
-						       struct request *r)
+						       bool check_addr, struct request *r)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -132,13 +169,27 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 	struct udphdr *udp;
 	__u32 l3_payload; /* the IP payload's length, as the IP header says */
 	__u16 udp_len;
+	__be16 proto;
 
 	if ((void *)(eth + 1) > data_end)
 		return PARSE_NOT_OURS;
 	r->eth = eth;
 	r->l3 = eth + 1;
+	proto = eth->h_proto;
+	/* VLAN tags stay in place: the reply keeps them, only the addresses move. */
+#pragma unroll
+	for (__u32 i = 0; i < BPFNIC_MAX_VLAN_TAGS; i++) {
+		struct vlan_tag *tag = r->l3;
 
-	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(tag + 1) > data_end)
+			return PARSE_NOT_OURS;
+		proto = tag->proto;
+		r->l3 = tag + 1;
+	}
+
+	if (proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *iph = r->l3;
 		__u32 ihl_bytes, ip_len;
 
@@ -154,7 +205,7 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 		ip_len = bpf_ntohs(iph->tot_len);
 		l3_payload = ip_len > ihl_bytes ? ip_len - ihl_bytes : 0;
 		r->ipv6 = false;
-	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = r->l3;
 
 		if ((void *)(ip6 + 1) > data_end)
@@ -173,6 +224,9 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 		return PARSE_NOT_OURS;
 	if (udp->dest != bpf_htons(port))
 		return PARSE_NOT_OURS;
+	/* Another service's address: not ours, whatever the datagram holds. */
+	if (check_addr && addr_filter && !for_our_address(r))
+		return PARSE_OTHER_ADDR;
 	r->udp = udp;
 	r->payload = (void *)(udp + 1);
 
@@ -393,9 +447,12 @@ int bpfnic_sched(struct xdp_md *ctx)
 		return XDP_PASS;
 	st->rx++;
 
-	switch (parse_request(ctx, cfg->port, &r)) {
+	switch (parse_request(ctx, cfg->port, true, &r)) {
 	case PARSE_REQUEST:
 		break;
+	case PARSE_OTHER_ADDR:
+		st->other_addr++;
+		return XDP_PASS;
 	case PARSE_SHORT:
 		st->short_payload++;
 		return XDP_PASS;
@@ -489,7 +546,7 @@ static __always_inline int worker_serve(struct xdp_md *ctx, bool reply)
 	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!st || !cfg)
 		return XDP_PASS;
-	if (parse_request(ctx, cfg->port, &r) != PARSE_REQUEST) {
+	if (parse_request(ctx, cfg->port, false, &r) != PARSE_REQUEST) {
 		st->malformed++;
 		return XDP_PASS;
 	}
@@ -569,6 +626,110 @@ int BPF_PROG(bpfnic_count_queue_drops, int map_id, unsigned int processed, unsig
 	count = bpf_map_lookup_elem(&bpfnic_queue_drops, &cpu);
 	if (count)
 		*count += drops;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Transmit drops: a reply the devmap took (bpf_redirect_map said XDP_REDIRECT, counted
+ * in tx) can still be lost on its way out, and the kernel says so in two places:
+ *
+ *   xdp_redirect_err  the enqueue refused it (the interface does not transmit frames
+ *                     redirected to it: its ndo-xmit feature is off); ours when the
+ *                     map is our devmap, whose id the loader writes here;
+ *   xdp_devmap_xmit   per flush of a CPU's devmap bulk queue, how many frames the
+ *                     driver did not take (ndo_xdp_xmit failed or took fewer). No map
+ *                     id: the worker's replies are the only frames an XDP program on
+ *                     our interface redirects to our interface, so a flush from it to
+ *                     it is ours; an interface is its ifindex and its network
+ *                     namespace (ifindexes repeat across namespaces).
+ *
+ * Both run where the worker ran (the flush at the end of its batch): the drops land
+ * in that CPU's worker statistics.
+ */
+__u32 bpfnic_devmap_id = 0;
+
+SEC("tp_btf/xdp_redirect_err")
+int BPF_PROG(bpfnic_count_tx_refused, const void *dev, const void *xdp, const void *tgt, int err,
+	     enum bpf_map_type map_type, __u32 map_id, __u32 index)
+{
+	struct bpfnic_worker_stats *st;
+	__u32 zero = 0;
+
+	(void)dev, (void)xdp, (void)tgt, (void)err, (void)map_type, (void)index;
+	if (!bpfnic_devmap_id || map_id != bpfnic_devmap_id)
+		return 0;
+	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
+	if (st)
+		st->tx_dropped++;
+	return 0;
+}
+
+__u32 bpfnic_ifindex = 0;
+__u32 bpfnic_netns_ino = 0;
+
+/* Just what the tracer reads of the kernel's types, relocated by CO-RE. */
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} __attribute__((preserve_access_index)) possible_net_t;
+
+struct net_device {
+	int ifindex;
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+static __always_inline bool is_our_interface(const struct net_device *dev)
+{
+	return dev && (__u32)dev->ifindex == bpfnic_ifindex &&
+	       dev->nd_net.net->ns.inum == bpfnic_netns_ino;
+}
+
+SEC("tp_btf/xdp_devmap_xmit")
+int BPF_PROG(bpfnic_count_tx_drops, const struct net_device *from_dev,
+	     const struct net_device *to_dev, int sent, int drops, int err)
+{
+	struct bpfnic_worker_stats *st;
+	__u32 zero = 0;
+
+	(void)sent, (void)err;
+	if (drops <= 0 || !bpfnic_ifindex || !is_our_interface(to_dev) ||
+	    !is_our_interface(from_dev))
+		return 0;
+	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
+	if (st)
+		st->tx_dropped += (__u64)drops;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Why the kernel refused an XDP attach: a bpf_link attach returns only an errno, and
+ * the kernel's own message goes to this tracepoint (Linux 6.5). Only the loader's own
+ * attach counts (its thread group in its PID namespace, which the loader writes here);
+ * the loader clears the message before it attaches.
+ */
+__u64 bpfnic_loader_pidns_dev = 0;
+__u64 bpfnic_loader_pidns_ino = 0;
+__u32 bpfnic_loader_tgid = 0;
+char bpfnic_attach_msg[128] = {};
+
+SEC("tp_btf/bpf_xdp_link_attach_failed")
+int BPF_PROG(bpfnic_note_attach_failure, const char *msg)
+{
+	struct bpf_pidns_info ns = {};
+
+	if (!bpfnic_loader_tgid ||
+	    bpf_get_ns_current_pid_tgid(bpfnic_loader_pidns_dev, bpfnic_loader_pidns_ino, &ns,
+					sizeof(ns)) ||
+	    ns.tgid != bpfnic_loader_tgid)
+		return 0;
+	bpf_probe_read_kernel_str(bpfnic_attach_msg, sizeof(bpfnic_attach_msg), msg);
 	return 0;
 }
 

@@ -92,6 +92,14 @@ struct bpfnic_req_full {
  */
 #define BPFNIC_MAX_DGRAM_LEN 1480u
 
+/*
+ * 802.1Q (0x8100) and 802.1ad (0x88a8) tags the scheduler looks through, outer first:
+ * two cover a customer tag inside a service tag (QinQ). Tags stay where they are, so
+ * a reply leaves with the request's. A NIC that strips the tag into metadata (VLAN RX
+ * offload) hands XDP an untagged frame, and the reply then leaves untagged.
+ */
+#define BPFNIC_MAX_VLAN_TAGS 2u
+
 /* Byte offsets into the UDP payload; the BPF side writes through these. */
 #define BPFNIC_OFF_CLIENT_SEND   0u
 #define BPFNIC_OFF_ARRIVAL       8u
@@ -229,6 +237,19 @@ struct bpfnic_settings {
 /* Longest workload the worker spins (one bpf_loop of at most 1<<23 clock reads). */
 #define BPFNIC_MAX_SERVICE_NS 10000000ull /* 10 ms */
 
+/*
+ * Map "bpfnic_addrs" (hash): the destination addresses requests are taken for
+ * (Address=). Key: the address in network byte order, IPv6 as it is, IPv4 mapped
+ * (::ffff:a.b.c.d); value: __u8, unused. Consulted only when the loader set the
+ * scheduler's addr_filter (a non-empty list): UDP to the port for any other address
+ * passes untouched (counted in bpfnic_sched_stats.other_addr). The loader fills it
+ * once; it never changes while attached.
+ */
+struct bpfnic_addr {
+	__u8 bytes[16];
+};
+#define BPFNIC_MAX_ADDRS 64u
+
 /* ---------------------------------------------------------------------------------
  * Log-scale histogram bucketing, shared by the BPF statistics (sub_bits = 3, ~6 %
  * error at the bucket midpoint) and user space. Values below 2^sub_bits get a bucket
@@ -287,6 +308,7 @@ struct bpfnic_sched_stats {
 	__u64 redirect_err;    /* bpf_redirect_map refused (no such CPU entry): dropped */
 	__u64 no_cpu;          /* the chosen group was empty: dropped */
 	__u64 too_long;        /* UDP to our port longer than BPFNIC_MAX_DGRAM_LEN: passed */
+	__u64 other_addr;      /* UDP to our port for an address not in bpfnic_addrs: passed */
 };
 
 /*
@@ -312,6 +334,10 @@ struct bpfnic_worker_stats {
 	__u64 tx;              /* replies handed to the devmap */
 	__u64 tx_err;          /* devmap redirect refused: dropped */
 	__u64 malformed;       /* frames that reached the worker but were not requests */
+	__u64 tx_dropped;      /* replies the devmap took (counted in tx) that the interface
+				* did not transmit: from the xdp_redirect_err and
+				* xdp_devmap_xmit tracepoints, on the worker's CPU; 0 without
+				* the tracers (bpfnic.bpf.c) */
 	__u64 qdelay_hist[BPFNIC_HIST_BUCKETS];
 };
 

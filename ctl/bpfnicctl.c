@@ -51,16 +51,18 @@ static const char *const help_main =
 static const char *const help_status =
 	"usage: bpfnicctl [--json] status\n"
 	"\n"
-	"Show the interface, the active policy and its parameters, the workload, the core\n"
+	"Show the interface (XDP mode, addresses, driver, MTU, queues, XDP features, the CPUs\n"
+	"of its RX interrupts), the active policy and its parameters, the workload, the core\n"
 	"groups, incoming vs outgoing requests/s over the last statistics window, totals,\n"
-	"drops by cause, and the recent grow/shrink history (io.bpfnic.GetStatus).\n"
+	"drops by cause, warnings, and the recent grow/shrink history (io.bpfnic.GetStatus).\n"
 	"Anyone the socket admits may read it.\n";
 
 static const char *const help_stats =
 	"usage: bpfnicctl [--json] stats [--watch [--interval MS]] [--count N]\n"
 	"\n"
-	"Per worker CPU: group, requests/s, queuing delay avg/p50/p99/max (µs), service time,\n"
-	"cpumap kernel-thread utilisation, requests handed and processed (io.bpfnic.GetStats).\n"
+	"The CPUs the scheduler ran on; per worker CPU: group, requests/s, queuing delay\n"
+	"avg/p50/p99/max (µs), service time, cpumap kernel-thread utilisation, requests handed\n"
+	"and processed, replies the interface dropped (io.bpfnic.GetStats).\n"
 	"\n"
 	"  --watch          follow: one table per interval (io.bpfnic.Monitor) until\n"
 	"                   interrupted (Ctrl-C) or the reader goes away\n"

@@ -300,7 +300,8 @@ static void fmt_drops(char *buf, size_t len, struct json_object *drops)
 		      { "redirect_err", "redirect error" },
 		      { "tx_err", "tx error" },
 		      { "short_payload", "short payload" },
-		      { "too_long", "too long" } };
+		      { "too_long", "too long" },
+		      { "transmit", "transmit" } };
 	size_t used = 0;
 	char n[32];
 
@@ -318,17 +319,56 @@ static void fmt_drops(char *buf, size_t len, struct json_object *drops)
 static void fmt_totals(char *rate, size_t rlen, char *counts, size_t clen,
 		       struct json_object *totals)
 {
-	char a[32], b[32], c[32], d[32], e[32];
+	char a[32], b[32], c[32], d[32], e[32], f[32];
 
 	snprintf(rate, rlen, "in %s req/s, out %s req/s",
 		 is_number(get(totals, "in_rps")) ?
 			 ctl_fmt_rate(a, sizeof(a), json_object_get_double(get(totals, "in_rps"))) : dash,
 		 is_number(get(totals, "out_rps")) ?
 			 ctl_fmt_rate(b, sizeof(b), json_object_get_double(get(totals, "out_rps"))) : dash);
-	snprintf(counts, clen, "requests %s, replies %s, passed %s",
+	snprintf(counts, clen, "requests %s, replies %s, passed %s (other address %s)",
 		 ctl_fmt_json_int(c, sizeof(c), get(totals, "requests")),
 		 ctl_fmt_json_int(d, sizeof(d), get(totals, "replies")),
-		 ctl_fmt_json_int(e, sizeof(e), get(totals, "passed")));
+		 ctl_fmt_json_int(e, sizeof(e), get(totals, "passed")),
+		 ctl_fmt_json_int(f, sizeof(f), get(totals, "other_address")));
+}
+
+/* A JSON array of strings, joined with sep; "-" when absent, empty for []. */
+static const char *fmt_strings(char *buf, size_t len, struct json_object *arr, const char *sep,
+			       const char *empty)
+{
+	size_t used = 0, n;
+
+	snprintf(buf, len, "%s", dash);
+	if (!arr || !json_object_is_type(arr, json_type_array))
+		return buf;
+	n = json_object_array_length(arr);
+	snprintf(buf, len, "%s", n ? "" : empty);
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? sep : "",
+					 str_or_dash(json_object_array_get_idx(arr, i)));
+	return buf;
+}
+
+/* The interface: driver, MTU, queues, XDP features; where its RX interrupts go. */
+static void fmt_nic(char *nic, size_t nlen, char *irqs, size_t ilen, struct json_object *o)
+{
+	struct json_object *cpus = get(o, "rx_irq_cpus"), *vlan = get(o, "rx_vlan_offload");
+	char mtu[32], rxq[32], txq[32], feats[256], list[128];
+
+	snprintf(nic, nlen, "driver %s, MTU %s, %s RX / %s TX queues, XDP features: %s%s",
+		 str_or_dash(get(o, "driver")), ctl_fmt_json_int(mtu, sizeof(mtu), get(o, "mtu")),
+		 ctl_fmt_json_int(rxq, sizeof(rxq), get(o, "rx_queues")),
+		 ctl_fmt_json_int(txq, sizeof(txq), get(o, "tx_queues")),
+		 get(o, "xdp_features") ? fmt_strings(feats, sizeof(feats), get(o, "xdp_features"),
+						      " ", "none") : "not reported",
+		 vlan && json_object_get_boolean(vlan) ? ", RX VLAN offload on" : "");
+	if (!o)
+		snprintf(irqs, ilen, "%s", dash);
+	else if (!cpus)
+		snprintf(irqs, ilen, "no hardware IRQs");
+	else
+		snprintf(irqs, ilen, "on CPUs %s", ctl_fmt_cpulist(list, sizeof(list), cpus));
 }
 
 static int print_history(FILE *out, struct json_object *history)
@@ -374,13 +414,20 @@ int ctl_print_status(FILE *out, struct json_object *p)
 {
 	struct json_object *wl = get(p, "workload"), *groups = get(p, "groups"),
 			   *totals = get(p, "totals"), *uptime = get(p, "uptime_sec");
-	char daemon[96], iface[160], policy[256], workload[128], grp[160], rate[96], counts[128],
-		drops[256], a[32], b[32], c[32], d[64], e[64];
+	struct json_object *warnings = get(p, "warnings");
+	char daemon[96], iface[256], policy[256], workload[128], grp[160], rate[96], counts[160],
+		drops[256], nic[512], irqs[160], addrs[512], a[32], b[32], c[32], d[64], e[64];
+	const char *mode = str_or_dash(get(p, "xdp_mode")), *asked = str_or_dash(get(p, "xdp_mode_requested"));
 
 	snprintf(daemon, sizeof(daemon), "bpfnicd %s, up %s", str_or_dash(get(p, "version")),
 		 is_number(uptime) ? ctl_fmt_duration(a, sizeof(a), json_object_get_int64(uptime)) : dash);
-	snprintf(iface, sizeof(iface), "%s (XDP %s), UDP port %s", str_or_dash(get(p, "interface")),
-		 str_or_dash(get(p, "xdp_mode")), ctl_fmt_json_int(b, sizeof(b), get(p, "port")));
+	snprintf(iface, sizeof(iface), "%s (XDP %s%s%s), UDP port %s, addresses %s",
+		 str_or_dash(get(p, "interface")), mode,
+		 strcmp(asked, mode) && strcmp(asked, dash) ? ", asked for " : "",
+		 strcmp(asked, mode) && strcmp(asked, dash) ? asked : "",
+		 ctl_fmt_json_int(b, sizeof(b), get(p, "port")),
+		 fmt_strings(addrs, sizeof(addrs), get(p, "addresses"), " ", "any"));
+	fmt_nic(nic, sizeof(nic), irqs, sizeof(irqs), get(p, "nic"));
 	ctl_fmt_policy(policy, sizeof(policy), get(p, "policy"));
 	snprintf(workload, sizeof(workload), "short %s, long %s, max %s",
 		 fmt_json_us_unit(a, sizeof(a), get(wl, "short_us")),
@@ -393,44 +440,67 @@ int ctl_print_status(FILE *out, struct json_object *p)
 
 	fprintf(out, "%-12s%s\n", "daemon", daemon);
 	fprintf(out, "%-12s%s\n", "interface", iface);
+	fprintf(out, "%-12s%s\n", "nic", nic);
+	fprintf(out, "%-12s%s\n", "rx irqs", irqs);
 	fprintf(out, "%-12s%s\n", "policy", policy);
 	fprintf(out, "%-12s%s\n", "workload", workload);
 	fprintf(out, "%-12s%s\n", "groups", grp);
 	fprintf(out, "%-12s%s\n", "rate", rate);
 	fprintf(out, "%-12s%s\n", "totals", counts);
 	fprintf(out, "%-12s%s\n", "drops", drops);
+	for (size_t i = 0; warnings && json_object_is_type(warnings, json_type_array) &&
+			   i < json_object_array_length(warnings); i++)
+		fprintf(out, "%-12s%s\n", "warning", str_or_dash(json_object_array_get_idx(warnings, i)));
 	return print_history(out, get(p, "history"));
+}
+
+/* "CPU 0: 5000 requests, CPU 1: 4990 requests": where the scheduler ran (RX). */
+static void fmt_rx_cpus(char *buf, size_t len, struct json_object *arr)
+{
+	size_t n = arr && json_object_is_type(arr, json_type_array) ? json_object_array_length(arr) : 0,
+	       used = 0;
+
+	snprintf(buf, len, "%s", n ? "" : dash);
+	for (size_t i = 0; i < n && used < len; i++) {
+		struct json_object *r = json_object_array_get_idx(arr, i);
+		char cpu[32], req[32];
+
+		used += (size_t)snprintf(buf + used, len - used, "%sCPU %s: %s requests", i ? ", " : "",
+					 ctl_fmt_json_int(cpu, sizeof(cpu), get(r, "cpu")),
+					 ctl_fmt_json_int(req, sizeof(req), get(r, "requests")));
+	}
 }
 
 int ctl_print_stats(FILE *out, struct json_object *p)
 {
 	static const char *const headers[] = {
 		">CPU", "GROUP", ">REQ/S", ">QDELAY AVG (µs)", ">P50 (µs)", ">P99 (µs)",
-		">MAX (µs)", ">SERVICE (µs)", ">KTHREAD (%)", ">HANDED", ">PROCESSED",
+		">MAX (µs)", ">SERVICE (µs)", ">KTHREAD (%)", ">HANDED", ">PROCESSED", ">TX DROPS",
 	};
 	struct json_object *totals = get(p, "totals"), *cpus = get(p, "cpus");
 	size_t n = cpus && json_object_is_type(cpus, json_type_array) ? json_object_array_length(cpus) : 0;
-	char rate[96], counts[128], drops[256], win[32];
+	char rate[96], counts[160], drops[256], win[32], rx[512];
 	struct ctl_table t;
 	int err;
 
 	fmt_totals(rate, sizeof(rate), counts, sizeof(counts), totals);
 	fmt_drops(drops, sizeof(drops), get(totals, "drops"));
-	fprintf(out, "window %s ms: %s; %s\ndrops: %s\n", ctl_fmt_json_int(win, sizeof(win), get(p, "window_ms")),
-		rate, counts, drops);
+	fmt_rx_cpus(rx, sizeof(rx), get(p, "rx_cpus"));
+	fprintf(out, "window %s ms: %s; %s\ndrops: %s\nscheduler ran on: %s\n",
+		ctl_fmt_json_int(win, sizeof(win), get(p, "window_ms")), rate, counts, drops, rx);
 
-	err = ctl_table_init(&t, 11, headers);
+	err = ctl_table_init(&t, 12, headers);
 	for (size_t i = 0; i < n && !err; i++) {
 		struct json_object *c = json_object_array_get_idx(cpus, i), *q = get(c, "qdelay_us"),
 				   *grp = get(c, "group"), *util = get(c, "kthread_util");
 		char cpu[32], rps[32], avg[32], p50[32], p99[32], max[32], svc[32], kt[32], handed[32],
-			processed[32];
+			processed[32], txd[32];
 
 		if (is_number(util))
 			snprintf(kt, sizeof(kt), "%.1f", 100.0 * json_object_get_double(util));
 		else
 			snprintf(kt, sizeof(kt), "%s", dash);
-		const char *row[11] = {
+		const char *row[12] = {
 			ctl_fmt_json_int(cpu, sizeof(cpu), get(c, "cpu")),
 			grp && json_object_is_type(grp, json_type_string) ? json_object_get_string(grp) : dash,
 			is_number(get(c, "rps")) ? ctl_fmt_rate(rps, sizeof(rps),
@@ -443,6 +513,7 @@ int ctl_print_stats(FILE *out, struct json_object *p)
 			kt,
 			ctl_fmt_json_int(handed, sizeof(handed), get(c, "handed")),
 			ctl_fmt_json_int(processed, sizeof(processed), get(c, "processed")),
+			ctl_fmt_json_int(txd, sizeof(txd), get(c, "tx_drops")),
 		};
 		err = ctl_table_add(&t, row);
 	}

@@ -32,6 +32,9 @@
 #include "daemon/handover.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/nic.h"
+#include "datapath/netdev.h"
+#include "datapath/support.h"
 
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
@@ -45,6 +48,7 @@ struct bpfnicd {
 	struct bpfnic_dp *dp;
 	struct bpfnic_dp_info info;
 	bool handed_over;               /* the service manager holds the data path too */
+	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
@@ -149,18 +153,24 @@ static void check_cpus_online(struct bpfnicd *d)
 	}
 }
 
-/* The program goes with its interface: without it there is nothing to steer. */
+/* The program goes with its interface: without it there is nothing to steer. What it
+ * can do may change too (a veth's ndo-xmit follows its peer). */
 static int check_interface(struct bpfnicd *d, uint64_t now)
 {
 	char name[IF_NAMESIZE];
+	__u64 features = 0;
+	int r;
 
 	if (now - d->iface_check_usec < IFACE_CHECK_USEC)
 		return 0;
 	d->iface_check_usec = now;
 	check_cpus_online(d);
 	if (if_indextoname((unsigned)d->info.ifindex, name) &&
-	    strcmp(name, config(d)->interface) == 0)
+	    strcmp(name, config(d)->interface) == 0) {
+		r = bpfnic_netdev_xdp_features(d->info.ifindex, &features);
+		bpfnicd_nic_features(d->nic, r, features);
 		return 0;
+	}
 	log_error("interface %s (ifindex %d) is gone, and the data path with it: exiting",
 		  config(d)->interface, d->info.ifindex);
 	sd_notify(0, "STOPPING=1\nSTATUS=interface gone");
@@ -178,6 +188,7 @@ static void close_window(struct bpfnicd *d, uint64_t now)
 		return;
 	}
 	bpfnicd_policy_tick(d->policy, bpfnicd_sampler_window(d->sampler), now / 1000);
+	bpfnicd_nic_window(d->nic, bpfnicd_sampler_window(d->sampler), now);
 	if (bpfnicd_control_n_monitors(d->control)) {
 		struct json_object *o = bpfnicd_methods_monitor_sample(d->methods);
 
@@ -266,21 +277,48 @@ static int watch_signals(struct bpfnicd *d)
 
 /* ---- start and stop ------------------------------------------------------------------------ */
 
+/*
+ * What this kernel and libbpf lack of what the data path uses: the required ones stop
+ * the start with one message naming them all; the others are said once.
+ */
+static int check_support(void)
+{
+	struct bpfnic_support sup;
+	char missing[1024];
+
+	bpfnic_support_probe(&sup);
+	if (bpfnic_support_missing(&sup, missing, sizeof(missing))) {
+		log_error("%s", missing);
+		return -EOPNOTSUPP;
+	}
+	for (unsigned i = 0; i < BPFNIC_NR_FEATURES; i++)
+		if (!sup.have[i])
+			log_notice("this kernel lacks %s (Linux %s): %s", bpfnic_features[i].name,
+				   bpfnic_features[i].since, bpfnic_features[i].without);
+	return 0;
+}
+
 /* The data path, with the start policy's groups in place before the attach. */
 static int start_data_path(struct bpfnicd *d)
 {
 	const struct bpfnicd_config *c = config(d);
+	char why[1024] = "";
 	struct bpfnic_dp_opts opts = {
 		.ifname = c->interface, .xdp_mode = c->xdp_mode, .cpus = c->cpus.cpu,
-		.n_cpus = c->cpus.n, .queue_size = c->queue_size,
+		.n_cpus = c->cpus.n, .queue_size = c->queue_size, .addrs = c->addrs.a,
+		.n_addrs = c->addrs.n, .why = why, .why_size = sizeof(why),
 	};
 	struct bpfnic_dp_handover received, now;
 	struct bpfnic_dp_adopted adopted;
+	struct bpfnic_netdev *nd;
 	char cpus[256], fields[2][300];
 	const char *fv[] = { fields[0], fields[1], NULL };
 	unsigned n;
 	int r;
 
+	r = check_support();
+	if (r < 0)
+		return r;
 	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000);
 	if (!d->policy)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
@@ -292,10 +330,12 @@ static int start_data_path(struct bpfnicd *d)
 	opts.adopt = received.n ? &received : NULL;
 	opts.adopted = &adopted;
 	r = bpfnic_dp_open(&opts, &d->dp);
-	if (r < 0) {
+	if (r < 0)
 		bpfnicd_handover_close(&received);
+	if (r < 0 && why[0])
+		return log_error_errno(r, "cannot attach to %s: %s", c->interface, why);
+	if (r < 0)
 		return log_error_errno(r, "cannot attach to %s", c->interface);
-	}
 	bpfnicd_policy_attach(d->policy, d->dp);
 	r = bpfnic_dp_info(d->dp, &d->info);
 	if (r < 0)
@@ -331,7 +371,16 @@ static int start_data_path(struct bpfnicd *d)
 				   "%u CPUs", c->interface, d->info.ifindex,
 				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
 				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
-	return 0;
+
+	/* What the interface can do, for status, and what needs an operator's eye. */
+	nd = malloc(sizeof(*nd));
+	r = nd ? bpfnic_netdev_read(c->interface, nd) : -ENOMEM;
+	if (r >= 0)
+		d->nic = bpfnicd_nic_new(c->interface, nd, &c->cpus, &d->info);
+	free(nd);
+	if (r < 0)
+		return log_error_errno(r, "cannot read what %s can do", c->interface);
+	return d->nic ? 0 : log_error_errno(-ENOMEM, "cannot keep what %s can do", c->interface);
 }
 
 static int start_control(struct bpfnicd *d)
@@ -339,7 +388,7 @@ static int start_control(struct bpfnicd *d)
 	const struct bpfnicd_config *c = config(d);
 	struct bpfnicd_methods_deps deps = {
 		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .info = d->info,
-		.start_usec = d->start_usec,
+		.nic = d->nic, .start_usec = d->start_usec,
 	};
 	int r;
 
@@ -420,6 +469,7 @@ static void cleanup(struct bpfnicd *d)
 					   config(d)->interface);
 	}
 	bpfnicd_policy_free(d->policy);
+	bpfnicd_nic_free(d->nic);
 	bpfnicd_runconf_free(d->conf);
 	sd_event_unref(d->event);
 }

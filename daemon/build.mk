@@ -5,8 +5,6 @@ VARLINK_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 
-# The one table of policies and parameters, and what it takes to read text and JSON.
-PARAMS_SRCS := lib/params.c lib/cpulist.c lib/numparse.c
 
 # bpfnic-gen writes what derives from the table into the files that carry it: the
 # IDL (then built into bpfnicd as a C string) and the completion (ctl/build.mk).
@@ -24,7 +22,7 @@ IDL_SRCS := lib/idl.c $(BUILD)/gen/interfaces.c
 # bpfnicd itself.
 BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c \
 	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/sampler.c daemon/stats.c \
-	daemon/kthread.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
+	daemon/kthread.c daemon/nic.c datapath/ifcheck.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
 BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS)
 # daemon/handover.c hands the real data path over: with bpfnicd.c, not in the modules
 # that the unit tests run on their in-memory data path.
@@ -37,7 +35,8 @@ $(eval $(call unit_test,test_scaler,tests/unit/test_scaler.c daemon/scaler.c,))
 $(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c datapath/dpstats.c lib/varlink.c,$(VARLINK_LIBS) -lm))
 # bind() wrapped: the test makes another daemon win the race for the socket path.
 $(eval $(call unit_test,test_control,tests/unit/test_control.c daemon/control.c daemon/log.c lib/varlink.c,$(VARLINK_LIBS) $(SYSTEMD_LIBS) -lbpf -lm -Wl$(comma)--wrap=bind))
-$(eval $(call unit_test,test_log,tests/unit/test_log.c daemon/log.c,$(SYSTEMD_LIBS) -lbpf))
+$(eval $(call unit_test,test_log,tests/unit/test_log.c daemon/log.c $(CAPTURE_SRCS),$(SYSTEMD_LIBS) -lbpf))
+$(eval $(call unit_test,test_nic,tests/unit/test_nic.c daemon/nic.c daemon/log.c datapath/ifcheck.c $(CPULIST_SRCS) $(CAPTURE_SRCS),$(SYSTEMD_LIBS) $(VARLINK_LIBS) -lbpf))
 # The daemon's modules on a fake data path (tests/unit/fake_datapath.c), which can be
 # made to fail: policy changes and their rollback, every method against the IDL.
 $(eval $(call unit_test,test_daemon,tests/unit/test_daemon.c tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))

@@ -42,11 +42,21 @@ static struct json_object *groups_json(const struct bpfnicd_policy *pol)
 	return g;
 }
 
-static const char *xdp_mode_name(const struct bpfnicd_methods *m)
+static const char *xdp_mode_name(unsigned mode)
 {
-	unsigned mode = m->d.info.mode;
-
 	return bpfnic_xdp_mode_names[mode < 3 ? mode : BPFNIC_XDP_AUTO];
+}
+
+/* Address= as text; empty: any address. */
+static struct json_object *addresses_json(const struct bpfnicd_config *c)
+{
+	struct json_object *a = json_object_new_array();
+	char text[64];
+
+	for (unsigned i = 0; i < c->addrs.n; i++)
+		json_object_array_add(a, json_object_new_string(
+			bpfnic_addr_format(&c->addrs.a[i], text, sizeof(text))));
+	return a;
 }
 
 /* Counters since attach: a fresh reading, or the window's when the data path is mute. */
@@ -73,6 +83,7 @@ static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct b
 	json_object_object_add(o, "groups", groups_json(m->d.policy));
 	json_object_object_add(o, "totals", bpfnicd_stats_totals_json(win, cum));
 	json_object_object_add(o, "cpus", bpfnicd_stats_cpus_json(win, cum, group));
+	json_object_object_add(o, "rx_cpus", bpfnicd_stats_rx_cpus_json(cum));
 	return o;
 }
 
@@ -159,8 +170,9 @@ static struct json_object *get_info(struct bpfnicd_methods *m, const struct bpfn
 	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
 	json_object_object_add(p, "interface", json_object_new_string(c->interface));
 	json_object_object_add(p, "ifindex", json_object_new_int64(m->d.info.ifindex));
-	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m)));
+	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m->d.info.mode)));
 	json_object_object_add(p, "port", json_object_new_int64(c->port));
+	json_object_object_add(p, "addresses", addresses_json(c));
 	json_object_object_add(p, "pid", json_object_new_int64(getpid()));
 	json_object_object_add(p, "candidate_cpus", cpu_array(c->cpus.cpu, c->cpus.n));
 	return bpfnic_vl_reply_new(p, false);
@@ -181,8 +193,13 @@ static struct json_object *get_status(struct bpfnicd_methods *m, const struct bp
 	read_totals(m, cum);
 	json_object_object_add(p, "version", json_object_new_string(BPFNIC_VERSION));
 	json_object_object_add(p, "interface", json_object_new_string(c->interface));
-	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m)));
+	json_object_object_add(p, "xdp_mode", json_object_new_string(xdp_mode_name(m->d.info.mode)));
+	json_object_object_add(p, "xdp_mode_requested",
+			       json_object_new_string(xdp_mode_name(m->d.info.requested)));
 	json_object_object_add(p, "port", json_object_new_int64(c->port));
+	json_object_object_add(p, "addresses", addresses_json(c));
+	json_object_object_add(p, "nic", bpfnicd_nic_json(m->d.nic));
+	json_object_object_add(p, "warnings", bpfnicd_nic_warnings_json(m->d.nic));
 	json_object_object_add(p, "uptime_sec",
 			       json_object_new_int64((int64_t)((bpfnic_mono_usec() - m->d.start_usec) / 1000000)));
 	json_object_object_add(p, "policy", bpfnic_params_policy_json(bpfnicd_policy_params(m->d.policy)));

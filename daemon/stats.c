@@ -9,6 +9,13 @@
 #include "daemon/stats.h"
 #include "varlink.h"
 
+/* Replies that left: handed to the devmap and not dropped on the way out. The same
+ * CPU counts both (bpfnic.h), so only a reading between the two can see more drops. */
+static uint64_t transmitted(const struct bpfnic_worker_stats *w)
+{
+	return w->tx >= w->tx_dropped ? w->tx - w->tx_dropped : 0;
+}
+
 void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
 			    const unsigned *cpus, unsigned n, double window_ms,
 			    struct bpfnicd_window *out)
@@ -17,21 +24,29 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	static const struct bpfnic_sched_stats zero_sched;
 	struct bpfnic_worker_stats all = { 0 }, d;
 	struct bpfnic_sched_stats sched_now = { 0 }, sched_before = { 0 }, ds;
-	uint64_t tx_now = 0, tx_before = 0;
+	uint64_t tx_now = 0, tx_before = 0; /* transmitted: tx - tx_dropped */
 	double secs = window_ms > 0 ? window_ms / 1000.0 : 0;
 
 	memset(out, 0, sizeof(*out));
 	out->window_ms = window_ms;
 	out->n = n;
 	out->drops_queue_exact = now->queue_drops_exact;
+	out->drops_transmit_exact = now->tx_drops_exact;
 	for (unsigned c = 0; c < now->nr_cpus; c++) {
+		uint64_t took = 0;
+
 		bpfnic_sched_stats_add(&sched_now, &now->sched[c]);
 		if (before)
 			bpfnic_sched_stats_add(&sched_before, &before->sched[c]);
-		tx_now += now->worker[c].tx;
+		tx_now += transmitted(&now->worker[c]);
 		if (before)
-			tx_before += before->worker[c].tx;
+			tx_before += transmitted(&before->worker[c]);
 		out->drops_tx_err += now->worker[c].tx_err;
+		out->drops_transmit += now->worker[c].tx_dropped;
+		for (int k = 0; k < BPFNIC_NR_CLASSES; k++)
+			took += now->sched[c].requests[k];
+		if (took && c < BPFNIC_MAX_CPUS)
+			out->rx[out->n_rx++] = (struct bpfnicd_rx_cpu){ c, took };
 	}
 	for (unsigned i = 0; i < n; i++) {
 		unsigned c = cpus[i];
@@ -52,6 +67,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		w->service_us = served ? (double)d.service_sum_ns / (double)served / 1000.0 : 0;
 		w->processed = bpfnic_worker_processed(&now->worker[c]);
 		w->handed = now->handed ? now->handed[c] : 0;
+		w->tx_drops = now->worker[c].tx_dropped;
 		if (now->queue_drops_exact && now->queue_drops)
 			w->queue_drops = now->queue_drops[c];
 		else if (w->handed > w->processed)
@@ -78,6 +94,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->out_rps = secs > 0 && tx_now >= tx_before ? (double)(tx_now - tx_before) / secs : 0;
 	out->replies = tx_now;
 	out->passed = sched_now.passed;
+	out->other_address = sched_now.other_addr;
 	out->drops_no_cpu = sched_now.no_cpu;
 	out->drops_redirect_err = sched_now.redirect_err;
 	out->drops_short_payload = sched_now.short_payload;
@@ -92,10 +109,12 @@ static const struct counter {
 	size_t offset; /* of a uint64_t in struct bpfnicd_window */
 } totals[] = {
 	COUNTER("requests", requests), COUNTER("replies", replies), COUNTER("passed", passed),
+	COUNTER("other_address", other_address),
 }, drops[] = {
 	COUNTER("queue", drops_queue), COUNTER("no_cpu", drops_no_cpu),
 	COUNTER("redirect_err", drops_redirect_err), COUNTER("tx_err", drops_tx_err),
 	COUNTER("short_payload", drops_short_payload), COUNTER("too_long", drops_too_long),
+	COUNTER("transmit", drops_transmit),
 };
 
 static void add_counters(struct json_object *o, const struct counter *c, size_t n,
@@ -117,6 +136,7 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 	add_counters(t, totals, sizeof(totals) / sizeof(totals[0]), cum);
 	add_counters(d, drops, sizeof(drops) / sizeof(drops[0]), cum);
 	json_object_object_add(d, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
+	json_object_object_add(d, "transmit_exact", json_object_new_boolean(cum->drops_transmit_exact));
 	json_object_object_add(t, "drops", d);
 	json_object_object_add(q, "avg", bpfnic_vl_number(win->qdelay_avg_us, 1));
 	json_object_object_add(q, "p99", bpfnic_vl_number(win->qdelay_p99_us, 1));
@@ -143,6 +163,7 @@ static struct json_object *cpu_json(const struct bpfnicd_cpu_window *w,
 	json_object_object_add(c, "handed", json_object_new_uint64(cum->handed));
 	json_object_object_add(c, "processed", json_object_new_uint64(cum->processed));
 	json_object_object_add(c, "queue_drops", json_object_new_uint64(cum->queue_drops));
+	json_object_object_add(c, "tx_drops", json_object_new_uint64(cum->tx_drops));
 	return c;
 }
 
@@ -154,5 +175,19 @@ struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 
 	for (unsigned i = 0; i < win->n; i++)
 		json_object_array_add(a, cpu_json(&win->cpu[i], &cum->cpu[i], group[i]));
+	return a;
+}
+
+struct json_object *bpfnicd_stats_rx_cpus_json(const struct bpfnicd_window *cum)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < cum->n_rx; i++) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "cpu", json_object_new_int64(cum->rx[i].cpu));
+		json_object_object_add(o, "requests", json_object_new_uint64(cum->rx[i].requests));
+		json_object_array_add(a, o);
+	}
 	return a;
 }

@@ -22,6 +22,13 @@ struct bpfnicd_cpu_window {
 	double kthread_util;        /* 0..1, cpumap kthread CPU use; < 0 when unknown */
 	uint64_t handed, processed; /* since attach: requests handed to its queue / served */
 	uint64_t queue_drops;       /* since attach: dropped at its full queue */
+	uint64_t tx_drops;          /* since attach: its replies the interface did not send */
+};
+
+/* A CPU the scheduler ran on (one that takes the interface's RX), since attach. */
+struct bpfnicd_rx_cpu {
+	unsigned cpu;
+	uint64_t requests;          /* requests the scheduler took there */
 };
 
 struct bpfnicd_window {
@@ -34,12 +41,18 @@ struct bpfnicd_window {
 	double qdelay_avg_us, qdelay_p99_us;
 	double in_rps, out_rps;
 	/* since attach */
-	uint64_t requests, replies, passed;
+	uint64_t requests, replies, passed; /* replies: transmitted (tx - drops_transmit) */
+	uint64_t other_address;     /* UDP to the port for an address outside Address=: passed */
 	uint64_t drops_queue;       /* exact from the kernel's tracepoint; without the tracer,
 				       handed - processed (which counts the few in flight) */
 	bool drops_queue_exact;
 	uint64_t drops_no_cpu, drops_redirect_err, drops_tx_err, drops_short_payload,
 		 drops_too_long;
+	uint64_t drops_transmit;    /* replies the devmap took that the interface did not send;
+				       exact from the kernel's tracepoints, else 0 */
+	bool drops_transmit_exact;
+	unsigned n_rx;              /* CPUs the scheduler ran on, ascending */
+	struct bpfnicd_rx_cpu rx[BPFNIC_MAX_CPUS];
 };
 
 /*
@@ -67,5 +80,8 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 					    const struct bpfnicd_window *cum,
 					    const char *const *group);
+
+/* The "rx_cpus" array: the CPUs the scheduler ran on, with its requests there (cum). */
+struct json_object *bpfnicd_stats_rx_cpus_json(const struct bpfnicd_window *cum);
 
 #endif

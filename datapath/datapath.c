@@ -7,19 +7,54 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath/datapath.h"
+#include "datapath/ifcheck.h"
+#include "datapath/netdev.h"
+#include "datapath/support.h"
 #include "bpfnic.skel.h"
+
+/* The tracing programs, loaded when the kernel and our capabilities allow. */
+enum tracers {
+	TRACERS_NONE = 0,
+	TRACERS_DROPS,         /* queue and transmit drops (tp_btf, CAP_PERFMON) */
+	TRACERS_ALL,           /* ... and the kernel's reason for a refused attach (6.5) */
+};
+
+/* Every tracer, as the handover names them (BPFNIC_DP_NAME_PREFIX "tracer." NAME). */
+#define N_TRACERS 4
+static struct bpf_program *tracer_prog(struct bpfnic_bpf *sk, unsigned i)
+{
+	struct bpf_program *p[N_TRACERS] = {
+		sk->progs.bpfnic_count_queue_drops, sk->progs.bpfnic_count_tx_drops,
+		sk->progs.bpfnic_count_tx_refused, sk->progs.bpfnic_note_attach_failure,
+	};
+
+	return p[i];
+}
+
+static struct bpf_link *tracer_link(const struct bpfnic_bpf *sk, unsigned i)
+{
+	struct bpf_link *l[N_TRACERS] = {
+		sk->links.bpfnic_count_queue_drops, sk->links.bpfnic_count_tx_drops,
+		sk->links.bpfnic_count_tx_refused, sk->links.bpfnic_note_attach_failure,
+	};
+
+	return l[i];
+}
 
 struct bpfnic_dp {
 	struct bpfnic_bpf *skel;
 	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
-	bool tracer;  /* the queue-drop tracer is attached */
-	int tracer_link_fd; /* a tracer taken over (its link), or -1: the skeleton's own */
+	enum tracers tracers; /* the tracers attached */
+	int kept_tracer_fd[N_TRACERS]; /* tracers taken over (their links), or -1 */
 	int worker_fd;      /* the worker the cpumap entries run, when taken over; or -1 */
+	enum bpfnic_xdp_mode requested;
+	char fallback[512];   /* why auto mode did not attach natively */
 	int ifindex;
 	unsigned nr_cpus;
 	unsigned n_candidates;
@@ -144,26 +179,160 @@ static int set_devmap(struct bpfnic_dp *dp, int ifindex)
 	return 0;
 }
 
-static int attach(struct bpfnic_dp *dp, enum bpfnic_xdp_mode mode)
+/*
+ * A bpf_link, not a netlink attachment: it lives exactly as long as this process
+ * holds the fd, so a crashed daemon leaves the NIC on the normal stack.
+ */
+static int link_xdp(struct bpfnic_dp *dp, __u32 flags)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, lopts);
+	LIBBPF_OPTS(bpf_link_create_opts, lopts, .flags = flags);
 	int fd;
 
-	switch (mode) {
-	case BPFNIC_XDP_NATIVE: lopts.flags = XDP_FLAGS_DRV_MODE; break;
-	case BPFNIC_XDP_GENERIC: lopts.flags = XDP_FLAGS_SKB_MODE; break;
-	default: lopts.flags = 0; break; /* the kernel picks native when the driver has it */
-	}
-	/*
-	 * A bpf_link, not a netlink attachment: it lives exactly as long as this process
-	 * holds the fd, so a crashed daemon leaves the NIC on the normal stack.
-	 */
+	if (dp->tracers == TRACERS_ALL)
+		dp->skel->bss->bpfnic_attach_msg[0] = '\0';
 	fd = bpf_link_create(bpf_program__fd(dp->skel->progs.bpfnic_sched), dp->ifindex, BPF_XDP,
 			     &lopts);
 	if (fd < 0)
 		return -errno;
 	dp->link_fd = fd;
 	return 0;
+}
+
+static void unlink_xdp(struct bpfnic_dp *dp)
+{
+	if (dp->link_fd >= 0)
+		close(dp->link_fd);
+	dp->link_fd = -1;
+}
+
+/* The program already attached to the interface, when there is one. */
+static int find_holder(int ifindex, struct bpfnic_xdp_holder *h)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info pinfo = {};
+	__u32 len = sizeof(pinfo), id = 0;
+	int fd;
+
+	memset(h, 0, sizeof(*h));
+	if (bpf_xdp_query(ifindex, 0, &q) < 0)
+		return -errno;
+	h->prog_id = q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id ? q.skb_prog_id : q.hw_prog_id;
+	h->mode = q.drv_prog_id ? "native" : q.skb_prog_id ? "generic" : "offload";
+	if (!h->prog_id)
+		return -ENOENT;
+	/* Its name and the link that holds it, if any (then no netlink command removes
+	 * it): reading other programs and links needs CAP_SYS_ADMIN, which bpfnicd's unit
+	 * does not give; without it the id and mode are all there is to say. */
+	fd = bpf_prog_get_fd_by_id(h->prog_id);
+	if (fd >= 0) {
+		if (bpf_obj_get_info_by_fd(fd, &pinfo, &len) == 0)
+			snprintf(h->name, sizeof(h->name), "%s", pinfo.name);
+		close(fd);
+	}
+	h->link_known = bpf_link_get_next_id(0, &id) == 0 || errno == ENOENT;
+	id = 0;
+	while (h->link_known && bpf_link_get_next_id(id, &id) == 0) {
+		struct bpf_link_info linfo = {};
+
+		len = sizeof(linfo);
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &linfo, &len) == 0 && linfo.type == BPF_LINK_TYPE_XDP &&
+		    linfo.prog_id == h->prog_id && (int)linfo.xdp.ifindex == ifindex)
+			h->link_id = id;
+		close(fd);
+		if (h->link_id)
+			break;
+	}
+	return 0;
+}
+
+static int refuse(const struct bpfnic_dp_opts *o, int r, const char *why)
+{
+	if (o->why && o->why_size)
+		snprintf(o->why, o->why_size, "%s", why);
+	return r;
+}
+
+/* The kernel refused: another program in the way says so, whatever the mode. */
+static bool explain_busy(struct bpfnic_dp *dp, const char *ifname, int r, char *why, size_t size)
+{
+	struct bpfnic_xdp_holder h;
+
+	if ((r != -EBUSY && r != -EEXIST) || find_holder(dp->ifindex, &h) < 0)
+		return false;
+	bpfnic_ifcheck_explain_busy(ifname, &h, why, size);
+	return true;
+}
+
+/* Auto mode gives native up for generic, keeping the reason. */
+static int fall_back(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o, const char *reason)
+{
+	char why[1024];
+	int r;
+
+	snprintf(dp->fallback, sizeof(dp->fallback), "%s", reason);
+	r = link_xdp(dp, XDP_FLAGS_SKB_MODE);
+	if (r >= 0)
+		return 0;
+	if (!explain_busy(dp, o->ifname, r, why, sizeof(why)))
+		snprintf(why, sizeof(why), "generic XDP on %s refused too (%s) after native: %s",
+			 o->ifname, strerror(-r), reason);
+	return refuse(o, r == -EEXIST ? -EBUSY : r, why);
+}
+
+/* Native mode, or why not (in why): 0, or -errno. */
+static int attach_native(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o,
+			 struct bpfnic_netdev *nd, char *why, size_t size)
+{
+	int r = bpfnic_ifcheck_native(nd, o->ifname, why, size);
+	__u64 now;
+
+	if (r < 0)
+		return r;
+	r = link_xdp(dp, XDP_FLAGS_DRV_MODE);
+	if (r < 0) {
+		const char *kmsg = dp->tracers == TRACERS_ALL ? dp->skel->bss->bpfnic_attach_msg : "";
+
+		bpfnic_ifcheck_explain_attach(r, kmsg, o->ifname, nd, bpfnic_xdp_single_buffer_max_mtu(
+			(unsigned)sysconf(_SC_PAGESIZE), bpfnic_support_shinfo_size()), why, size);
+		return r;
+	}
+	/* Some drivers set up their XDP transmit only once a program is attached. */
+	if (bpfnic_netdev_xdp_features(dp->ifindex, &now) >= 0)
+		nd->xdp_features = now;
+	r = bpfnic_ifcheck_replies(nd, o->ifname, why, size);
+	if (r < 0)
+		unlink_xdp(dp);
+	return r;
+}
+
+static int attach(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o)
+{
+	struct bpfnic_netdev *nd = malloc(sizeof(*nd));
+	char why[1024] = "";
+	int r;
+
+	if (!nd)
+		return -ENOMEM;
+	dp->requested = o->xdp_mode;
+	r = bpfnic_netdev_read(o->ifname, nd);
+	if (r >= 0 && o->xdp_mode == BPFNIC_XDP_GENERIC) {
+		r = link_xdp(dp, XDP_FLAGS_SKB_MODE);
+		if (r < 0 && explain_busy(dp, o->ifname, r, why, sizeof(why)))
+			r = refuse(o, -EBUSY, why);
+	} else if (r >= 0) {
+		r = attach_native(dp, o, nd, why, sizeof(why));
+		if (r < 0 && explain_busy(dp, o->ifname, r, why, sizeof(why)))
+			r = refuse(o, -EBUSY, why);
+		else if (r < 0 && o->xdp_mode == BPFNIC_XDP_AUTO)
+			r = fall_back(dp, o, why);
+		else if (r < 0)
+			r = refuse(o, r, why);
+	}
+	free(nd);
+	return r;
 }
 
 /* The attach mode in use on the interface, or -errno. */
@@ -227,6 +396,65 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_ref_sched, false);
 }
 
+/*
+ * The addresses requests are taken for; none: any (the scheduler then skips the map).
+ * A map taken over may hold addresses the configuration dropped: they go first.
+ */
+static int fill_addrs(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts)
+{
+	struct bpf_map *map = dp->skel->maps.bpfnic_addrs;
+	struct bpfnic_addr key, next;
+	__u8 one = 1;
+	bool more = bpf_map__get_next_key(map, NULL, &key, sizeof(key)) == 0;
+
+	while (more) {
+		bool wanted = false;
+
+		more = bpf_map__get_next_key(map, &key, &next, sizeof(key)) == 0;
+		for (unsigned i = 0; i < opts->n_addrs && !wanted; i++)
+			wanted = !memcmp(&opts->addrs[i], &key, sizeof(key));
+		if (!wanted && bpf_map__delete_elem(map, &key, sizeof(key), 0) < 0)
+			return -errno;
+		key = next;
+	}
+	for (unsigned i = 0; i < opts->n_addrs; i++)
+		if (bpf_map__update_elem(dp->skel->maps.bpfnic_addrs, &opts->addrs[i],
+					 sizeof(opts->addrs[i]), &one, sizeof(one), BPF_ANY) < 0)
+			return -errno;
+	return 0;
+}
+
+static int attach_tracer(struct bpf_program *prog, struct bpf_link **link)
+{
+	*link = bpf_program__attach_trace(prog);
+	return *link ? 0 : -errno;
+}
+
+/* What the tracers filter on: our cpumap, our interface (ifindex and network
+ * namespace), ourselves (thread group in our PID namespace). */
+static int set_tracer_filters(struct bpfnic_dp *dp, int reply_ifindex)
+{
+	struct bpf_map_info cpumap = {}, devmap = {};
+	__u32 len = sizeof(cpumap);
+	struct stat netns, pidns;
+
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &cpumap, &len) < 0)
+		return -errno;
+	len = sizeof(devmap);
+	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_devmap), &devmap, &len) < 0)
+		return -errno;
+	if (stat("/proc/self/ns/net", &netns) < 0 || stat("/proc/self/ns/pid", &pidns) < 0)
+		return -errno;
+	dp->skel->bss->bpfnic_cpumap_id = cpumap.id;
+	dp->skel->bss->bpfnic_devmap_id = devmap.id;
+	dp->skel->bss->bpfnic_netns_ino = (__u32)netns.st_ino;
+	dp->skel->bss->bpfnic_ifindex = (__u32)reply_ifindex;
+	dp->skel->bss->bpfnic_loader_pidns_dev = (__u64)pidns.st_dev;
+	dp->skel->bss->bpfnic_loader_pidns_ino = (__u64)pidns.st_ino;
+	dp->skel->bss->bpfnic_loader_tgid = (__u32)getpid();
+	return 0;
+}
+
 static void map_name(const struct bpf_map *map, char *buf, size_t size)
 {
 	snprintf(buf, size, BPFNIC_DP_NAME_PREFIX "v%d.%s", BPFNIC_DP_LAYOUT, bpf_map__name(map));
@@ -255,22 +483,21 @@ static int reuse_maps(struct bpfnic_dp *dp, const struct bpfnic_dp_handover *ado
 }
 
 /*
- * Open and load the skeleton: with the queue-drop tracer when tracer is set, on the
- * maps of adopt when it is given (libbpf refuses maps whose type or sizes differ).
+ * Open and load the skeleton with the tracers asked for, on the maps of adopt when it
+ * is given (libbpf refuses maps whose type or sizes differ).
  */
-static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tracer,
+static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, enum tracers tracers,
 		const struct bpfnic_dp_handover *adopt)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	struct bpfnic_bpf *sk;
 	int r;
 
 	bpfnic_bpf__destroy(dp->skel);
-	dp->tracer = false;
-	dp->skel = bpfnic_bpf__open();
-	if (!dp->skel)
+	dp->tracers = TRACERS_NONE;
+	sk = dp->skel = bpfnic_bpf__open();
+	if (!sk)
 		return -errno;
-	r = bpf_map__set_max_entries(dp->skel->maps.bpfnic_cpumap, dp->nr_cpus);
+	r = bpf_map__set_max_entries(sk->maps.bpfnic_cpumap, dp->nr_cpus);
 	if (r < 0)
 		return r;
 	if (adopt) {
@@ -278,61 +505,113 @@ static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, bool tr
 		if (r < 0)
 			return r;
 	}
-	dp->skel->rodata->ref_target_cpu = dp->candidates[0];
+	sk->rodata->ref_target_cpu = dp->candidates[0];
+	sk->rodata->addr_filter = opts->n_addrs > 0;
 	if (!opts->test_progs)
-		disable_test_progs(dp->skel);
-	bpf_program__set_autoload(dp->skel->progs.bpfnic_count_queue_drops, tracer);
-	r = bpfnic_bpf__load(dp->skel);
-	if (r < 0)
+		disable_test_progs(sk);
+	bpf_program__set_autoload(sk->progs.bpfnic_count_queue_drops, tracers >= TRACERS_DROPS);
+	bpf_program__set_autoload(sk->progs.bpfnic_count_tx_drops, tracers >= TRACERS_DROPS);
+	bpf_program__set_autoload(sk->progs.bpfnic_count_tx_refused, tracers >= TRACERS_DROPS);
+	bpf_program__set_autoload(sk->progs.bpfnic_note_attach_failure, tracers >= TRACERS_ALL);
+	r = bpfnic_bpf__load(sk);
+	if (r >= 0)
+		r = fill_addrs(dp, opts);
+	if (r < 0 || tracers == TRACERS_NONE)
 		return r;
-	if (!tracer)
-		return 0;
 
-	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &info, &len) < 0)
-		return -errno;
-	dp->skel->bss->bpfnic_cpumap_id = info.id;
-	dp->skel->links.bpfnic_count_queue_drops =
-		bpf_program__attach_trace(dp->skel->progs.bpfnic_count_queue_drops);
-	if (!dp->skel->links.bpfnic_count_queue_drops)
-		return -errno;
-	dp->tracer = true;
+	r = set_tracer_filters(dp, opts->ifname ? dp->ifindex : opts->devmap_ifindex);
+	if (r >= 0)
+		r = attach_tracer(sk->progs.bpfnic_count_queue_drops, &sk->links.bpfnic_count_queue_drops);
+	if (r >= 0)
+		r = attach_tracer(sk->progs.bpfnic_count_tx_drops, &sk->links.bpfnic_count_tx_drops);
+	if (r >= 0)
+		r = attach_tracer(sk->progs.bpfnic_count_tx_refused, &sk->links.bpfnic_count_tx_refused);
+	if (r >= 0 && tracers >= TRACERS_ALL)
+		r = attach_tracer(sk->progs.bpfnic_note_attach_failure,
+				  &sk->links.bpfnic_note_attach_failure);
+	if (r >= 0)
+		dp->tracers = tracers;
+	return r;
+}
+
+/* The tracers of adopt, all of them, or none: -1 when one is missing. */
+static int find_tracers(const struct bpfnic_dp_handover *adopt, int idx[N_TRACERS],
+			const struct bpfnic_bpf *sk)
+{
+	for (unsigned i = 0; i < N_TRACERS; i++) {
+		char name[BPFNIC_DP_NAME_MAX];
+
+		snprintf(name, sizeof(name), BPFNIC_DP_NAME_PREFIX "tracer.%s",
+			 bpf_program__name(tracer_prog((struct bpfnic_bpf *)sk, i)));
+		idx[i] = bpfnic_dp_handover_find(adopt, name);
+		if (idx[i] < 0)
+			return -1;
+	}
 	return 0;
 }
 
+/* Whether adopt's link is attached to our interface: then its tracers' filters fit. */
+static bool link_on(const struct bpfnic_dp_handover *adopt, int ifindex)
+{
+	int i = bpfnic_dp_handover_find(adopt, BPFNIC_DP_NAME_PREFIX "link");
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	return i >= 0 && bpf_obj_get_info_by_fd(adopt->fd[i], &info, &len) == 0 &&
+	       info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex;
+}
+
 /*
- * Load: on the maps of opts->adopt when they fit (then a tracer it holds is kept),
- * else on new maps; with our own tracer when none is kept and CAP_PERFMON allows.
+ * Load on the maps of opts->adopt when they fit, else on new maps. The running tracers
+ * are kept when the maps and the interface are the same (they count into those maps,
+ * filtered on them): ours are not loaded then, or both would count. Otherwise ours
+ * are loaded as far as the kernel and our capabilities allow.
  */
 static int load_adopting(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts,
 			 struct bpfnic_dp_adopted *adopted)
 {
 	const struct bpfnic_dp_handover *adopt = opts->adopt;
-	int tracer = adopt ? bpfnic_dp_handover_find(adopt, BPFNIC_DP_NAME_PREFIX "tracer") : -1;
-	int r = -ENOENT;
+	int tracer[N_TRACERS], r = -ENOENT;
 
 	if (adopt && adopt->n) {
-		/* Its tracer counts into its maps: kept, ours not loaded. */
-		r = load(dp, opts, tracer < 0, adopt);
-		if ((r == -EPERM || r == -EACCES) && tracer < 0)
-			r = load(dp, opts, false, adopt); /* no CAP_PERFMON: no tracer at all */
+		bool keep = dp->ifindex && link_on(adopt, dp->ifindex);
+
+		r = load(dp, opts, TRACERS_NONE, adopt); /* a skeleton to name the tracers */
+		keep = keep && r == 0 && find_tracers(adopt, tracer, dp->skel) == 0;
+		if (r == 0 && !keep) {
+			/* Tracing programs need CAP_PERFMON and, for the attach message, Linux
+			 * 6.5: without them drops are estimated. */
+			r = load(dp, opts, TRACERS_ALL, adopt);
+			if (r < 0)
+				r = load(dp, opts, TRACERS_DROPS, adopt);
+			if (r < 0)
+				r = load(dp, opts, TRACERS_NONE, adopt);
+		}
 		if (r == 0) {
 			adopted->maps = true;
-			if (tracer >= 0) {
-				dp->tracer_link_fd = fcntl(adopt->fd[tracer], F_DUPFD_CLOEXEC, 3);
-				if (dp->tracer_link_fd < 0)
+			for (unsigned i = 0; keep && i < N_TRACERS; i++) {
+				dp->kept_tracer_fd[i] = fcntl(adopt->fd[tracer[i]], F_DUPFD_CLOEXEC, 3);
+				if (dp->kept_tracer_fd[i] < 0)
 					return -errno;
-				dp->tracer = adopted->tracer = true;
 			}
+			/* Kept tracers count drops; the attach message is another process's. */
+			if (keep)
+				dp->tracers = TRACERS_DROPS;
+			adopted->tracer = keep;
 			return 0;
 		}
 		snprintf(adopted->why_not, sizeof(adopted->why_not), "the running data path's maps do "
 			 "not fit this version (%s): new maps, counters from zero",
 			 r == -ENOENT ? "some are missing" : strerror(-r));
 	}
-	r = load(dp, opts, true, NULL);
-	if (r == -EPERM || r == -EACCES)
-		/* Tracing programs need CAP_PERFMON; without it, drops are estimated. */
-		r = load(dp, opts, false, NULL);
+	/* Tracing programs need CAP_PERFMON and, for the attach message, Linux 6.5: without
+	 * them drops are estimated, and refusals come without the kernel's reason. A real
+	 * error fails the last attempt too. */
+	r = load(dp, opts, TRACERS_ALL, NULL);
+	if (r < 0)
+		r = load(dp, opts, TRACERS_DROPS, NULL);
+	if (r < 0)
+		r = load(dp, opts, TRACERS_NONE, NULL);
 	return r;
 }
 
@@ -377,7 +656,8 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	int r, possible, link;
 
 	*out = NULL;
-	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS)
+	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS ||
+	    opts->n_addrs > BPFNIC_MAX_ADDRS || (opts->n_addrs && !opts->addrs))
 		return -EINVAL;
 	queue_size = opts->queue_size ? opts->queue_size : BPFNIC_DP_DEFAULT_QUEUE_SIZE;
 	if (queue_size > BPFNIC_DP_MAX_QUEUE_SIZE)
@@ -394,7 +674,9 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	dp = calloc(1, sizeof(*dp));
 	if (!dp)
 		return -ENOMEM;
-	dp->link_fd = dp->tracer_link_fd = dp->worker_fd = -1;
+	dp->link_fd = dp->worker_fd = -1;
+	for (unsigned i = 0; i < N_TRACERS; i++)
+		dp->kept_tracer_fd[i] = -1;
 	dp->nr_cpus = (unsigned)possible;
 	for (unsigned i = 0; i < opts->n_cpus; i++) {
 		if (opts->cpus[i] >= dp->nr_cpus || opts->cpus[i] >= BPFNIC_MAX_CPUS) {
@@ -451,6 +733,7 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		goto fail;
 
 	/* Attach last: the scheduler sees nothing half-configured. */
+	dp->requested = opts->xdp_mode;
 	link = opts->adopt ? bpfnic_dp_handover_find(opts->adopt, BPFNIC_DP_NAME_PREFIX "link") : -1;
 	if (opts->ifname && link >= 0) {
 		r = take_over_link(dp, opts->adopt->fd[link], opts->xdp_mode, adopted);
@@ -458,7 +741,7 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 			goto fail;
 	}
 	if (opts->ifname && !adopted->link) {
-		r = attach(dp, opts->xdp_mode);
+		r = attach(dp, opts);
 		if (r < 0)
 			goto fail;
 	}
@@ -483,8 +766,9 @@ void bpfnic_dp_close(struct bpfnic_dp *dp)
 		return;
 	if (dp->link_fd >= 0)
 		close(dp->link_fd);
-	if (dp->tracer_link_fd >= 0)
-		close(dp->tracer_link_fd);
+	for (unsigned i = 0; i < N_TRACERS; i++)
+		if (dp->kept_tracer_fd[i] >= 0)
+			close(dp->kept_tracer_fd[i]);
 	if (dp->worker_fd >= 0)
 		close(dp->worker_fd);
 	bpfnic_bpf__destroy(dp->skel);
@@ -565,7 +849,7 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st)
 		for (unsigned c = 0; c < dp->nr_cpus; c++)
 			st->queue_drops[target] += per_sched_cpu[c];
 	}
-	st->queue_drops_exact = dp->tracer;
+	st->queue_drops_exact = st->tx_drops_exact = dp->tracers >= TRACERS_DROPS;
 	return 0;
 }
 
@@ -587,6 +871,8 @@ int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
 	int r;
 
 	memset(info, 0, sizeof(*info));
+	info->requested = dp->requested;
+	snprintf(info->fallback, sizeof(info->fallback), "%s", dp->fallback);
 	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_sched), &info->sched_prog_id);
 	if (r < 0)
 		return r;
@@ -633,15 +919,20 @@ static int handover_add(struct bpfnic_dp_handover *h, const char *name, int fd)
 
 int bpfnic_dp_handover(const struct bpfnic_dp *dp, struct bpfnic_dp_handover *out)
 {
-	const struct bpf_link *tracer = dp->skel->links.bpfnic_count_queue_drops;
 	struct bpf_map *map;
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	r = handover_add(out, BPFNIC_DP_NAME_PREFIX "link", dp->link_fd);
-	if (r == 0)
-		r = handover_add(out, BPFNIC_DP_NAME_PREFIX "tracer", dp->tracer_link_fd >= 0 ?
-				 dp->tracer_link_fd : tracer ? bpf_link__fd(tracer) : -1);
+	for (unsigned i = 0; i < N_TRACERS && r == 0; i++) {
+		const struct bpf_link *link = tracer_link(dp->skel, i);
+		char name[BPFNIC_DP_NAME_MAX];
+
+		snprintf(name, sizeof(name), BPFNIC_DP_NAME_PREFIX "tracer.%s",
+			 bpf_program__name(tracer_prog(dp->skel, i)));
+		r = handover_add(out, name, dp->kept_tracer_fd[i] >= 0 ? dp->kept_tracer_fd[i] :
+				 link ? bpf_link__fd(link) : -1);
+	}
 	if (r == 0)
 		r = handover_add(out, BPFNIC_DP_NAME_PREFIX "worker", dp->worker_fd >= 0 ? dp->worker_fd :
 				 bpf_program__fd(dp->skel->progs.bpfnic_worker));

@@ -35,7 +35,7 @@ enum bpfnic_xdp_mode {
  * are never reused. Names are valid FDNAME= values (no ':').
  */
 #define BPFNIC_DP_LAYOUT        1  /* bump when a map's key, value or meaning changes */
-#define BPFNIC_DP_MAX_HANDOVER  16
+#define BPFNIC_DP_MAX_HANDOVER  32
 #define BPFNIC_DP_NAME_MAX      64
 #define BPFNIC_DP_NAME_PREFIX   "bpfnic."
 
@@ -50,7 +50,7 @@ struct bpfnic_dp_adopted {
 	bool link;      /* the attachment: its program replaced in place (bpf_link_update) */
 	bool maps;      /* the maps, so the counters and the queues went on */
 	bool workers;   /* the cpumap entries kept (false: replaced, the worker changed) */
-	bool tracer;    /* the queue-drop tracer kept */
+	bool tracer;    /* the tracers kept (they count into the maps kept) */
 	char why_not[160]; /* when something offered was not taken: why */
 };
 
@@ -67,6 +67,10 @@ struct bpfnic_dp_opts {
 	unsigned n_long;
 	bool test_progs;             /* also load the test and benchmark programs */
 	int devmap_ifindex;          /* reply interface when ifname is NULL; 0 = none */
+	const struct bpfnic_addr *addrs; /* requests only to these (Address=); */
+	unsigned n_addrs;            /*   0: to any address */
+	char *why;                   /* when attaching fails: why, and what to change */
+	size_t why_size;             /*   (NULL: not wanted) */
 	/*
 	 * A running data path to take over (its fds stay the caller's, to close after):
 	 * its maps are reused when their layout matches, its link gets this program
@@ -77,7 +81,16 @@ struct bpfnic_dp_opts {
 	struct bpfnic_dp_adopted *adopted;
 };
 
-/* Load, fill and (when opts->ifname is set) attach. *out is NULL on error. */
+/*
+ * Load, fill and (when opts->ifname is set) attach. *out is NULL on error.
+ *
+ * Attaching takes the interface's word (datapath/ifcheck.h): native mode needs its
+ * XDP features basic and redirect and, once attached, ndo-xmit (the replies' way
+ * out). XDP_GENERIC attaches in the skb path; XDP_NATIVE attaches in the driver or
+ * fails; XDP_AUTO tries native and, when the interface says no or the kernel
+ * refuses, attaches generic instead and keeps the reason (bpfnic_dp_info). Another
+ * XDP program on the interface fails every mode (-EBUSY, naming it).
+ */
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out);
 
 /*
@@ -118,6 +131,9 @@ struct bpfnic_dp_stats {
 					       queue (exact, from the kernel's tracepoint) */
 	bool queue_drops_exact;             /* false: the tracer is not loaded (no
 					       CAP_PERFMON); estimate with handed - processed */
+	bool tx_drops_exact;                /* worker[].tx_dropped counted by the kernel's
+					       xdp_devmap_xmit tracepoint; false: not
+					       loaded, and a dropped reply looks sent */
 };
 
 /* Allocate arrays sized for this machine; free with bpfnic_dp_stats_free(). */
@@ -129,8 +145,10 @@ int bpfnic_dp_read_stats(struct bpfnic_dp *dp, struct bpfnic_dp_stats *st);
 struct bpfnic_dp_info {
 	int ifindex;                 /* 0 when not attached */
 	enum bpfnic_xdp_mode mode;   /* the mode actually in use */
+	enum bpfnic_xdp_mode requested; /* the mode asked for */
 	unsigned sched_prog_id, worker_prog_id, link_id;
 	int cpumap_id;               /* map id: cpumap kthreads are named "cpumap/CPU/map:ID" */
+	char fallback[512];          /* XDP_AUTO in generic mode: why not native; else "" */
 };
 int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info);
 

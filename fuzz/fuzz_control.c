@@ -24,6 +24,7 @@
 #include "daemon/control.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/nic.h"
 #include "tests/unit/fake_datapath.h"
 
 /* What Reload reads: written once, valid on any machine (CPU 0 exists). */
@@ -41,6 +42,9 @@ static void remove_conf(void)
  * (the methods only read them). */
 static struct bpfnicd_config cfg;
 static struct bpfnicd_sampler *sampler;
+static struct bpfnicd_nic *nic;
+static const struct bpfnic_dp_info info = { .ifindex = 7, .mode = BPFNIC_XDP_NATIVE,
+					    .requested = BPFNIC_XDP_AUTO };
 
 static void load_daemon_config(void)
 {
@@ -57,9 +61,10 @@ static void load_daemon_config(void)
 	fclose(f);
 }
 
-static void free_sampler(void)
+static void free_shared(void)
 {
 	bpfnicd_sampler_free(sampler);
+	bpfnicd_nic_free(nic);
 }
 
 static void start_sampler(void)
@@ -76,7 +81,20 @@ static void start_sampler(void)
 	if (bpfnicd_sampler_new(FAKE_DP, &cfg.cpus, -1, 0, &sampler) < 0 ||
 	    bpfnicd_sampler_tick(sampler, 200000) < 0)
 		abort();
-	atexit(free_sampler);
+}
+
+/* The interface, as read at start: a NIC with an IRQ on a worker CPU (a warning). */
+static void start_nic(void)
+{
+	struct bpfnic_netdev nd = { .ifindex = 7, .driver = "ixgbe", .mtu = 1500, .rx_queues = 4,
+				    .tx_queues = 4, .xdp_features_known = true,
+				    .xdp_features = BPFNIC_XDP_ACT_BASIC | BPFNIC_XDP_ACT_REDIRECT |
+						    BPFNIC_XDP_ACT_NDO_XMIT,
+				    .hw_device = true, .n_irqs = 1, .irq_cpu = { [3] = true } };
+
+	nic = bpfnicd_nic_new("fz0", &nd, &cfg.cpus, &info);
+	if (!nic)
+		abort();
 }
 
 /* What a call can change, fresh per input as bpfnicd starts: a finding replays alone. */
@@ -102,8 +120,7 @@ static void daemon_start(struct daemon *d)
 	bpfnicd_policy_attach(d->policy, FAKE_DP);
 	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
 	deps = (struct bpfnicd_methods_deps){ .conf = d->conf, .policy = d->policy,
-					      .sampler = sampler,
-					      .info = { .ifindex = 7, .mode = BPFNIC_XDP_NATIVE } };
+					      .sampler = sampler, .info = info, .nic = nic };
 	if (bpfnicd_methods_new(&deps, &d->methods) < 0)
 		abort();
 }
@@ -214,6 +231,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	load_daemon_config();
 	start_sampler();
+	start_nic();
+	atexit(free_shared);
 	return 0;
 }
 

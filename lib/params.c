@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "addrlist.h"
 #include "cpulist.h"
 #include "numparse.h"
 #include "params.h"
@@ -133,6 +134,13 @@ static int parse_mode(const char *text, void *dst, size_t size,
 	return 0;
 }
 
+static int parse_addrs(const char *text, void *dst, size_t size,
+		       const struct bpfnic_param_ctx *ctx, char *why, size_t why_size)
+{
+	(void)ctx, (void)size;
+	return bpfnic_addrs_parse(text, dst, why, why_size);
+}
+
 /* Above any CPU number a machine has: only the syntax limits a list parsed with it. */
 #define CPULIST_FAR_LIMIT (1u << 20)
 
@@ -182,10 +190,14 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .help = "the network interface the XDP scheduler attaches to" },
 	{ "Daemon", "Port", UINT(1, 65535), .def = "7777", FIELD(port),
 	  .help = "UDP destination port of the requests; all other traffic passes untouched" },
+	{ "Daemon", "Address", TEXT(parse_addrs, "ADDRESSES"), .def = "", FIELD(addrs),
+	  .restart = true,
+	  .help = "take requests only to these IPv4/IPv6 addresses (empty: any); UDP to the "
+		  "port for other addresses passes untouched" },
 	{ "Daemon", "XdpMode", ENUM_OF(bpfnic_xdp_mode_names), .def = "auto", FIELD(xdp_mode),
 	  .restart = true,
-	  .help = "attach in the driver (native), the generic skb path, or native where the "
-		  "driver has it (auto)" },
+	  .help = "attach in the driver (native), the generic skb path, or native and, when "
+		  "the interface or the kernel says no, generic (auto)" },
 	{ "Daemon", "Cpus", TEXT(parse_cpus, "LIST"), FIELD(cpus), .restart = true,
 	  .def_doc = "every online CPU",
 	  .help = "the candidate worker CPUs, in the order the groups take them" },

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <sys/un.h>
 
+#include "addrlist.h"
 #include "bpfnic.h"
 #include "protocol.h"
 #include "datapath/datapath.h"
@@ -87,6 +88,7 @@ struct bpfnicd_config {
 	/* [Daemon] */
 	char interface[IF_NAMESIZE];
 	unsigned port;
+	struct bpfnic_addrs addrs; /* requests only to these; none: any address */
 	enum bpfnic_xdp_mode xdp_mode;
 	struct bpfnic_cpus cpus;
 	unsigned queue_size;

@@ -2,7 +2,7 @@
 # MODEL_DAEMON_SRCS: the daemon's own code the model runs (model/daemon_glue.c wraps
 # it); the rest are lib/ modules and the statistics maths of datapath/.
 MODEL_DAEMON_SRCS := daemon/scaler.c
-MODEL_SRCS = model/sim.c model/daemon_glue.c $(MODEL_DAEMON_SRCS) lib/params.c $(CPULIST_SRCS) \
+MODEL_SRCS = model/sim.c model/daemon_glue.c $(MODEL_DAEMON_SRCS) $(PARAMS_SRCS) \
 	$(ARRIVAL_SRCS) $(HIST_SRCS) datapath/dpstats.c
 MODEL_LIBS = $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) $(ARRIVAL_LIBS) \
 	$(HIST_LIBS)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The frame fuzzer on the data path (tests/support/framefuzz.h): seeded random and
- * mutated frames (Ethernet, VLAN, ARP, IPv4 with options and fragments, IPv6 with
- * extension headers, short, long, padded, noise), and well-formed requests cut at
- * every length, each through the scheduler and the worker by BPF_PROG_TEST_RUN and
- * held to the RFC-based verdict of pkt_classify(). The same seed gives the same
+ * mutated frames (Ethernet, one to three VLAN tags, ARP, IPv4 with options and
+ * fragments, IPv6 with extension headers, short, long, padded, noise), and
+ * well-formed requests, tagged ones too, cut at every length, each through the
+ * scheduler and the worker by BPF_PROG_TEST_RUN and held to the RFC-based verdict of
+ * pkt_classify(). The same seed gives the same
  * frames: a failure names the seed and the frame's number, and prints the frame.
  * FRAMES_SEED and FRAMES_COUNT change them (the count is bounded: the BPF tier stays
  * a few seconds).

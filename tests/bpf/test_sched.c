@@ -163,6 +163,32 @@ static size_t f_trunc_vlan(void)
 	build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT });
 	return 16; /* the tag cut in half */
 }
+static size_t f_trunc_qinq(void)
+{
+	build_spec((struct pkt_spec){ .family = 4, .vlan = true, .qinq = true, .dport = PORT });
+	return 14 + 4 + 2; /* the outer tag whole, the inner one cut */
+}
+static size_t f_three_tags(void)
+{
+	/* Two tags looked through, and a third EtherType that says "another tag": the
+	 * scheduler goes no deeper and passes it. */
+	size_t n = build_spec((struct pkt_spec){ .family = 4, .vlan = true, .qinq = true, .dport = PORT });
+
+	pkt_put_be16(frame + 14 + 4 + 2, PKT_ETH_P_8021Q);
+	return n;
+}
+static size_t f_vlan_tcp6(void) { return build_spec((struct pkt_spec){ .family = 6, .vlan = true, .l4 = IPPROTO_TCP, .dport = PORT }); }
+static size_t f_vlan_udp4_other(void)
+{
+	pkt_fill_request(req_payload, false, 0, 123456789, 0, 0);
+	return build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT + 1,
+					     .payload = req_payload, .payload_len = BPFNIC_REQ_LEN });
+}
+static size_t f_vlan_short6(void)
+{
+	return build_spec((struct pkt_spec){ .family = 6, .vlan = true, .qinq = true, .dport = PORT,
+					     .payload = req_payload, .payload_len = 24 });
+}
 static size_t f_trunc_ip4(void)
 {
 	build_spec((struct pkt_spec){ .family = 4, .dport = PORT });
@@ -236,7 +262,7 @@ static size_t f_long6_udplen(void)
 	return n;
 }
 
-enum pass_counter { C_PASSED, C_SHORT, C_TOO_LONG };
+enum pass_counter { C_PASSED, C_SHORT, C_TOO_LONG, C_OTHER_ADDR };
 
 struct pass_case {
 	const char *name;
@@ -262,6 +288,10 @@ static const struct pass_case pass_cases[] = {
 	{ "pass: VLAN-tagged ICMPv4", f_vlan_icmp, C_PASSED },
 	{ "pass: truncated after Ethernet (14 bytes)", f_trunc_eth, C_PASSED },
 	{ "pass: truncated VLAN tag", f_trunc_vlan, C_PASSED },
+	{ "pass: QinQ with the inner tag cut", f_trunc_qinq, C_PASSED },
+	{ "pass: a third VLAN tag is not looked through", f_three_tags, C_PASSED },
+	{ "pass: 802.1Q-tagged TCPv6 to the request port", f_vlan_tcp6, C_PASSED },
+	{ "pass: 802.1Q-tagged UDPv4 request-shaped to another port", f_vlan_udp4_other, C_PASSED },
 	{ "pass: truncated IPv4 header (19 bytes)", f_trunc_ip4, C_PASSED },
 	{ "pass: truncated IPv4 options (ihl 7, 24 bytes)", f_trunc_ip4_opts, C_PASSED },
 	{ "pass: truncated UDP header after IPv4", f_trunc_udp4, C_PASSED },
@@ -275,6 +305,7 @@ static const struct pass_case pass_cases[] = {
 	{ "short: UDPv4 payload cut to 20 of 25 bytes", f_short4_cut, C_SHORT },
 	{ "short: UDPv4 length field says 24 bytes", f_short4_udplen, C_SHORT },
 	{ "short: UDPv6 length past the frame's end", f_short6_ext_cut, C_SHORT },
+	{ "short: QinQ-tagged UDPv6 to the port, 24-byte payload", f_vlan_short6, C_SHORT },
 	{ "too long: UDPv4 length 1 past the longest served", f_long4_udplen, C_TOO_LONG },
 	{ "too long: UDPv6 length 65535", f_long6_udplen, C_TOO_LONG },
 };
@@ -303,6 +334,7 @@ static void expect_pass(size_t len, enum pass_counter counter)
 	assert_int_equal(b.sched.passed - a.sched.passed, counter == C_PASSED);
 	assert_int_equal(b.sched.short_payload - a.sched.short_payload, counter == C_SHORT);
 	assert_int_equal(b.sched.too_long - a.sched.too_long, counter == C_TOO_LONG);
+	assert_int_equal(b.sched.other_addr - a.sched.other_addr, counter == C_OTHER_ADDR);
 }
 
 static void test_pass_case(void **state)
@@ -443,25 +475,42 @@ static void test_req4_ihl15(void **state)
 		    BPFNIC_CLASS_SHORT, false);
 }
 
-static void test_req_vlan(void **state)
+/*
+ * Tagged requests: the scheduler looks through an 802.1Q tag, or an 802.1ad one with
+ * an 802.1Q one inside (QinQ), and leaves them in place (run_request checks that no
+ * byte but the arrival stamp moved), so the reply leaves on the request's VLAN.
+ */
+static void test_req_vlan4(void **state)
 {
-	size_t len = build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT });
-	size_t out_len = sizeof(out);
-	uint32_t ret = 0;
-	uint8_t orig[PKT_MAX];
-
 	(void)state;
-	/* VLAN tags are not parsed (the lab has none): such a request must reach the
-	 * stack untouched, or be handled as a request; never mangled or dropped. */
-	memcpy(orig, frame, len);
-	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	if (ret == XDP_PASS) {
-		assert_memory_equal(out, orig, len);
-		printf("# VLAN-tagged request: passed untouched\n");
-	} else {
-		assert_int_equal(ret, XDP_REDIRECT);
-		printf("# VLAN-tagged request: handled as a request\n");
-	}
+	run_request(build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req_vlan6_ext(void **state)
+{
+	(void)state;
+	pkt_fill_request(req_payload, true, BPFNIC_CLASS_LONG, 99, 1, 0);
+	run_request(build_spec((struct pkt_spec){ .family = 6, .vlan = true, .vlan_id = 4094,
+						  .dport = PORT, .payload = req_payload,
+						  .payload_len = BPFNIC_REQ_EXT_LEN }),
+		    BPFNIC_CLASS_LONG, false);
+}
+
+static void test_req_qinq4_options(void **state)
+{
+	(void)state;
+	run_request(build_spec((struct pkt_spec){ .family = 4, .vlan = true, .qinq = true, .ihl = 7,
+						  .dport = PORT }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_req_qinq6(void **state)
+{
+	(void)state;
+	run_request(build_spec((struct pkt_spec){ .family = 6, .vlan = true, .qinq = true,
+						  .dport = PORT }),
+		    BPFNIC_CLASS_SHORT, false);
 }
 
 static void test_req_unknown_class(void **state)
@@ -664,6 +713,58 @@ static void test_redirect_error_counted(void **state)
 	assert_int_equal(b.sched.redirected - a.sched.redirected, 0);
 }
 
+/* ------------------------------------------------------------------------------
+ * Address=: a data path of its own, taking requests only to 198.18.0.1 and 2001:2::1
+ * (the lab server's); 198.18.0.3 and 2001:2::3 belong to another service on the box.
+ */
+static const uint8_t other_ip4[4] = { 198, 18, 0, 3 };
+static const uint8_t other_ip6[16] = { 0x20, 0x01, 0, 0x02, [15] = 3 };
+
+static int addr_group_setup(void **state)
+{
+	static const struct bpfnic_addr ours[] = {
+		{ { [10] = 0xff, [11] = 0xff, 198, 18, 0, 1 } },
+		{ { 0x20, 0x01, 0, 0x02, [15] = 1 } },
+	};
+	struct bpfnic_settings cfg = dpt_default_settings();
+
+	(void)state;
+	/* The first group left libbpf silenced and this thread on CPU 0. */
+	return dpt_open_addrs(&T, &cfg, both, 2, 1, ours, 2) < 0 ? -1 : 0;
+}
+
+static size_t to_address(int family, const uint8_t *dst, uint16_t dport, size_t payload_len)
+{
+	pkt_fill_request(req_payload, payload_len >= BPFNIC_REQ_EXT_LEN, 0, 5, 6, 0);
+	return build_spec((struct pkt_spec){ .family = family, .dport = dport, .dst_ip = dst,
+					     .payload = req_payload, .payload_len = payload_len });
+}
+
+static void test_addr_ours_taken(void **state)
+{
+	(void)state;
+	run_request(to_address(4, NULL, PORT, BPFNIC_REQ_LEN), BPFNIC_CLASS_SHORT, false);
+	run_request(to_address(6, NULL, PORT, BPFNIC_REQ_EXT_LEN), BPFNIC_CLASS_SHORT, false);
+	run_request(build_spec((struct pkt_spec){ .family = 4, .vlan = true, .qinq = true,
+						  .dport = PORT }), BPFNIC_CLASS_SHORT, false);
+}
+
+static void test_addr_other_passed(void **state)
+{
+	(void)state;
+	expect_pass(to_address(4, other_ip4, PORT, BPFNIC_REQ_LEN), C_OTHER_ADDR);
+	expect_pass(to_address(6, other_ip6, PORT, BPFNIC_REQ_EXT_LEN), C_OTHER_ADDR);
+	/* The address decides before the length: not ours, whatever the datagram holds. */
+	expect_pass(to_address(4, other_ip4, PORT, 3), C_OTHER_ADDR);
+	expect_pass(build_spec((struct pkt_spec){ .family = 6, .vlan = true, .dport = PORT,
+						  .dst_ip = other_ip6 }), C_OTHER_ADDR);
+	/* Another port is not ours either way, counted as any other traffic. */
+	expect_pass(to_address(4, other_ip4, PORT + 1, BPFNIC_REQ_LEN), C_PASSED);
+	/* The source address does not count: a request from .3 to .1 is ours. */
+	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .src_ip = other_ip4 }),
+		    BPFNIC_CLASS_SHORT, false);
+}
+
 /* The test's own checksum against published vectors, so it is worth trusting. */
 static void test_checksum_vectors(void **state)
 {
@@ -698,7 +799,10 @@ int main(void)
 		{ "request: IPv4 ihl 6 parsed via ihl", test_req4_ihl6, test_setup, NULL, NULL },
 		{ "request: IPv4 ihl 7 extended, class 1", test_req4_ihl7_ext, test_setup, NULL, NULL },
 		{ "request: IPv4 ihl 15 (40 bytes of options)", test_req4_ihl15, test_setup, NULL, NULL },
-		{ "request: VLAN-tagged passes untouched or is handled", test_req_vlan, test_setup, NULL, NULL },
+		{ "request: 802.1Q-tagged IPv4 stamped, redirected, tag kept", test_req_vlan4, test_setup, NULL, NULL },
+		{ "request: 802.1Q-tagged IPv6 extended (VID 4094), tag kept", test_req_vlan6_ext, test_setup, NULL, NULL },
+		{ "request: QinQ-tagged IPv4 with options, tags kept", test_req_qinq4_options, test_setup, NULL, NULL },
+		{ "request: QinQ-tagged IPv6, tags kept", test_req_qinq6, test_setup, NULL, NULL },
 		{ "request: class 7/255 served as short, counted unknown", test_req_unknown_class, test_setup, NULL, NULL },
 		{ "config: port 0 touches nothing", test_port_zero, test_setup, NULL, NULL },
 		{ "config: port change is live", test_port_change, test_setup, NULL, NULL },
@@ -718,11 +822,20 @@ int main(void)
 	       N_FIXED = sizeof(fixed) / sizeof(fixed[0]) };
 	struct CMUnitTest tests[N_PASS + N_FIXED];
 
+	static const struct CMUnitTest addr_tests[] = {
+		{ "address: requests to Address= taken (IPv4, IPv6, QinQ)", test_addr_ours_taken, test_setup, NULL, NULL },
+		{ "address: UDP to the port for other addresses passed, counted", test_addr_other_passed, test_setup, NULL, NULL },
+	};
+	int failed;
+
 	for (size_t i = 0; i < N_PASS; i++)
 		tests[i] = (struct CMUnitTest){ .name = pass_cases[i].name, .test_func = test_pass_case,
 						.setup_func = test_setup,
 						.initial_state = (void *)&pass_cases[i] };
 	memcpy(tests + N_PASS, fixed, sizeof(fixed));
-	return _cmocka_run_group_tests("bpfnic_sched", tests, N_PASS + N_FIXED, group_setup,
-				       group_teardown);
+	failed = _cmocka_run_group_tests("bpfnic_sched", tests, N_PASS + N_FIXED, group_setup,
+					 group_teardown);
+	failed += cmocka_run_group_tests_name("bpfnic_sched_address", addr_tests, addr_group_setup,
+					      group_teardown);
+	return failed;
 }

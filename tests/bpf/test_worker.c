@@ -87,6 +87,7 @@ enum csum_kind {
 
 struct req {
 	int family;
+	bool vlan, qinq;     /* one 802.1Q tag; and an 802.1ad one outside it */
 	unsigned ihl;
 	bool ext, bad_magic;
 	enum csum_kind csum;
@@ -118,8 +119,9 @@ static size_t make_request(const struct req *q)
 {
 	size_t plen = pkt_fill_request(payload, q->ext, q->class, 1111, 0xabcdef0123456789ull,
 				       q->service_ns);
-	struct pkt_spec s = { .family = q->family, .ihl = q->ihl, .sport = 40001, .dport = PORT,
-			      .payload = payload, .payload_len = plen + q->pad };
+	struct pkt_spec s = { .family = q->family, .vlan = q->vlan, .qinq = q->qinq, .ihl = q->ihl,
+			      .sport = 40001, .dport = PORT, .payload = payload,
+			      .payload_len = plen + q->pad };
 	size_t len;
 
 	assert_true(plen + q->pad <= sizeof(payload));
@@ -747,6 +749,22 @@ static void test_chain(void **state)
 	chain_kinds(*(const int *)*state);
 }
 
+/*
+ * Tagged requests through scheduler and worker: the reply keeps the request's tags
+ * byte for byte (serve() compares every byte but the addresses, ports, stamps and the
+ * checksum, which it recomputes), so it leaves on the request's VLAN.
+ */
+static void test_chain_tagged(void **state)
+{
+	int family = *(const int *)*state;
+
+	chain((struct req){ .family = family, .vlan = true, .class = 0, .csum = CSUM_PARTIAL });
+	chain((struct req){ .family = family, .vlan = true, .qinq = true, .ext = true, .class = 1,
+			    .service_ns = 1000, .pad = 5, .csum = CSUM_FULL });
+	chain((struct req){ .family = family, .vlan = true, .qinq = true, .ihl = family == 4 ? 6 : 0,
+			    .ext = true, .csum = CSUM_ZERO });
+}
+
 static const int ipv4 = 4, ipv6 = 6;
 #define T(name, fn) { name, fn, test_setup, NULL, NULL }
 /* A test run once per IP version: the state is the family. */
@@ -787,6 +805,10 @@ int main(void)
 		T_FAMILY("chain: scheduler then worker, IPv4, full/zero/partial checksums", test_chain,
 			 ipv4),
 		T_FAMILY("chain: scheduler then worker, IPv6, full/zero/partial checksums", test_chain,
+			 ipv6),
+		T_FAMILY("chain: 802.1Q and QinQ tagged IPv4, reply keeps the tags", test_chain_tagged,
+			 ipv4),
+		T_FAMILY("chain: 802.1Q and QinQ tagged IPv6, reply keeps the tags", test_chain_tagged,
 			 ipv6),
 	};
 

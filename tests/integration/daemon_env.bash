@@ -62,7 +62,7 @@ daemon_config() {
 [Daemon]
 Interface=${D_IFACE:-$LAB_SRV_IF}
 Port=7777
-XdpMode=native
+XdpMode=${D_XDP_MODE:-native}
 Cpus=0-1
 ControlSocket=$SOCK
 AdminGroup=root

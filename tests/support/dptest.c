@@ -25,6 +25,12 @@ struct bpfnic_settings dpt_default_settings(void)
 int dpt_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus, unsigned n,
 	     int devmap_ifindex)
 {
+	return dpt_open_addrs(t, cfg, cpus, n, devmap_ifindex, NULL, 0);
+}
+
+int dpt_open_addrs(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
+		   unsigned n, int devmap_ifindex, const struct bpfnic_addr *addrs, unsigned n_addrs)
+{
 	struct bpfnic_dp_opts o = {
 		.ifname = NULL,
 		.cpus = cpus,
@@ -32,6 +38,8 @@ int dpt_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *c
 		.settings = *cfg,
 		.test_progs = true,
 		.devmap_ifindex = devmap_ifindex,
+		.addrs = addrs,
+		.n_addrs = n_addrs,
 	};
 	int r;
 

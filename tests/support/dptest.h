@@ -30,6 +30,9 @@ struct bpfnic_settings dpt_default_settings(void);
  */
 int dpt_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus, unsigned n,
 	     int devmap_ifindex);
+/* The same, taking requests only to addrs[0..n_addrs) (Address=). */
+int dpt_open_addrs(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
+		   unsigned n, int devmap_ifindex, const struct bpfnic_addr *addrs, unsigned n_addrs);
 void dpt_close(struct dpt *t);
 
 /*

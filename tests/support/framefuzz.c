@@ -241,6 +241,7 @@ static size_t build_structured(struct bpfnic_rng *rng, uint8_t *buf, size_t cap)
 		return pkt_build_arp(buf, cap);
 	s.family = one_in(rng, 2) ? 4 : 6;
 	s.vlan = one_in(rng, 8);
+	s.qinq = s.vlan && one_in(rng, 3);
 	s.l4 = protos[below(rng, sizeof(protos))];
 	if (s.l4 == IPPROTO_ICMP && s.family == 6)
 		s.l4 = IPPROTO_ICMPV6;
@@ -284,6 +285,17 @@ static void mutate_field(struct bpfnic_rng *rng, uint8_t *buf, size_t len)
 		pkt_put_be16(buf + fields[i].off, v);
 }
 
+/* One more tag in front (802.1Q or 802.1ad): tagged frames with one to three tags. */
+static size_t insert_tag(struct bpfnic_rng *rng, uint8_t *buf, size_t len, size_t cap)
+{
+	if (len + 4 > cap || len < 14)
+		return len;
+	memmove(buf + 16, buf + 12, len - 12);
+	pkt_put_be16(buf + 12, one_in(rng, 2) ? PKT_ETH_P_8021Q : PKT_ETH_P_8021AD);
+	pkt_put_be16(buf + 14, (uint16_t)below(rng, 4096));
+	return len + 4;
+}
+
 size_t framefuzz_generate(struct bpfnic_rng *rng, uint8_t *buf, size_t cap)
 {
 	size_t len = build_structured(rng, buf, cap);
@@ -294,6 +306,8 @@ size_t framefuzz_generate(struct bpfnic_rng *rng, uint8_t *buf, size_t cap)
 			buf[i] = (uint8_t)bpfnic_rng_next(rng);
 		return len < cap ? len : cap;
 	}
+	if (one_in(rng, 12))
+		len = insert_tag(rng, buf, len, cap);
 	if (one_in(rng, 3))
 		for (unsigned k = 1 + below(rng, 4); k > 0; k--)
 			buf[below(rng, (unsigned)len)] = (uint8_t)bpfnic_rng_next(rng);
@@ -317,10 +331,13 @@ static const struct {
 	int family;
 	unsigned ihl;
 	size_t payload_len;
+	bool vlan, qinq;
 } requests[] = {
-	{ 4, 5, BPFNIC_REQ_LEN }, { 4, 5, BPFNIC_REQ_EXT_LEN }, { 4, 15, BPFNIC_REQ_LEN },
-	{ 6, 0, BPFNIC_REQ_LEN }, { 6, 0, BPFNIC_REQ_EXT_LEN + 7 },
-	{ 4, 5, BPFNIC_MAX_DGRAM_LEN - 8 }, /* the longest datagram served */
+	{ 4, 5, BPFNIC_REQ_LEN, false, false }, { 4, 5, BPFNIC_REQ_EXT_LEN, false, false },
+	{ 4, 15, BPFNIC_REQ_LEN, false, false }, { 6, 0, BPFNIC_REQ_LEN, false, false },
+	{ 6, 0, BPFNIC_REQ_EXT_LEN + 7, false, false },
+	{ 4, 5, BPFNIC_MAX_DGRAM_LEN - 8, false, false }, /* the longest datagram served */
+	{ 4, 5, BPFNIC_REQ_EXT_LEN, true, false }, { 6, 0, BPFNIC_REQ_LEN, true, true },
 };
 const unsigned framefuzz_n_requests = sizeof(requests) / sizeof(requests[0]);
 
@@ -329,7 +346,8 @@ size_t framefuzz_request(unsigned i, uint8_t *buf, size_t cap)
 	static uint8_t payload[FRAMEFUZZ_MAX];
 	struct pkt_spec s = { .family = requests[i].family, .ihl = requests[i].ihl, .sport = 40000,
 			      .dport = FRAMEFUZZ_PORT, .payload = payload,
-			      .payload_len = requests[i].payload_len };
+			      .payload_len = requests[i].payload_len, .vlan = requests[i].vlan,
+			      .qinq = requests[i].qinq };
 
 	memset(payload, 0xa5, sizeof(payload));
 	pkt_fill_request(payload, requests[i].payload_len >= BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_LONG,

@@ -106,7 +106,7 @@ int pkt_parse(const uint8_t *f, size_t len, struct pkt_layout *lo)
 		return -1;
 	proto = pkt_get_be16(f + off);
 	off += 2;
-	if (proto == 0x8100) {
+	for (int tags = 0; tags < 2 && (proto == PKT_ETH_P_8021Q || proto == PKT_ETH_P_8021AD); tags++) {
 		if (len < off + 4)
 			return -1;
 		proto = pkt_get_be16(f + off + 2);
@@ -142,10 +142,20 @@ int pkt_parse(const uint8_t *f, size_t len, struct pkt_layout *lo)
 enum pkt_verdict pkt_classify(const uint8_t *f, size_t len, uint16_t port, uint8_t *class_byte)
 {
 	size_t l3 = 14, l4, ip_payload, udp_len;
+	uint16_t type;
 
 	if (len < l3)
 		return PKT_NOT_OURS;
-	switch (pkt_get_be16(f + 12)) {
+	type = pkt_get_be16(f + 12);
+	/* 802.1Q and 802.1ad tags, as many as a server looks through (BPFNIC_MAX_VLAN_TAGS):
+	 * a frame with more, or a tag cut short, is not a request. */
+	for (unsigned tags = 0; type == PKT_ETH_P_8021Q || type == PKT_ETH_P_8021AD; tags++) {
+		if (tags == BPFNIC_MAX_VLAN_TAGS || len < l3 + 4)
+			return PKT_NOT_OURS;
+		type = pkt_get_be16(f + l3 + 2);
+		l3 += 4;
+	}
+	switch (type) {
 	case 0x0800: {
 		size_t ihl, total;
 
@@ -186,11 +196,16 @@ static uint8_t *build_eth(uint8_t *buf, const struct pkt_spec *sp)
 {
 	uint8_t *p = buf + 12;
 
-	memcpy(buf, pkt_srv_mac, 6);
-	memcpy(buf + 6, pkt_cli_mac, 6);
+	memcpy(buf, sp->dst_mac ? sp->dst_mac : pkt_srv_mac, 6);
+	memcpy(buf + 6, sp->src_mac ? sp->src_mac : pkt_cli_mac, 6);
+	if (sp->vlan && sp->qinq) {
+		pkt_put_be16(p, PKT_ETH_P_8021AD);
+		pkt_put_be16(p + 2, PKT_QINQ_VID);
+		p += 4;
+	}
 	if (sp->vlan) {
-		pkt_put_be16(p, 0x8100);
-		pkt_put_be16(p + 2, 42);
+		pkt_put_be16(p, PKT_ETH_P_8021Q);
+		pkt_put_be16(p + 2, sp->vlan_id ? sp->vlan_id : PKT_VLAN_VID);
 		p += 4;
 	}
 	pkt_put_be16(p, sp->family == 4 ? 0x0800 : 0x86dd);
@@ -206,8 +221,8 @@ static void build_ipv4(uint8_t *p, const struct pkt_spec *sp, uint8_t l4, size_t
 	pkt_put_be16(p + 6, sp->frag);
 	p[8] = 64;
 	p[9] = l4;
-	memcpy(p + 12, pkt_cli_ip4, 4);
-	memcpy(p + 16, pkt_srv_ip4, 4);
+	memcpy(p + 12, sp->src_ip ? sp->src_ip : pkt_cli_ip4, 4);
+	memcpy(p + 16, sp->dst_ip ? sp->dst_ip : pkt_srv_ip4, 4);
 	/* Options: NOPs, then an end-of-list byte. */
 	for (size_t i = 20; i < l3_hdr; i++)
 		p[i] = i + 1 == l3_hdr ? 0 : 1;
@@ -220,8 +235,8 @@ static void build_ipv6(uint8_t *p, const struct pkt_spec *sp, uint8_t l4, size_t
 	pkt_put_be16(p + 4, (uint16_t)(l4_len + (sp->v6_frag_hdr ? 8 : 0)));
 	p[6] = sp->v6_frag_hdr ? 44 : l4;
 	p[7] = 64;
-	memcpy(p + 8, pkt_cli_ip6, 16);
-	memcpy(p + 24, pkt_srv_ip6, 16);
+	memcpy(p + 8, sp->src_ip ? sp->src_ip : pkt_cli_ip6, 16);
+	memcpy(p + 24, sp->dst_ip ? sp->dst_ip : pkt_srv_ip6, 16);
 	if (sp->v6_frag_hdr) {
 		p[40] = l4;
 		pkt_put_be16(p + 42, 1); /* offset 0, more fragments */
@@ -268,7 +283,7 @@ size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *sp)
 	size_t l4_hdr = l4 == IPPROTO_TCP ? 20 : 8;
 	size_t l3_hdr = sp->family == 4 ? ihl * 4u : 40u + (sp->v6_frag_hdr ? 8u : 0u);
 	size_t l4_len = l4_hdr + sp->payload_len;
-	size_t total = (sp->vlan ? 18 : 14) + l3_hdr + l4_len;
+	size_t total = 14 + (sp->vlan ? 4 : 0) + (sp->vlan && sp->qinq ? 4 : 0) + l3_hdr + l4_len;
 	struct pkt_layout lo = { .family = sp->family };
 	uint8_t *p;
 

@@ -23,7 +23,11 @@ extern const uint8_t pkt_cli_ip6[16], pkt_srv_ip6[16];
 
 struct pkt_spec {
 	int family;          /* 4 or 6 */
-	bool vlan;           /* one 802.1Q tag (VID 42) before the IP header */
+	bool vlan;           /* one 802.1Q tag (VID vlan_id) before the IP header */
+	bool qinq;           /* with vlan: an 802.1ad service tag (VID 100) outside it */
+	uint16_t vlan_id;    /* the 802.1Q tag's VID; 0 = 42 */
+	const uint8_t *src_mac, *dst_mac; /* NULL: the client's and the server's above */
+	const uint8_t *src_ip, *dst_ip;   /* 4 or 16 bytes; NULL: the lab's client, server */
 	uint8_t l4;          /* IPPROTO_UDP (default when 0), IPPROTO_TCP, IPPROTO_ICMP(V6) */
 	unsigned ihl;        /* IPv4 header length in words, 5..15; 0 = 5. Options are NOPs + EOL */
 	uint16_t frag;       /* IPv4 flags+fragment offset (host order, e.g. 0x2000 = MF) */
@@ -39,7 +43,13 @@ size_t pkt_build(uint8_t *buf, size_t cap, const struct pkt_spec *spec);
 /* An ARP request who-has 198.18.0.1 from the client. */
 size_t pkt_build_arp(uint8_t *buf, size_t cap);
 
-/* Where things are in a frame pkt_build made (or a reply to it). */
+/* The tags pkt_build writes: an outer 802.1ad one with qinq, the 802.1Q one. */
+#define PKT_ETH_P_8021Q  0x8100
+#define PKT_ETH_P_8021AD 0x88a8
+#define PKT_QINQ_VID     100
+#define PKT_VLAN_VID     42
+
+/* Where things are in a frame pkt_build made (or a reply to it); up to two tags. */
 struct pkt_layout {
 	size_t l3;        /* offset of the IP header */
 	size_t l4;        /* offset of the UDP/TCP/ICMP header */
@@ -52,9 +62,10 @@ int pkt_parse(const uint8_t *frame, size_t len, struct pkt_layout *lo);
  * What a frame is to a bpfnic server listening on UDP port (host order), decided from
  * the RFCs (791, 768, 8200) and the wire format, not from bpf/: the frame fuzzer holds
  * the data path to it.
- *   NOT_OURS   not Ethernet + IPv4/IPv6 (a VLAN tag included), a header cut short or
- *              invalid (version, ihl < 5), not UDP (IPv6: an extension header first),
- *              an IPv4 fragment, the UDP header not in the frame, another port;
+ *   NOT_OURS   not Ethernet + IPv4/IPv6 behind up to BPFNIC_MAX_VLAN_TAGS 802.1Q or
+ *              802.1ad tags, a header cut short or invalid (version, ihl < 5), not
+ *              UDP (IPv6: an extension header first), an IPv4 fragment, the UDP header
+ *              not in the frame, another port;
  *   TOO_LONG   UDP to the port, the datagram (by its length field) over
  *              BPFNIC_MAX_DGRAM_LEN;
  *   SHORT      UDP to the port, the datagram under 8 + BPFNIC_REQ_LEN bytes, or not

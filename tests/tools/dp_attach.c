@@ -53,14 +53,15 @@ static int write_stats(const char *path, struct bpfnic_dp *dp)
 		goto out;
 	}
 	fprintf(f,
-		"{\"rx\":%llu,\"passed\":%llu,\"short_payload\":%llu,\"too_long\":%llu,\"requests\":[%llu,%llu,%llu],"
-		"\"redirected\":%llu,\"redirect_err\":%llu,\"no_cpu\":%llu,"
-		"\"processed\":[%llu,%llu,%llu],\"tx\":%llu,\"tx_err\":%llu,\"malformed\":%llu,"
+		"{\"rx\":%llu,\"passed\":%llu,\"short_payload\":%llu,\"too_long\":%llu,\"other_addr\":%llu,"
+		"\"requests\":[%llu,%llu,%llu],\"redirected\":%llu,\"redirect_err\":%llu,\"no_cpu\":%llu,"
+		"\"processed\":[%llu,%llu,%llu],\"tx\":%llu,\"tx_err\":%llu,\"tx_dropped\":%llu,"
+		"\"malformed\":%llu,"
 		"\"qdelay_avg_ns\":%.0f,\"qdelay_p50_ns\":%.0f,\"qdelay_p99_ns\":%.0f,"
 		"\"qdelay_max_ns\":%llu,\"service_avg_ns\":%.0f,\"handed\":{",
-		s.rx, s.passed, s.short_payload, s.too_long, s.requests[0], s.requests[1], s.requests[2],
-		s.redirected, s.redirect_err, s.no_cpu, w.processed[0], w.processed[1],
-		w.processed[2], w.tx, w.tx_err, w.malformed, bpfnic_worker_qdelay_avg_ns(&w),
+		s.rx, s.passed, s.short_payload, s.too_long, s.other_addr, s.requests[0], s.requests[1],
+		s.requests[2], s.redirected, s.redirect_err, s.no_cpu, w.processed[0], w.processed[1],
+		w.processed[2], w.tx, w.tx_err, w.tx_dropped, w.malformed, bpfnic_worker_qdelay_avg_ns(&w),
 		bpfnic_worker_qdelay_quantile_ns(&w, 0.5), bpfnic_worker_qdelay_quantile_ns(&w, 0.99),
 		w.qdelay_max_ns,
 		bpfnic_worker_processed(&w) ? (double)w.service_sum_ns / (double)bpfnic_worker_processed(&w) : 0.0);
@@ -72,7 +73,8 @@ static int write_stats(const char *path, struct bpfnic_dp *dp)
 			st.queue_drops[c]);
 		first = 0;
 	}
-	fprintf(f, "},\"queue_drops_exact\":%s}\n", st.queue_drops_exact ? "true" : "false");
+	fprintf(f, "},\"queue_drops_exact\":%s,\"tx_drops_exact\":%s}\n",
+		st.queue_drops_exact ? "true" : "false", st.tx_drops_exact ? "true" : "false");
 	r = fclose(f) == 0 ? 0 : -errno;
 out:
 	bpfnic_dp_stats_free(&st);
@@ -178,7 +180,9 @@ static struct bpfnic_dp_opts dp_opts(const struct args *a, const struct groups *
 int main(int argc, char **argv)
 {
 	static struct groups g;
+	static struct bpfnic_dp_info info;
 	struct bpfnic_dp_opts opts;
+	char why[1024] = "";
 	struct bpfnic_dp *dp;
 	struct args a;
 	sigset_t sigs;
@@ -198,11 +202,16 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
+	opts.why = why;
+	opts.why_size = sizeof(why);
 	r = bpfnic_dp_open(&opts, &dp);
 	if (r < 0) {
-		fprintf(stderr, "dp-attach: cannot attach to %s: %s\n", a.iface, strerror(-r));
+		fprintf(stderr, "dp-attach: cannot attach to %s: %s%s%s\n", a.iface, strerror(-r),
+			why[0] ? ": " : "", why);
 		return 1;
 	}
+	if (bpfnic_dp_info(dp, &info) == 0 && info.fallback[0])
+		fprintf(stderr, "dp-attach: generic mode: %s\n", info.fallback);
 	printf("ready\n");
 	fflush(stdout);
 	sigwait(&sigs, &sig);

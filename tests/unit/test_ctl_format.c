@@ -138,15 +138,20 @@ static void test_table_alignment(void **state)
 }
 
 static const char status_json[] =
-	"{\"version\":\"0.1.0\",\"interface\":\"ta-s\",\"xdp_mode\":\"native\",\"port\":7777,"
+	"{\"version\":\"0.1.0\",\"interface\":\"ta-s\",\"xdp_mode\":\"generic\","
+	"\"xdp_mode_requested\":\"auto\",\"port\":7777,\"addresses\":[\"198.18.0.1\",\"2001:2::1\"],"
+	"\"nic\":{\"driver\":\"veth\",\"mtu\":1500,\"rx_queues\":2,\"tx_queues\":2,"
+	"\"xdp_features\":[\"basic\",\"redirect\",\"rx-sg\"],\"rx_vlan_offload\":true,"
+	"\"rx_irq_cpus\":null,\"fallback\":\"no ndo-xmit\"},"
+	"\"warnings\":[\"XdpMode=auto attached in generic mode: no ndo-xmit\",\"two\"],"
 	"\"uptime_sec\":125,"
 	"\"policy\":{\"name\":\"dynamic\",\"long_cpus\":1,\"threshold_us\":20,\"metric\":\"avg\","
 	"\"min_cpus\":1,\"max_cpus\":2,\"cooldown_ms\":500,\"shrink_below_us\":5,\"interval_ms\":100},"
 	"\"workload\":{\"short_us\":6,\"long_us\":60,\"max_us\":1000},"
 	"\"groups\":{\"main\":[0,1],\"long\":[]},"
 	"\"totals\":{\"in_rps\":1234.4,\"out_rps\":1230,\"requests\":100000,\"replies\":99998,"
-	"\"passed\":12,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,\"tx_err\":0,"
-	"\"short_payload\":1,\"too_long\":3}},"
+	"\"passed\":12,\"other_address\":4,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,"
+	"\"tx_err\":0,\"short_payload\":1,\"too_long\":3,\"transmit\":5,\"transmit_exact\":true}},"
 	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,"
 	"\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
 
@@ -156,14 +161,21 @@ static void test_status(void **state)
 
 	(void)state;
 	assert_contains(s, "daemon      bpfnicd 0.1.0, up 2m 05s\n");
-	assert_contains(s, "interface   ta-s (XDP native), UDP port 7777\n");
+	assert_contains(s, "interface   ta-s (XDP generic, asked for auto), UDP port 7777, addresses "
+			   "198.18.0.1 2001:2::1\n");
+	assert_contains(s, "nic         driver veth, MTU 1500, 2 RX / 2 TX queues, XDP features: basic "
+			   "redirect rx-sg, RX VLAN offload on\n");
+	assert_contains(s, "rx irqs     no hardware IRQs\n");
+	assert_contains(s, "warning     XdpMode=auto attached in generic mode: no ndo-xmit\n"
+			   "warning     two\n");
 	assert_contains(s, "policy      dynamic: grow above 20.0 µs (avg), shrink below 5.00 µs, "
 			   "1..2 CPUs, cooldown 500 ms, every 100 ms\n");
 	assert_contains(s, "workload    short 6.00 µs, long 60.0 µs, max 1000 µs\n");
 	assert_contains(s, "groups      main 0-1, long -\n");
 	assert_contains(s, "rate        in 1234 req/s, out 1230 req/s\n");
-	assert_contains(s, "totals      requests 100000, replies 99998, passed 12\n");
-	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, too long 3\n");
+	assert_contains(s, "totals      requests 100000, replies 99998, passed 12 (other address 4)\n");
+	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, "
+			   "too long 3, transmit 5\n");
 	assert_contains(s, "history     last 1 core-group change:\n");
 	assert_contains(s, "  TIME (UTC)           ACTION  CPU  GROUP SIZE  METRIC (µs)  REASON\n");
 	assert_contains(s, "  2023-11-14 22:13:20  grow      1           2         35.2  avg 35.2 us > 20 us\n");
@@ -176,6 +188,9 @@ static void test_status_missing_and_mistyped(void **state)
 	(void)state;
 	s = render(ctl_print_status, "{}");
 	assert_contains(s, "daemon      bpfnicd -, up -\n");
+	assert_contains(s, "interface   - (XDP -), UDP port -, addresses -\n");
+	assert_contains(s, "nic         driver -, MTU -, - RX / - TX queues, XDP features: not reported\n");
+	assert_contains(s, "rx irqs     -\n");
 	assert_contains(s, "policy      -\n");
 	assert_contains(s, "workload    short -, long -, max -\n");
 	assert_contains(s, "history     no core-group change yet\n");
@@ -225,22 +240,24 @@ static void test_stats(void **state)
 	const char *s = render(
 		ctl_print_stats,
 		"{\"window_ms\":100,\"totals\":{\"in_rps\":20000,\"out_rps\":9990,\"requests\":5,"
-		"\"replies\":5,\"passed\":0,\"drops\":{\"queue\":0,\"no_cpu\":0,\"redirect_err\":0,"
-		"\"tx_err\":0,\"short_payload\":0,\"too_long\":0}},"
+		"\"replies\":5,\"passed\":0,\"other_address\":0,\"drops\":{\"queue\":0,\"no_cpu\":0,"
+		"\"redirect_err\":0,\"tx_err\":0,\"short_payload\":0,\"too_long\":0,\"transmit\":2}},"
+		"\"rx_cpus\":[{\"cpu\":0,\"requests\":4},{\"cpu\":1,\"requests\":1}],"
 		"\"cpus\":[{\"cpu\":0,\"group\":\"main\",\"rps\":10000,\"qdelay_us\":{\"avg\":3.214,"
 		"\"p50\":2.9,\"p99\":12.5,\"max\":40},\"service_us\":6.05,\"kthread_util\":0.625,"
-		"\"handed\":1000,\"processed\":998},"
+		"\"handed\":1000,\"processed\":998,\"tx_drops\":2},"
 		"{\"cpu\":1,\"group\":null,\"rps\":0,\"qdelay_us\":{},\"service_us\":null,"
 		"\"kthread_util\":0,\"handed\":0,\"processed\":0}]}");
 
 	(void)state;
 	assert_string_equal(
 		s,
-		"window 100 ms: in 20.0k req/s, out 9990 req/s; requests 5, replies 5, passed 0\n"
-		"drops: queue 0, no CPU 0, redirect error 0, tx error 0, short payload 0, too long 0\n"
-		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED\n"
-		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998\n"
-		"  1  -          0                -         -         -         -             -          0.0       0          0\n");
+		"window 100 ms: in 20.0k req/s, out 9990 req/s; requests 5, replies 5, passed 0 (other address 0)\n"
+		"drops: queue 0, no CPU 0, redirect error 0, tx error 0, short payload 0, too long 0, transmit 2\n"
+		"scheduler ran on: CPU 0: 4 requests, CPU 1: 1 requests\n"
+		"CPU  GROUP  REQ/S  QDELAY AVG (µs)  P50 (µs)  P99 (µs)  MAX (µs)  SERVICE (µs)  KTHREAD (%)  HANDED  PROCESSED  TX DROPS\n"
+		"  0  main   10.0k             3.21      2.90      12.5      40.0          6.05         62.5    1000        998         2\n"
+		"  1  -          0                -         -         -         -             -          0.0       0          0         -\n");
 }
 
 int main(void)

@@ -205,6 +205,7 @@ static void test_scaler_grows_the_prefix(void **state)
 struct daemon {
 	struct bpfnicd_runconf *conf;
 	struct bpfnicd_policy *policy;
+	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_methods *methods;
 	struct bpfnic_idl *idl[2];
@@ -212,17 +213,29 @@ struct daemon {
 
 static void daemon_start(struct daemon *d)
 {
+	/* A NIC with hardware IRQs on CPU 3, one of the workers: a warning in status. */
+	struct bpfnic_netdev nd = { .ifindex = 7, .driver = "ixgbe", .mtu = 1500, .rx_queues = 4,
+				    .tx_queues = 4, .xdp_features_known = true,
+				    .xdp_features = BPFNIC_XDP_ACT_BASIC | BPFNIC_XDP_ACT_REDIRECT |
+						    BPFNIC_XDP_ACT_NDO_XMIT,
+				    .rx_vlan_offload = 0, .hw_device = true, .n_irqs = 1,
+				    .irq_cpu = { [3] = true } };
+	struct bpfnic_dp_info info = { .ifindex = 7, .mode = BPFNIC_XDP_NATIVE,
+				       .requested = BPFNIC_XDP_AUTO };
 	struct bpfnicd_methods_deps deps;
 	char err[200];
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\nAdminGroup=wheel\n");
+	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\nAdminGroup=wheel\n"
+		    "Address=198.18.0.1 2001:2::1\n");
 	assert_int_equal(bpfnicd_runconf_new(conf_path, &cfg, &d->conf), 0);
 	d->policy = start_policy();
 	assert_int_equal(bpfnicd_sampler_new(FAKE_DP, &cfg.cpus, -1, bpfnic_mono_usec(), &d->sampler), 0);
 	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
+	d->nic = bpfnicd_nic_new("eth9", &nd, &cfg.cpus, &info);
+	assert_non_null(d->nic);
 	deps = (struct bpfnicd_methods_deps){
-		.conf = d->conf, .policy = d->policy, .sampler = d->sampler,
-		.info = { .ifindex = 7, .mode = BPFNIC_XDP_NATIVE }, .start_usec = bpfnic_mono_usec(),
+		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .info = info,
+		.nic = d->nic, .start_usec = bpfnic_mono_usec(),
 	};
 	assert_int_equal(bpfnicd_methods_new(&deps, &d->methods), 0);
 	assert_int_equal(bpfnic_idl_parse(bpfnic_idl_io_bpfnic, &d->idl[0], err, sizeof(err)), 0);
@@ -232,6 +245,7 @@ static void daemon_start(struct daemon *d)
 static void daemon_stop(struct daemon *d)
 {
 	bpfnicd_methods_free(d->methods);
+	bpfnicd_nic_free(d->nic);
 	bpfnicd_sampler_free(d->sampler);
 	bpfnicd_policy_free(d->policy);
 	bpfnicd_runconf_free(d->conf);
@@ -298,7 +312,18 @@ static void test_every_method_against_the_idl(void **state)
 	json_object_put(msg);
 	call(&d, "io.bpfnic.GetInfo", NULL, false, false, NULL, &msg);
 	json_object_put(msg);
-	call(&d, "io.bpfnic.GetStatus", NULL, false, false, NULL, &msg);
+	p = call(&d, "io.bpfnic.GetStatus", NULL, false, false, NULL, &msg);
+	assert_true(json_object_object_get_ex(p, "addresses", &v));
+	assert_string_equal(json_object_to_json_string(v), "[ \"198.18.0.1\", \"2001:2::1\" ]");
+	assert_true(json_object_object_get_ex(p, "xdp_mode_requested", &v));
+	assert_string_equal(json_object_get_string(v), "auto");
+	assert_true(json_object_object_get_ex(p, "nic", &v));
+	assert_true(json_object_object_get_ex(v, "rx_irq_cpus", &v));
+	assert_string_equal(json_object_to_json_string(v), "[ 3 ]");
+	assert_true(json_object_object_get_ex(p, "warnings", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	assert_non_null(strstr(json_object_get_string(json_object_array_get_idx(v, 0)),
+			       "worker CPUs 3 also take eth9's RX interrupts"));
 	json_object_put(msg);
 	p = call(&d, "io.bpfnic.GetStats", NULL, false, false, NULL, &msg);
 	assert_true(json_object_object_get_ex(p, "cpus", &v));

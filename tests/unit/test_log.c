@@ -14,27 +14,17 @@
 #include <cmocka.h>
 
 #include "daemon/log.h"
+#include "tests/support/capture.h"
 
 /* Run f with stderr going to a file; returns what it wrote. */
-static char *capture_stderr(int (*f)(void), int *ret)
+static const char *capture_stderr(int (*f)(void), int *ret)
 {
 	static char text[1024];
-	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO);
-	size_t n;
+	struct capture c;
 
-	assert_non_null(tmp);
-	fflush(stderr);
-	dup2(fileno(tmp), STDERR_FILENO);
+	assert_int_equal(capture_stderr_begin(&c), 0);
 	*ret = f();
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(tmp);
-	n = fread(text, 1, sizeof(text) - 1, tmp);
-	text[n] = '\0';
-	fclose(tmp);
-	return text;
+	return capture_stderr_end(&c, text, sizeof(text));
 }
 
 static int log_eio(void)
@@ -50,7 +40,7 @@ static int log_plain(void)
 static void test_negative_errno_comes_back(void **state)
 {
 	int r;
-	char *text;
+	const char *text;
 	(void)state;
 
 	bpfnicd_log_open(BPFNICD_LOG_STDERR, LOG_DEBUG);

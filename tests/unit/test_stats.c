@@ -4,6 +4,8 @@
 #include <string.h>
 #include "tests/support/unit.h"
 
+#include <json-c/json.h>
+
 #include "daemon/stats.h"
 
 #define NCPU 4
@@ -148,6 +150,66 @@ static void test_exact_queue_drops(void **state)
 	release(&s);
 }
 
+/*
+ * Replies the interface did not send: tx counts what the devmap took, replies what
+ * left; the difference is a drop by cause "transmit", per worker CPU, and the out rate
+ * counts only what left. The scheduler's CPUs are listed with what they took, and UDP
+ * for other addresses is counted apart.
+ */
+static void test_transmit_drops_and_rx_cpus(void **state)
+{
+	struct bpfnic_dp_stats a, b;
+	struct bpfnicd_window w;
+	struct json_object *o, *d, *v;
+	const unsigned cpus[] = { 1, 2 };
+	(void)state;
+
+	alloc(&a);
+	alloc(&b);
+	serve(&a, 1, 100, 5000, 6000);
+	serve(&b, 1, 100, 5000, 6000);
+	serve(&b, 1, 300, 5000, 6000);  /* in the window: 300 on CPU 1, 40 of them lost */
+	serve(&b, 2, 100, 5000, 6000);  /* and 100 on CPU 2, 10 of them lost */
+	b.worker[1].tx_dropped = 40;
+	b.worker[2].tx_dropped = 10;
+	b.tx_drops_exact = true;
+	b.sched[3].requests[BPFNIC_CLASS_LONG] = 20; /* a second RX CPU */
+	b.sched[3].other_addr = 5;
+	bpfnicd_window_compute(&b, &a, cpus, 2, 1000.0, &w);
+	assert_int_equal(w.replies, 450);
+	assert_int_equal(w.drops_transmit, 50);
+	assert_true(w.drops_transmit_exact);
+	assert_int_equal(w.cpu[0].tx_drops, 40);
+	assert_int_equal(w.cpu[1].tx_drops, 10);
+	assert_true(w.out_rps > 349.9 && w.out_rps < 350.1); /* 400 handed on, 50 lost */
+	assert_int_equal(w.requests, 520);
+	/* requests = replies + drops by cause (here transmit only, 20 long ones unserved) */
+	assert_int_equal(w.requests - 20, w.replies + w.drops_transmit);
+	assert_int_equal(w.other_address, 5);
+	assert_int_equal(w.n_rx, 2);
+	assert_int_equal(w.rx[0].cpu, 0);
+	assert_int_equal(w.rx[0].requests, 500);
+	assert_int_equal(w.rx[1].cpu, 3);
+	assert_int_equal(w.rx[1].requests, 20);
+
+	o = bpfnicd_stats_totals_json(&w, &w);
+	assert_true(json_object_object_get_ex(o, "drops", &d));
+	assert_true(json_object_object_get_ex(d, "transmit", &v));
+	assert_int_equal(json_object_get_int64(v), 50);
+	assert_true(json_object_object_get_ex(d, "transmit_exact", &v));
+	assert_true(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(o, "other_address", &v));
+	assert_int_equal(json_object_get_int64(v), 5);
+	json_object_put(o);
+	o = bpfnicd_stats_rx_cpus_json(&w);
+	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
+			    "[{\"cpu\":0,\"requests\":500},{\"cpu\":3,\"requests\":20}]");
+	json_object_put(o);
+	release(&a);
+	release(&b);
+}
+
 UNIT_TEST_MAIN(
 	cmocka_unit_test(test_window),
-	cmocka_unit_test(test_exact_queue_drops))
+	cmocka_unit_test(test_exact_queue_drops),
+	cmocka_unit_test(test_transmit_drops_and_rx_cpus))

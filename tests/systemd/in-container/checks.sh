@@ -173,6 +173,14 @@ check "bpfnicctl policy dynamic --threshold-us 20 succeeds" [ "$rc" = 0 ]
 json=$(bpfnicctl --json status 2>&1)
 check "status shows the dynamic policy" grep -q '"dynamic"' <<<"$json"
 check "status shows threshold 20 us" grep -qE '"threshold_us" *: *20([^0-9]|$)' <<<"$json"
+# The unit's capabilities suffice for all of the data path: native mode, both drop
+# counts exact (the tracers need CAP_PERFMON), nothing in status' warnings.
+unit_whole() {
+	grep -qE '"xdp_mode" *: *"native"' <<<"$json" && grep -qE '"queue_exact" *: *true' <<<"$json" &&
+		grep -qE '"transmit_exact" *: *true' <<<"$json" && grep -qE '"warnings" *: *\[ *\]' <<<"$json"
+}
+check "under the unit: native, queue and transmit drops exact, no warning" unit_whole
+unit_whole || diag "status: $json"
 check "journalctl -u bpfnicd BPFNIC_POLICY=dynamic finds the change" \
 	until_ok 5 journal_has -u bpfnicd.service BPFNIC_POLICY=dynamic .
 # The fixed MESSAGE_IDs of daemon/log.h (passed in env by the host).
