@@ -126,15 +126,17 @@ static void after_change(struct bpfnicd *d)
 }
 
 /*
- * A candidate CPU the kernel takes offline keeps its cpumap entry: the kernel runs the
- * CPU's cpumap thread on another CPU until it is back, and nothing is lost (its
- * requests are served, and counted, where the thread runs). The groups stay as they
- * are; the change is worth a line each way.
+ * A candidate CPU the kernel takes offline keeps its cpumap entry: the kernel moves the
+ * CPU's cpumap thread to another CPU, and nothing is lost (its requests are served,
+ * and counted, where the thread runs). The groups stay as they are. The kernel does
+ * not bind the thread back when the CPU returns: a new entry gives the CPU a thread of
+ * its own again. The change is worth a line each way.
  */
 static void check_cpus_online(struct bpfnicd *d)
 {
 	const struct bpfnicd_config *c = config(d);
 	struct bpfnic_cpuset online;
+	int r;
 
 	if (bpfnic_cpuset_read(BPFNIC_CPUS_ONLINE_PATH, &online) < 0)
 		return;
@@ -145,11 +147,17 @@ static void check_cpus_online(struct bpfnicd *d)
 		if (off == d->cpu_offline[cpu])
 			continue;
 		d->cpu_offline[cpu] = off;
-		if (off)
+		if (off) {
 			log_warning("CPU %u went offline: its cpumap thread runs on another CPU until it "
 				    "is back; its requests are still served", cpu);
+			continue;
+		}
+		r = bpfnic_dp_restart_cpu(d->dp, cpu);
+		if (r < 0)
+			log_warning_errno(r, "CPU %u is online again, but its cpumap thread stays where "
+					  "the kernel moved it", cpu);
 		else
-			log_notice("CPU %u is online again", cpu);
+			log_notice("CPU %u is online again: its cpumap thread restarted on it", cpu);
 	}
 }
 

@@ -53,6 +53,7 @@ struct bpfnic_dp {
 	enum tracers tracers; /* the tracers attached */
 	int kept_tracer_fd[N_TRACERS]; /* tracers taken over (their links), or -1 */
 	int worker_fd;      /* the worker the cpumap entries run, when taken over; or -1 */
+	unsigned queue_size; /* each cpumap entry's */
 	enum bpfnic_xdp_mode requested;
 	char fallback[512];   /* why auto mode did not attach natively */
 	int ifindex;
@@ -166,6 +167,22 @@ static int fill_cpumap(struct bpfnic_dp *dp, unsigned queue_size, int worker_fd,
 			return -errno;
 	}
 	return 0;
+}
+
+int bpfnic_dp_restart_cpu(struct bpfnic_dp *dp, unsigned cpu)
+{
+	struct bpf_cpumap_val val = {
+		.qsize = dp->queue_size,
+		.bpf_prog.fd = dp->worker_fd >= 0 ? dp->worker_fd :
+			       bpf_program__fd(dp->skel->progs.bpfnic_worker),
+	};
+	__u32 key = cpu;
+
+	if (!is_candidate(dp, cpu))
+		return -EINVAL;
+	/* A new entry, a new thread bound to the CPU; the old one drains its queue first. */
+	return bpf_map__update_elem(dp->skel->maps.bpfnic_cpumap, &key, sizeof(key), &val,
+				    sizeof(val), BPF_ANY) < 0 ? -errno : 0;
 }
 
 static int set_devmap(struct bpfnic_dp *dp, int ifindex)
@@ -710,6 +727,7 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	r = adopt_workers(dp, opts, adopted);
 	if (r < 0)
 		goto fail;
+	dp->queue_size = queue_size;
 	r = fill_cpumap(dp, queue_size, dp->worker_fd >= 0 ? dp->worker_fd :
 			bpf_program__fd(dp->skel->progs.bpfnic_worker), dp->worker_fd >= 0);
 	if (r < 0)

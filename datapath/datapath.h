@@ -120,6 +120,13 @@ int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *c
 int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigned *cpus,
 			unsigned n);
 
+/*
+ * A new cpumap entry for a candidate CPU, hence a new kernel thread bound to it: for a
+ * CPU back online, whose old thread the kernel moved elsewhere for good when it went
+ * offline. Its queued frames are served first; nothing is lost.
+ */
+int bpfnic_dp_restart_cpu(struct bpfnic_dp *dp, unsigned cpu);
+
 /* Per-CPU statistics as the kernel has them now (monotonic counters). */
 struct bpfnic_dp_stats {
 	unsigned nr_cpus;                   /* possible CPUs: the arrays' length */

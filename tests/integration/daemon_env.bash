@@ -142,9 +142,10 @@ kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 xdp_attached() { ip -n "$LAB_SRV_NS" link show dev "$LAB_SRV_IF" | grep -q 'prog/xdp'; }
 
 # The server's books since attach, from status: "requests replies drops" (drops by
-# every cause: queue, no_cpu, redirect_err, tx_err).
+# every cause: queue, no_cpu, redirect_err, tx_err, and the replies the interface did
+# not transmit).
 server_books() {
-	status_get '.totals | "\(.requests) \(.replies) \(.drops.queue + .drops.no_cpu + .drops.redirect_err + .drops.tx_err)"'
+	status_get '.totals | "\(.requests) \(.replies) \(.drops.queue + .drops.no_cpu + .drops.redirect_err + .drops.tx_err + .drops.transmit)"'
 }
 
 # Once the queues are empty the books stop moving: wait for that (bounded), print them.

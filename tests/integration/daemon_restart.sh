@@ -67,7 +67,7 @@ svc_stop
 
 # ---- with the store
 : >"$DLOG"
-svc_start
+svc_start --fd-max 32 # FileDescriptorStoreMax= of the unit
 check "bpfnicd handed its data path to the store" grep -q '^bpfnic.link$' "$SVC/store"
 # The scheduler's maps, "name=id", without this build's own .bss and .rodata.
 sched_maps() {
@@ -96,7 +96,7 @@ svc_stop
 
 # ---- killed in the middle of a policy switch, restarted on failure
 : >"$DLOG"
-svc_start --restart-on-failure
+svc_start --fd-max 32 --restart-on-failure
 check_eq "the policy before is rr" rr "$(status_get .policy.name)"
 send --count 4000 --rate 1000 --drain-ms 3000 >"$TMPD/load.out" &
 lpid=$!
@@ -135,6 +135,8 @@ IF2=${LAB}-s2
 ip -n "$LAB_SRV_NS" link add "$IF2" type veth peer name "${LAB}-p2" || bail "a second interface"
 ip -n "$LAB_SRV_NS" link set "$IF2" up
 ip -n "$LAB_SRV_NS" link set "${LAB}-p2" up
+# GRO on the peer, as the lab does: then the veth transmits XDP (native mode's check).
+ip netns exec "$LAB_SRV_NS" ethtool -K "${LAB}-p2" gro on >/dev/null
 sed -i "s/^Interface=.*/Interface=$IF2/" "$CONF"
 : >"$DLOG"
 before=$(starts)

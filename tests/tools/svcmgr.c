@@ -19,7 +19,8 @@
  *
  * DIR receives notify (the socket), main.pid (the service's pid, rewritten at every
  * start), ready (READY=1 count), starts (start count) and store (one line per kept
- * fd: its name). --fd-max 0 keeps nothing (systemd's FileDescriptorStoreMax=0).
+ * fd: its name). --fd-max N keeps at most N (default 64); 0 keeps nothing (systemd's
+ * FileDescriptorStoreMax=0).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +48,7 @@ struct store {
 };
 
 static const char *dir;
-static unsigned fd_max = 16;
+static unsigned fd_max = MAX_FDS;
 static struct store store;
 static unsigned ready, starts;
 
