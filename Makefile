@@ -21,7 +21,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 ARCH    := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null)
 
-PKGS := libbpf libsystemd json-c inih
+PKGS := libbpf libsystemd json-c inih libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 
 WARN     := -Wall -Wextra -Werror

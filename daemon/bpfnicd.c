@@ -30,8 +30,10 @@
 #include "clock.h"
 #include "cpulist.h"
 #include "daemon/handover.h"
+#include "daemon/httpd.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
+#include "daemon/metrics.h"
 #include "daemon/nic.h"
 #include "datapath/netdev.h"
 #include "datapath/support.h"
@@ -52,6 +54,7 @@ struct bpfnicd {
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
+	struct bpfnicd_httpd *httpd;    /* NULL: no metrics endpoint */
 	sd_event_source *tick;
 	uint64_t start_usec;
 	uint64_t tick_next_usec;
@@ -411,6 +414,13 @@ static int start_control(struct bpfnicd *d)
 	return 0;
 }
 
+static int render_metrics(void *userdata, char **body, size_t *len)
+{
+	struct bpfnicd *d = userdata;
+
+	return bpfnicd_metrics_page(d->sampler, config(d), d->policy, body, len);
+}
+
 static int start_tick(struct bpfnicd *d)
 {
 	int r;
@@ -452,6 +462,8 @@ static int run(struct bpfnicd *d)
 		r = start_tick(d);
 	if (r < 0)
 		return r;
+	bpfnicd_httpd_start(d->event, &config(d)->metrics_listen, BPFNICD_METRICS_CONTENT_TYPE,
+			    render_metrics, d, &d->httpd);
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
@@ -462,6 +474,7 @@ static int run(struct bpfnicd *d)
 
 static void cleanup(struct bpfnicd *d)
 {
+	bpfnicd_httpd_free(d->httpd);
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);
 	sd_event_source_disable_unref(d->tick);

@@ -4,6 +4,7 @@ comma := ,
 VARLINK_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
+MHD_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 
 # bpfnic-gen writes what derives from the table into the files that carry it: the
@@ -22,8 +23,9 @@ IDL_SRCS := lib/idl.c $(BUILD)/gen/interfaces.c
 # bpfnicd itself.
 BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c \
 	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/sampler.c daemon/stats.c \
-	daemon/kthread.c daemon/nic.c datapath/ifcheck.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
-BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS)
+	daemon/kthread.c daemon/nic.c daemon/metrics.c daemon/httpd.c datapath/ifcheck.c lib/varlink.c \
+	$(IDL_SRCS) $(PARAMS_SRCS)
+BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS) $(MHD_LIBS)
 # daemon/handover.c hands the real data path over: with bpfnicd.c, not in the modules
 # that the unit tests run on their in-memory data path.
 $(eval $(call program,bpfnicd,daemon/bpfnicd.c daemon/handover.c $(BPFNICD_MODULES) $(DATAPATH_SRCS),$(DATAPATH_LIBS) $(BPFNICD_LIBS)))
@@ -40,3 +42,6 @@ $(eval $(call unit_test,test_nic,tests/unit/test_nic.c daemon/nic.c daemon/log.c
 # The daemon's modules on a fake data path (tests/unit/fake_datapath.c), which can be
 # made to fail: policy changes and their rollback, every method against the IDL.
 $(eval $(call unit_test,test_daemon,tests/unit/test_daemon.c tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))
+# The Prometheus exposition of synthetic readings (the sampler is linked, not used: on
+# the fake data path).
+$(eval $(call unit_test,test_metrics,tests/unit/test_metrics.c tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))

@@ -128,3 +128,10 @@ double bpfnicd_kthread_util(struct bpfnicd_kthreads *kt, unsigned cpu, uint64_t 
 	kt->cpu[cpu].prev_usec = now_usec;
 	return util < 0 ? 0 : util > 1 ? 1 : util;
 }
+
+int64_t bpfnicd_kthread_run_ns(const struct bpfnicd_kthreads *kt, unsigned cpu)
+{
+	if (cpu >= BPFNIC_MAX_CPUS || !kt->cpu[cpu].pid || !kt->cpu[cpu].have_prev)
+		return -1;
+	return (int64_t)kt->cpu[cpu].prev_run_ns;
+}

@@ -29,4 +29,7 @@ void bpfnicd_kthreads_init(struct bpfnicd_kthreads *kt, int cpumap_id);
 /* Utilisation of cpu's kthread since the previous call (0..1), or -1 when unknown. */
 double bpfnicd_kthread_util(struct bpfnicd_kthreads *kt, unsigned cpu, uint64_t now_usec);
 
+/* cpu's kthread's CPU time (ns) as the last bpfnicd_kthread_util() read it; -1: unknown. */
+int64_t bpfnicd_kthread_run_ns(const struct bpfnicd_kthreads *kt, unsigned cpu);
+
 #endif

@@ -35,10 +35,10 @@ static struct json_object *groups_json(const struct bpfnicd_policy *pol)
 	const unsigned *cpus;
 	unsigned n;
 
-	cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_MAIN, &n);
-	json_object_object_add(g, "main", cpu_array(cpus, n));
-	cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_LONG, &n);
-	json_object_object_add(g, "long", cpu_array(cpus, n));
+	for (int k = 0; k < BPFNIC_NR_GROUPS; k++) {
+		cpus = bpfnicd_policy_group(pol, (enum bpfnic_group)k, &n);
+		json_object_object_add(g, bpfnicd_group_names[k], cpu_array(cpus, n));
+	}
 	return g;
 }
 
@@ -67,7 +67,6 @@ static void read_totals(struct bpfnicd_methods *m, struct bpfnicd_window *cum)
 
 static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct bpfnicd_window *cum)
 {
-	static const char *const group_names[BPFNIC_NR_GROUPS] = { "main", "long" };
 	const struct bpfnicd_window *win = bpfnicd_sampler_window(m->d.sampler);
 	const char *group[BPFNIC_MAX_CPUS];
 	struct json_object *o = json_object_new_object();
@@ -75,7 +74,7 @@ static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct b
 	for (unsigned i = 0; i < win->n; i++) {
 		int g = bpfnicd_policy_group_of(m->d.policy, win->cpu[i].cpu);
 
-		group[i] = g < 0 ? NULL : group_names[g];
+		group[i] = g < 0 ? NULL : bpfnicd_group_names[g];
 	}
 	json_object_object_add(o, "window_ms", bpfnic_vl_number(win->window_ms, 1));
 	json_object_object_add(o, "policy", json_object_new_string(
@@ -102,7 +101,7 @@ static struct json_object *history_json(const struct bpfnicd_policy *pol)
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "time_usec", json_object_new_uint64(h->time_usec));
-		json_object_object_add(o, "action", json_object_new_string(h->grow ? "grow" : "shrink"));
+		json_object_object_add(o, "action", json_object_new_string(bpfnicd_change_action(h->grow)));
 		json_object_object_add(o, "cpu", json_object_new_int64(h->cpu));
 		json_object_object_add(o, "group_size", json_object_new_int64(h->group_size));
 		json_object_object_add(o, "metric_us", bpfnic_vl_number(h->metric_us, 1));

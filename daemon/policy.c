@@ -23,6 +23,7 @@ struct bpfnicd_policy {
 	struct bpfnic_scaler_state scaler;
 	struct bpfnicd_change history[BPFNICD_HISTORY];
 	unsigned n_history, history_next;
+	uint64_t changes[2];                 /* since start: [0] shrinks, [1] grows */
 	unsigned generation;
 };
 
@@ -246,6 +247,7 @@ static void record_change(struct bpfnicd_policy *p, bool grow, unsigned cpu, dou
 	};
 	snprintf(h->reason, sizeof(h->reason), "%s", reason);
 	p->history_next = (p->history_next + 1) % BPFNICD_HISTORY;
+	p->changes[grow]++;
 	if (p->n_history < BPFNICD_HISTORY)
 		p->n_history++;
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_CPU=%u", cpu);
@@ -292,6 +294,28 @@ void bpfnicd_policy_tick(struct bpfnicd_policy *p, const struct bpfnicd_window *
 const struct bpfnic_policy_params *bpfnicd_policy_params(const struct bpfnicd_policy *p)
 {
 	return &p->params;
+}
+
+const char *const bpfnicd_group_names[BPFNIC_NR_GROUPS] = {
+	[BPFNIC_GROUP_MAIN] = "main", [BPFNIC_GROUP_LONG] = "long",
+};
+
+unsigned bpfnicd_policy_group_max(const struct bpfnicd_policy *p, enum bpfnic_group g)
+{
+	struct dp_state most;
+
+	groups_for(p, &p->params, p->cpus.n, &most); /* a dynamic group: clamped to MaxCpus= */
+	return g == BPFNIC_GROUP_LONG ? most.n_long : most.n_main;
+}
+
+const char *bpfnicd_change_action(bool grow)
+{
+	return grow ? "grow" : "shrink";
+}
+
+uint64_t bpfnicd_policy_changes(const struct bpfnicd_policy *p, bool grow)
+{
+	return p->changes[grow];
 }
 
 const struct bpfnicd_change *bpfnicd_policy_history(const struct bpfnicd_policy *p, unsigned i)

@@ -74,6 +74,14 @@ const unsigned *bpfnicd_policy_group(const struct bpfnicd_policy *p, enum bpfnic
 				     unsigned *n);
 /* The group cpu serves, or -1 when it serves none. */
 int bpfnicd_policy_group_of(const struct bpfnicd_policy *p, unsigned cpu);
+/* The groups as reports name them: "main", "long" (indexed by enum bpfnic_group). */
+extern const char *const bpfnicd_group_names[BPFNIC_NR_GROUPS];
+/* The most CPUs group g can have under the running policy (MaxCpus= under dynamic). */
+unsigned bpfnicd_policy_group_max(const struct bpfnicd_policy *p, enum bpfnic_group g);
+/* "grow" or "shrink": a change's action, as reports name it. */
+const char *bpfnicd_change_action(bool grow);
+/* The scaler's changes since start by action: every grow, or every shrink. */
+uint64_t bpfnicd_policy_changes(const struct bpfnicd_policy *p, bool grow);
 /* The i-th change, oldest first; NULL past the last. */
 const struct bpfnicd_change *bpfnicd_policy_history(const struct bpfnicd_policy *p, unsigned i);
 /* Goes up with every change of policy or group (status lines are refreshed on it). */

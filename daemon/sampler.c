@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "daemon/kthread.h"
 #include "daemon/sampler.h"
@@ -65,9 +66,11 @@ int bpfnicd_sampler_tick(struct bpfnicd_sampler *s, uint64_t now_usec)
 	bpfnicd_window_compute(&s->snap[next], s->have_snap ? &s->snap[s->cur] : NULL, s->cpus.cpu,
 			       s->cpus.n, s->have_snap ? (double)(now_usec - s->snap_usec) / 1000.0 : 0,
 			       &s->win);
-	for (unsigned i = 0; i < s->win.n; i++)
+	for (unsigned i = 0; i < s->win.n; i++) {
 		s->win.cpu[i].kthread_util = bpfnicd_kthread_util(&s->kthreads, s->win.cpu[i].cpu,
 								  now_usec);
+		s->win.cpu[i].kthread_run_ns = bpfnicd_kthread_run_ns(&s->kthreads, s->win.cpu[i].cpu);
+	}
 	s->cur = next;
 	s->have_snap = true;
 	s->snap_usec = now_usec;
@@ -77,6 +80,21 @@ int bpfnicd_sampler_tick(struct bpfnicd_sampler *s, uint64_t now_usec)
 const struct bpfnicd_window *bpfnicd_sampler_window(const struct bpfnicd_sampler *s)
 {
 	return &s->win;
+}
+
+int bpfnicd_sampler_cumulative(const struct bpfnicd_sampler *s, struct bpfnicd_window *cum,
+			       const struct bpfnic_dp_stats **reading)
+{
+	*reading = NULL;
+	if (!s->have_snap) {
+		memset(cum, 0, sizeof(*cum));
+		return -ENODATA;
+	}
+	*reading = &s->snap[s->cur];
+	bpfnicd_window_compute(*reading, NULL, s->cpus.cpu, s->cpus.n, 0, cum);
+	for (unsigned i = 0; i < cum->n && i < s->win.n; i++)
+		cum->cpu[i].kthread_run_ns = s->win.cpu[i].kthread_run_ns;
+	return 0;
 }
 
 int bpfnicd_sampler_totals(struct bpfnicd_sampler *s, struct bpfnicd_window *cum)

@@ -27,6 +27,14 @@ int bpfnicd_sampler_tick(struct bpfnicd_sampler *s, uint64_t now_usec);
 const struct bpfnicd_window *bpfnicd_sampler_window(const struct bpfnicd_sampler *s);
 
 /*
+ * Counters since attach as of the last tick (the kthreads' CPU time included), and
+ * that tick's reading of the data path, for what the window leaves out (histograms).
+ * -ENODATA (*cum zeroed, *reading NULL) before the data path could be read at all.
+ */
+int bpfnicd_sampler_cumulative(const struct bpfnicd_sampler *s, struct bpfnicd_window *cum,
+			       const struct bpfnic_dp_stats **reading);
+
+/*
  * Counters since attach from a fresh reading (no rates), for exact totals; when the
  * data path cannot be read, the last window's counters. 0 or -errno.
  */

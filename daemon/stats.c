@@ -55,6 +55,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 
 		w->cpu = c;
 		w->kthread_util = -1;
+		w->kthread_run_ns = -1;
 		if (c >= now->nr_cpus)
 			continue;
 		bpfnic_worker_stats_delta(&d, &now->worker[c], before ? &before->worker[c] : &zero_worker);
@@ -66,6 +67,8 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		w->qdelay_max_us = served ? (double)d.qdelay_max_ns / 1000.0 : 0;
 		w->service_us = served ? (double)d.service_sum_ns / (double)served / 1000.0 : 0;
 		w->processed = bpfnic_worker_processed(&now->worker[c]);
+		w->qdelay_sum_ns = now->worker[c].qdelay_sum_ns;
+		w->service_sum_ns = now->worker[c].service_sum_ns;
 		w->handed = now->handed ? now->handed[c] : 0;
 		w->tx_drops = now->worker[c].tx_dropped;
 		if (now->queue_drops_exact && now->queue_drops)
@@ -82,8 +85,10 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.99) / 1000.0;
 
 	bpfnic_sched_stats_delta(&ds, &sched_now, before ? &sched_before : &zero_sched);
-	for (int k = 0; k < BPFNIC_NR_CLASSES; k++)
+	for (int k = 0; k < BPFNIC_NR_CLASSES; k++) {
+		out->requests_class[k] = sched_now.requests[k];
 		out->requests += sched_now.requests[k];
+	}
 	{
 		uint64_t in = 0;
 
@@ -101,28 +106,73 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->drops_too_long = sched_now.too_long;
 }
 
+/* ---- the queuing-delay histogram in Prometheus' buckets ----------------------------- */
+
+/* The i-th bound's BPF bucket: the first one above it. 2^k * (4 + j) / 4 is a bucket's
+ * low end for every k >= 3 (eight sub-buckets of 2^(k-3) per octave). */
+static unsigned le_bucket(unsigned i)
+{
+	unsigned k = BPFNICD_QDELAY_FIRST_OCTAVE + i / BPFNICD_QDELAY_PER_OCTAVE;
+	uint64_t low = ((uint64_t)1 << k) * (BPFNICD_QDELAY_PER_OCTAVE + i % BPFNICD_QDELAY_PER_OCTAVE) /
+		       BPFNICD_QDELAY_PER_OCTAVE;
+
+	return bpfnic_log_bucket(low, BPFNIC_HIST_SUB_BITS);
+}
+
+_Static_assert(BPFNICD_QDELAY_N_LE % BPFNICD_QDELAY_PER_OCTAVE == 0 &&
+	       BPFNICD_QDELAY_FIRST_OCTAVE + BPFNICD_QDELAY_N_LE / BPFNICD_QDELAY_PER_OCTAVE <= 36 &&
+	       BPFNICD_QDELAY_FIRST_OCTAVE >= BPFNIC_HIST_SUB_BITS &&
+	       (1u << BPFNIC_HIST_SUB_BITS) % BPFNICD_QDELAY_PER_OCTAVE == 0,
+	       "the bounds are BPF bucket bounds within the BPF histogram");
+
+uint64_t bpfnicd_qdelay_le_ns(unsigned i)
+{
+	return bpfnic_log_bucket_low(le_bucket(i), BPFNIC_HIST_SUB_BITS) - 1;
+}
+
+void bpfnicd_qdelay_buckets(const struct bpfnic_worker_stats *w,
+			    uint64_t le_count[BPFNICD_QDELAY_N_LE], uint64_t *total)
+{
+	uint64_t n = 0;
+	unsigned b = 0;
+
+	for (unsigned i = 0; i < BPFNICD_QDELAY_N_LE; i++) {
+		for (unsigned end = le_bucket(i); b < end; b++)
+			n += w->qdelay_hist[b];
+		le_count[i] = n;
+	}
+	for (; b < BPFNIC_HIST_BUCKETS; b++)
+		n += w->qdelay_hist[b];
+	*total = n;
+}
+
 /* ---- JSON ------------------------------------------------------------------------ */
 
+const char *const bpfnicd_class_names[BPFNIC_NR_CLASSES] = {
+	[BPFNIC_CLASS_SHORT] = "short", [BPFNIC_CLASS_LONG] = "long",
+	[BPFNIC_CLASS_UNKNOWN] = "unknown",
+};
+
 #define COUNTER(name, field) { name, offsetof(struct bpfnicd_window, field) }
-static const struct counter {
-	const char *name;
-	size_t offset; /* of a uint64_t in struct bpfnicd_window */
-} totals[] = {
+static const struct bpfnicd_counter totals[] = {
 	COUNTER("requests", requests), COUNTER("replies", replies), COUNTER("passed", passed),
 	COUNTER("other_address", other_address),
-}, drops[] = {
+};
+const struct bpfnicd_counter bpfnicd_drop_counters[] = {
 	COUNTER("queue", drops_queue), COUNTER("no_cpu", drops_no_cpu),
 	COUNTER("redirect_err", drops_redirect_err), COUNTER("tx_err", drops_tx_err),
 	COUNTER("short_payload", drops_short_payload), COUNTER("too_long", drops_too_long),
 	COUNTER("transmit", drops_transmit),
 };
+const unsigned bpfnicd_n_drop_counters = sizeof(bpfnicd_drop_counters) /
+					 sizeof(bpfnicd_drop_counters[0]);
 
-static void add_counters(struct json_object *o, const struct counter *c, size_t n,
+static void add_counters(struct json_object *o, const struct bpfnicd_counter *c, size_t n,
 			 const struct bpfnicd_window *cum)
 {
 	for (size_t i = 0; i < n; i++)
-		json_object_object_add(o, c[i].name, json_object_new_uint64(
-			*(const uint64_t *)((const char *)cum + c[i].offset)));
+		json_object_object_add(o, c[i].name,
+				       json_object_new_uint64(bpfnicd_counter_value(&c[i], cum)));
 }
 
 struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
@@ -134,7 +184,7 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 	json_object_object_add(t, "in_rps", bpfnic_vl_number(win->in_rps, 1));
 	json_object_object_add(t, "out_rps", bpfnic_vl_number(win->out_rps, 1));
 	add_counters(t, totals, sizeof(totals) / sizeof(totals[0]), cum);
-	add_counters(d, drops, sizeof(drops) / sizeof(drops[0]), cum);
+	add_counters(d, bpfnicd_drop_counters, bpfnicd_n_drop_counters, cum);
 	json_object_object_add(d, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
 	json_object_object_add(d, "transmit_exact", json_object_new_boolean(cum->drops_transmit_exact));
 	json_object_object_add(t, "drops", d);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The one table of policies and parameters: see params.h. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -172,6 +173,68 @@ static int parse_cpus(const char *text, void *dst, size_t size,
 	return 0;
 }
 
+/*
+ * ADDRESS[:PORT], numeric only (a daemon that resolves names at start depends on the
+ * resolver being up): 198.18.0.1:10777, 198.18.0.1, [2001:2::1]:10777, [::1], ::1.
+ * A bare IPv6 address has no port (its colons would make one ambiguous).
+ */
+static int parse_listen(const char *text, void *dst, size_t size,
+			const struct bpfnic_param_ctx *ctx, char *why, size_t why_size)
+{
+	struct bpfnic_listen l = { .port = BPFNIC_METRICS_PORT };
+	const char *colon = strrchr(text, ':'), *port = NULL;
+	char host[INET6_ADDRSTRLEN + 1];
+	size_t host_len;
+	unsigned p;
+
+	(void)ctx, (void)size;
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			goto bad;
+		host_len = (size_t)(close - text - 1);
+		text++;
+		port = close[1] ? close + 2 : NULL;
+		l.family = AF_INET6;
+	} else if (colon && strchr(text, ':') == colon) { /* one colon: IPv4 and a port */
+		host_len = (size_t)(colon - text);
+		port = colon + 1;
+		l.family = AF_INET;
+	} else {
+		host_len = strlen(text);
+		l.family = colon ? AF_INET6 : AF_INET;
+	}
+	if (host_len == 0 || host_len >= sizeof(host))
+		goto bad;
+	memcpy(host, text, host_len);
+	host[host_len] = '\0';
+	if (inet_pton(l.family, host, l.addr) != 1)
+		goto bad;
+	if (port) {
+		if (bpfnic_parse_uint(port, 1, 65535, &p) < 0)
+			return bpfnic_why(why, why_size, "the port must be an integer between 1 and 65535");
+		l.port = (unsigned short)p;
+	}
+	*(struct bpfnic_listen *)dst = l;
+	return 0;
+bad:
+	return bpfnic_why(why, why_size, "must be a numeric address and an optional port: "
+		       "127.0.0.1:%u, [::1]:%u, [::]:%u (no host names)", BPFNIC_METRICS_PORT,
+		       BPFNIC_METRICS_PORT, BPFNIC_METRICS_PORT);
+}
+
+const char *bpfnic_listen_format(const struct bpfnic_listen *l, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!l->family || !inet_ntop(l->family, l->addr, host, sizeof(host)))
+		snprintf(buf, size, "%s", "");
+	else
+		snprintf(buf, size, l->family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, l->port);
+	return buf;
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 #define XSTR(x) STR(x)
@@ -219,6 +282,10 @@ const struct bpfnic_param bpfnic_params[] = {
 	  FIELD(long_us), .help = "service time of a long request (class 1)" },
 	{ "Workload", "MaxUs", UINT(1, BPFNIC_MAX_SERVICE_NS / 1000), .def = "1000", .unit = "µs",
 	  FIELD(max_us), .help = "cap on any service time, one a request asks for included" },
+	{ "Metrics", "Listen", TEXT(parse_listen, "ADDRESS[:PORT]"), .def = "",
+	  FIELD(metrics_listen), .restart = true,
+	  .help = "where the Prometheus metrics endpoint listens, a numeric address and a port "
+		  "(" XSTR(BPFNIC_METRICS_PORT) " when left out); empty: no endpoint" },
 	{ "Policy", "Policy", .json = "policy", .type = BPFNIC_PARAM_ENUM,
 	  .names = &bpfnic_policies[0].name, .n_names = BPFNIC_NR_POLICIES,
 	  .names_stride = sizeof(bpfnic_policies[0]), .def = "rr", FIELD(policy.policy),

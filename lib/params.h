@@ -70,6 +70,21 @@ struct bpfnic_cpuset {
 	bool has[BPFNIC_MAX_CPUS];
 };
 
+/*
+ * Where the metrics endpoint listens ([Metrics] Listen=): a numeric IPv4 or IPv6
+ * address and a TCP port. The default port is outside the Prometheus exporters'
+ * registry (9100-9999 is full; README, "Metrics", says why this one).
+ */
+#define BPFNIC_METRICS_PORT 10777
+struct bpfnic_listen {
+	unsigned short family;  /* 0: off; AF_INET or AF_INET6 */
+	unsigned short port;
+	unsigned char addr[16]; /* network byte order: the first 4 bytes for AF_INET */
+};
+
+/* "198.18.0.1:10777", "[::1]:10777", or "" when off. Returns buf. */
+const char *bpfnic_listen_format(const struct bpfnic_listen *l, char *buf, size_t size);
+
 /* The policy and its parameters: what SetPolicy changes, all of it live. */
 struct bpfnic_policy_params {
 	enum bpfnic_policy policy;
@@ -98,6 +113,8 @@ struct bpfnicd_config {
 	unsigned socket_mode;
 	/* [Workload] */
 	unsigned short_us, long_us, max_us;
+	/* [Metrics] */
+	struct bpfnic_listen metrics_listen;
 	/* [Policy] [Split] [Dynamic] */
 	struct bpfnic_policy_params policy;
 };

@@ -29,7 +29,7 @@ install: programs
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR_BPF) \
 		$(DESTDIR)$(SYSCONFDIR)/bpfnic $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(CATALOGDIR) \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/prometheus
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicd $(DESTDIR)$(SBINDIR)/bpfnicd
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicctl $(DESTDIR)$(BINDIR)/bpfnicctl
 	$(INSTALL) -m 0755 $(BUILD)/bpfnic-loadgen $(DESTDIR)$(BINDIR)/bpfnic-loadgen
@@ -39,12 +39,15 @@ install: programs
 	    -e 's|/usr/bin/bpfnicctl|$(BINDIR)/bpfnicctl|' systemd/bpfnicd.service \
 		>$(DESTDIR)$(UNITDIR)/bpfnicd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/bpfnicd.service
+	$(INSTALL) -m 0644 systemd/bpfnicd-metrics.socket $(DESTDIR)$(UNITDIR)/bpfnicd-metrics.socket
 	$(INSTALL) -m 0644 systemd/bpfnic.sysusers $(DESTDIR)$(SYSUSERSDIR)/bpfnic.conf
 	$(INSTALL) -m 0644 systemd/bpfnic.catalog $(DESTDIR)$(CATALOGDIR)/bpfnic.catalog
 	$(INSTALL) -m 0644 $(BUILD)/gen/bpfnicctl.bash $(DESTDIR)$(BASHCOMPDIR)/bpfnicctl
 	$(INSTALL) -m 0644 $(BUILD)/gen/io.bpfnic.varlink $(DESTDIR)$(DATADIR)/io.bpfnic.varlink
+	$(INSTALL) -m 0644 packaging/prometheus/bpfnic-alerts.yml $(DESTDIR)$(DATADIR)/prometheus/
 	$(INSTALL) -m 0644 packaging/man/bpfnic-loadgen.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 packaging/man/bpfnicd-metrics.7 $(DESTDIR)$(MANDIR)/man7/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.8 packaging/man/bpfnicctl.8 $(DESTDIR)$(MANDIR)/man8/
 
 # dpkg-buildpackage wants debian/ at the top of the source tree: assemble one under

@@ -27,6 +27,8 @@ for prefix in /usr /opt/bpfnic; do
 	for f in "$prefix/sbin/bpfnicd" "$prefix/bin/bpfnicctl" "$prefix/bin/bpfnic-loadgen" \
 		"$prefix/lib/bpfnic/bpfnic.bpf.o" "$etc/bpfnic/bpfnicd.conf" \
 		"$prefix/lib/systemd/system/bpfnicd.service" "$prefix/lib/sysusers.d/bpfnic.conf" \
+		"$prefix/lib/systemd/system/bpfnicd-metrics.socket" \
+		"$prefix/share/bpfnic/prometheus/bpfnic-alerts.yml" "$prefix/share/man/man7/bpfnicd-metrics.7" \
 		"$prefix/lib/systemd/catalog/bpfnic.catalog" \
 		"$prefix/share/bash-completion/completions/bpfnicctl" "$prefix/share/bpfnic/io.bpfnic.varlink" \
 		"$prefix/share/man/man8/bpfnicd.8" "$prefix/share/man/man5/bpfnicd.conf.5" \

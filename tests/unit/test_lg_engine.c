@@ -89,10 +89,18 @@ static void run(struct echo *echo, const char *format, const char *threads, cons
 	snprintf(target, sizeof(target), "127.0.0.1:%u", echo->port);
 	assert_int_equal(lg_parse_args(11, argv, &c, err, sizeof(err)), LG_PARSE_RUN);
 	assert_int_equal(lg_engine_open(&e, &c, c.threads), 0);
-	for (unsigned i = 0; i < steps; i++)
-		assert_int_equal(lg_engine_run_step(e, i, c.threads, 2000, 300000000ull, 50000000ull,
-						    300000000ull, &out[i], NULL, NULL, err,
-						    sizeof(err)), 0);
+	for (unsigned i = 0; i < steps; i++) {
+		/* A client thread that starts after its window (a loaded machine, valgrind)
+		 * rightly sends nothing and counts every request as a failure; run the step
+		 * again then, so that the counts below are about something. */
+		for (unsigned attempt = 0; attempt < 5; attempt++) {
+			assert_int_equal(lg_engine_run_step(e, i, c.threads, 2000, 300000000ull,
+							    50000000ull, 300000000ull, &out[i], NULL,
+							    NULL, err, sizeof(err)), 0);
+			if (out[i].counts.sent > 0)
+				break;
+		}
+	}
 	lg_engine_close(e);
 }
 
@@ -119,7 +127,7 @@ static void check_accounting(const struct lg_step_result *r)
 static void clean_replies_all_counted(void **state)
 {
 	static const char *const formats[] = { "ext", "paper" };
-	struct echo echo;
+	static struct echo echo; /* outlives a failed assertion, whose thread may run on */
 	struct lg_step_result r[2];
 
 	(void)state;
@@ -141,7 +149,7 @@ static void clean_replies_all_counted(void **state)
 
 static void broken_replies_are_invalid(void **state)
 {
-	struct echo echo;
+	static struct echo echo; /* outlives a failed assertion, whose thread may run on */
 	struct lg_step_result r[1];
 
 	(void)state;

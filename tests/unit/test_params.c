@@ -20,6 +20,9 @@
 #include "idl.h"
 #include "params.h"
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 static struct bpfnicd_config running;
 
 static int setup(void **state)
@@ -122,6 +125,52 @@ static void test_text_values(void **state)
 					      sizeof(why)));
 	assert_null(bpfnic_param_text_to_json(bpfnic_param_by_json("threshold_us"), " 5", why,
 					      sizeof(why)));
+}
+
+/* [Metrics] Listen=: numeric addresses of both families, the default port, and refusals. */
+static void test_listen_values(void **state)
+{
+	static const struct {
+		const char *text, *shown; /* shown: "" when refused */
+	} cases[] = {
+		{ "198.18.0.1:9999", "198.18.0.1:9999" },
+		{ "127.0.0.1", "127.0.0.1:" XSTR(BPFNIC_METRICS_PORT) },
+		{ "0.0.0.0:1", "0.0.0.0:1" },
+		{ "[::1]:65535", "[::1]:65535" },
+		{ "[2001:2::1]", "[2001:2::1]:" XSTR(BPFNIC_METRICS_PORT) },
+		{ "::", "[::]:" XSTR(BPFNIC_METRICS_PORT) },
+		{ "[::]:10777", "[::]:10777" },
+		{ "localhost:10777", "" },      /* no names */
+		{ "198.18.0.1:0", "" },
+		{ "198.18.0.1:65536", "" },
+		{ "198.18.0.1:", "" },
+		{ ":10777", "" },
+		{ "198.18.0.256", "" },
+		{ "::1:10777", "" },            /* a bare IPv6 address has no port */
+		{ "[::1]10777", "" },
+		{ "[::1", "" },
+		{ "[]:10777", "" },
+		{ "[198.18.0.1]:10777", "" },
+		{ "198.18.0.1:10777 ", "" },
+	};
+	const struct bpfnic_param *listen = bpfnic_param_by_key("Metrics", "Listen");
+	char why[200], shown[64];
+	(void)state;
+
+	assert_non_null(listen);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bpfnicd_config c = running;
+		int r = bpfnic_param_set_text(listen, &c, cases[i].text, NULL, why, sizeof(why));
+
+		bpfnic_listen_format(&c.metrics_listen, shown, sizeof(shown));
+		if (cases[i].shown[0] ? r != 0 || strcmp(shown, cases[i].shown) : r != -EINVAL) {
+			print_message("# Listen=%s: %d, %s, '%s'\n", cases[i].text, r, why, shown);
+			fail();
+		}
+		if (!cases[i].shown[0])
+			assert_string_equal(shown, ""); /* refused: still off */
+	}
+	assert_int_equal(running.metrics_listen.family, 0); /* off by default */
 }
 
 /* ---- SetPolicy ------------------------------------------------------------------------ */
@@ -475,6 +524,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_is_consistent),
 		cmocka_unit_test(test_text_values),
+		cmocka_unit_test(test_listen_values),
 		cmocka_unit_test(test_set_policy_good),
 		cmocka_unit_test(test_set_policy_bad),
 		cmocka_unit_test(test_policy_json),

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* daemon/stats: one window from two synthetic readings of the data path's counters. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tests/support/unit.h"
 
 #include <json-c/json.h>
 
+#include "datapath/dpstats.h"
 #include "daemon/stats.h"
 
 #define NCPU 4
@@ -209,7 +211,117 @@ static void test_transmit_drops_and_rx_cpus(void **state)
 	release(&b);
 }
 
+/* ---- the histogram in Prometheus' buckets ------------------------------------------------- */
+
+/* The bounds are BPF bucket bounds minus one, increasing, from 2^9 - 1 ns on. */
+static void test_qdelay_bounds(void **state)
+{
+	(void)state;
+	assert_int_equal(bpfnicd_qdelay_le_ns(0), (1u << BPFNICD_QDELAY_FIRST_OCTAVE) - 1);
+	for (unsigned i = 0; i < BPFNICD_QDELAY_N_LE; i++) {
+		uint64_t le = bpfnicd_qdelay_le_ns(i);
+		unsigned b = bpfnic_log_bucket(le + 1, BPFNIC_HIST_SUB_BITS);
+
+		assert_int_equal(bpfnic_log_bucket_low(b, BPFNIC_HIST_SUB_BITS), le + 1);
+		assert_int_equal(bpfnic_log_bucket(le, BPFNIC_HIST_SUB_BITS), b - 1);
+		if (i)
+			assert_true(le > bpfnicd_qdelay_le_ns(i - 1));
+	}
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void) /* xorshift64: reproducible */
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* A value spread log-uniformly over [lo, hi). */
+static uint64_t log_uniform(double lo, double hi)
+{
+	double u = (double)(rng() >> 11) / (double)(1ull << 53);
+
+	return (uint64_t)(lo * pow(hi / lo, u));
+}
+
+/* Prometheus' histogram_quantile (promql/quantile.go, classic buckets): linear
+ * interpolation inside the bucket that holds the rank, from 0 in the first one. */
+static double prom_quantile(double q, const uint64_t *le_count, uint64_t total)
+{
+	double rank = q * (double)total;
+	unsigned b = 0;
+
+	while (b < BPFNICD_QDELAY_N_LE && (double)le_count[b] < rank)
+		b++;
+	if (b == BPFNICD_QDELAY_N_LE) /* in +Inf: the highest finite bound */
+		return (double)bpfnicd_qdelay_le_ns(b - 1);
+	{
+		double start = b ? (double)bpfnicd_qdelay_le_ns(b - 1) : 0;
+		double below = b ? (double)le_count[b - 1] : 0;
+
+		return start + ((double)bpfnicd_qdelay_le_ns(b) - start) * (rank - below) /
+			       ((double)le_count[b] - below);
+	}
+}
+
+/*
+ * Each bucket counts exactly the delays at or below its bound, and Prometheus' p99
+ * from them stays within 15 % of the daemon's (the issue asks 25 %): delays spread
+ * over narrow and wide ranges, and every delay alike, across the whole span of the
+ * bounds.
+ */
+static void test_qdelay_buckets_and_p99(void **state)
+{
+	static uint64_t values[5000];
+	struct bpfnic_worker_stats *w = calloc(1, sizeof(*w));
+	double worst = 0;
+	(void)state;
+
+	assert_non_null(w);
+	for (unsigned run = 0; run < 200; run++) {
+		/* Ranges from one value to four decades, starting anywhere in 600 ns..1 s. */
+		double lo = log_uniform(600, 1e9), spread = run % 4 == 0 ? 1.0001 : pow(10, (run % 40) / 10.0);
+		unsigned n = run % 2 ? 5000 : 150 + run;
+		uint64_t le[BPFNICD_QDELAY_N_LE], total;
+		double daemon, prom, hi = lo * spread > 1.5e9 ? 1.5e9 : lo * spread;
+
+		memset(w, 0, sizeof(*w));
+		for (unsigned i = 0; i < n; i++) {
+			values[i] = log_uniform(lo, hi);
+			w->qdelay_hist[bpfnic_log_bucket(values[i], BPFNIC_HIST_SUB_BITS)]++;
+			w->processed[0]++;
+			if (values[i] > w->qdelay_max_ns)
+				w->qdelay_max_ns = values[i];
+		}
+		bpfnicd_qdelay_buckets(w, le, &total);
+		assert_int_equal(total, n);
+		for (unsigned b = 0; run % 10 == 0 && b < BPFNICD_QDELAY_N_LE; b++) {
+			uint64_t at_or_below = 0;
+
+			for (unsigned i = 0; i < n; i++)
+				at_or_below += values[i] <= bpfnicd_qdelay_le_ns(b);
+			assert_int_equal(le[b], at_or_below);
+		}
+		daemon = bpfnic_worker_qdelay_quantile_ns(w, 0.99);
+		prom = prom_quantile(0.99, le, total);
+		if (fabs(prom - daemon) / daemon > worst)
+			worst = fabs(prom - daemon) / daemon;
+		if (fabs(prom - daemon) > 0.15 * daemon) {
+			print_message("# %u delays in %.0f..%.0f ns: daemon p99 %.0f ns, Prometheus %.0f ns\n",
+				      n, lo, hi, daemon, prom);
+			fail();
+		}
+	}
+	print_message("# largest difference of Prometheus' p99 from the daemon's: %.1f %%\n", 100 * worst);
+	free(w);
+}
+
 UNIT_TEST_MAIN(
 	cmocka_unit_test(test_window),
 	cmocka_unit_test(test_exact_queue_drops),
-	cmocka_unit_test(test_transmit_drops_and_rx_cpus))
+	cmocka_unit_test(test_transmit_drops_and_rx_cpus),
+	cmocka_unit_test(test_qdelay_bounds),
+	cmocka_unit_test(test_qdelay_buckets_and_p99))

@@ -216,6 +216,34 @@ read -r lg_sent lg_recv lg_lost <<<"$(loadgen_counts)"
 loadgen_ok() { [ "$rc" = 0 ] && [ "${lg_sent:-0}" -gt 0 ] && [ "$lg_lost" = 0 ]; }
 check "bpfnic-loadgen through $IFACE: every request answered (rc $rc, sent $lg_sent, received $lg_recv, lost $lg_lost)" loadgen_ok
 
+# ---------------------------------------------------------------- metrics
+# The package opens no port; bpfnicd-metrics.socket, once enabled, passes the daemon its
+# listening socket, so the service's sandbox keeps allowing no Internet socket.
+check "bpfnicd-metrics.socket passes systemd-analyze verify" \
+	bash -c 'out=$(systemd-analyze verify --man=no bpfnicd-metrics.socket 2>&1); echo "$out"; [ -z "$out" ]'
+no_metrics_port() { ! ss -Htln '( sport = :10777 )' | grep -q .; }
+check "the package leaves bpfnicd-metrics.socket disabled: nothing listens on 10777" \
+	bash -c "! systemctl is-enabled -q bpfnicd-metrics.socket && ! ss -Htln '( sport = :10777 )' | grep -q ."
+systemctl enable bpfnicd-metrics.socket >/dev/null 2>&1
+rc=0; timeout 60 systemctl restart bpfnicd.service || rc=$?
+check "with bpfnicd-metrics.socket enabled, bpfnicd restarts (rc $rc) and the socket is active" \
+	bash -c "[ $rc = 0 ] && systemctl is-active -q bpfnicd-metrics.socket"
+metrics_page() { # GET /metrics on 127.0.0.1:10777, the body
+	timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/10777 || exit 1
+		printf "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n" >&3; cat <&3' 2>/dev/null | tr -d '\r'
+}
+has_build_info() { metrics_page | grep -q '^bpfnic_build_info{version="'; }
+check "GET /metrics on 127.0.0.1:10777 answers with bpfnicd's metrics" until_ok 10 has_build_info
+check "bpfnicd says it serves on the socket systemd passed" \
+	until_ok 5 journal_has -u bpfnicd.service 'serving /metrics on the socket systemd passed'
+families=$(prop RestrictAddressFamilies)
+check "the service's sandbox still allows no Internet socket ($families)" \
+	bash -c "[ -n '$families' ] && ! grep -q INET <<<'$families'"
+n=$(udp_roundtrips "$SRV4" 5)
+counted() { metrics_page | grep -qx 'bpfnic_requests_total{class="short"} 5'; }
+check "bpfnic_requests_total counts the $n requests sent since the restart" until_ok 10 counted
+metrics_page | grep -E '^bpfnic_(requests|replies)_total' | sed 's/^/# metrics: /' >>"$RES"
+
 # ---------------------------------------------------------------- reload
 pid_before=$(prop MainPID)
 good_reload_rc=0; timeout 30 systemctl reload bpfnicd.service || good_reload_rc=$?
@@ -246,6 +274,7 @@ check "SIGSTOPped daemon is restarted by the watchdog" until_ok 60 restarted
 check "NRestarts went up ($restarts -> $(prop NRestarts))" [ "$(prop NRestarts)" -gt "$restarts" ]
 check "journal records the watchdog timeout" until_ok 5 journal_has -u bpfnicd.service -b 'atchdog timeout'
 check "restarted daemon attached XDP again and answers" serves
+check "... and serves its metrics on the socket systemd kept open" until_ok 10 has_build_info
 
 # ---------------------------------------------------------------- upgrade
 # Reinstalling the package (what an upgrade does) restarts a running daemon and
@@ -365,6 +394,7 @@ check "the daemon said it left the data path to the service manager (MESSAGE_ID=
 stopped_no_reply() { [ "$(udp_roundtrip "$SRV4" 2>/dev/null)" != 25 ]; }
 check "after stop, requests are no longer answered by the worker (fail-open to the stack)" stopped_no_reply
 check "control socket removed after stop" test ! -e /run/bpfnic/control.sock
+check "the metrics socket stopped with the service: nothing listens on 10777" no_metrics_port
 
 # ---------------------------------------------------------------- missing Interface=
 cp "$OUT/bpfnicd.conf.shipped" "$CONF"
