@@ -50,6 +50,9 @@ struct bpfnicd {
 	struct bpfnic_dp *dp;
 	struct bpfnic_dp_info info;
 	bool handed_over;               /* the service manager holds the data path too */
+	/* The data path's fds the service manager passed: open until every module took its
+	 * own fds (the metrics endpoint reads LISTEN_FDS, which touches every one of them). */
+	struct bpfnic_dp_handover received;
 	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_methods *methods;
@@ -319,7 +322,7 @@ static int start_data_path(struct bpfnicd *d)
 		.n_cpus = c->cpus.n, .queue_size = c->queue_size, .addrs = c->addrs.a,
 		.n_addrs = c->addrs.n, .why = why, .why_size = sizeof(why),
 	};
-	struct bpfnic_dp_handover received, now;
+	struct bpfnic_dp_handover *received = &d->received, now;
 	struct bpfnic_dp_adopted adopted;
 	struct bpfnic_netdev *nd;
 	char cpus[256], fields[2][300];
@@ -335,14 +338,12 @@ static int start_data_path(struct bpfnicd *d)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
 	bpfnicd_policy_dp_opts(d->policy, &opts);
 	bpfnicd_log_route_libbpf();
-	r = bpfnicd_handover_receive(&received);
+	r = bpfnicd_handover_receive(received);
 	if (r < 0)
 		log_warning_errno(r, "cannot read the fds the service manager passed");
-	opts.adopt = received.n ? &received : NULL;
+	opts.adopt = received->n ? received : NULL;
 	opts.adopted = &adopted;
 	r = bpfnic_dp_open(&opts, &d->dp);
-	if (r < 0)
-		bpfnicd_handover_close(&received);
 	if (r < 0 && why[0])
 		return log_error_errno(r, "cannot attach to %s: %s", c->interface, why);
 	if (r < 0)
@@ -353,12 +354,11 @@ static int start_data_path(struct bpfnicd *d)
 		log_warning_errno(r, "cannot query the attachment");
 	r = bpfnic_dp_handover(d->dp, &now);
 	if (r >= 0)
-		r = bpfnicd_handover_store(&now, &received);
+		r = bpfnicd_handover_store(&now, received);
 	if (r < 0)
 		log_warning_errno(r, "cannot hand the data path to the service manager: a restart "
 				  "will attach afresh");
 	d->handed_over = r > 0;
-	bpfnicd_handover_close(&received);
 
 	bpfnic_cpulist_format(c->cpus.cpu, c->cpus.n, cpus, sizeof(cpus));
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(c->policy.policy));
@@ -464,6 +464,7 @@ static int run(struct bpfnicd *d)
 		return r;
 	bpfnicd_httpd_start(d->event, &config(d)->metrics_listen, BPFNICD_METRICS_CONTENT_TYPE,
 			    render_metrics, d, &d->httpd);
+	bpfnicd_handover_close(&d->received); /* every passed fd is taken: ours are kept */
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
@@ -474,6 +475,7 @@ static int run(struct bpfnicd *d)
 
 static void cleanup(struct bpfnicd *d)
 {
+	bpfnicd_handover_close(&d->received);
 	bpfnicd_httpd_free(d->httpd);
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);

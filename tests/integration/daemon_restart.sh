@@ -67,7 +67,9 @@ svc_stop
 
 # ---- with the store
 : >"$DLOG"
-svc_start --fd-max 32 # FileDescriptorStoreMax= of the unit
+# With a socket of the unit's besides the store (the metrics endpoint's, as
+# bpfnicd-metrics.socket passes it): every passed fd goes to its own module.
+svc_start --fd-max 32 --listen metrics:10777 # FileDescriptorStoreMax= of the unit
 check "bpfnicd handed its data path to the store" grep -q '^bpfnic.link$' "$SVC/store"
 # The scheduler's maps, "name=id", without this build's own .bss and .rodata.
 sched_maps() {
@@ -92,6 +94,11 @@ check "its own program replaced the old one in place ($prog -> $prog2)" test "$p
 check_eq "on the same maps" "$maps" "$(sched_maps "$prog2")"
 read -r req _ <<<"$(server_books_settled)"
 check_eq "the counters went on: 5000 more requests" $((req0 + 5000)) "$req"
+metrics_served() {
+	ip netns exec "$LAB_SRV_NS" curl -sf --max-time 5 http://127.0.0.1:10777/metrics >"$TMPD/metrics" &&
+		grep -q '^bpfnic_requests_total' "$TMPD/metrics"
+}
+check "the new one serves its metrics on the socket passed with the store" metrics_served
 svc_stop
 
 # ---- killed in the middle of a policy switch, restarted on failure

@@ -15,7 +15,10 @@
  *     a service that dies by itself is started again with --restart-on-failure (the
  *     store kept), else the store is released and svcmgr exits with its status.
  *
- *   svcmgr --dir DIR [--fd-max N] [--restart-on-failure] -- COMMAND [ARG...]
+ *   - --listen NAME:PORT: a TCP socket listening on 127.0.0.1:PORT, passed under NAME
+ *     before the kept fds at every start, as a .socket unit's is.
+ *
+ *   svcmgr --dir DIR [--fd-max N] [--restart-on-failure] [--listen NAME:PORT] -- COMMAND...
  *
  * DIR receives notify (the socket), main.pid (the service's pid, rewritten at every
  * start), ready (READY=1 count), starts (start count) and store (one line per kept
@@ -37,6 +40,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <linux/kcmp.h>
 
 #define MAX_FDS 64
@@ -49,6 +54,8 @@ struct store {
 
 static const char *dir;
 static unsigned fd_max = MAX_FDS;
+static int listen_fd = -1;
+static char listen_name[256];
 static struct store store;
 static unsigned ready, starts;
 
@@ -189,21 +196,27 @@ static pid_t start(char **argv, const char *notify_path)
 
 	if (pid != 0)
 		return pid;
-	/* The kept fds from 3 on, in order: first out of the way, then into place. */
-	int moved[MAX_FDS];
-	char names[MAX_FDS * 257] = "", num[32];
+	/* The socket, then the kept fds, from 3 on, in order: first out of the way, then
+	 * into place. */
+	int moved[MAX_FDS + 1], n = 0;
+	char names[(MAX_FDS + 1) * 257] = "", num[32];
 	size_t used = 0;
 
-	for (unsigned i = 0; i < store.n; i++)
-		moved[i] = fcntl(store.fd[i], F_DUPFD, 3 + MAX_FDS + 16);
+	if (listen_fd >= 0) {
+		moved[n++] = fcntl(listen_fd, F_DUPFD, 3 + MAX_FDS + 16);
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s", listen_name);
+	}
 	for (unsigned i = 0; i < store.n; i++) {
-		dup2(moved[i], 3 + (int)i); /* dup2 clears FD_CLOEXEC: the service gets them */
-		close(moved[i]);
-		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ":" : "",
+		moved[n++] = fcntl(store.fd[i], F_DUPFD, 3 + MAX_FDS + 16);
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", used ? ":" : "",
 					 store.name[i]);
 	}
-	snprintf(num, sizeof(num), "%u", store.n);
-	if (store.n) {
+	for (int i = 0; i < n; i++) {
+		dup2(moved[i], 3 + i); /* dup2 clears FD_CLOEXEC: the service gets them */
+		close(moved[i]);
+	}
+	snprintf(num, sizeof(num), "%d", n);
+	if (n) {
 		setenv("LISTEN_FDS", num, 1);
 		setenv("LISTEN_FDNAMES", names, 1);
 		snprintf(num, sizeof(num), "%d", (int)getpid());
@@ -244,6 +257,22 @@ int main(int argc, char **argv)
 			fd_max = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--restart-on-failure")) {
 			restart_on_failure = true;
+		} else if (!strcmp(argv[i], "--listen") && i + 1 < argc) {
+			const char *colon = strchr(argv[++i], ':');
+			struct sockaddr_in in = { .sin_family = AF_INET,
+						  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+			int one = 1;
+
+			if (!colon)
+				break;
+			snprintf(listen_name, sizeof(listen_name), "%.*s", (int)(colon - argv[i]), argv[i]);
+			in.sin_port = htons((uint16_t)strtoul(colon + 1, NULL, 10));
+			listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			if (listen_fd < 0 || setsockopt(listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+			    bind(listen_fd, (struct sockaddr *)&in, sizeof(in)) < 0 || listen(listen_fd, 16) < 0) {
+				perror("svcmgr: --listen");
+				return 1;
+			}
 		} else if (!strcmp(argv[i], "--") && i + 1 < argc) {
 			cmd = argv + i + 1;
 			break;
@@ -252,8 +281,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!dir || !cmd) {
-		fprintf(stderr, "usage: svcmgr --dir DIR [--fd-max N] [--restart-on-failure] -- "
-			"COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: svcmgr --dir DIR [--fd-max N] [--restart-on-failure] "
+			"[--listen NAME:PORT] -- COMMAND [ARG...]\n");
 		return 2;
 	}
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", dir);
