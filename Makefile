@@ -7,6 +7,7 @@
 #   make bench      benchmarks: figures, never pass/fail
 #   make fuzz       the libFuzzer targets of fuzz/ (FUZZ_SECONDS= each, FUZZ_TARGETS=)
 #   make soak       the overload soak (bench/soak): about 14 minutes, a report
+#   make paper      the thesis' evaluation in full on the lab: $(BUILD)/paper/
 #   make install    DESTDIR= PREFIX= aware
 #   make deb        Debian package
 #   make clean
@@ -44,8 +45,8 @@ BPF_CFLAGS := -O2 -g -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-fun
 	-Ibpf -I/usr/include/$(MULTIARCH)
 
 .DEFAULT_GOAL := all
-.PHONY: all programs check demo bench soak install deb clean deps
-# install and deb: recipes in packaging/build.mk
+.PHONY: all programs check demo bench soak install deb clean deps paper
+# install and deb: recipes in packaging/build.mk; paper: bench/bpfnic-bench/build.mk
 
 # ----------------------------------------------------------------------------
 # Fragments append to these:

@@ -83,6 +83,7 @@ static const struct opt_def opts[] = {
 	{ "--watch", CTL_CMD_STATS, OPT_FLAG, OFF(watch), 0, 0 },
 	{ "--interval", CTL_CMD_STATS, OPT_UINT, OFF(interval_ms), 10, 3600000 },
 	{ "--count", CTL_CMD_STATS, OPT_UINT, OFF(count), 1, 4294967295ull },
+	{ "--since", CTL_CMD_STATS, OPT_STRING, OFF(since_text), 0, 0 },
 };
 
 static const struct opt_def *find_opt(const char *name, size_t len)
@@ -225,6 +226,13 @@ static int check_line(struct parse *s)
 			return usage_error(s, "option '--interval' needs '--watch'");
 		if (a->count.set)
 			a->watch = true;
+		if (a->since_text && ctl_parse_since(a->since_text, &a->since) < 0)
+			return usage_error(s, "bad value '%s' for --since (expected a Unix time in "
+					   "seconds such as 1764160000.25, or -DURATION such as -60s "
+					   "or -500ms)", a->since_text);
+		if (a->since.set && a->watch)
+			return usage_error(s, "option '--since' cannot be combined with '--watch' "
+					   "or '--count'");
 	}
 	if (a->cmd != CTL_CMD_POLICY)
 		return 0;
@@ -280,6 +288,24 @@ int ctl_parse_args(int argc, char *const argv[], const char *env_socket, struct 
 	if (a->client_version_only)
 		return 0;
 	return check_line(&s);
+}
+
+int ctl_parse_since(const char *text, struct ctl_since *out)
+{
+	uint64_t v;
+
+	*out = (struct ctl_since){ 0 };
+	if (text[0] == '-') {
+		if (bpfnic_parse_duration_ns(text + 1, &v) < 0)
+			return -EINVAL;
+		*out = (struct ctl_since){ .set = true, .relative = true, .usec = v / 1000 };
+		return 0;
+	}
+	/* Seconds to microseconds: a fraction finer than that is dropped. */
+	if (bpfnic_parse_fixed(text, 6, INT64_MAX, &v) < 0)
+		return -EINVAL;
+	*out = (struct ctl_since){ .set = true, .usec = v };
+	return 0;
 }
 
 const char *ctl_policy_value(const struct ctl_args *a, const char *json)

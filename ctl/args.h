@@ -36,6 +36,13 @@ struct ctl_opt_uint {
 	unsigned long long value;
 };
 
+/* stats --since TIME: a Unix time, or a span back from now. */
+struct ctl_since {
+	bool set;
+	bool relative;   /* usec before now (-DURATION), else a Unix time in usec */
+	unsigned long long usec;
+};
+
 #define CTL_DEFAULT_TIMEOUT_MS 5000u
 #define CTL_DEFAULT_WATCH_INTERVAL_MS 1000u
 
@@ -53,6 +60,8 @@ struct ctl_args {
 	bool watch;
 	struct ctl_opt_uint interval_ms; /* --interval: Monitor refresh */
 	struct ctl_opt_uint count;       /* --count: stop after N samples (implies --watch) */
+	const char *since_text;          /* --since, as given ... */
+	struct ctl_since since;          /* ... and parsed */
 
 	/* policy */
 	int policy; /* enum bpfnic_policy, -1 when not given */
@@ -67,6 +76,13 @@ struct ctl_args {
  */
 int ctl_parse_args(int argc, char *const argv[], const char *env_socket, struct ctl_args *a,
 		   char *err, size_t errlen);
+
+/*
+ * --since's TIME: a Unix time in seconds with an optional fraction (1764160000.25), or
+ * -DURATION back from now (-60s, -500ms; units ns, us, ms, s, none: s; at most a day).
+ * 0, or -EINVAL.
+ */
+int ctl_parse_since(const char *text, struct ctl_since *out);
 
 /* The command's name as typed ("status", ...), or NULL. */
 const char *ctl_command_name(enum ctl_command cmd);

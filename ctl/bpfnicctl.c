@@ -20,6 +20,7 @@
 #include "ctl/args.h"
 #include "vlclient.h"
 #include "ctl/format.h"
+#include "ctl/since.h"
 #include "protocol.h"
 #include "clock.h"
 
@@ -31,8 +32,9 @@ static const char *const help_main =
 	"Steer bpfnicd, the eBPF receive-side-scaling daemon, over its control socket.\n"
 	"\n"
 	"commands:\n"
-	"  status                 policy, core groups, traffic totals, drops, grow/shrink history\n"
-	"  stats                  per-worker-CPU rates and queuing delay (--watch to follow)\n"
+	"  status                 policy, core groups, traffic totals, drops, last changes\n"
+	"  stats                  per-worker-CPU rates and queuing delay (--watch to follow,\n"
+	"                         --since TIME for the history)\n"
 	"  policy POLICY [OPTIONS]  switch the scheduling policy live (bpfnicctl help policy)\n"
 	"  reload                 make bpfnicd re-read its configuration file\n"
 	"  version                client and daemon versions\n"
@@ -54,11 +56,13 @@ static const char *const help_status =
 	"Show the interface (XDP mode, addresses, driver, MTU, queues, XDP features, the CPUs\n"
 	"of its RX interrupts), the active policy and its parameters, the workload, the core\n"
 	"groups, incoming vs outgoing requests/s over the last statistics window, totals,\n"
-	"drops by cause, warnings, and the recent grow/shrink history (io.bpfnic.GetStatus).\n"
+	"drops by cause, warnings, and the last 16 changes: grow, shrink, policy\n"
+	"(io.bpfnic.GetStatus; all of them: stats --since).\n"
 	"Anyone the socket admits may read it.\n";
 
 static const char *const help_stats =
 	"usage: bpfnicctl [--json] stats [--watch [--interval MS]] [--count N]\n"
+	"       bpfnicctl [--json] stats --since TIME\n"
 	"\n"
 	"The CPUs the scheduler ran on; per worker CPU: group, requests/s, queuing delay\n"
 	"avg/p50/p99/max (µs), service time, cpumap kernel-thread utilisation, requests handed\n"
@@ -69,7 +73,15 @@ static const char *const help_stats =
 	"  --interval MS    show at most one table per MS (default: every sample; the\n"
 	"                   daemon sends one per statistics interval, [Dynamic] IntervalMs=)\n"
 	"  --count N        stop after N tables (implies --watch)\n"
-	"With --json every table is one JSON object on its own line.\n";
+	"  --since TIME     also the daemon's history after TIME: one line per statistics\n"
+	"                   window (end time, policy, group sizes, in/out requests/s, queuing\n"
+	"                   delay p50/p99), then every grow, shrink and policy change. TIME\n"
+	"                   is a Unix time in seconds (1764160000.25) or -DURATION back from\n"
+	"                   now (-60s, -500ms; ns, us, ms, s). The daemon keeps [Daemon]\n"
+	"                   HistoryWindows= windows and HistoryChanges= changes; older ones\n"
+	"                   are gone (\"truncated\": true)\n"
+	"With --json every table is one JSON object on its own line; with --since, the\n"
+	"daemon's replies (as many as the span takes) joined into one object.\n";
 
 static const char *const help_reload =
 	"usage: bpfnicctl reload\n"
@@ -290,6 +302,61 @@ static int run_watch(const struct ctl_args *a, struct bpfnic_vl_client *c)
 	return r;
 }
 
+/* The most pages a span may take: far more than the largest history needs. */
+#define SINCE_MAX_PAGES 100000u
+
+/*
+ * stats --since: GetStats with since_usec, page after page (each reply is one
+ * message; next_since_usec says where the next starts), joined into one reply.
+ */
+static int run_since(const struct ctl_args *a, struct bpfnic_vl_client *c)
+{
+	uint64_t now = bpfnic_realtime_usec(), since;
+	struct json_object *acc = NULL;
+	int r = -1;
+
+	since = !a->since.relative ? a->since.usec : a->since.usec < now ? now - a->since.usec : 0;
+	for (unsigned page = 0; page < SINCE_MAX_PAGES; page++) {
+		struct json_object *msg, *params = json_object_new_object();
+		struct bpfnic_vl_reply reply;
+		uint64_t next;
+		int e;
+
+		json_object_object_add(params, "since_usec", json_object_new_int64((int64_t)since));
+		e = bpfnic_vl_client_call(c, BPFNIC_M_GET_STATS, params, false, a->timeout_ms, &msg, &reply);
+		if (e < 0) {
+			r = unreachable(a, BPFNIC_M_GET_STATS, e);
+			break;
+		}
+		if (reply.error) {
+			r = refused(&reply);
+			json_object_put(msg);
+			break;
+		}
+		e = ctl_since_add_page(&acc, reply.parameters, since, &next);
+		json_object_put(msg);
+		if (e < 0) {
+			r = unreachable(a, BPFNIC_M_GET_STATS, e);
+			break;
+		}
+		if (!next) {
+			e = a->json ? print_json(acc) : ctl_print_since(stdout, acc);
+			if (!e && !a->json)
+				e = flush_stdout();
+			r = e ? output_failed(e) : EXIT_OK;
+			break;
+		}
+		since = next;
+	}
+	if (r < 0) {
+		fprintf(stderr, "bpfnicctl: bpfnicd at %s sent more than %u pages of history\n",
+			a->socket_path, SINCE_MAX_PAGES);
+		r = EXIT_UNREACHABLE;
+	}
+	json_object_put(acc);
+	return r;
+}
+
 static int print_daemon_version(FILE *out, struct json_object *info)
 {
 	return ctl_print_version(out, NULL, info);
@@ -345,7 +412,7 @@ int main(int argc, char **argv)
 		r = run_simple(&a, &client, BPFNIC_M_GET_STATUS, NULL, ctl_print_status);
 		break;
 	case CTL_CMD_STATS:
-		r = a.watch ? run_watch(&a, &client) :
+		r = a.watch ? run_watch(&a, &client) : a.since.set ? run_since(&a, &client) :
 			      run_simple(&a, &client, BPFNIC_M_GET_STATS, NULL, ctl_print_stats);
 		break;
 	case CTL_CMD_POLICY: {

@@ -371,7 +371,24 @@ static void fmt_nic(char *nic, size_t nlen, char *irqs, size_t ilen, struct json
 		snprintf(irqs, ilen, "on CPUs %s", ctl_fmt_cpulist(list, sizeof(list), cpus));
 }
 
-static int print_history(FILE *out, struct json_object *history)
+/* A CLOCK_REALTIME time in µs as UTC, "2023-11-14 22:13:20" (with ".250" when ms). */
+static const char *fmt_time_usec(char *buf, size_t len, struct json_object *v, bool ms)
+{
+	time_t s;
+	struct tm tm;
+
+	snprintf(buf, len, "%s", dash);
+	if (!v || !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+		return buf;
+	s = (time_t)(json_object_get_int64(v) / 1000000);
+	if (gmtime_r(&s, &tm) && strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) && ms)
+		snprintf(buf + strlen(buf), len - strlen(buf), ".%03lld",
+			 (long long)(json_object_get_int64(v) / 1000 % 1000));
+	return buf;
+}
+
+/* The changes of status' history and of stats --since, under a title line. */
+static int print_changes(FILE *out, const char *title, struct json_object *history, bool ms)
 {
 	static const char *const headers[] = { "TIME (UTC)", "ACTION", ">CPU", ">GROUP SIZE",
 					       ">METRIC (µs)", "REASON" };
@@ -381,25 +398,20 @@ static int print_history(FILE *out, struct json_object *history)
 	int err;
 
 	if (!n) {
-		fprintf(out, "history     no core-group change yet\n");
+		fprintf(out, "%-12sno change yet\n", title);
 		return 0;
 	}
-	fprintf(out, "history     last %zu core-group change%s:\n", n, n == 1 ? "" : "s");
+	fprintf(out, "%-12s%s%zu change%s (core group, policy):\n", title, ms ? "" : "last ", n,
+		n == 1 ? "" : "s");
 	err = ctl_table_init(&t, 6, headers);
 	if (err)
 		return err;
 	t.indent = "  ";
 	for (size_t i = 0; i < n && !err; i++) {
-		struct json_object *h = json_object_array_get_idx(history, i), *tv = get(h, "time_usec");
-		char when[32] = "-", cpu[32], size[32], metric[32];
+		struct json_object *h = json_object_array_get_idx(history, i);
+		char when[40], cpu[32], size[32], metric[32];
 
-		if (is_number(tv)) {
-			time_t s = (time_t)(json_object_get_int64(tv) / 1000000);
-			struct tm tm;
-
-			if (gmtime_r(&s, &tm))
-				strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-		}
+		fmt_time_usec(when, sizeof(when), get(h, "time_usec"), ms);
 		const char *row[6] = { when, str_or_dash(get(h, "action")),
 				       ctl_fmt_json_int(cpu, sizeof(cpu), get(h, "cpu")),
 				       ctl_fmt_json_int(size, sizeof(size), get(h, "group_size")),
@@ -451,7 +463,7 @@ int ctl_print_status(FILE *out, struct json_object *p)
 	for (size_t i = 0; warnings && json_object_is_type(warnings, json_type_array) &&
 			   i < json_object_array_length(warnings); i++)
 		fprintf(out, "%-12s%s\n", "warning", str_or_dash(json_object_array_get_idx(warnings, i)));
-	return print_history(out, get(p, "history"));
+	return print_changes(out, "history", get(p, "history"), false);
 }
 
 /* "CPU 0: 5000 requests, CPU 1: 4990 requests": where the scheduler ran (RX). */
@@ -555,4 +567,66 @@ int ctl_print_version(FILE *out, const char *client_version, struct json_object 
 			ctl_fmt_cpulist(cpus, sizeof(cpus), get(info, "candidate_cpus")));
 	}
 	return ferror(out) ? -EIO : 0;
+}
+
+/* A rate from a JSON number: "12.3k", or "-". */
+static const char *fmt_json_rate(char *buf, size_t len, struct json_object *v)
+{
+	if (!is_number(v)) {
+		snprintf(buf, len, "%s", dash);
+		return buf;
+	}
+	return ctl_fmt_rate(buf, len, json_object_get_double(v));
+}
+
+static const char *fmt_json_count(char *buf, size_t len, struct json_object *arr)
+{
+	if (arr && json_object_is_type(arr, json_type_array))
+		snprintf(buf, len, "%zu", json_object_array_length(arr));
+	else
+		snprintf(buf, len, "%s", dash);
+	return buf;
+}
+
+int ctl_print_since(FILE *out, struct json_object *p)
+{
+	static const char *const headers[] = {
+		"WINDOW END (UTC)", "POLICY", ">MAIN", ">LONG", ">IN REQ/S", ">OUT REQ/S",
+		">P50 (µs)", ">P99 (µs)",
+	};
+	struct json_object *windows = get(p, "windows"), *tr = get(p, "truncated");
+	size_t n = windows && json_object_is_type(windows, json_type_array) ?
+			   json_object_array_length(windows) : 0;
+	struct ctl_table t;
+	int err;
+
+	if (tr && json_object_is_type(tr, json_type_boolean) && json_object_get_boolean(tr))
+		fprintf(out, "(the daemon no longer holds the start of this span: HistoryWindows= "
+			"and HistoryChanges= bound what it keeps)\n");
+	if (!n)
+		fprintf(out, "windows     none in this span\n");
+	err = ctl_table_init(&t, 8, headers);
+	for (size_t i = 0; i < n && !err; i++) {
+		struct json_object *w = json_object_array_get_idx(windows, i), *q = get(w, "qdelay_us");
+		char when[40], nmain[16], nlong[16], in[32], outr[32], p50[32], p99[32];
+		const char *row[8] = {
+			fmt_time_usec(when, sizeof(when), get(w, "time_usec"), true),
+			str_or_dash(get(w, "policy")),
+			fmt_json_count(nmain, sizeof(nmain), get(get(w, "groups"), "main")),
+			fmt_json_count(nlong, sizeof(nlong), get(get(w, "groups"), "long")),
+			fmt_json_rate(in, sizeof(in), get(w, "in_rps")),
+			fmt_json_rate(outr, sizeof(outr), get(w, "out_rps")),
+			ctl_fmt_json_us(p50, sizeof(p50), get(q, "p50")),
+			ctl_fmt_json_us(p99, sizeof(p99), get(q, "p99")),
+		};
+
+		err = ctl_table_add(&t, row);
+	}
+	if (n)
+		err = print_and_free(&t, out, err);
+	else
+		ctl_table_free(&t);
+	if (err)
+		return err;
+	return print_changes(out, "changes", get(p, "changes"), true);
 }

@@ -60,6 +60,8 @@ void ctl_table_free(struct ctl_table *t);
 int ctl_print_status(FILE *out, struct json_object *params);
 /* io.bpfnic.GetStats / Monitor parameters: totals line, then one row per worker CPU. */
 int ctl_print_stats(FILE *out, struct json_object *params);
+/* GetStats with since_usec (pages joined): one line per window, then the changes. */
+int ctl_print_since(FILE *out, struct json_object *params);
 /* io.bpfnic.SetPolicy reply parameters. */
 int ctl_print_policy_reply(FILE *out, struct json_object *params);
 /* io.bpfnic.Reload reply parameters. */

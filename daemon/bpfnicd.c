@@ -4,8 +4,8 @@
  * its lifecycle only: the command line, start and stop, signals, sd_notify and the
  * watchdog, and the tick. What the daemon does lives in its modules: the running
  * configuration and its reload (runconf), the policy, its groups and the scaler
- * (policy), the statistics (sampler, stats), the control socket (control) and its
- * methods (methods).
+ * (policy), the statistics (sampler, stats) and their history (history), the control
+ * socket (control) and its methods (methods).
  *
  * Start: parse flags, validate the whole config (exit 78 on any error), load and
  * attach the programs, or take over the running ones the service manager kept for us
@@ -13,7 +13,8 @@
  * then the sd-event loop until SIGTERM/SIGINT (exit 0: the bpf_link goes with our
  * fds unless the service manager holds it: fail-open on a stop). SIGHUP and
  * the Reload method re-read the config. The tick (IntervalMs=) closes a statistics
- * window, steps the scaler, feeds Monitor subscribers and pings the watchdog.
+ * window, keeps it in the history, steps the scaler, feeds Monitor subscribers and
+ * pings the watchdog.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +42,9 @@
 #define EXIT_CONFIG 78 /* EX_CONFIG */
 #define STATUS_EVERY_USEC (5ull * 1000000)
 #define IFACE_CHECK_USEC  (1ull * 1000000)
+/* How late sd-event may fire the tick. Its default (accuracy 0) is 250 ms, which made
+ * every window 250 ms long whatever IntervalMs= said. */
+#define TICK_ACCURACY_USEC 1000ull
 
 struct bpfnicd {
 	const char *config_path;
@@ -55,6 +59,7 @@ struct bpfnicd {
 	struct bpfnic_dp_handover received;
 	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_history *history;
 	struct bpfnicd_methods *methods;
 	struct bpfnicd_control *control;
 	struct bpfnicd_httpd *httpd;    /* NULL: no metrics endpoint */
@@ -191,6 +196,17 @@ static int check_interface(struct bpfnicd *d, uint64_t now)
 	return -ENODEV;
 }
 
+/* The window just closed, with the groups that served it, before the scaler acts. */
+static void keep_window(struct bpfnicd *d)
+{
+	const struct bpfnicd_window *w = bpfnicd_sampler_window(d->sampler);
+	int group[BPFNIC_MAX_CPUS];
+
+	bpfnicd_policy_cpu_groups(d->policy, config(d)->cpus.cpu, config(d)->cpus.n, group);
+	bpfnicd_history_add_window(d->history, bpfnic_realtime_usec(), w,
+				   bpfnicd_policy_params(d->policy)->policy, group);
+}
+
 static void close_window(struct bpfnicd *d, uint64_t now)
 {
 	int r = bpfnicd_sampler_tick(d->sampler, now);
@@ -201,6 +217,7 @@ static void close_window(struct bpfnicd *d, uint64_t now)
 		d->stats_warned = true;
 		return;
 	}
+	keep_window(d);
 	bpfnicd_policy_tick(d->policy, bpfnicd_sampler_window(d->sampler), now / 1000);
 	bpfnicd_nic_window(d->nic, bpfnicd_sampler_window(d->sampler), now);
 	if (bpfnicd_control_n_monitors(d->control)) {
@@ -333,7 +350,7 @@ static int start_data_path(struct bpfnicd *d)
 	r = check_support();
 	if (r < 0)
 		return r;
-	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000);
+	d->policy = bpfnicd_policy_new(c, d->start_usec / 1000, d->history);
 	if (!d->policy)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
 	bpfnicd_policy_dp_opts(d->policy, &opts);
@@ -398,8 +415,8 @@ static int start_control(struct bpfnicd *d)
 {
 	const struct bpfnicd_config *c = config(d);
 	struct bpfnicd_methods_deps deps = {
-		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .info = d->info,
-		.nic = d->nic, .start_usec = d->start_usec,
+		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .history = d->history,
+		.info = d->info, .nic = d->nic, .start_usec = d->start_usec,
 	};
 	int r;
 
@@ -431,11 +448,27 @@ static int start_tick(struct bpfnicd *d)
 		log_warning("IntervalMs=%u is more than half of the watchdog timeout (%llu ms): "
 			    "the watchdog may fire", interval_ms(d),
 			    (unsigned long long)(d->watchdog_usec / 1000));
-	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, 0, on_tick, d);
+	r = sd_event_add_time(d->event, &d->tick, CLOCK_MONOTONIC, UINT64_MAX, TICK_ACCURACY_USEC,
+			      on_tick, d);
 	if (r < 0)
 		return log_error_errno(r, "cannot arm the tick");
 	arm_tick(d, d->start_usec);
 	return sd_event_source_set_enabled(d->tick, SD_EVENT_ON);
+}
+
+/* The rings of windows and changes, whole from the start: their memory is fixed. */
+static int start_history(struct bpfnicd *d)
+{
+	const struct bpfnicd_config *c = config(d);
+	int r = bpfnicd_history_new(&c->cpus, c->history_windows, c->history_changes, &d->history);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot set up the history (HistoryWindows=%u, "
+				       "HistoryChanges=%u)", c->history_windows, c->history_changes);
+	log_debug("history: %u windows (%zu KiB), %u changes (%zu KiB)", c->history_windows,
+		  (size_t)c->history_windows * BPFNICD_HISTORY_WINDOW_BYTES(c->cpus.n) / 1024,
+		  c->history_changes, (size_t)c->history_changes * BPFNICD_HISTORY_CHANGE_BYTES / 1024);
+	return 0;
 }
 
 static int run(struct bpfnicd *d)
@@ -448,6 +481,8 @@ static int run(struct bpfnicd *d)
 	if (r < 0)
 		return log_error_errno(r, "cannot create the event loop");
 	r = watch_signals(d);
+	if (r >= 0)
+		r = start_history(d);
 	if (r >= 0)
 		r = start_data_path(d);
 	if (r >= 0) {
@@ -493,6 +528,7 @@ static void cleanup(struct bpfnicd *d)
 	}
 	bpfnicd_policy_free(d->policy);
 	bpfnicd_nic_free(d->nic);
+	bpfnicd_history_free(d->history);
 	bpfnicd_runconf_free(d->conf);
 	sd_event_unref(d->event);
 }

@@ -21,10 +21,10 @@ $(BUILD)/gen/interfaces.c: $(BUILD)/gen/io.bpfnic.varlink lib/org.varlink.servic
 IDL_SRCS := lib/idl.c $(BUILD)/gen/interfaces.c
 
 # bpfnicd itself.
-BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c \
+BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.c $(INILINE_SRCS) \
 	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/sampler.c daemon/stats.c \
-	daemon/kthread.c daemon/nic.c daemon/metrics.c daemon/httpd.c datapath/ifcheck.c lib/varlink.c \
-	$(IDL_SRCS) $(PARAMS_SRCS)
+	daemon/history.c daemon/kthread.c daemon/nic.c daemon/metrics.c daemon/httpd.c \
+	datapath/ifcheck.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
 BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS) $(MHD_LIBS)
 # daemon/handover.c hands the real data path over: with bpfnicd.c, not in the modules
 # that the unit tests run on their in-memory data path.
@@ -32,8 +32,9 @@ $(eval $(call program,bpfnicd,daemon/bpfnicd.c daemon/handover.c $(BPFNICD_MODUL
 
 $(eval $(call unit_test,test_varlink,tests/unit/test_varlink.c lib/varlink.c,$(VARLINK_LIBS) -lm))
 $(eval $(call unit_test,test_params,tests/unit/test_params.c lib/idl.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))
-$(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c $(PARAMS_SRCS),$(INIH_LIBS) $(VARLINK_LIBS)))
+$(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c $(INILINE_SRCS) $(PARAMS_SRCS),$(INIH_LIBS) $(VARLINK_LIBS)))
 $(eval $(call unit_test,test_scaler,tests/unit/test_scaler.c daemon/scaler.c,))
+$(eval $(call unit_test,test_history,tests/unit/test_history.c daemon/history.c daemon/stats.c datapath/dpstats.c lib/varlink.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))
 $(eval $(call unit_test,test_stats,tests/unit/test_stats.c daemon/stats.c datapath/dpstats.c lib/varlink.c,$(VARLINK_LIBS) -lm))
 # bind() wrapped: the test makes another daemon win the race for the socket path.
 $(eval $(call unit_test,test_control,tests/unit/test_control.c daemon/control.c daemon/log.c lib/varlink.c,$(VARLINK_LIBS) $(SYSTEMD_LIBS) -lbpf -lm -Wl$(comma)--wrap=bind))

@@ -10,6 +10,7 @@
 
 #include "cpulist.h"
 #include "daemon/config.h"
+#include "iniline.h"
 
 /* ---- CPU lists ---------------------------------------------------------------- */
 
@@ -35,9 +36,8 @@ int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 /* ---- the parser ----------------------------------------------------------------- */
 
 struct parser {
-	FILE *f;
+	struct bpfnic_ini_source src; /* the lines, counted */
 	const char *filename;
-	unsigned line;
 	bool in_unknown_section;
 	unsigned key_line[BPFNIC_MAX_PARAMS]; /* where each parameter was set; 0 = not set */
 	bool key_invalid[BPFNIC_MAX_PARAMS];  /* already reported: do not also call it missing */
@@ -64,75 +64,25 @@ static void __attribute__((format(printf, 3, 4)))
 add_error(struct parser *p, unsigned line, const char *fmt, ...)
 {
 	struct bpfnicd_config_errors *e = p->errs;
-	char text[200];
 	va_list ap;
 
-	e->total++;
-	if (e->n >= BPFNICD_CONFIG_MAX_ERRORS)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	bpfnic_ini_verror(e->msg, BPFNICD_CONFIG_MAX_ERRORS, &e->n, &e->total, p->filename, line, fmt, ap);
 	va_end(ap);
-	if (line)
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s:%u: %s", p->filename, line, text);
-	else
-		snprintf(e->msg[e->n++], sizeof(e->msg[0]), "%s: %s", p->filename, text);
 }
 
-/* fgets for inih that counts lines and rejects what inih would misread. */
-static char *reader(char *str, int num, void *stream)
+static void on_header(void *ctx, const char *name, size_t len)
 {
-	struct parser *p = stream;
-	size_t len;
-	char *s, *end;
+	struct parser *p = ctx;
 
-	if (!fgets(str, num, p->f))
-		return NULL;
-	p->line++;
-	len = strlen(str);
-	if (len > 0 && str[len - 1] != '\n' && !feof(p->f)) {
-		int ch;
+	p->in_unknown_section = !known_section(name, len);
+	if (p->in_unknown_section)
+		add_error(p, p->src.line, "unknown section [%.*s]", (int)len, name);
+}
 
-		add_error(p, p->line, "line longer than %d characters", num - 3);
-		while ((ch = fgetc(p->f)) != EOF && ch != '\n')
-			;
-		goto blank;
-	}
-	for (s = str; *s == ' ' || *s == '\t' || *s == '\r'; s++)
-		;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	if (end == s || *s == '#' || *s == ';')
-		return str;
-	if (*s == '[') {
-		size_t n = (size_t)(end - s);
-		bool known = false;
-
-		if (n < 3 || end[-1] != ']') {
-			add_error(p, p->line, "malformed section header (expected [Section])");
-			goto blank;
-		}
-		known = known_section(s + 1, n - 2);
-		p->in_unknown_section = !known;
-		if (!known)
-			add_error(p, p->line, "unknown section [%.*s]", (int)(n - 2), s + 1);
-		return str;
-	}
-	if (!memchr(s, '=', (size_t)(end - s))) {
-		add_error(p, p->line, "expected Key=Value, [Section] or a # comment");
-		goto blank;
-	}
-	if (*s == '=') {
-		add_error(p, p->line, "missing key name before '='");
-		goto blank;
-	}
-	return str;
-blank:
-	/* Our message is the better one: hand inih an empty line instead. */
-	str[0] = '\n';
-	str[1] = '\0';
-	return str;
+static void on_syntax_error(void *ctx, unsigned line, const char *what)
+{
+	add_error(ctx, line, "%s", what);
 }
 
 /* One Key=value: an empty value puts the default back, as in systemd's unit files. */
@@ -145,7 +95,7 @@ static void set_key(struct parser *p, const struct bpfnic_param *k, const char *
 		return;
 	}
 	if (bpfnic_param_set_text(k, p->c, value, &p->ctx, why, sizeof(why)) < 0) {
-		add_error(p, p->line, "%s=%.40s: %s", k->key, value, why);
+		add_error(p, p->src.line, "%s=%.40s: %s", k->key, value, why);
 		p->key_invalid[param_index(k)] = true;
 	}
 }
@@ -159,20 +109,20 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (p->in_unknown_section)
 		return 1; /* reported once, at the section header */
 	if (section[0] == '\0') {
-		add_error(p, p->line, "%s=: key outside of a section", name);
+		add_error(p, p->src.line, "%s=: key outside of a section", name);
 		return 1;
 	}
 	k = bpfnic_param_by_key(section, name);
 	if (!k) {
-		add_error(p, p->line, "%s=: unknown key in [%s]", name, section);
+		add_error(p, p->src.line, "%s=: unknown key in [%s]", name, section);
 		return 1;
 	}
 	i = param_index(k);
 	if (p->key_line[i]) {
-		add_error(p, p->line, "%s=: set twice (first on line %u)", name, p->key_line[i]);
+		add_error(p, p->src.line, "%s=: set twice (first on line %u)", name, p->key_line[i]);
 		return 1;
 	}
-	p->key_line[i] = p->line;
+	p->key_line[i] = p->src.line;
 	set_key(p, k, value);
 	return 1;
 }
@@ -256,14 +206,15 @@ int bpfnicd_config_parse(FILE *f, const char *filename, const struct bpfnic_cpus
 	if (!p)
 		return -ENOMEM;
 	*p = (struct parser){
-		.f = f, .filename = filename, .ctx = { present, online }, .c = c, .errs = errs,
+		.src = { .f = f, .header = on_header, .error = on_syntax_error, .ctx = p },
+		.filename = filename, .ctx = { present, online }, .c = c, .errs = errs,
 	};
 	bpfnic_config_defaults(&p->defaults, online);
 	*c = p->defaults;
 	/* systemd's syntax: no continuation lines, no inline comments. */
 	ini_allow_multiline = false;
 	ini_allow_inline_comments = false;
-	r = ini_parse_stream(reader, p, handler, p);
+	r = ini_parse_stream(bpfnic_ini_read_line, &p->src, handler, p);
 	if (r == -1 || r == -2 || ferror(f)) {
 		free(p);
 		return r == -2 ? -ENOMEM : -EIO;

@@ -13,6 +13,9 @@
 #include "daemon/log.h"
 #include "daemon/methods.h"
 
+/* GetStatus shows the last changes only: GetStats' since_usec reads them all. */
+#define STATUS_CHANGES 16
+
 struct bpfnicd_methods {
 	struct bpfnicd_methods_deps d;
 	struct bpfnic_idl *idl[2]; /* io.bpfnic, org.varlink.service */
@@ -20,26 +23,13 @@ struct bpfnicd_methods {
 
 /* ---- replies built from several modules -------------------------------------------- */
 
-static struct json_object *cpu_array(const unsigned *cpus, unsigned n)
-{
-	struct json_object *a = json_object_new_array();
-
-	for (unsigned i = 0; i < n; i++)
-		json_object_array_add(a, json_object_new_int64(cpus[i]));
-	return a;
-}
-
 static struct json_object *groups_json(const struct bpfnicd_policy *pol)
 {
-	struct json_object *g = json_object_new_object();
-	const unsigned *cpus;
-	unsigned n;
+	unsigned n_main, n_long;
+	const unsigned *main_cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_MAIN, &n_main);
+	const unsigned *long_cpus = bpfnicd_policy_group(pol, BPFNIC_GROUP_LONG, &n_long);
 
-	for (int k = 0; k < BPFNIC_NR_GROUPS; k++) {
-		cpus = bpfnicd_policy_group(pol, (enum bpfnic_group)k, &n);
-		json_object_object_add(g, bpfnicd_group_names[k], cpu_array(cpus, n));
-	}
-	return g;
+	return bpfnicd_groups_json(main_cpus, n_main, long_cpus, n_long);
 }
 
 static const char *xdp_mode_name(unsigned mode)
@@ -69,13 +59,15 @@ static struct json_object *stats_reply(struct bpfnicd_methods *m, const struct b
 {
 	const struct bpfnicd_window *win = bpfnicd_sampler_window(m->d.sampler);
 	const char *group[BPFNIC_MAX_CPUS];
+	unsigned cpus[BPFNIC_MAX_CPUS];
+	int g[BPFNIC_MAX_CPUS];
 	struct json_object *o = json_object_new_object();
 
-	for (unsigned i = 0; i < win->n; i++) {
-		int g = bpfnicd_policy_group_of(m->d.policy, win->cpu[i].cpu);
-
-		group[i] = g < 0 ? NULL : bpfnicd_group_names[g];
-	}
+	for (unsigned i = 0; i < win->n; i++)
+		cpus[i] = win->cpu[i].cpu;
+	bpfnicd_policy_cpu_groups(m->d.policy, cpus, win->n, g);
+	for (unsigned i = 0; i < win->n; i++)
+		group[i] = bpfnicd_group_name(g[i]);
 	json_object_object_add(o, "window_ms", bpfnic_vl_number(win->window_ms, 1));
 	json_object_object_add(o, "policy", json_object_new_string(
 		bpfnic_policy_name(bpfnicd_policy_params(m->d.policy)->policy)));
@@ -90,25 +82,6 @@ struct json_object *bpfnicd_methods_monitor_sample(struct bpfnicd_methods *m)
 {
 	/* At a tick, the window's own counters are fresh. */
 	return stats_reply(m, bpfnicd_sampler_window(m->d.sampler));
-}
-
-static struct json_object *history_json(const struct bpfnicd_policy *pol)
-{
-	struct json_object *a = json_object_new_array();
-	const struct bpfnicd_change *h;
-
-	for (unsigned i = 0; (h = bpfnicd_policy_history(pol, i)); i++) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "time_usec", json_object_new_uint64(h->time_usec));
-		json_object_object_add(o, "action", json_object_new_string(bpfnicd_change_action(h->grow)));
-		json_object_object_add(o, "cpu", json_object_new_int64(h->cpu));
-		json_object_object_add(o, "group_size", json_object_new_int64(h->group_size));
-		json_object_object_add(o, "metric_us", bpfnic_vl_number(h->metric_us, 1));
-		json_object_object_add(o, "reason", json_object_new_string(h->reason));
-		json_object_array_add(a, o);
-	}
-	return a;
 }
 
 static struct json_object *workload_json(const struct bpfnicd_config *c)
@@ -173,7 +146,7 @@ static struct json_object *get_info(struct bpfnicd_methods *m, const struct bpfn
 	json_object_object_add(p, "port", json_object_new_int64(c->port));
 	json_object_object_add(p, "addresses", addresses_json(c));
 	json_object_object_add(p, "pid", json_object_new_int64(getpid()));
-	json_object_object_add(p, "candidate_cpus", cpu_array(c->cpus.cpu, c->cpus.n));
+	json_object_object_add(p, "candidate_cpus", bpfnicd_cpus_json(c->cpus.cpu, c->cpus.n));
 	return bpfnic_vl_reply_new(p, false);
 }
 
@@ -206,7 +179,8 @@ static struct json_object *get_status(struct bpfnicd_methods *m, const struct bp
 	json_object_object_add(p, "groups", groups_json(m->d.policy));
 	json_object_object_add(p, "totals",
 			       bpfnicd_stats_totals_json(bpfnicd_sampler_window(m->d.sampler), cum));
-	json_object_object_add(p, "history", history_json(m->d.policy));
+	json_object_object_add(p, "history", bpfnicd_history_last_changes_json(m->d.history,
+										STATUS_CHANGES));
 	free(cum);
 	return bpfnic_vl_reply_new(p, false);
 }
@@ -225,11 +199,36 @@ static struct json_object *stats_now(struct bpfnicd_methods *m, bool continues)
 	return bpfnic_vl_reply_new(p, continues);
 }
 
+/*
+ * With since_usec, the history after it too, as much as one message holds (the reply
+ * says where to go on): the room left by the rest of the reply, less what the reply's
+ * envelope and the history's own members take.
+ */
+#define HISTORY_ENVELOPE 256
+
 static struct json_object *get_stats(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,
 				     struct json_object *params)
 {
-	(void)who, (void)params;
-	return stats_now(m, false);
+	struct json_object *since, *reply = stats_now(m, false), *p;
+	size_t len = 0;
+	int r;
+
+	(void)who;
+	if (!json_object_object_get_ex(params, "since_usec", &since) || !since ||
+	    !json_object_object_get_ex(reply, "parameters", &p))
+		return reply; /* without since_usec (or null): today's reply; or stats_now's error */
+	json_object_to_json_string_length(reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+					  &len);
+	r = len + HISTORY_ENVELOPE < BPFNIC_MAX_MESSAGE ?
+	    bpfnicd_history_since_json(m->d.history, (uint64_t)(json_object_get_int64(since) > 0 ?
+								   json_object_get_int64(since) : 0),
+				       BPFNIC_MAX_MESSAGE - len - HISTORY_ENVELOPE, p) : -EMSGSIZE;
+	if (r < 0) {
+		json_object_put(reply);
+		return bpfnic_vl_error_reason(BPFNIC_E_FAILED, NULL, "%s", r == -EMSGSIZE ?
+					      "the history does not fit in a message" : strerror(-r));
+	}
+	return reply;
 }
 
 static struct json_object *monitor(struct bpfnicd_methods *m, const struct bpfnicd_caller *who,

@@ -16,6 +16,7 @@
 #include "datapath/datapath.h"
 #include "daemon/control.h"
 #include "daemon/nic.h"
+#include "daemon/history.h"
 #include "daemon/policy.h"
 #include "daemon/runconf.h"
 #include "daemon/sampler.h"
@@ -29,6 +30,7 @@ struct bpfnicd_methods_deps {
 	struct bpfnicd_runconf *conf;
 	struct bpfnicd_policy *policy;
 	struct bpfnicd_sampler *sampler;
+	struct bpfnicd_history *history;
 	struct bpfnic_dp_info info;   /* where the data path is attached */
 	struct bpfnicd_nic *nic;      /* the interface: what it can do, warnings */
 	uint64_t start_usec;          /* CLOCK_MONOTONIC of the start, for the uptime */

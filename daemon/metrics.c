@@ -76,18 +76,18 @@ static void put_settings(FILE *f, const struct bpfnicd_metrics_source *src)
 		unsigned n;
 
 		bpfnicd_policy_group(src->policy, (enum bpfnic_group)g, &n);
-		count(f, "bpfnic_group_cpus", "group", bpfnicd_group_names[g], n);
+		count(f, "bpfnic_group_cpus", "group", bpfnicd_group_name(g), n);
 	}
 	family(f, "bpfnic_group_max_cpus", "gauge",
 	       "The most CPUs the core group can have under the running policy (MaxCpus= under dynamic).");
 	for (int g = 0; g < BPFNIC_NR_GROUPS; g++)
-		count(f, "bpfnic_group_max_cpus", "group", bpfnicd_group_names[g],
+		count(f, "bpfnic_group_max_cpus", "group", bpfnicd_group_name(g),
 		      bpfnicd_policy_group_max(src->policy, (enum bpfnic_group)g));
 	family(f, "bpfnic_group_changes_total", "counter",
 	       "Core group changes the dynamic scaler made since bpfnicd started, by action.");
-	for (int grow = 1; grow >= 0; grow--)
-		count(f, "bpfnic_group_changes_total", "action", bpfnicd_change_action(grow),
-		      bpfnicd_policy_changes(src->policy, grow));
+	for (enum bpfnicd_change_action a = BPFNICD_CHANGE_GROW; a <= BPFNICD_CHANGE_SHRINK; a++)
+		count(f, "bpfnic_group_changes_total", "action", bpfnicd_change_action_name(a),
+		      bpfnicd_policy_changes(src->policy, a));
 
 	family(f, "bpfnic_workload_service_seconds", "gauge",
 	       "Configured service time of a request, by class (ShortUs=, LongUs=).");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* The running policy, its groups, the scaler and its history: see policy.h. */
+/* The running policy, its groups, the scaler and the record of its changes: see policy.h. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,8 @@ struct bpfnicd_policy {
 	struct bpfnic_policy_params params;
 	struct dp_state applied;             /* what the maps hold */
 	struct bpfnic_scaler_state scaler;
-	struct bpfnicd_change history[BPFNICD_HISTORY];
-	unsigned n_history, history_next;
-	uint64_t changes[2];                 /* since start: [0] shrinks, [1] grows */
+	struct bpfnicd_history *history;     /* where changes are recorded */
+	uint64_t changes[BPFNICD_CHANGE_POLICY + 1]; /* since start, by action */
 	unsigned generation;
 };
 
@@ -78,12 +78,21 @@ int bpfnicd_policy_group_of(const struct bpfnicd_policy *p, unsigned cpu)
 	return -1;
 }
 
-struct bpfnicd_policy *bpfnicd_policy_new(const struct bpfnicd_config *cfg, uint64_t now_ms)
+void bpfnicd_policy_cpu_groups(const struct bpfnicd_policy *p, const unsigned *cpus, unsigned n,
+			       int *group)
+{
+	for (unsigned i = 0; i < n; i++)
+		group[i] = bpfnicd_policy_group_of(p, cpus[i]);
+}
+
+struct bpfnicd_policy *bpfnicd_policy_new(const struct bpfnicd_config *cfg, uint64_t now_ms,
+					  struct bpfnicd_history *history)
 {
 	struct bpfnicd_policy *p = calloc(1, sizeof(*p));
 
 	if (!p)
 		return NULL;
+	p->history = history;
 	p->cpus = cfg->cpus;
 	p->params = cfg->policy;
 	bpfnic_scaler_init(&p->scaler, now_ms);
@@ -177,29 +186,48 @@ static bool params_equal(const struct bpfnic_policy_params *a, const struct bpfn
 	return true;
 }
 
-static void log_applied(const struct bpfnicd_policy *p, const char *by)
+/* The running policy in words, for the log and the changes ring. */
+static void describe(const struct bpfnicd_policy *p, char *buf, size_t size)
 {
 	const struct bpfnic_policy_params *q = &p->params;
-	char fields[2][64];
-	const char *fv[] = { fields[0], fields[1], NULL };
 
-	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(q->policy));
-	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_BY=%s", by);
 	if (q->policy == BPFNIC_POLICY_DYNAMIC)
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
-				   "policy dynamic (%s %u us, shrink below %u us, %u..%u CPUs, cooldown "
-				   "%u ms, interval %u ms), group of %u, by %s",
-				   bpfnic_metric_names[q->metric], q->threshold_us, q->shrink_below_us,
-				   q->min_cpus, q->max_cpus, q->cooldown_ms, q->interval_ms,
-				   p->applied.n_main, by);
+		snprintf(buf, size, "policy dynamic (%s %u us, shrink below %u us, %u..%u CPUs, "
+			 "cooldown %u ms, interval %u ms), group of %u", bpfnic_metric_names[q->metric],
+			 q->threshold_us, q->shrink_below_us, q->min_cpus, q->max_cpus, q->cooldown_ms,
+			 q->interval_ms, p->applied.n_main);
 	else if (q->policy == BPFNIC_POLICY_SPLIT)
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
-				   "policy split: %u short CPUs, %u long CPUs, by %s",
-				   p->applied.n_main, p->applied.n_long, by);
+		snprintf(buf, size, "policy split: %u short CPUs, %u long CPUs", p->applied.n_main,
+			 p->applied.n_long);
 	else
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv,
-				   "policy %s over %u CPUs, by %s", bpfnic_policy_name(q->policy),
-				   p->applied.n_main, by);
+		snprintf(buf, size, "policy %s over %u CPUs", bpfnic_policy_name(q->policy),
+			 p->applied.n_main);
+}
+
+static void record(struct bpfnicd_policy *p, const struct bpfnicd_change *c)
+{
+	p->changes[c->action]++;
+	if (p->history)
+		bpfnicd_history_add_change(p->history, c);
+}
+
+/* A policy change took effect: log it and record it. */
+static void policy_changed(struct bpfnicd_policy *p, const char *by)
+{
+	char fields[2][64], what[200];
+	const char *fv[] = { fields[0], fields[1], NULL };
+	struct bpfnicd_change c = {
+		.time_usec = bpfnic_realtime_usec(), .action = BPFNICD_CHANGE_POLICY, .cpu = -1,
+		.group = BPFNIC_GROUP_MAIN, .group_size = p->applied.n_main, .metric_us = NAN,
+	};
+
+	describe(p, what, sizeof(what));
+	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(p->params.policy));
+	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_BY=%s", by);
+	bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_POLICY_CHANGED, fv, "%s, by %s", what, by);
+	if (snprintf(c.reason, sizeof(c.reason), "%s, by %s", what, by) >= (int)sizeof(c.reason))
+		log_debug("the change's reason is cut to %zu characters", sizeof(c.reason) - 1);
+	record(p, &c);
 }
 
 int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *cfg,
@@ -228,7 +256,7 @@ int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *
 	p->applied = to;
 	p->params = *next;
 	p->generation++;
-	log_applied(p, by);
+	policy_changed(p, by);
 	return 0;
 }
 
@@ -237,19 +265,16 @@ int bpfnicd_policy_apply(struct bpfnicd_policy *p, const struct bpfnicd_config *
 static void record_change(struct bpfnicd_policy *p, bool grow, unsigned cpu, double metric,
 			  const char *reason)
 {
-	struct bpfnicd_change *h = &p->history[p->history_next];
+	struct bpfnicd_change c = {
+		.time_usec = bpfnic_realtime_usec(),
+		.action = grow ? BPFNICD_CHANGE_GROW : BPFNICD_CHANGE_SHRINK, .cpu = (int)cpu,
+		.group = BPFNIC_GROUP_MAIN, .group_size = p->applied.n_main, .metric_us = metric,
+	};
 	char fields[3][64];
 	const char *fv[] = { fields[0], fields[1], fields[2], NULL };
 
-	*h = (struct bpfnicd_change){
-		.time_usec = bpfnic_realtime_usec(), .grow = grow, .cpu = cpu,
-		.group_size = p->applied.n_main, .metric_us = metric,
-	};
-	snprintf(h->reason, sizeof(h->reason), "%s", reason);
-	p->history_next = (p->history_next + 1) % BPFNICD_HISTORY;
-	p->changes[grow]++;
-	if (p->n_history < BPFNICD_HISTORY)
-		p->n_history++;
+	snprintf(c.reason, sizeof(c.reason), "%s", reason);
+	record(p, &c);
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_CPU=%u", cpu);
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_POLICY=%s", bpfnic_policy_name(p->params.policy));
 	snprintf(fields[2], sizeof(fields[2]), "BPFNIC_GROUP_SIZE=%u", p->applied.n_main);
@@ -296,10 +321,6 @@ const struct bpfnic_policy_params *bpfnicd_policy_params(const struct bpfnicd_po
 	return &p->params;
 }
 
-const char *const bpfnicd_group_names[BPFNIC_NR_GROUPS] = {
-	[BPFNIC_GROUP_MAIN] = "main", [BPFNIC_GROUP_LONG] = "long",
-};
-
 unsigned bpfnicd_policy_group_max(const struct bpfnicd_policy *p, enum bpfnic_group g)
 {
 	struct dp_state most;
@@ -308,21 +329,9 @@ unsigned bpfnicd_policy_group_max(const struct bpfnicd_policy *p, enum bpfnic_gr
 	return g == BPFNIC_GROUP_LONG ? most.n_long : most.n_main;
 }
 
-const char *bpfnicd_change_action(bool grow)
+uint64_t bpfnicd_policy_changes(const struct bpfnicd_policy *p, enum bpfnicd_change_action a)
 {
-	return grow ? "grow" : "shrink";
-}
-
-uint64_t bpfnicd_policy_changes(const struct bpfnicd_policy *p, bool grow)
-{
-	return p->changes[grow];
-}
-
-const struct bpfnicd_change *bpfnicd_policy_history(const struct bpfnicd_policy *p, unsigned i)
-{
-	if (i >= p->n_history)
-		return NULL;
-	return &p->history[(p->history_next + BPFNICD_HISTORY - p->n_history + i) % BPFNICD_HISTORY];
+	return a <= BPFNICD_CHANGE_POLICY ? p->changes[a] : 0;
 }
 
 unsigned bpfnicd_policy_generation(const struct bpfnicd_policy *p)

@@ -2,7 +2,7 @@
 /*
  * The running policy: which core groups it uses, applying a new one (with its
  * settings) to the data path with rollback, the dynamic policy's scaler, and the
- * history of the scaler's changes. The one owner of the groups' sizes on the
+ * record of every change it makes (in daemon/history's changes ring). The one owner of the groups' sizes on the
  * daemon's side (the maps hold them for the kernel, and the data-path module keeps
  * its own note of what it wrote there, to order its writes).
  *
@@ -26,28 +26,20 @@
 
 #include "params.h"
 #include "datapath/datapath.h"
+#include "daemon/history.h"
 #include "daemon/scaler.h"
 #include "daemon/stats.h"
-
-#define BPFNICD_HISTORY 16
-
-/* One grow or shrink, for status. */
-struct bpfnicd_change {
-	uint64_t time_usec; /* CLOCK_REALTIME */
-	bool grow;
-	unsigned cpu, group_size;
-	double metric_us;
-	char reason[160];
-};
 
 struct bpfnicd_policy;
 
 /*
  * The running policy of cfg, not yet on a data path: its groups (the dynamic group
- * starts at MinCpus=) and settings are what bpfnic_dp_open() must start with.
- * NULL when out of memory.
+ * starts at MinCpus=) and settings are what bpfnic_dp_open() must start with. Every
+ * grow, shrink and policy change goes to history's changes ring. NULL when out of
+ * memory.
  */
-struct bpfnicd_policy *bpfnicd_policy_new(const struct bpfnicd_config *cfg, uint64_t now_ms);
+struct bpfnicd_policy *bpfnicd_policy_new(const struct bpfnicd_config *cfg, uint64_t now_ms,
+					  struct bpfnicd_history *history);
 void bpfnicd_policy_free(struct bpfnicd_policy *p);
 
 /* Fill opts' settings and groups with the policy's. Valid while p lives. */
@@ -74,16 +66,13 @@ const unsigned *bpfnicd_policy_group(const struct bpfnicd_policy *p, enum bpfnic
 				     unsigned *n);
 /* The group cpu serves, or -1 when it serves none. */
 int bpfnicd_policy_group_of(const struct bpfnicd_policy *p, unsigned cpu);
-/* The groups as reports name them: "main", "long" (indexed by enum bpfnic_group). */
-extern const char *const bpfnicd_group_names[BPFNIC_NR_GROUPS];
 /* The most CPUs group g can have under the running policy (MaxCpus= under dynamic). */
 unsigned bpfnicd_policy_group_max(const struct bpfnicd_policy *p, enum bpfnic_group g);
-/* "grow" or "shrink": a change's action, as reports name it. */
-const char *bpfnicd_change_action(bool grow);
-/* The scaler's changes since start by action: every grow, or every shrink. */
-uint64_t bpfnicd_policy_changes(const struct bpfnicd_policy *p, bool grow);
-/* The i-th change, oldest first; NULL past the last. */
-const struct bpfnicd_change *bpfnicd_policy_history(const struct bpfnicd_policy *p, unsigned i);
+/* Changes since start with this action (metrics' counters). */
+uint64_t bpfnicd_policy_changes(const struct bpfnicd_policy *p, enum bpfnicd_change_action a);
+/* group[i] = the group cpus[i] serves, or -1, for i < n. */
+void bpfnicd_policy_cpu_groups(const struct bpfnicd_policy *p, const unsigned *cpus, unsigned n,
+			       int *group);
 /* Goes up with every change of policy or group (status lines are refreshed on it). */
 unsigned bpfnicd_policy_generation(const struct bpfnicd_policy *p);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* One statistics window: see stats.h. */
+#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -14,6 +15,19 @@
 static uint64_t transmitted(const struct bpfnic_worker_stats *w)
 {
 	return w->tx >= w->tx_dropped ? w->tx - w->tx_dropped : 0;
+}
+
+/*
+ * Requests dropped at cpu's full queue since attach: the kernel's count when the
+ * tracer is loaded, else handed - processed (which counts the few in flight too).
+ */
+static uint64_t queue_drops_of(const struct bpfnic_dp_stats *s, unsigned c)
+{
+	uint64_t handed = s->handed ? s->handed[c] : 0, processed = bpfnic_worker_processed(&s->worker[c]);
+
+	if (s->queue_drops_exact && s->queue_drops)
+		return s->queue_drops[c];
+	return handed > processed ? handed - processed : 0;
 }
 
 void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
@@ -51,7 +65,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	for (unsigned i = 0; i < n; i++) {
 		unsigned c = cpus[i];
 		struct bpfnicd_cpu_window *w = &out->cpu[i];
-		uint64_t served;
+		uint64_t served, handed_before, drops_before;
 
 		w->cpu = c;
 		w->kthread_util = -1;
@@ -71,10 +85,13 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		w->service_sum_ns = now->worker[c].service_sum_ns;
 		w->handed = now->handed ? now->handed[c] : 0;
 		w->tx_drops = now->worker[c].tx_dropped;
-		if (now->queue_drops_exact && now->queue_drops)
-			w->queue_drops = now->queue_drops[c];
-		else if (w->handed > w->processed)
-			w->queue_drops = w->handed - w->processed; /* estimate: counts those in flight */
+		w->queue_drops = queue_drops_of(now, c);
+		handed_before = before && before->handed ? before->handed[c] : 0;
+		w->in_rps = secs > 0 && w->handed >= handed_before ?
+			    (double)(w->handed - handed_before) / secs : 0;
+		/* The estimate can go down as requests in flight get served: never below 0. */
+		drops_before = before ? queue_drops_of(before, c) : 0;
+		w->window_queue_drops = w->queue_drops > drops_before ? w->queue_drops - drops_before : 0;
 		out->drops_queue += w->queue_drops;
 		bpfnic_worker_stats_add(&all, &d);
 	}
@@ -82,6 +99,7 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 	out->served = bpfnic_worker_processed(&all);
 	out->traffic = out->served > 0;
 	out->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(&all) / 1000.0;
+	out->qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.50) / 1000.0;
 	out->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.99) / 1000.0;
 
 	bpfnic_sched_stats_delta(&ds, &sched_now, before ? &sched_before : &zero_sched);
@@ -179,7 +197,6 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 					      const struct bpfnicd_window *cum)
 {
 	struct json_object *t = json_object_new_object(), *d = json_object_new_object();
-	struct json_object *q = json_object_new_object();
 
 	json_object_object_add(t, "in_rps", bpfnic_vl_number(win->in_rps, 1));
 	json_object_object_add(t, "out_rps", bpfnic_vl_number(win->out_rps, 1));
@@ -188,25 +205,21 @@ struct json_object *bpfnicd_stats_totals_json(const struct bpfnicd_window *win,
 	json_object_object_add(d, "queue_exact", json_object_new_boolean(cum->drops_queue_exact));
 	json_object_object_add(d, "transmit_exact", json_object_new_boolean(cum->drops_transmit_exact));
 	json_object_object_add(t, "drops", d);
-	json_object_object_add(q, "avg", bpfnic_vl_number(win->qdelay_avg_us, 1));
-	json_object_object_add(q, "p99", bpfnic_vl_number(win->qdelay_p99_us, 1));
-	json_object_object_add(t, "qdelay_us", q);
+	json_object_object_add(t, "qdelay_us", bpfnicd_qdelay_json(win->qdelay_avg_us, NAN,
+								   win->qdelay_p99_us, NAN));
 	return t;
 }
 
 static struct json_object *cpu_json(const struct bpfnicd_cpu_window *w,
 				    const struct bpfnicd_cpu_window *cum, const char *group)
 {
-	struct json_object *c = json_object_new_object(), *q = json_object_new_object();
+	struct json_object *c = json_object_new_object();
 
 	json_object_object_add(c, "cpu", json_object_new_int64(w->cpu));
 	json_object_object_add(c, "group", group ? json_object_new_string(group) : NULL);
 	json_object_object_add(c, "rps", bpfnic_vl_number(w->rps, 1));
-	json_object_object_add(q, "avg", bpfnic_vl_number(w->qdelay_avg_us, 1));
-	json_object_object_add(q, "p50", bpfnic_vl_number(w->qdelay_p50_us, 1));
-	json_object_object_add(q, "p99", bpfnic_vl_number(w->qdelay_p99_us, 1));
-	json_object_object_add(q, "max", bpfnic_vl_number(w->qdelay_max_us, 1));
-	json_object_object_add(c, "qdelay_us", q);
+	json_object_object_add(c, "qdelay_us", bpfnicd_qdelay_json(w->qdelay_avg_us, w->qdelay_p50_us,
+								   w->qdelay_p99_us, w->qdelay_max_us));
 	json_object_object_add(c, "service_us", bpfnic_vl_number(w->service_us, 1));
 	json_object_object_add(c, "kthread_util", w->kthread_util >= 0 ?
 			       bpfnic_vl_number(w->kthread_util, 3) : NULL);
@@ -240,4 +253,42 @@ struct json_object *bpfnicd_stats_rx_cpus_json(const struct bpfnicd_window *cum)
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+struct json_object *bpfnicd_qdelay_json(double avg, double p50, double p99, double max)
+{
+	static const char *const names[] = { "avg", "p50", "p99", "max" };
+	const double v[] = { avg, p50, p99, max };
+	struct json_object *q = json_object_new_object();
+
+	for (unsigned i = 0; i < 4; i++)
+		if (!isnan(v[i]))
+			json_object_object_add(q, names[i], bpfnic_vl_number(v[i], 1));
+	return q;
+}
+
+const char *bpfnicd_group_name(int group)
+{
+	static const char *const names[BPFNIC_NR_GROUPS] = { "main", "long" };
+
+	return group >= 0 && group < BPFNIC_NR_GROUPS ? names[group] : NULL;
+}
+
+struct json_object *bpfnicd_cpus_json(const unsigned *cpus, unsigned n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_int64(cpus[i]));
+	return a;
+}
+
+struct json_object *bpfnicd_groups_json(const unsigned *main_cpus, unsigned n_main,
+					const unsigned *long_cpus, unsigned n_long)
+{
+	struct json_object *g = json_object_new_object();
+
+	json_object_object_add(g, bpfnicd_group_name(BPFNIC_GROUP_MAIN), bpfnicd_cpus_json(main_cpus, n_main));
+	json_object_object_add(g, bpfnicd_group_name(BPFNIC_GROUP_LONG), bpfnicd_cpus_json(long_cpus, n_long));
+	return g;
 }

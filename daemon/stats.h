@@ -17,6 +17,7 @@
 struct bpfnicd_cpu_window {
 	unsigned cpu;
 	double rps;                 /* requests served per second in the window */
+	double in_rps;              /* requests handed to its queue per second in the window */
 	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us, qdelay_max_us; /* in the window */
 	double service_us;          /* mean measured workload time in the window */
 	double kthread_util;        /* 0..1, cpumap kthread CPU use; < 0 when unknown */
@@ -26,6 +27,7 @@ struct bpfnicd_cpu_window {
 	uint64_t qdelay_sum_ns, service_sum_ns; /* since attach */
 	int64_t kthread_run_ns;     /* the cpumap kthread's CPU time since it started; < 0
 				       when unknown (the sampler fills it) */
+	uint64_t window_queue_drops; /* queue drops in the window */
 };
 
 /* A CPU the scheduler ran on (one that takes the interface's RX), since attach. */
@@ -41,7 +43,7 @@ struct bpfnicd_window {
 	/* the window, all worker CPUs together: the controller's input */
 	bool traffic;
 	uint64_t served;
-	double qdelay_avg_us, qdelay_p99_us;
+	double qdelay_avg_us, qdelay_p50_us, qdelay_p99_us;
 	double in_rps, out_rps;
 	/* since attach */
 	uint64_t requests, replies, passed; /* replies: transmitted (tx - drops_transmit) */
@@ -122,5 +124,20 @@ struct json_object *bpfnicd_stats_cpus_json(const struct bpfnicd_window *win,
 
 /* The "rx_cpus" array: the CPUs the scheduler ran on, with its requests there (cum). */
 struct json_object *bpfnicd_stats_rx_cpus_json(const struct bpfnicd_window *cum);
+/*
+ * A queuing delay in µs as the IDL has it, {avg, p50, p99, max} to one decimal: a NAN
+ * member is left out (QueuingDelay is avg and p99, WindowQueuingDelay has no max).
+ */
+struct json_object *bpfnicd_qdelay_json(double avg, double p50, double p99, double max);
+
+/* A JSON array of CPU ids. */
+struct json_object *bpfnicd_cpus_json(const unsigned *cpus, unsigned n);
+
+/* A group's name in replies ("main", "long"); NULL for -1, no group. */
+const char *bpfnicd_group_name(int group);
+
+/* The IDL's Groups: {"main": [CPU...], "long": [CPU...]}, each in round-robin order. */
+struct json_object *bpfnicd_groups_json(const unsigned *main_cpus, unsigned n_main,
+					const unsigned *long_cpus, unsigned n_long);
 
 #endif

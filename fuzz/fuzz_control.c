@@ -22,6 +22,7 @@
 #include "protocol.h"
 #include "daemon/config.h"
 #include "daemon/control.h"
+#include "daemon/history.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
 #include "daemon/nic.h"
@@ -70,7 +71,7 @@ static void free_shared(void)
 static void start_sampler(void)
 {
 	struct bpfnic_dp_opts opts = { 0 };
-	struct bpfnicd_policy *p = bpfnicd_policy_new(&cfg, 0);
+	struct bpfnicd_policy *p = bpfnicd_policy_new(&cfg, 0, NULL); /* no history kept */
 
 	if (!p)
 		abort();
@@ -100,9 +101,26 @@ static void start_nic(void)
 /* What a call can change, fresh per input as bpfnicd starts: a finding replays alone. */
 struct daemon {
 	struct bpfnicd_runconf *conf;
+	struct bpfnicd_history *history;
 	struct bpfnicd_policy *policy;
 	struct bpfnicd_methods *methods;
 };
+
+/* A small history, so that GetStats' since_usec meets full rings and budgets: windows
+ * at 1 s steps from HISTORY_T0 (any since_usec before, inside or after them). */
+#define HISTORY_WINDOWS 6
+#define HISTORY_CHANGES 4
+#define HISTORY_T0 1000000000000000ull
+
+static void fill_history(struct daemon *d)
+{
+	const int group[4] = { BPFNIC_GROUP_MAIN, BPFNIC_GROUP_MAIN, -1, -1 };
+	const struct bpfnicd_window *w = bpfnicd_sampler_window(sampler);
+
+	for (unsigned i = 0; i < HISTORY_WINDOWS + 2; i++)
+		bpfnicd_history_add_window(d->history, HISTORY_T0 + i * 1000000ull, w,
+					   BPFNIC_POLICY_DYNAMIC, group);
+}
 
 static void daemon_start(struct daemon *d)
 {
@@ -111,7 +129,10 @@ static void daemon_start(struct daemon *d)
 
 	if (bpfnicd_runconf_new(conf_path, &cfg, &d->conf) < 0)
 		abort();
-	d->policy = bpfnicd_policy_new(&cfg, 0);
+	if (bpfnicd_history_new(&cfg.cpus, HISTORY_WINDOWS, HISTORY_CHANGES, &d->history) < 0)
+		abort();
+	fill_history(d);
+	d->policy = bpfnicd_policy_new(&cfg, 0, d->history);
 	if (!d->policy)
 		abort();
 	bpfnicd_policy_dp_opts(d->policy, &opts);
@@ -120,7 +141,8 @@ static void daemon_start(struct daemon *d)
 	bpfnicd_policy_attach(d->policy, FAKE_DP);
 	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
 	deps = (struct bpfnicd_methods_deps){ .conf = d->conf, .policy = d->policy,
-					      .sampler = sampler, .info = info, .nic = nic };
+					      .sampler = sampler, .history = d->history,
+					      .info = info, .nic = nic };
 	if (bpfnicd_methods_new(&deps, &d->methods) < 0)
 		abort();
 }
@@ -129,6 +151,7 @@ static void daemon_stop(struct daemon *d)
 {
 	bpfnicd_methods_free(d->methods);
 	bpfnicd_policy_free(d->policy);
+	bpfnicd_history_free(d->history);
 	bpfnicd_runconf_free(d->conf);
 }
 

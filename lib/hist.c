@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "hist.h"
 
@@ -61,4 +63,44 @@ double bpfnic_hist_quantile(const struct bpfnic_hist *h, double q)
 double bpfnic_hist_mean(const struct bpfnic_hist *h)
 {
 	return h->count ? h->sum / (double)h->count : 0;
+}
+
+int bpfnic_hist_sparse_from(struct bpfnic_hist_sparse *s, const struct bpfnic_hist *h)
+{
+	uint32_t n = 0;
+
+	*s = (struct bpfnic_hist_sparse){ .count = h->count, .clamped = h->clamped, .min = h->min,
+					   .max = h->max, .sum = h->sum };
+	for (uint32_t b = 0; b < BPFNIC_LG_HIST_BUCKETS; b++)
+		n += h->buckets[b] != 0;
+	if (n == 0)
+		return 0;
+	s->b = malloc(n * sizeof(*s->b));
+	if (!s->b) {
+		*s = (struct bpfnic_hist_sparse){ .min = UINT64_MAX };
+		return -ENOMEM;
+	}
+	for (uint32_t b = 0; b < BPFNIC_LG_HIST_BUCKETS; b++)
+		if (h->buckets[b])
+			s->b[s->n++] = (struct bpfnic_hist_bucket){ b, h->buckets[b] };
+	return 0;
+}
+
+void bpfnic_hist_sparse_add(struct bpfnic_hist *h, const struct bpfnic_hist_sparse *s)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		h->buckets[s->b[i].index] += s->b[i].count;
+	h->count += s->count;
+	h->clamped += s->clamped;
+	h->sum += s->sum;
+	if (s->count && s->min < h->min)
+		h->min = s->min;
+	if (s->count && s->max > h->max)
+		h->max = s->max;
+}
+
+void bpfnic_hist_sparse_free(struct bpfnic_hist_sparse *s)
+{
+	free(s->b);
+	*s = (struct bpfnic_hist_sparse){ .min = UINT64_MAX };
 }

@@ -67,4 +67,27 @@ double bpfnic_hist_mean(const struct bpfnic_hist *h);
 /* Bucket b covers [bpfnic_hist_bucket_low(b), bpfnic_hist_bucket_low(b + 1)). */
 uint64_t bpfnic_hist_bucket_low(uint32_t b);
 
+/*
+ * The same histogram with only its non-empty buckets, in bucket order: what results
+ * keep and files carry (a step's histogram has a few hundred of the 3584 buckets).
+ * Adding it back into a full one is exact, so histograms of several runs add up.
+ */
+struct bpfnic_hist_bucket {
+	uint32_t index;
+	uint64_t count;
+};
+
+struct bpfnic_hist_sparse {
+	uint64_t count, clamped, min, max; /* as in struct bpfnic_hist */
+	double sum;
+	uint32_t n;                        /* non-empty buckets */
+	struct bpfnic_hist_bucket *b;      /* [n], owned; NULL when n == 0 */
+};
+
+/* s = h (s's old buckets are not freed). 0 or -ENOMEM (s is then empty). */
+int bpfnic_hist_sparse_from(struct bpfnic_hist_sparse *s, const struct bpfnic_hist *h);
+/* h += s. */
+void bpfnic_hist_sparse_add(struct bpfnic_hist *h, const struct bpfnic_hist_sparse *s);
+void bpfnic_hist_sparse_free(struct bpfnic_hist_sparse *s);
+
 #endif

@@ -276,6 +276,13 @@ const struct bpfnic_param bpfnic_params[] = {
 	  .help = "a group whose members may change state besides root (empty: root only)" },
 	{ "Daemon", "SocketMode", TEXT(parse_mode, "MODE"), .def = "0660", FIELD(socket_mode),
 	  .help = "the control socket's access mode, octal" },
+	{ "Daemon", "HistoryWindows", UINT(1, 100000), .def = "3000", .unit = "windows",
+	  FIELD(history_windows), .restart = true,
+	  .help = "statistics windows kept for bpfnicctl stats --since (3000: ten minutes at "
+		  "the default IntervalMs=)" },
+	{ "Daemon", "HistoryChanges", UINT(1, 65536), .def = "1024", .unit = "changes",
+	  FIELD(history_changes), .restart = true,
+	  .help = "grow, shrink and policy changes kept for bpfnicctl stats --since and status" },
 	{ "Workload", "ShortUs", UINT(0, BPFNIC_MAX_SERVICE_NS / 1000), .def = "6", .unit = "µs",
 	  FIELD(short_us), .help = "service time of a short request (class 0, or unknown)" },
 	{ "Workload", "LongUs", UINT(0, BPFNIC_MAX_SERVICE_NS / 1000), .def = "60", .unit = "µs",

@@ -111,6 +111,8 @@ struct bpfnicd_config {
 	char socket_group[33]; /* owns the control socket: its members may read */
 	char admin_group[33];  /* may change state besides root; "" = root only */
 	unsigned socket_mode;
+	unsigned history_windows;  /* statistics windows kept for GetStats' since_usec */
+	unsigned history_changes;  /* grow, shrink and policy changes kept */
 	/* [Workload] */
 	unsigned short_us, long_us, max_us;
 	/* [Metrics] */

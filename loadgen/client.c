@@ -70,25 +70,6 @@ void lg_sleep_until(uint64_t t)
 		;
 }
 
-/* CLOCK_REALTIME - CLOCK_MONOTONIC, to bring kernel receive stamps onto our clock. */
-static int64_t real_minus_mono(void)
-{
-	int64_t best = 0;
-	uint64_t best_width = UINT64_MAX;
-
-	for (int i = 0; i < 5; i++) {
-		uint64_t a = bpfnic_mono_ns(), real = bpfnic_clock_ns(CLOCK_REALTIME);
-		uint64_t b = bpfnic_mono_ns();
-
-		if (b - a < best_width) {
-			best_width = b - a;
-			best = (int64_t)real - (int64_t)(a + (b - a) / 2);
-		}
-	}
-	return best;
-}
-
-
 /* ------------------------------------------------------------------------------------
  * Receiving: drain every socket without blocking. Receive times come from the kernel
  * (SO_TIMESTAMPNS, taken when the reply reached our stack), so a reply that waited in
@@ -524,7 +505,7 @@ int lg_client_prepare(struct lg_client *cl, const struct lg_step_plan *plan)
 	cl->measure_start = plan->t0 + plan->warmup_ns;
 	cl->send_end = cl->measure_start + plan->duration_ns;
 	cl->stop_at = cl->send_end + plan->drain_ns;
-	cl->real_minus_mono = real_minus_mono();
+	cl->real_minus_mono = bpfnic_real_minus_mono_ns();
 	/* Constant arrivals: clients take turns (phase i/n of the gap) instead of all
 	 * sending at the same instants; Poisson clients are independent anyway. */
 	if (c->arrivals == BPFNIC_ARRIVALS_CONSTANT)

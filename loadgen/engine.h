@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "hist.h"
 #include "options.h"
+#include "validity.h"
 
 /* Classes in results: short, long, and "other" for invalid replies with no class. */
 #define LG_NR_CLASSES 3u
@@ -38,6 +39,7 @@ struct lg_counts {
 struct lg_class_result {
 	struct lg_counts counts;
 	struct lg_summary rtt, qdelay;
+	struct bpfnic_hist_sparse rtt_hist, qdelay_hist; /* what the summaries came from */
 };
 
 struct lg_step_result {
@@ -47,16 +49,33 @@ struct lg_step_result {
 	double achieved_rps;     /* measured requests sent / duration */
 	double mean_gap_ns;      /* between one client's requests */
 	uint64_t duration_ns, warmup_ns, drain_ns;
+	/* CLOCK_REALTIME ns: the warm-up's start, the measured window's start and end */
+	uint64_t warmup_start_ns, wall_start_ns, wall_end_ns;
 	uint64_t scheduled;      /* requests the schedule called for in the window */
 	struct lg_counts counts;  /* all classes */
 	uint64_t stale;          /* replies to an earlier step's requests (already lost there) */
 	uint64_t warmup_replies; /* replies to warm-up requests (not measured) */
 	bool kernel_timestamps;  /* receive times came from the kernel (SO_TIMESTAMPNS) */
+	uint64_t rx_drops;       /* replies the client's own sockets dropped during the step */
 	struct lg_class_result cls[LG_NR_CLASSES];
 	struct lg_summary send_lag;
+	struct bpfnic_hist_sparse send_lag_hist;
 	bool valid;
-	char reason[160];        /* why not valid; "" when valid */
+	char reason[320];        /* why not valid (loadgen/validity.h); "" when valid */
 };
+
+/* Release a result's histograms (a copy of a result shares them: free one of them). */
+void lg_step_result_free(struct lg_step_result *r);
+
+/*
+ * Counts, summaries and validity of a step from its classes' counts and the
+ * histograms (send lag, per class RTT and queuing delay): lost per class, totals,
+ * scheduled (sent + send failures), achieved rate, and the validity rule. The
+ * engine finishes every step with it, and a merge of several runs' steps too.
+ * 0, or -ENOMEM (the histograms could not be kept).
+ */
+int lg_step_finish(struct lg_step_result *r, const struct bpfnic_hist *send_lag,
+		   const struct bpfnic_hist rtt[2], const struct bpfnic_hist qdelay[2]);
 
 struct lg_engine;
 
@@ -68,8 +87,6 @@ void lg_engine_close(struct lg_engine *e);
 typedef void (*lg_progress_fn)(void *ctx, const struct lg_step_result *partial,
 			       double elapsed_s, double total_s, uint64_t sent, uint64_t received);
 
-/* Whether a step sent its schedule: at most 5 % of the requests it called for unsent. */
-bool lg_sent_on_schedule(uint64_t sent, uint64_t scheduled);
 
 /*
  * Runs one step with `clients` clients offering rate_total requests/s in total. Returns

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "calibrate.h"
 #include "engine.h"
+#include "merge.h"
 #include "options.h"
 #include "report.h"
 
@@ -234,6 +236,84 @@ static int write_outputs(const struct run *run, const struct lg_env *env,
 	return rc;
 }
 
+/* The runs' documents, read: each must be JSON. 0, or -1 (said on stderr). */
+static int read_runs(const struct lg_merge_args *a, json_object **docs)
+{
+	for (unsigned j = 0; j < a->n; j++) {
+		docs[j] = json_object_from_file(a->inputs[j]);
+		if (!docs[j]) {
+			fprintf(stderr, PROG " merge: cannot read '%s': %s", a->inputs[j],
+				json_util_get_last_err());
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The merged run's outputs: the table, CSV and JSON. 0, or 1 (said on stderr). */
+static int write_merged(const struct lg_merge_args *a, const struct lg_merged *m, json_object **docs)
+{
+	FILE *csv = NULL;
+	int rc = 0;
+
+	for (unsigned i = 0; i < m->nsteps && !a->quiet; i++)
+		lg_print_step(stdout, &m->cfg, &m->steps[i], m->nsteps);
+	if (a->csv_path) {
+		csv = fopen(a->csv_path, "we");
+		if (csv) {
+			lg_csv_write_header(csv);
+			for (unsigned i = 0; i < m->nsteps; i++)
+				lg_csv_write_step(csv, &m->cfg, &m->steps[i]);
+		}
+		if (!csv || fclose(csv)) {
+			fprintf(stderr, PROG " merge: --csv: cannot write '%s': %s\n", a->csv_path,
+				strerror(errno));
+			rc = 1;
+		}
+	}
+	if (a->json_path) {
+		json_object *out = lg_merged_json(m, docs, a->inputs, a->n);
+
+		if (json_object_to_file_ext(a->json_path, out, JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE)) {
+			fprintf(stderr, PROG " merge: --json: cannot write '%s'\n", a->json_path);
+			rc = 1;
+		}
+		json_object_put(out);
+	}
+	return rc;
+}
+
+/* bpfnic-loadgen merge: several runs' --json documents into one run. */
+static int merge_main(int argc, char **argv)
+{
+	struct lg_merge_args a;
+	struct lg_merged m = { 0 };
+	json_object *docs[LG_MAX_MERGE] = { 0 };
+	char err[512] = "";
+	int r = lg_parse_merge_args(argc, argv, &a, err, sizeof(err)), rc = 1;
+
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s\n", err);
+		return 2;
+	}
+	if (r == LG_PARSE_HELP) {
+		fputs(lg_usage_text, stdout);
+		return 0;
+	}
+	if (read_runs(&a, docs) == 0) {
+		r = lg_merge(docs, a.inputs, a.n, &m, err, sizeof(err));
+		if (r < 0)
+			fprintf(stderr, PROG " merge: %s\n", r == -EINVAL ? err : strerror(-r));
+		else
+			rc = write_merged(&a, &m, docs);
+	}
+	lg_merged_free(&m);
+	for (unsigned j = 0; j < a.n; j++)
+		json_object_put(docs[j]);
+	return rc;
+}
+
 /* Parses the command line: 0 to run, else the exit status (help, version, usage). */
 static int parse_command_line(int argc, char **argv, struct lg_config *cfg, int *exit_status)
 {
@@ -261,6 +341,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "merge"))
+		return merge_main(argc - 2, argv + 2);
 	if (parse_command_line(argc, argv, &cfg, &rc))
 		return rc;
 	if (open_outputs(&cfg, &run.csv)) {
@@ -282,6 +364,9 @@ out:
 		rc = 1;
 	}
 	lg_engine_close(run.e);
+	/* The calibration's copies of probes share these histograms: they go with them. */
+	for (unsigned i = 0; run.steps && i < run.done; i++)
+		lg_step_result_free(&run.steps[i]);
 	free(run.steps);
 	return rc;
 }

@@ -21,6 +21,7 @@ const char lg_usage_text[] =
 "    bpfnic-loadgen --target HOST:PORT [--rate RPS | --sweep START:STOP:STEP |\n"
 "                   --clients START:STOP] [OPTIONS]\n"
 "    bpfnic-loadgen --target HOST:PORT --calibrate [OPTIONS]\n"
+"    bpfnic-loadgen merge RUN.json... [--json FILE] [--csv FILE] [--quiet]\n"
 "\n"
 "DESCRIPTION\n"
 "    Sends bpfnic requests (bpf/bpfnic.h: the thesis' 25-byte request, or the\n"
@@ -128,14 +129,22 @@ const char lg_usage_text[] =
 "        send_failures,rtt_p50_us,rtt_p90_us,rtt_p99_us,rtt_p999_us,rtt_p9999_us,\n"
 "        rtt_max_us,rtt_mean_us,qdelay_p50_us,qdelay_p90_us,qdelay_p99_us,\n"
 "        qdelay_p999_us,qdelay_p9999_us,qdelay_max_us,qdelay_mean_us,\n"
-"        sendlag_p99_us,valid\n"
+"        sendlag_p99_us,client_rx_drops,wall_start_ns,wall_end_ns,valid,reason\n"
 "        (class: short, long, or other for replies too broken to have a class;\n"
-"        valid: 1 or 0).\n"
+"        client_rx_drops: replies the client's own sockets dropped; wall_start_ns,\n"
+"        wall_end_ns: the measured window, CLOCK_REALTIME ns; valid: 1 or 0;\n"
+"        reason: why not, in double quotes).\n"
 "    --json FILE\n"
 "        The whole run: \"config\" (every option), \"environment\" (kernel, CPU\n"
 "        model, CPU count, frequency governor, clock source), and \"steps\", each\n"
-"        with offered/achieved rate, validity and reason, send lag and per-class\n"
-"        counts and RTT/queuing-delay percentiles (us).\n"
+"        with offered/achieved rate, validity and reason, the wall-clock times\n"
+"        (CLOCK_REALTIME ns) of the warm-up's start (warmup_start_ns) and of the\n"
+"        measured window (wall_start_ns, wall_end_ns), the replies the client's\n"
+"        sockets dropped (client_rx_drops), send lag and per-class counts and\n"
+"        RTT/queuing-delay percentiles (us), and the histograms they come from\n"
+"        (send_lag_hist; per class rtt_hist, qdelay_hist): the non-empty buckets\n"
+"        of the log-linear histogram, [[bucket, count], ...] with its sub_bits,\n"
+"        count, min_ns, max_ns and sum_ns, so that runs merge exactly (MERGE).\n"
 "    --plot FILE.svg\n"
 "        Draw p99 queuing delay and p99 RTT against offered load (against the\n"
 "        client count with --clients), per class, with gnuplot (the thesis'\n"
@@ -150,9 +159,21 @@ const char lg_usage_text[] =
 "    duplicates; they are never measured. send_failures counts requests the\n"
 "    socket refused (EAGAIN, partial batches) or that the sender could not send\n"
 "    before the end of the window; they are not \"sent\".\n"
-"    A step is NOT VALID (the generator, not the server, was the limit) when it\n"
-"    sent more than 5 % fewer requests than its schedule called for, or when its\n"
-"    send lag p99 exceeds the mean gap between one thread's requests.\n"
+"    A step is NOT VALID when the client, not the server, made its figures; the\n"
+"    reasons are given (table, CSV, JSON). Any of:\n"
+"      - it sent less than 95 % of the requests its schedule called for (the\n"
+"        schedule's count, not the nominal rate: a Poisson schedule's count\n"
+"        varies, and that is no fault of the client);\n"
+"      - its send-lag p99 is above 25 % of the smallest RTT p99 of a class with\n"
+"        replies. The RTT is measured from the intended send time, so the lag is\n"
+"        in every RTT already: below a quarter of the tail, the tail is the\n"
+"        server's and the network's; above it, the client is a large part of\n"
+"        it. (Lag p99 above the mean gap between one thread's requests, the rule\n"
+"        before, capped valid steps at ~100k requests/s per thread on a 2-CPU\n"
+"        machine while a lag of microseconds changed nothing a step reports.)\n"
+"      - the client's own sockets dropped replies (the socket drop counter that\n"
+"        SO_RXQ_OVFL reports, read with SO_MEMINFO before and after the step):\n"
+"        those requests count as lost although the server answered them.\n"
 "\n"
 "CALIBRATION\n"
 "    --calibrate\n"
@@ -166,14 +187,28 @@ const char lg_usage_text[] =
 "        the highest rate sent on schedule whatever the send lag. Probe length:\n"
 "        --duration (default 1s here), --warmup and --drain (200ms here).\n"
 "\n"
+"MERGE\n"
+"    bpfnic-loadgen merge RUN.json... [--json FILE] [--csv FILE] [--quiet]\n"
+"        Merge the --json documents of runs made at the same time from several\n"
+"        client hosts, step by step, into one run: steps are matched by index\n"
+"        and must measure the same duration (else: an error naming the files,\n"
+"        exit 1). Counts, client counts, offered and achieved rates add; the\n"
+"        histograms add bucket by bucket, exactly, and every percentile is\n"
+"        computed from the sums; the measured window runs from the earliest\n"
+"        start to the latest end. A merged step is valid when each input step\n"
+"        was and the rule above holds for the merged figures. Prints the table,\n"
+"        and writes the same CSV and JSON as a run (the JSON names the inputs,\n"
+"        with their configs and environments, under \"merged_from\"; it can be\n"
+"        merged again).\n"
+"\n"
 "OTHER\n"
 "    --help, -h  this text.\n"
 "    --version   the version.\n"
 "\n"
 "EXIT STATUS\n"
 "    0 done (even when steps are not valid or lose requests: see the output);\n"
-"    1 the run failed (socket, thread or file error); 2 bad usage: one line on\n"
-"    stderr names the flag or value.\n"
+"    1 the run failed (socket, thread or file error), or merge could not read or\n"
+"    merge its runs; 2 bad usage: one line on stderr names the flag or value.\n"
 "\n"
 "EXAMPLES\n"
 "    bpfnic-loadgen --target 198.18.0.1:7777 --rate 50000 --duration 5s\n"
@@ -181,7 +216,8 @@ const char lg_usage_text[] =
 "        --mix short=90,long=10 --csv out.csv --plot out.svg\n"
 "    bpfnic-loadgen --target [2001:2::1]:7777 --clients 1:4 --rate 50000 \\\n"
 "        --cpus 0,1 --json run.json\n"
-"    bpfnic-loadgen --target 198.18.0.1:7777 --calibrate --cpus 1\n";
+"    bpfnic-loadgen --target 198.18.0.1:7777 --calibrate --cpus 1\n"
+"    bpfnic-loadgen merge host1.json host2.json --json all.json --csv all.csv\n";
 
 void lg_config_defaults(struct lg_config *c)
 {
@@ -214,34 +250,6 @@ static int parse_double(const char *s, double *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
-}
-
-int lg_parse_duration(const char *s, uint64_t *ns)
-{
-	static const struct { const char *unit; double mult; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
-	};
-	char num[64];
-	size_t n = strspn(s, "0123456789.");
-	double v;
-
-	if (n == 0 || n >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, s, n);
-	num[n] = 0;
-	if (parse_double(num, &v) || v < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s + n, units[i].unit) == 0) {
-			double t = v * units[i].mult;
-
-			if (t > 86400e9) /* a day: anything longer is a typo */
-				return -ERANGE;
-			*ns = (uint64_t)llround(t);
-			return 0;
-		}
-	}
-	return -EINVAL;
 }
 
 int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len)
@@ -323,7 +331,7 @@ static int parse_weight(const char *s, uint64_t *w)
 
 static int parse_service_time(const char *s, uint64_t *ns)
 {
-	return lg_parse_duration(s, ns) || *ns > BPFNIC_MAX_SERVICE_NS ? -EINVAL : 0;
+	return bpfnic_parse_duration_ns(s, ns) || *ns > BPFNIC_MAX_SERVICE_NS ? -EINVAL : 0;
 }
 
 int lg_parse_mix(const char *s, unsigned mix[2])
@@ -504,7 +512,7 @@ static int parse_phase_time(struct parse_ctx *p, int opt, const char *a)
 	struct lg_config *c = p->c;
 	uint64_t ns, min = opt == OPT_WARMUP ? 0 : 1000000;
 
-	if (lg_parse_duration(a, &ns) || ns < min)
+	if (bpfnic_parse_duration_ns(a, &ns) || ns < min)
 		return fail(p, "'%s' is not a time such as 2s, 500ms, 100us (%s to 1 day)", a,
 			    min ? "1ms" : "0");
 	if (opt == OPT_DURATION) {
@@ -612,7 +620,7 @@ static int parse_client_option(struct parse_ctx *p, int opt, const char *a)
 		c->n_cpus = (unsigned)r;
 		return 0;
 	default: /* OPT_SPIN */
-		if (lg_parse_duration(a, &c->spin_ns) || c->spin_ns > 10000000)
+		if (bpfnic_parse_duration_ns(a, &c->spin_ns) || c->spin_ns > 10000000)
 			return fail(p, "'%s' is not a time from 0 to 10ms", a);
 		return 0;
 	}
@@ -759,4 +767,39 @@ void lg_config_step(const struct lg_config *c, unsigned i, unsigned *clients, do
 		*clients = c->threads;
 		*rate_total = c->rate;
 	}
+}
+
+int lg_parse_merge_args(int argc, char **argv, struct lg_merge_args *m, char *err, size_t errlen)
+{
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char **path = !strcmp(a, "--json") ? &m->json_path :
+				    !strcmp(a, "--csv") ? &m->csv_path : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			return LG_PARSE_HELP;
+		if (!strcmp(a, "--quiet")) {
+			m->quiet = true;
+		} else if (path) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				snprintf(err, errlen, "merge: %s needs a file name", a);
+				return -EINVAL;
+			}
+			*path = argv[++i];
+		} else if (a[0] == '-' && a[1]) {
+			snprintf(err, errlen, "merge: unknown option '%s' (see --help)", a);
+			return -EINVAL;
+		} else if (m->n == LG_MAX_MERGE) {
+			snprintf(err, errlen, "merge: more than %u runs", LG_MAX_MERGE);
+			return -EINVAL;
+		} else {
+			m->inputs[m->n++] = a;
+		}
+	}
+	if (m->n == 0) {
+		snprintf(err, errlen, "merge: no run to merge (bpfnic-loadgen merge A.json B.json ...)");
+		return -EINVAL;
+	}
+	return LG_PARSE_RUN;
 }

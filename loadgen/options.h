@@ -74,11 +74,25 @@ int lg_parse_args(int argc, char **argv, struct lg_config *c, char *err, size_t 
 unsigned lg_config_steps(const struct lg_config *c);
 void lg_config_step(const struct lg_config *c, unsigned i, unsigned *clients, double *rate_total);
 
-/* Parsers exposed for tests (CPU lists: lib/cpulist.h). Durations accept ns, us, ms, s suffixes (bare = s). */
-int lg_parse_duration(const char *s, uint64_t *ns);
+/* Parsers exposed for tests (CPU lists: lib/cpulist.h; times: lib/numparse.h). */
 int lg_parse_target(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 int lg_parse_mix(const char *s, unsigned mix[2]);
 int lg_parse_service(const char *s, uint64_t service_ns[2]);
+
+/* bpfnic-loadgen merge FILE... [--json OUT] [--csv OUT] [--quiet] */
+#define LG_MAX_MERGE 256u
+struct lg_merge_args {
+	const char *inputs[LG_MAX_MERGE];
+	unsigned n;
+	const char *json_path, *csv_path;
+	bool quiet;
+};
+
+/*
+ * Parse the arguments after "merge". Returns LG_PARSE_RUN or LG_PARSE_HELP, or
+ * -EINVAL with a one-line message in err.
+ */
+int lg_parse_merge_args(int argc, char **argv, struct lg_merge_args *m, char *err, size_t errlen);
 
 extern const char lg_usage_text[];
 /* getopt_long's table: every flag, each documented in lg_usage_text. */

@@ -194,8 +194,20 @@ void lg_csv_write_header(FILE *f)
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; i < NR_FIGURES; i++)
 			fprintf(f, ",%s_%s_us", kinds[k], figures[i].column);
-	fputs(",sendlag_p99_us,valid\n", f);
+	fputs(",sendlag_p99_us,client_rx_drops,wall_start_ns,wall_end_ns,valid,reason\n", f);
 	fflush(f);
+}
+
+/* A CSV field in double quotes, quotes inside doubled (RFC 4180). */
+static void csv_text(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
 }
 
 static void csv_lat(FILE *f, const struct lg_summary *s)
@@ -218,7 +230,11 @@ void lg_csv_write_step(FILE *f, const struct lg_config *c, const struct lg_step_
 			(unsigned long long)cr->counts.send_failures);
 		csv_lat(f, &cr->rtt);
 		csv_lat(f, &cr->qdelay);
-		fprintf(f, ",%.3f,%d\n", r->send_lag.p99 / 1e3, r->valid ? 1 : 0);
+		fprintf(f, ",%.3f,%llu,%llu,%llu,%d,", r->send_lag.p99 / 1e3,
+			(unsigned long long)r->rx_drops, (unsigned long long)r->wall_start_ns,
+			(unsigned long long)r->wall_end_ns, r->valid ? 1 : 0);
+		csv_text(f, r->reason);
+		fputc('\n', f);
 	}
 	fflush(f);
 }
@@ -245,6 +261,27 @@ static json_object *jsummary_us(const struct lg_summary *s)
 	return o;
 }
 
+json_object *lg_hist_json(const struct bpfnic_hist_sparse *h)
+{
+	json_object *o = json_object_new_object(), *b = json_object_new_array();
+
+	json_object_object_add(o, "sub_bits", json_object_new_int(BPFNIC_LG_HIST_SUB_BITS));
+	json_object_object_add(o, "count", json_object_new_uint64(h->count));
+	json_object_object_add(o, "clamped", json_object_new_uint64(h->clamped));
+	json_object_object_add(o, "min_ns", json_object_new_uint64(h->count ? h->min : 0));
+	json_object_object_add(o, "max_ns", json_object_new_uint64(h->count ? h->max : 0));
+	json_object_object_add(o, "sum_ns", json_object_new_double(h->sum));
+	for (uint32_t i = 0; i < h->n; i++) {
+		json_object *pair = json_object_new_array();
+
+		json_object_array_add(pair, json_object_new_int64(h->b[i].index));
+		json_object_array_add(pair, json_object_new_uint64(h->b[i].count));
+		json_object_array_add(b, pair);
+	}
+	json_object_object_add(o, "buckets", b);
+	return o;
+}
+
 /* The accounting, the same fields for a step and for each of its classes. */
 static void jcounts(json_object *o, const struct lg_counts *n)
 {
@@ -255,7 +292,7 @@ static void jcounts(json_object *o, const struct lg_counts *n)
 	json_object_object_add(o, "send_failures", json_object_new_uint64(n->send_failures));
 }
 
-static json_object *jstep(const struct lg_config *c, const struct lg_step_result *r)
+json_object *lg_json_step(const struct lg_config *c, const struct lg_step_result *r)
 {
 	json_object *o = json_object_new_object(), *classes = json_object_new_object();
 
@@ -266,13 +303,18 @@ static json_object *jstep(const struct lg_config *c, const struct lg_step_result
 	json_object_object_add(o, "valid", json_object_new_boolean(r->valid));
 	json_object_object_add(o, "reason", json_object_new_string(r->reason));
 	json_object_object_add(o, "duration_s", jdouble((double)r->duration_ns / 1e9));
+	json_object_object_add(o, "warmup_start_ns", json_object_new_uint64(r->warmup_start_ns));
+	json_object_object_add(o, "wall_start_ns", json_object_new_uint64(r->wall_start_ns));
+	json_object_object_add(o, "wall_end_ns", json_object_new_uint64(r->wall_end_ns));
 	json_object_object_add(o, "scheduled", json_object_new_uint64(r->scheduled));
 	jcounts(o, &r->counts);
 	json_object_object_add(o, "stale_replies", json_object_new_uint64(r->stale));
 	json_object_object_add(o, "warmup_replies", json_object_new_uint64(r->warmup_replies));
 	json_object_object_add(o, "kernel_rx_timestamps", json_object_new_boolean(r->kernel_timestamps));
+	json_object_object_add(o, "client_rx_drops", json_object_new_uint64(r->rx_drops));
 	json_object_object_add(o, "mean_gap_us", jdouble(r->mean_gap_ns / 1e3));
 	json_object_object_add(o, "send_lag_us", jsummary_us(&r->send_lag));
+	json_object_object_add(o, "send_lag_hist", lg_hist_json(&r->send_lag_hist));
 	for (unsigned k = 0; k < LG_NR_CLASSES; k++) {
 		const struct lg_class_result *cr = &r->cls[k];
 		json_object *co;
@@ -283,13 +325,17 @@ static json_object *jstep(const struct lg_config *c, const struct lg_step_result
 		jcounts(co, &cr->counts);
 		json_object_object_add(co, "rtt_us", jsummary_us(&cr->rtt));
 		json_object_object_add(co, "qdelay_us", jsummary_us(&cr->qdelay));
+		if (k < 2) { /* "other" replies have no class to measure */
+			json_object_object_add(co, "rtt_hist", lg_hist_json(&cr->rtt_hist));
+			json_object_object_add(co, "qdelay_hist", lg_hist_json(&cr->qdelay_hist));
+		}
 		json_object_object_add(classes, lg_class_names[k], co);
 	}
 	json_object_object_add(o, "classes", classes);
 	return o;
 }
 
-static json_object *jconfig(const struct lg_config *c)
+json_object *lg_json_config(const struct lg_config *c)
 {
 	static const char *const modes[] = { "rate", "sweep", "clients" };
 	json_object *o = json_object_new_object(), *cpus = json_object_new_array(),
@@ -352,7 +398,7 @@ int lg_json_write(const char *path, const struct lg_config *c, const struct lg_e
 
 	json_object_object_add(root, "tool", json_object_new_string("bpfnic-loadgen"));
 	json_object_object_add(root, "version", json_object_new_string(BPFNIC_VERSION));
-	json_object_object_add(root, "config", jconfig(c));
+	json_object_object_add(root, "config", lg_json_config(c));
 	json_object_object_add(e, "kernel", json_object_new_string(env->kernel));
 	json_object_object_add(e, "cpu_model", json_object_new_string(env->cpu_model));
 	json_object_object_add(e, "online_cpus", json_object_new_int((int)env->online_cpus));
@@ -361,7 +407,7 @@ int lg_json_write(const char *path, const struct lg_config *c, const struct lg_e
 	json_object_object_add(e, "started", json_object_new_string(env->started));
 	json_object_object_add(root, "environment", e);
 	for (unsigned i = 0; i < nsteps; i++)
-		json_object_array_add(arr, jstep(c, &steps[i]));
+		json_object_array_add(arr, lg_json_step(c, &steps[i]));
 	json_object_object_add(root, "steps", arr);
 	if (cal && cal->done) {
 		json_object *co = json_object_new_object(), *fl = json_object_new_object();

@@ -41,6 +41,19 @@ void lg_print_calibration(FILE *f, const struct lg_calibration *cal);
 void lg_csv_write_header(FILE *f);
 void lg_csv_write_step(FILE *f, const struct lg_config *c, const struct lg_step_result *r);
 
+struct json_object;
+
+/* A step as the JSON document has it, histograms included (lg_merge reads it back). */
+struct json_object *lg_json_step(const struct lg_config *c, const struct lg_step_result *r);
+/* The "config" object: every option. */
+struct json_object *lg_json_config(const struct lg_config *c);
+/*
+ * A histogram as the JSON carries it: {"sub_bits", "count", "clamped", "min_ns",
+ * "max_ns", "sum_ns", "buckets": [[index, count], ...]}, the non-empty buckets of
+ * lib/hist.h (whose sub_bits it names), so that runs merge exactly.
+ */
+struct json_object *lg_hist_json(const struct bpfnic_hist_sparse *h);
+
 int lg_json_write(const char *path, const struct lg_config *c, const struct lg_env *env,
 		  const struct lg_step_result *steps, unsigned nsteps,
 		  const struct lg_calibration *cal);

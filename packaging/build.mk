@@ -22,7 +22,8 @@ INSTALL     ?= install
 CONFIG_ARG = $(if $(filter-out /etc,$(SYSCONFDIR)), --config $(SYSCONFDIR)/bpfnic/bpfnicd.conf)
 
 # Besides the programs (Makefile), the generated interface description and completion
-# (daemon/, ctl/build.mk) are installed.
+# (daemon/, ctl/build.mk) are installed, and for bpfnic-bench the lab script (run from
+# LIBDIR_BPF) and the experiment files (bench/bpfnic-bench/build.mk).
 programs: $(BUILD)/gen/io.bpfnic.varlink $(BUILD)/gen/bpfnicctl.bash
 
 install: programs
@@ -33,7 +34,11 @@ install: programs
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicd $(DESTDIR)$(SBINDIR)/bpfnicd
 	$(INSTALL) -m 0755 $(BUILD)/bpfnicctl $(DESTDIR)$(BINDIR)/bpfnicctl
 	$(INSTALL) -m 0755 $(BUILD)/bpfnic-loadgen $(DESTDIR)$(BINDIR)/bpfnic-loadgen
+	$(INSTALL) -m 0755 $(BUILD)/bpfnic-bench $(DESTDIR)$(BINDIR)/bpfnic-bench
 	$(INSTALL) -m 0644 $(BUILD)/bpf/bpfnic.bpf.o $(DESTDIR)$(LIBDIR_BPF)/bpfnic.bpf.o
+	$(INSTALL) -m 0755 scripts/lab $(DESTDIR)$(LIBDIR_BPF)/lab
+	$(INSTALL) -d $(DESTDIR)$(DATADIR)/experiments
+	$(INSTALL) -m 0644 $(BENCH_EXPERIMENTS) $(DESTDIR)$(DATADIR)/experiments/
 	$(INSTALL) -m 0644 etc/bpfnicd.conf $(DESTDIR)$(SYSCONFDIR)/bpfnic/bpfnicd.conf
 	sed -e 's|^ExecStart=/usr/sbin/bpfnicd$$|ExecStart=$(SBINDIR)/bpfnicd$(CONFIG_ARG)|' \
 	    -e 's|/usr/bin/bpfnicctl|$(BINDIR)/bpfnicctl|' systemd/bpfnicd.service \
@@ -43,9 +48,10 @@ install: programs
 	$(INSTALL) -m 0644 systemd/bpfnic.sysusers $(DESTDIR)$(SYSUSERSDIR)/bpfnic.conf
 	$(INSTALL) -m 0644 systemd/bpfnic.catalog $(DESTDIR)$(CATALOGDIR)/bpfnic.catalog
 	$(INSTALL) -m 0644 $(BUILD)/gen/bpfnicctl.bash $(DESTDIR)$(BASHCOMPDIR)/bpfnicctl
+	$(INSTALL) -m 0644 packaging/bash-completion/bpfnic-bench $(DESTDIR)$(BASHCOMPDIR)/bpfnic-bench
 	$(INSTALL) -m 0644 $(BUILD)/gen/io.bpfnic.varlink $(DESTDIR)$(DATADIR)/io.bpfnic.varlink
 	$(INSTALL) -m 0644 packaging/prometheus/bpfnic-alerts.yml $(DESTDIR)$(DATADIR)/prometheus/
-	$(INSTALL) -m 0644 packaging/man/bpfnic-loadgen.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 packaging/man/bpfnic-loadgen.1 packaging/man/bpfnic-bench.1 $(DESTDIR)$(MANDIR)/man1/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd-metrics.7 $(DESTDIR)$(MANDIR)/man7/
 	$(INSTALL) -m 0644 packaging/man/bpfnicd.8 packaging/man/bpfnicctl.8 $(DESTDIR)$(MANDIR)/man8/

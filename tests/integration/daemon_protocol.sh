@@ -47,6 +47,8 @@ idlcheck --every-method \
 	'{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":50,"metric":"p99"}}' \
 	'{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","min_cpus":99}}' \
 	'{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"rr","bogus":1}}' \
+	'{"method":"io.bpfnic.GetStats","parameters":{"since_usec":0}}' \
+	'{"method":"io.bpfnic.GetStats","parameters":{"since_usec":"now"}}' \
 	'{"method":"io.bpfnic.Reload"}' \
 	'{"method":"io.bpfnic.NoSuchMethod"}' \
 	'{"method":"com.example.Nothing"}' \
@@ -68,6 +70,12 @@ for want in \
 	"(not a call) -> io.bpfnic.Failed"; do
 	check "answered: $want" answered "$want"
 done
+# The history after the policy changes: windows and changes, both held against the IDL.
+printf '%s\0' '{"method":"io.bpfnic.GetStats","parameters":{"since_usec":0}}' |
+	"$CTLRAW" "$SOCK" --timeout-ms 10000 >"$TMPD/since.json"
+check "GetStats since_usec: windows, a grow or policy change, truncated" jq -e \
+	'.parameters | (.windows | length > 0) and (.changes | any(.action == "policy"))
+	 and .truncated == false' "$TMPD/since.json"
 check_eq "Monitor: two samples" 2 "$(grep -c '^PASS io.bpfnic.Monitor -> reply' "$TMPD/idlcheck.out")"
 
 # Refusals that need another caller or another file.

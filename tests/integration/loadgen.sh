@@ -75,14 +75,24 @@ check "ipv4: queuing delay read from every reply" jqe \
 check "ipv4: the server spun the requested 100 us for long requests" jqe \
 	'.steps[0].classes.long.rtt_us.min >= 100 and .config.service_us.long == 100' "$tmp/v4.json"
 check "ipv4: receive times are the kernel's stamps" jqe '.steps[0].kernel_rx_timestamps' "$tmp/v4.json"
+check "ipv4: the measured window on the wall clock, now" jqe --argjson now "$(date +%s)" \
+	'.steps[0] | (.wall_end_ns - .wall_start_ns == 1e9) and .warmup_start_ns < .wall_start_ns
+	 and (.wall_end_ns / 1e9 - $now | fabs) < 60' "$tmp/v4.json"
+check "ipv4: histograms that hold every measured reply" jqe \
+	'.steps[0] | ([.classes.short.rtt_hist.buckets[][1]] | add) == .classes.short.received
+	 and ([.send_lag_hist.buckets[][1]] | add) == .sent and .classes.long.qdelay_hist.count == .classes.long.received' \
+	"$tmp/v4.json"
+# (Whether the step is valid depends on how punctual this machine let the client be.)
+check "ipv4: a reason exactly when not valid; nothing dropped by the client" jqe \
+	'.steps[0] | .valid == (.reason == "") and .client_rx_drops == 0' "$tmp/v4.json"
 check "json: config and environment" jqe \
 	'.config.target == "198.18.0.1:7777" and .config.format == "ext" and .config.mix.long == 10
 	 and (.environment.kernel | length > 0) and (.environment.cpu_model | length > 0)
 	 and (.environment.governor | length > 0) and (.steps | length == 1)' "$tmp/v4.json"
 check_eq "csv: header as documented" \
-	"step,clients,offered_rps,achieved_rps,class,sent,received,lost,invalid,send_failures,rtt_p50_us,rtt_p90_us,rtt_p99_us,rtt_p999_us,rtt_p9999_us,rtt_max_us,rtt_mean_us,qdelay_p50_us,qdelay_p90_us,qdelay_p99_us,qdelay_p999_us,qdelay_p9999_us,qdelay_max_us,qdelay_mean_us,sendlag_p99_us,valid" \
+	"step,clients,offered_rps,achieved_rps,class,sent,received,lost,invalid,send_failures,rtt_p50_us,rtt_p90_us,rtt_p99_us,rtt_p999_us,rtt_p9999_us,rtt_max_us,rtt_mean_us,qdelay_p50_us,qdelay_p90_us,qdelay_p99_us,qdelay_p999_us,qdelay_p9999_us,qdelay_max_us,qdelay_mean_us,sendlag_p99_us,client_rx_drops,wall_start_ns,wall_end_ns,valid,reason" \
 	"$(head -1 "$tmp/v4.csv")"
-check_eq "csv: one row per class, 26 columns each" "short:26 long:26" \
+check_eq "csv: one row per class, 30 columns each" "short:30 long:30" \
 	"$(tail -n +2 "$tmp/v4.csv" | awk -F, '{printf "%s%s:%d", (NR == 1 ? "" : " "), $5, NF}')"
 check_eq "csv: sent column matches json" "$(jqr '.steps[0].classes.short.sent' "$tmp/v4.json")" \
 	"$(awk -F, '$5 == "short" {print $6}' "$tmp/v4.csv")"
@@ -202,3 +212,6 @@ done
 check_eq "--help exits 0" 0 $?
 check "--help documents --calibrate and the CSV columns" \
 	grep -q -e "--calibrate" -e "sendlag_p99_us" "$tmp/help.out"
+check "--help says what makes a step NOT VALID, and how runs merge" \
+	bash -c "grep -q 'more than 25 %\|above 25 %' '$tmp/help.out' && grep -q 'SO_RXQ_OVFL' '$tmp/help.out' &&
+		grep -q '^MERGE' '$tmp/help.out'"

@@ -32,7 +32,13 @@ for prefix in /usr /opt/bpfnic; do
 		"$prefix/lib/systemd/catalog/bpfnic.catalog" \
 		"$prefix/share/bash-completion/completions/bpfnicctl" "$prefix/share/bpfnic/io.bpfnic.varlink" \
 		"$prefix/share/man/man8/bpfnicd.8" "$prefix/share/man/man5/bpfnicd.conf.5" \
-		"$prefix/share/man/man8/bpfnicctl.8" "$prefix/share/man/man1/bpfnic-loadgen.1"; do
+		"$prefix/share/man/man8/bpfnicctl.8" "$prefix/share/man/man1/bpfnic-loadgen.1" \
+		"$prefix/bin/bpfnic-bench" "$prefix/lib/bpfnic/lab" "$prefix/share/man/man1/bpfnic-bench.1" \
+		"$prefix/share/bash-completion/completions/bpfnic-bench" \
+		"$prefix/share/bpfnic/experiments/bimodal.ini" \
+		"$prefix/share/bpfnic/experiments/unimodal-dynamic.ini" \
+		"$prefix/share/bpfnic/experiments/governor.ini" \
+		"$prefix/share/bpfnic/experiments/dynamic-vs-static.ini"; do
 		[ -e "$root$f" ] || missing+=" $f"
 	done
 	check_eq "PREFIX=$prefix: every file where expected" "" "$missing"

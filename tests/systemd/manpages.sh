@@ -11,7 +11,7 @@ on_exit "rm -rf '$tmp'"
 render() { LC_ALL=C.UTF-8 MANWIDTH=200 man --warnings -E UTF-8 -l "$1" 2>"$tmp/warn" | col -b; }
 long_opts() { grep -oE -- '--[a-z][a-z0-9-]+' | sort -u; }
 
-for page in bpfnicd.8 bpfnicd.conf.5 bpfnicd-metrics.7 bpfnicctl.8 bpfnic-loadgen.1; do
+for page in bpfnicd.8 bpfnicd.conf.5 bpfnicd-metrics.7 bpfnicctl.8 bpfnic-loadgen.1 bpfnic-bench.1; do
 	render "$man_dir/$page" >"$tmp/$page.txt"
 	if [ -s "$tmp/$page.txt" ] && [ ! -s "$tmp/warn" ]; then
 		ok "$page renders without warnings"
@@ -30,7 +30,8 @@ help_text() {
 	esac 2>&1
 }
 
-for pair in bpfnicd:bpfnicd.8 bpfnicctl:bpfnicctl.8 bpfnic-loadgen:bpfnic-loadgen.1; do
+for pair in bpfnicd:bpfnicd.8 bpfnicctl:bpfnicctl.8 bpfnic-loadgen:bpfnic-loadgen.1 \
+	bpfnic-bench:bpfnic-bench.1; do
 	bin=${pair%%:*} page=${pair#*:}
 	if [ ! -x "$BUILD/$bin" ]; then
 		fail "$page matches $bin --help ($BUILD/$bin not built)"

@@ -129,6 +129,48 @@ static void test_stats(void **state)
 	assert_usage(parse("stats", "--count", "1x"), "'1x'");
 }
 
+static void test_stats_since(void **state)
+{
+	static const struct {
+		const char *text;
+		bool relative;
+		unsigned long long usec;
+	} good[] = {
+		{ "1764160000.25", false, 1764160000250000ull },
+		{ "1764160000", false, 1764160000000000ull },
+		{ "1764160000.1234567", false, 1764160000123456ull }, /* finer than a us: dropped */
+		{ "0", false, 0 },
+		{ "-60s", true, 60000000ull },
+		{ "-500ms", true, 500000ull },
+		{ "-2", true, 2000000ull },
+		{ "-1.5s", true, 1500000ull },
+	};
+	static const char *const bad[] = { "-", "yesterday", "--60s", "-60m", "1e9", "-1h",
+					   "1764160000.", "+5", "-100000" /* over a day */ };
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse("stats", "--since", good[i].text), 0);
+		assert_true(a.since.set);
+		assert_int_equal(a.since.relative, good[i].relative);
+		assert_true(a.since.usec == good[i].usec);
+		assert_false(a.watch);
+	}
+	assert_int_equal(parse("--json", "stats", "--since=-10s"), 0);
+	assert_true(a.json && a.since.set && a.since.relative);
+	assert_int_equal(parse("stats"), 0);
+	assert_false(a.since.set);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char quoted[64];
+
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+		assert_usage(parse("stats", "--since", bad[i]), quoted);
+	}
+	assert_usage(parse("stats", "--since", ""), "'--since' needs a value");
+	assert_usage(parse("stats", "--since", "-10s", "--watch"), "'--since'");
+	assert_usage(parse("stats", "--count", "2", "--since", "-10s"), "'--since'");
+	assert_usage(parse("status", "--since", "-10s"), "'--since' belongs to 'stats'");
+}
+
 static void test_policy_rr(void **state)
 {
 	struct json_object *p;
@@ -278,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_missing_and_unknown_command),
 		cmocka_unit_test(test_option_errors_name_the_option),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_since),
 		cmocka_unit_test(test_policy_rr),
 		cmocka_unit_test(test_policy_split),
 		cmocka_unit_test(test_policy_dynamic),

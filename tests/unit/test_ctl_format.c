@@ -152,7 +152,7 @@ static const char status_json[] =
 	"\"totals\":{\"in_rps\":1234.4,\"out_rps\":1230,\"requests\":100000,\"replies\":99998,"
 	"\"passed\":12,\"other_address\":4,\"drops\":{\"queue\":2,\"no_cpu\":0,\"redirect_err\":0,"
 	"\"tx_err\":0,\"short_payload\":1,\"too_long\":3,\"transmit\":5,\"transmit_exact\":true}},"
-	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,"
+	"\"history\":[{\"time_usec\":1700000000000000,\"action\":\"grow\",\"cpu\":1,\"group\":\"main\","
 	"\"group_size\":2,\"metric_us\":35.25,\"reason\":\"avg 35.2 us > 20 us\"}]}";
 
 static void test_status(void **state)
@@ -176,9 +176,33 @@ static void test_status(void **state)
 	assert_contains(s, "totals      requests 100000, replies 99998, passed 12 (other address 4)\n");
 	assert_contains(s, "drops       queue 2, no CPU 0, redirect error 0, tx error 0, short payload 1, "
 			   "too long 3, transmit 5\n");
-	assert_contains(s, "history     last 1 core-group change:\n");
+	assert_contains(s, "history     last 1 change (core group, policy):\n");
 	assert_contains(s, "  TIME (UTC)           ACTION  CPU  GROUP SIZE  METRIC (µs)  REASON\n");
 	assert_contains(s, "  2023-11-14 22:13:20  grow      1           2         35.2  avg 35.2 us > 20 us\n");
+}
+
+static void test_since(void **state)
+{
+	const char *s;
+
+	(void)state;
+	s = render(ctl_print_since,
+		   "{\"windows\":[{\"time_usec\":1700000000250000,\"window_ms\":200.0,\"policy\":\"dynamic\","
+		   "\"groups\":{\"main\":[0,1],\"long\":[]},\"in_rps\":12345.0,\"out_rps\":12340.0,"
+		   "\"qdelay_us\":{\"avg\":5.0,\"p50\":4.2,\"p99\":61.3},\"cpus\":[]}],"
+		   "\"changes\":[{\"time_usec\":1700000000100000,\"action\":\"policy\",\"cpu\":null,"
+		   "\"group\":\"main\",\"group_size\":1,\"metric_us\":null,\"reason\":\"policy rr, by x\"}],"
+		   "\"truncated\":true}");
+	assert_contains(s, "(the daemon no longer holds the start of this span");
+	assert_contains(s, "WINDOW END (UTC)         POLICY   MAIN  LONG  IN REQ/S  OUT REQ/S  P50 (µs)  P99 (µs)\n"
+			   "2023-11-14 22:13:20.250  dynamic     2     0     12.3k      12.3k      4.20      61.3\n");
+	assert_contains(s, "changes     1 change (core group, policy):\n");
+	assert_contains(s, "  2023-11-14 22:13:20.100  policy    -           1            -  policy rr, by x\n");
+	s = render(ctl_print_since, "{\"windows\":[],\"changes\":[],\"truncated\":false}");
+	assert_contains(s, "windows     none in this span\n");
+	assert_contains(s, "changes     no change yet\n");
+	s = render(ctl_print_since, "{\"windows\":[1,{\"time_usec\":\"x\",\"groups\":5}]}");
+	assert_contains(s, "-                 -          -     -         -          -         -         -\n");
 }
 
 static void test_status_missing_and_mistyped(void **state)
@@ -193,13 +217,13 @@ static void test_status_missing_and_mistyped(void **state)
 	assert_contains(s, "rx irqs     -\n");
 	assert_contains(s, "policy      -\n");
 	assert_contains(s, "workload    short -, long -, max -\n");
-	assert_contains(s, "history     no core-group change yet\n");
+	assert_contains(s, "history     no change yet\n");
 	s = render(ctl_print_status,
 		   "{\"version\":7,\"uptime_sec\":\"x\",\"policy\":[],\"groups\":{\"main\":\"0\"},"
 		   "\"totals\":{\"drops\":5},\"history\":[1,{\"time_usec\":\"x\"}]}");
 	assert_contains(s, "daemon      bpfnicd -, up -\n");
 	assert_contains(s, "groups      main -, long -\n");
-	assert_contains(s, "history     last 2 core-group changes:\n");
+	assert_contains(s, "history     last 2 changes (core group, policy):\n");
 }
 
 static void test_policy_lines(void **state)
@@ -271,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_table_alignment),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_status_missing_and_mistyped),
+		cmocka_unit_test(test_since),
 		cmocka_unit_test(test_policy_lines),
 		cmocka_unit_test(test_reload_reply),
 		cmocka_unit_test(test_stats),

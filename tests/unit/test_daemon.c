@@ -62,17 +62,31 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The history the running policy records its changes in. */
+static struct bpfnicd_history *history;
+
 /* The running policy on the fake maps, as bpfnicd starts it. */
 static struct bpfnicd_policy *start_policy(void)
 {
 	struct bpfnic_dp_opts opts = { 0 };
-	struct bpfnicd_policy *p = bpfnicd_policy_new(&cfg, 0);
+	struct bpfnicd_policy *p;
+
+	assert_int_equal(bpfnicd_history_new(&cfg.cpus, cfg.history_windows, cfg.history_changes,
+					     &history), 0);
+	p = bpfnicd_policy_new(&cfg, 0, history);
 
 	assert_non_null(p);
 	bpfnicd_policy_dp_opts(p, &opts);
 	fake_dp_open(&opts);
 	bpfnicd_policy_attach(p, FAKE_DP);
 	return p;
+}
+
+static void stop_policy(struct bpfnicd_policy *p)
+{
+	bpfnicd_policy_free(p);
+	bpfnicd_history_free(history);
+	history = NULL;
 }
 
 /* The maps and the daemon's view agree, and hold main/long CPUs and policy. */
@@ -124,13 +138,24 @@ static void test_apply_and_groups(void **state)
 	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
 	expect_state(p, "0,1,2", "3", BPFNIC_POLICY_SPLIT);
 	assert_int_equal(bpfnicd_policy_group_of(p, 3), BPFNIC_GROUP_LONG);
+	/* Recorded as a change, with what it changed to and who asked. */
+	assert_int_equal(bpfnicd_history_n_changes(history), 1);
+	assert_int_equal(bpfnicd_history_change(history, 0)->action, BPFNICD_CHANGE_POLICY);
+	assert_int_equal(bpfnicd_history_change(history, 0)->group_size, 3);
+	assert_int_equal(bpfnicd_history_change(history, 0)->cpu, -1);
+	assert_string_equal(bpfnicd_history_change(history, 0)->reason,
+			    "policy split: 3 short CPUs, 1 long CPUs, by test");
+	/* The same policy again changes nothing, and records nothing. */
+	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
+	assert_int_equal(bpfnicd_history_n_changes(history), 1);
 	/* Entering dynamic keeps the group in use, within MinCpus..MaxCpus. */
 	next = with_policy(BPFNIC_POLICY_DYNAMIC);
 	next.max_cpus = 2;
 	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
 	expect_state(p, "0,1", "", BPFNIC_POLICY_DYNAMIC);
 	assert_int_equal(bpfnicd_policy_group_of(p, 3), -1);
-	bpfnicd_policy_free(p);
+	assert_int_equal(bpfnicd_history_n_changes(history), 2);
+	stop_policy(p);
 }
 
 /* Whichever write fails, the maps get their old contents back and nothing changes. */
@@ -166,7 +191,9 @@ static void test_apply_rolls_back(void **state)
 		expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
 	}
 	fake_dp.fail_at = 0;
-	bpfnicd_policy_free(p);
+	/* Only the change that took effect is recorded. */
+	assert_int_equal(bpfnicd_history_n_changes(history), 1);
+	stop_policy(p);
 }
 
 static void test_scaler_grows_the_prefix(void **state)
@@ -185,19 +212,20 @@ static void test_scaler_grows_the_prefix(void **state)
 	fake_dp.fail_at = 1;
 	bpfnicd_policy_tick(p, &w, 10000);
 	expect_state(p, "2", "", BPFNIC_POLICY_DYNAMIC);
-	assert_null(bpfnicd_policy_history(p, 0));
+	assert_int_equal(bpfnicd_history_n_changes(history), 0);
 	fake_dp.fail_at = 0;
 	bpfnicd_policy_tick(p, &w, 10200);
 	expect_state(p, "2,0", "", BPFNIC_POLICY_DYNAMIC);
 	bpfnicd_policy_tick(p, &w, 10400);
 	bpfnicd_policy_tick(p, &w, 10600);
 	expect_state(p, "2,0,3", "", BPFNIC_POLICY_DYNAMIC);
-	h = bpfnicd_policy_history(p, 1);
+	h = bpfnicd_history_change(history, 1);
 	assert_non_null(h);
-	assert_true(h->grow);
+	assert_int_equal(h->action, BPFNICD_CHANGE_GROW);
 	assert_int_equal(h->cpu, 3);
 	assert_int_equal(h->group_size, 3);
-	bpfnicd_policy_free(p);
+	assert_true(h->metric_us == 500);
+	stop_policy(p);
 }
 
 /* ---- the methods ------------------------------------------------------------------------- */
@@ -234,8 +262,8 @@ static void daemon_start(struct daemon *d)
 	d->nic = bpfnicd_nic_new("eth9", &nd, &cfg.cpus, &info);
 	assert_non_null(d->nic);
 	deps = (struct bpfnicd_methods_deps){
-		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .info = info,
-		.nic = d->nic, .start_usec = bpfnic_mono_usec(),
+		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .history = history,
+		.info = info, .nic = d->nic, .start_usec = bpfnic_mono_usec(),
 	};
 	assert_int_equal(bpfnicd_methods_new(&deps, &d->methods), 0);
 	assert_int_equal(bpfnic_idl_parse(bpfnic_idl_io_bpfnic, &d->idl[0], err, sizeof(err)), 0);
@@ -247,7 +275,7 @@ static void daemon_stop(struct daemon *d)
 	bpfnicd_methods_free(d->methods);
 	bpfnicd_nic_free(d->nic);
 	bpfnicd_sampler_free(d->sampler);
-	bpfnicd_policy_free(d->policy);
+	stop_policy(d->policy);
 	bpfnicd_runconf_free(d->conf);
 	bpfnic_idl_free(d->idl[0]);
 	bpfnic_idl_free(d->idl[1]);
@@ -297,9 +325,15 @@ static void test_every_method_against_the_idl(void **state)
 	struct json_object *msg, *p, *v;
 	(void)state;
 
+	int group[4];
+
 	daemon_start(&d);
 	fake_dp.served[1] = 1000;
 	assert_int_equal(bpfnicd_sampler_tick(d.sampler, bpfnic_mono_usec() + 200000), 0);
+	/* As bpfnicd keeps every window it closes. */
+	bpfnicd_policy_cpu_groups(d.policy, cfg.cpus.cpu, cfg.cpus.n, group);
+	bpfnicd_history_add_window(history, 1000, bpfnicd_sampler_window(d.sampler),
+				   BPFNIC_POLICY_RR, group);
 	call(&d, "org.varlink.service.GetInfo", NULL, false, false, NULL, &msg);
 	json_object_put(msg);
 	p = call(&d, "org.varlink.service.GetInterfaceDescription", "{\"interface\":\"io.bpfnic\"}",
@@ -347,6 +381,32 @@ static void test_every_method_against_the_idl(void **state)
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 0)), "Interface");
 	json_object_put(msg);
 	expect_state(d.policy, "0,1,2,3", "", BPFNIC_POLICY_RR); /* the file's policy */
+	/* The history: the window, and both policy changes (SetPolicy, then the reload). */
+	p = call(&d, "io.bpfnic.GetStats", "{\"since_usec\":0}", false, false, NULL, &msg);
+	assert_true(json_object_object_get_ex(p, "windows", &v));
+	assert_int_equal(json_object_array_length(v), 1);
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(v, 0), "cpus", &v));
+	assert_int_equal(json_object_array_length(v), 4);
+	assert_true(json_object_object_get_ex(p, "changes", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	assert_true(json_object_object_get_ex(json_object_array_get_idx(v, 1), "action", &v));
+	assert_string_equal(json_object_get_string(v), "policy");
+	assert_true(json_object_object_get_ex(p, "truncated", &v) && !json_object_get_boolean(v));
+	assert_false(json_object_object_get_ex(p, "next_since_usec", &v));
+	json_object_put(msg);
+	/* After the last entry: empty lists. Without since_usec (or null): today's reply. */
+	p = call(&d, "io.bpfnic.GetStats", "{\"since_usec\":9000000000000000}", false, false, NULL, &msg);
+	assert_true(json_object_object_get_ex(p, "windows", &v));
+	assert_int_equal(json_object_array_length(v), 0);
+	json_object_put(msg);
+	p = call(&d, "io.bpfnic.GetStats", "{\"since_usec\":null}", false, false, NULL, &msg);
+	assert_false(json_object_object_get_ex(p, "windows", &v));
+	json_object_put(msg);
+	/* Status lists the changes too. */
+	p = call(&d, "io.bpfnic.GetStatus", NULL, false, false, NULL, &msg);
+	assert_true(json_object_object_get_ex(p, "history", &v));
+	assert_int_equal(json_object_array_length(v), 2);
+	json_object_put(msg);
 	daemon_stop(&d);
 }
 
@@ -366,6 +426,8 @@ static void test_refusals_against_the_idl(void **state)
 		{ "io.bpfnic.Monitor", NULL, false, false, "org.varlink.service.ExpectedMore", NULL },
 		{ "io.bpfnic.GetStatus", "{\"verbose\":true}", false, false,
 		  "org.varlink.service.InvalidParameter", "verbose" },
+		{ "io.bpfnic.GetStats", "{\"since_usec\":\"yesterday\"}", false, false,
+		  "org.varlink.service.InvalidParameter", "since_usec" },
 		{ "io.bpfnic.SetPolicy", "{\"policy\":\"split\"}", false, false,
 		  "org.varlink.service.PermissionDenied", NULL },
 		{ "io.bpfnic.Reload", NULL, false, false, "org.varlink.service.PermissionDenied", NULL },

@@ -154,6 +154,46 @@ static void merge_equals_union(void **state)
 	free(merged);
 }
 
+/* Kept sparse and added back, the parts make the whole exactly; empty ones add nothing. */
+static void sparse_adds_back_exactly(void **state)
+{
+	struct bpfnic_hist *parts[3], *all = new_hist(), *sum = new_hist();
+	struct bpfnic_hist_sparse sp[3];
+	struct bpfnic_rng r;
+
+	(void)state;
+	for (int p = 0; p < 3; p++)
+		parts[p] = new_hist();
+	bpfnic_rng_seed(&r, 5, 5);
+	for (int i = 0; i < N / 10; i++) {
+		uint64_t v = draw_latency(&r);
+
+		bpfnic_hist_record(all, v);
+		bpfnic_hist_record(parts[i % 2], v); /* parts[2] stays empty */
+	}
+	for (int p = 0; p < 3; p++) {
+		assert_int_equal(bpfnic_hist_sparse_from(&sp[p], parts[p]), 0);
+		bpfnic_hist_sparse_add(sum, &sp[p]);
+	}
+	assert_int_equal(sp[2].n, 0);
+	assert_null(sp[2].b);
+	assert_true(sp[0].n > 10 && sp[0].n < BPFNIC_LG_HIST_BUCKETS / 2);
+	for (uint32_t i = 1; i < sp[0].n; i++)
+		assert_true(sp[0].b[i].index > sp[0].b[i - 1].index && sp[0].b[i].count > 0);
+	assert_memory_equal(sum->buckets, all->buckets, sizeof(all->buckets));
+	assert_int_equal(sum->count, all->count);
+	assert_int_equal(sum->min, all->min);
+	assert_int_equal(sum->max, all->max);
+	for (double q = 0.05; q < 1; q += 0.05)
+		assert_true(bpfnic_hist_quantile(sum, q) == bpfnic_hist_quantile(all, q));
+	for (int p = 0; p < 3; p++) {
+		bpfnic_hist_sparse_free(&sp[p]);
+		free(parts[p]);
+	}
+	free(all);
+	free(sum);
+}
+
 static void edge_values(void **state)
 {
 	struct bpfnic_hist *h = new_hist();
@@ -198,4 +238,5 @@ UNIT_TEST_MAIN(
 	cmocka_unit_test(percentiles_match_exact_sort_latency),
 	cmocka_unit_test(every_value_within_one_percent),
 	cmocka_unit_test(merge_equals_union),
+	cmocka_unit_test(sparse_adds_back_exactly),
 	cmocka_unit_test(edge_values))

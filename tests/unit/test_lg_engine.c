@@ -114,6 +114,9 @@ static void check_accounting(const struct lg_step_result *r)
 		assert_int_equal(cr->counts.sent, cr->counts.received + cr->counts.lost);
 		assert_int_equal(cr->rtt.count, cr->counts.received);
 		assert_int_equal(cr->qdelay.count, cr->counts.received);
+		/* The histograms the summaries came from are kept for the JSON (and merge). */
+		assert_int_equal(cr->rtt_hist.count, cr->counts.received);
+		assert_int_equal(cr->qdelay_hist.count, cr->counts.received);
 		sent += cr->counts.sent;
 		received += cr->counts.received;
 	}
@@ -122,6 +125,11 @@ static void check_accounting(const struct lg_step_result *r)
 	assert_int_equal(r->scheduled, r->counts.sent + r->counts.send_failures);
 	assert_true(r->counts.sent > 0);
 	assert_int_equal(r->cls[LG_CLASS_OTHER].counts.sent, 0);
+	assert_int_equal(r->send_lag_hist.count, r->counts.sent);
+	/* The measured window on the wall clock, after the warm-up's start. */
+	assert_true(r->wall_end_ns - r->wall_start_ns == r->duration_ns);
+	assert_true(r->wall_start_ns - r->warmup_start_ns == r->warmup_ns);
+	assert_true(r->wall_start_ns > 1600000000ull * 1000000000ull); /* a date after 2020 */
 }
 
 static void clean_replies_all_counted(void **state)
@@ -142,6 +150,7 @@ static void clean_replies_all_counted(void **state)
 			/* read from the reply */
 			assert_true(r[i].cls[0].qdelay.min == STANDIN_QDELAY_NS);
 			assert_true(r[i].kernel_timestamps);
+			lg_step_result_free(&r[i]);
 		}
 	}
 	echo_stop(&echo);
@@ -161,6 +170,7 @@ static void broken_replies_are_invalid(void **state)
 	/* Every fourth reply broken, one kind in five only duplicated: ~4/20 lost. */
 	assert_true(r[0].counts.lost > 0);
 	assert_true(r[0].counts.invalid > r[0].counts.lost);
+	lg_step_result_free(&r[0]);
 	echo_stop(&echo);
 }
 

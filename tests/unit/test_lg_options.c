@@ -112,27 +112,6 @@ static void steps_of_sweeps_and_clients(void **state)
 	assert_true(rate == 675000);
 }
 
-static void durations(void **state)
-{
-	uint64_t ns;
-
-	(void)state;
-	assert_int_equal(lg_parse_duration("2", &ns), 0);
-	assert_int_equal(ns, 2000000000ull);
-	assert_int_equal(lg_parse_duration("500ms", &ns), 0);
-	assert_int_equal(ns, 500000000ull);
-	assert_int_equal(lg_parse_duration("100us", &ns), 0);
-	assert_int_equal(ns, 100000);
-	assert_int_equal(lg_parse_duration("10ns", &ns), 0);
-	assert_int_equal(ns, 10);
-	assert_int_equal(lg_parse_duration("0.25s", &ns), 0);
-	assert_int_equal(ns, 250000000ull);
-	static const char *const bad[] = { "", "s", "-1", "1h", "1e3", "1 s", "1..2", "2sec", NULL };
-	for (const char *const *b = bad; *b; b++)
-		assert_int_not_equal(lg_parse_duration(*b, &ns), 0);
-	assert_int_equal(lg_parse_duration("100000", &ns), -ERANGE);
-}
-
 /* Each flag with values it must refuse; the message must name the flag. */
 static const struct bad_values {
 	const char *flag;
@@ -264,17 +243,60 @@ static void help_examples_parse(void **state)
 		for (tok = strtok_r(line, " ", &s2); tok && argc < 63; tok = strtok_r(NULL, " ", &s2))
 			argv[argc++] = tok;
 		argv[argc] = NULL;
-		if (lg_parse_args(argc, argv, &c, err, sizeof(err)) != LG_PARSE_RUN)
+		if (argc > 1 && !strcmp(argv[1], "merge")) {
+			struct lg_merge_args m;
+
+			if (lg_parse_merge_args(argc - 2, argv + 2, &m, err, sizeof(err)) != LG_PARSE_RUN)
+				fail_msg("example %u does not parse: %s", examples + 1, err);
+		} else if (lg_parse_args(argc, argv, &c, err, sizeof(err)) != LG_PARSE_RUN) {
 			fail_msg("example %u does not parse: %s", examples + 1, err);
+		}
 		examples++;
 	}
 	assert_true(examples >= 3);
 }
 
+/* merge's own line: runs, --json, --csv, --quiet; anything else is named. */
+static void merge_arguments(void **state)
+{
+	char *ok[] = { "a.json", "--json", "m.json", "b.json", "--csv", "m.csv", "--quiet", NULL };
+	static const struct {
+		char *argv[4];
+		const char *message;
+	} bad[] = {
+		{ { NULL }, "no run to merge" },
+		{ { "a.json", "--json", NULL }, "--json needs a file name" },
+		{ { "a.json", "--csv", "", NULL }, "--csv needs a file name" },
+		{ { "a.json", "--rate", "5", NULL }, "unknown option '--rate'" },
+	};
+	struct lg_merge_args m;
+	char err[256];
+	(void)state;
+
+	assert_int_equal(lg_parse_merge_args(7, ok, &m, err, sizeof(err)), LG_PARSE_RUN);
+	assert_int_equal(m.n, 2);
+	assert_string_equal(m.inputs[1], "b.json");
+	assert_string_equal(m.json_path, "m.json");
+	assert_string_equal(m.csv_path, "m.csv");
+	assert_true(m.quiet);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int argc = 0;
+
+		while (bad[i].argv[argc])
+			argc++;
+		assert_int_equal(lg_parse_merge_args(argc, (char **)bad[i].argv, &m, err, sizeof(err)),
+				 -EINVAL);
+		if (!strstr(err, bad[i].message))
+			fail_msg("want '%s', got '%s'", bad[i].message, err);
+	}
+	assert_int_equal(lg_parse_merge_args(1, (char *[]){ "--help", NULL }, &m, err, sizeof(err)),
+			 LG_PARSE_HELP);
+}
+
 UNIT_TEST_MAIN(
 	cmocka_unit_test(defaults_and_every_flag),
+	cmocka_unit_test(merge_arguments),
 	cmocka_unit_test(steps_of_sweeps_and_clients),
-	cmocka_unit_test(durations),
 	cmocka_unit_test(bad_input_is_one_line_naming_it),
 	cmocka_unit_test(conflicting_flags),
 	cmocka_unit_test(help_documents_every_flag),

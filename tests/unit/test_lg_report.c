@@ -20,6 +20,9 @@ static void fake_step(struct lg_step_result *r)
 	r->offered_rps = 50000;
 	r->achieved_rps = 49990;
 	r->valid = true;
+	r->warmup_start_ns = 4000;
+	r->wall_start_ns = 5000;
+	r->wall_end_ns = 7000;
 	r->cls[0].counts.sent = 900;
 	r->cls[0].counts.received = 899;
 	r->cls[0].counts.lost = 1;
@@ -70,9 +73,9 @@ static void csv_columns_as_documented(void **state)
 	assert_non_null(strstr(buf, ",other,0,0,0,3,0,"));
 	save = NULL;
 	line = strtok_r(buf, "\n", &save);
-	assert_int_equal(count_fields(line), 26);
+	assert_int_equal(count_fields(line), 30);
 	for (line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		assert_int_equal(count_fields(line), 26);
+		assert_int_equal(count_fields(line), 30);
 		rows++;
 	}
 	assert_int_equal(rows, 3); /* short, long, and "other" because of invalid replies */
@@ -122,8 +125,15 @@ static void json_has_config_environment_steps(void **state)
 	assert_non_null(o);
 	assert_int_equal(json_object_get_int64(json_object_object_get(o, "sent")), 900);
 	assert_int_equal(json_object_get_int64(json_object_object_get(o, "lost")), 1);
+	assert_non_null(json_object_object_get(json_object_object_get(o, "rtt_hist"), "buckets"));
+	assert_non_null(json_object_object_get(o, "qdelay_hist"));
 	o = json_object_object_get(o, "rtt_us");
 	assert_non_null(json_object_object_get(o, "p99.99"));
+	/* The window on the wall clock, and what the client's sockets dropped. */
+	assert_int_equal(json_object_get_int64(json_object_object_get(step, "wall_end_ns")), 7000);
+	assert_non_null(json_object_object_get(step, "warmup_start_ns"));
+	assert_non_null(json_object_object_get(step, "client_rx_drops"));
+	assert_non_null(json_object_object_get(step, "send_lag_hist"));
 	assert_true(json_object_get_double(json_object_object_get(o, "max")) == 100.0);
 	json_object_put(root);
 }

@@ -38,7 +38,7 @@ static int setup(void **state)
 	fx.cfg.short_us = 6;
 	fx.cfg.long_us = 60;
 	fx.cfg.max_us = 1500;
-	fx.policy = bpfnicd_policy_new(&fx.cfg, 0);
+	fx.policy = bpfnicd_policy_new(&fx.cfg, 0, NULL); /* no history kept */
 	fx.rd = (struct bpfnic_dp_stats){
 		.nr_cpus = NCPU,
 		.sched = calloc(NCPU, sizeof(*fx.rd.sched)),

@@ -83,16 +83,21 @@ static void test_window(void **state)
 	assert_true(w.cpu[0].qdelay_p99_us > 36 && w.cpu[0].qdelay_p99_us <= 40.0);
 	assert_true(w.cpu[0].service_us > 59.9 && w.cpu[0].service_us < 60.1);
 	assert_int_equal(w.cpu[0].handed, 107);
+	assert_true(w.cpu[0].in_rps > 213.9 && w.cpu[0].in_rps < 214.1);   /* 107 handed in 0.5 s */
+	assert_int_equal(w.cpu[0].window_queue_drops, 7);
 	assert_int_equal(w.cpu[0].processed, 100);
 	assert_true(w.cpu[0].kthread_util < 0);
 	assert_true(w.cpu[1].rps > 399.9 && w.cpu[1].rps < 400.1);
 	assert_true(w.cpu[1].qdelay_avg_us > 9.9 && w.cpu[1].qdelay_avg_us < 10.1);
 	assert_int_equal(w.cpu[1].processed, 300);
+	assert_true(w.cpu[1].in_rps > 399.9 && w.cpu[1].in_rps < 400.1);   /* 200 of its 300 */
+	assert_int_equal(w.cpu[1].window_queue_drops, 0);
 	/* All workers together: 300 served, mean (200*10 + 100*40)/300 = 20 us. */
 	assert_true(w.traffic);
 	assert_int_equal(w.served, 300);
 	assert_true(w.qdelay_avg_us > 19.9 && w.qdelay_avg_us < 20.1);
 	assert_true(w.qdelay_p99_us > 36 && w.qdelay_p99_us <= 40.0);
+	assert_true(w.qdelay_p50_us > 9 && w.qdelay_p50_us <= 10.0);          /* 200 of 300 at 10 us */
 	assert_true(w.in_rps > 613.9 && w.in_rps < 614.1);                   /* 307 in 0.5 s */
 	assert_true(w.out_rps > 599.9 && w.out_rps < 600.1);
 	assert_int_equal(w.requests, 407);
@@ -211,6 +216,34 @@ static void test_transmit_drops_and_rx_cpus(void **state)
 	release(&b);
 }
 
+/* Estimated drops (handed - processed) fall as requests in flight are served: the
+ * window's count never goes below 0, and the exact count is a plain difference. */
+static void test_window_queue_drops(void **state)
+{
+	struct bpfnic_dp_stats a, b;
+	struct bpfnicd_window w;
+	const unsigned cpus[] = { 1 };
+	(void)state;
+
+	alloc(&a);
+	alloc(&b);
+	serve(&a, 1, 5, 5000, 6000);
+	a.handed[1] += 5;                   /* 5 in flight at the first reading */
+	serve(&b, 1, 10, 5000, 6000);       /* served by the second */
+	bpfnicd_window_compute(&b, &a, cpus, 1, 100.0, &w);
+	assert_int_equal(w.cpu[0].queue_drops, 0);
+	assert_int_equal(w.cpu[0].window_queue_drops, 0);
+	assert_true(w.cpu[0].in_rps == 0);  /* all 10 were handed before the window */
+	a.queue_drops_exact = b.queue_drops_exact = true;
+	a.queue_drops[1] = 4;
+	b.queue_drops[1] = 10;
+	bpfnicd_window_compute(&b, &a, cpus, 1, 100.0, &w);
+	assert_int_equal(w.cpu[0].queue_drops, 10);
+	assert_int_equal(w.cpu[0].window_queue_drops, 6);
+	release(&a);
+	release(&b);
+}
+
 /* ---- the histogram in Prometheus' buckets ------------------------------------------------- */
 
 /* The bounds are BPF bucket bounds minus one, increasing, from 2^9 - 1 ns on. */
@@ -320,6 +353,7 @@ static void test_qdelay_buckets_and_p99(void **state)
 }
 
 UNIT_TEST_MAIN(
+	cmocka_unit_test(test_window_queue_drops),
 	cmocka_unit_test(test_window),
 	cmocka_unit_test(test_exact_queue_drops),
 	cmocka_unit_test(test_transmit_drops_and_rx_cpus),

@@ -108,6 +108,11 @@ check "systemd-analyze security rates it better than 1.7 ($exposure)" \
 	awk -v e="${exposure:-99}" 'BEGIN { exit !(e < 1.7) }'
 completion_ok() { bash -c '. /usr/share/bash-completion/completions/bpfnicctl && complete -p bpfnicctl' >/dev/null 2>&1; }
 check "bash completion for bpfnicctl is installed and registers" completion_ok
+# bpfnic-bench as installed: its experiments from /usr/share/bpfnic, its completion.
+check "bpfnic-bench list shows the installed experiments" \
+	bash -c 'bpfnic-bench list | grep -q "^bimodal .*figures 5.1 5.2 5.3"'
+check "bash completion for bpfnic-bench registers" \
+	bash -c '. /usr/share/bash-completion/completions/bpfnic-bench && complete -p bpfnic-bench'
 check "config is a conffile" bash -c "dpkg-query -W -f='\${Conffiles}' bpfnic | grep -q $CONF"
 
 # ---------------------------------------------------------------- start

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The line source the project's INI readers hand libinih (bpfnicd.conf, bpfnic-bench's
+ * experiment files): it counts lines, and what inih would misread (a line longer than
+ * its buffer, a malformed [Section] header, a line that is not Key=Value, an empty
+ * key) it reports itself, with the line's number, and hands inih an empty line
+ * instead. Well-formed headers go to a callback that decides what they mean. Reads a
+ * stream or a string the caller gives; no other I/O.
+ */
+#ifndef BPFNIC_INILINE_H
+#define BPFNIC_INILINE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct bpfnic_ini_source {
+	FILE *f;            /* read from f, or ... */
+	const char *text;   /* ... from text when f is NULL */
+	unsigned line;      /* the line inih is handed now, from 1 */
+	/* A well-formed header "[name]" (name is not NUL-terminated). */
+	void (*header)(void *ctx, const char *name, size_t len);
+	/* A line inih would misread: what is wrong with it. */
+	void (*error)(void *ctx, unsigned line, const char *what);
+	void *ctx;
+	size_t pos;         /* in text */
+};
+
+/* inih's ini_reader (ini_parse_stream) over a struct bpfnic_ini_source. */
+char *bpfnic_ini_read_line(char *str, int num, void *stream);
+
+/*
+ * The readers' list of problems: "FILE:LINE: what" ("FILE: what" for line 0) into
+ * msg[*n] while *n < max; *total counts them all.
+ */
+#define BPFNIC_INI_MSG_SIZE 256
+void bpfnic_ini_verror(char (*msg)[BPFNIC_INI_MSG_SIZE], unsigned max, unsigned *n,
+		       unsigned *total, const char *filename, unsigned line, const char *fmt,
+		       va_list ap);
+
+#endif
