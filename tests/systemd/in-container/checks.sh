@@ -319,6 +319,7 @@ lost_across() {
 		{ s += $c["sent"]; l += $c["lost"] } END { if (s > 0) print l + 0; else print "none-sent" }' \
 		"$OUT/$name.csv" 2>/dev/null || echo none-sent
 }
+version_first=$(dpkg-query -W -f='${Version}' bpfnic)
 dropin=/run/systemd/system/bpfnicd.service.d
 mkdir -p "$dropin"
 printf '[Service]\nFileDescriptorStoreMax=0\n' >"$dropin/50-no-fdstore.conf"
@@ -327,6 +328,24 @@ timeout 60 systemctl restart bpfnicd.service
 check "a drop-in disables the fd store (FileDescriptorStoreMax=$(prop FileDescriptorStoreMax))" \
 	[ "$(prop FileDescriptorStoreMax)" = 0 ]
 lost_nostore=$(lost_across restart-nostore 6 timeout 60 systemctl restart bpfnicd.service)
+crash_restarted() { [ "$(prop NRestarts)" -gt "$restarts" ] && [ "$(prop ActiveState)" = active ]; }
+# The crash and the upgrade the old way too, for their side-by-side figures; the
+# upgrade is undone (dpkg -i of the first package: a downgrade) for the run with the
+# store. reset-failed: these starts must not reach StartLimitBurst=.
+systemctl reset-failed bpfnicd.service
+pid=$(prop MainPID) restarts=$(prop NRestarts)
+lost_crash_nostore=$(lost_across crash-nostore 6 kill -KILL "$pid")
+check "without the store too, kill -9 is restarted by Restart=on-failure" until_ok 30 crash_restarted
+systemctl reset-failed bpfnicd.service
+pid=$(prop MainPID)
+lost_upgrade_nostore=$(lost_across upgrade-nostore 12 env DEBIAN_FRONTEND=noninteractive timeout 90 \
+	dpkg -i /var/tmp/upgrade/bpfnic_*.deb)
+check "without the store too, the upgrade restarts the daemon" until_ok 10 upgraded
+rc=0; DEBIAN_FRONTEND=noninteractive timeout 90 dpkg -i /var/tmp/bpfnic_*.deb >"$OUT/downgrade.log" 2>&1 || rc=$?
+downgraded() { [ "$rc" = 0 ] && [ "$(dpkg-query -W -f='${Version}' bpfnic)" = "$version_first" ]; }
+check "the upgrade is undone for the run with the store (rc $rc, $(dpkg-query -W -f='${Version}' bpfnic))" \
+	downgraded
+systemctl reset-failed bpfnicd.service
 rm -f "$dropin/50-no-fdstore.conf"
 systemctl daemon-reload
 timeout 60 systemctl restart bpfnicd.service
@@ -350,10 +369,9 @@ check "its program replaced the old one in place (id $prog0 -> $prog1)" changed 
 
 pid=$(prop MainPID) restarts=$(prop NRestarts)
 lost_crash=$(lost_across crash 6 kill -KILL "$pid")
-crash_restarted() { [ "$(prop NRestarts)" -gt "$restarts" ] && [ "$(prop ActiveState)" = active ]; }
 check "kill -9 is restarted by Restart=on-failure" until_ok 30 crash_restarted
-diag "requests lost across kill -9 and the restart under $LOAD_RATE requests/s: $lost_crash"
-check "a crash under load loses no request ($lost_crash lost)" [ "$lost_crash" = 0 ]
+diag "requests lost across kill -9 and the restart under $LOAD_RATE requests/s: $lost_crash_nostore without the fd store, $lost_crash with it"
+check "a crash under load loses no request ($lost_crash lost; $lost_crash_nostore without the store)" [ "$lost_crash" = 0 ]
 
 read -r prog0 tag0 <<<"$(prog_of)"
 version0=$(dpkg-query -W -f='${Version}' bpfnic)
@@ -361,12 +379,12 @@ n_takeovers=$(takeovers)
 lost_upgrade=$(lost_across upgrade 12 env DEBIAN_FRONTEND=noninteractive timeout 90 dpkg -i /var/tmp/upgrade/bpfnic_*.deb)
 version1=$(dpkg-query -W -f='${Version}' bpfnic)
 read -r prog1 tag1 <<<"$(prog_of)"
-diag "requests lost across the upgrade $version0 -> $version1 under $LOAD_RATE requests/s: $lost_upgrade"
+diag "requests lost across the upgrade $version0 -> $version1 under $LOAD_RATE requests/s: $lost_upgrade_nostore without the fd store, $lost_upgrade with it"
 check "the upgrade installed ($version0 -> $version1)" [ "$version1" != "$version0" ]
 check "the upgrade's changed program runs (tag $tag0 -> $tag1)" changed "$tag1" "$tag0"
 check "the upgraded daemon took the data path over, maps and counters kept" \
 	until_ok 5 took_over_since "$n_takeovers"
-check "an upgrade under load loses no request ($lost_upgrade lost)" [ "$lost_upgrade" = 0 ]
+check "an upgrade under load loses no request ($lost_upgrade lost; $lost_upgrade_nostore without the store)" [ "$lost_upgrade" = 0 ]
 check "the admin's Interface=$IFACE survived the upgrade" grep -qx "Interface=$IFACE" "$CONF"
 
 # ---------------------------------------------------------------- giving up releases the store
