@@ -6,7 +6,7 @@
  * and the handlers, SetPolicy's parameters (lib/params.c) and Reload included. It all
  * runs as bpfnicd runs it, through bpfnicd_control_answer(), on a daemon made for the
  * test: its own config, the in-memory data path of the unit tests, a statistics
- * window with traffic in it.
+ * window with traffic in it, a short history of windows for GetStats' since_usec.
  *
  * Input: byte 0 picks the caller (bit 0: admin, as root; else a reader) and how the
  * stream is cut into reads (bits 1-7: 1 to 128 bytes per read); the rest is the byte
