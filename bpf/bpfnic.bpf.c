@@ -193,6 +193,7 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 	void *data_end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
 	struct udphdr *udp;
+	__u32 l3_payload; /* the IP payload's length, as the IP header says */
 	__u16 udp_len;
 	__be16 proto;
 
@@ -216,7 +217,7 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 
 	if (proto == bpf_htons(ETH_P_IP)) {
 		struct iphdr *iph = r->l3;
-		__u32 ihl_bytes;
+		__u32 ihl_bytes, ip_len;
 
 		if ((void *)(iph + 1) > data_end)
 			return PARSE_NOT_OURS;
@@ -227,6 +228,8 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 			return PARSE_NOT_OURS;
 		ihl_bytes = iph->ihl * 4; /* options are skipped, never assumed absent */
 		udp = r->l3 + ihl_bytes;
+		ip_len = bpf_ntohs(iph->tot_len);
+		l3_payload = ip_len > ihl_bytes ? ip_len - ihl_bytes : 0;
 		r->ipv6 = false;
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr *ip6 = r->l3;
@@ -237,6 +240,7 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 		if (ip6->version != 6 || ip6->nexthdr != IPPROTO_UDP)
 			return PARSE_NOT_OURS;
 		udp = (void *)(ip6 + 1);
+		l3_payload = bpf_ntohs(ip6->payload_len);
 		r->ipv6 = true;
 	} else {
 		return PARSE_NOT_OURS;
@@ -255,9 +259,11 @@ static __always_inline enum parse_result parse_request(struct xdp_md *ctx, __u16
 	udp_len = bpf_ntohs(udp->len);
 	if (udp_len > BPFNIC_MAX_DGRAM_LEN)
 		return PARSE_TOO_LONG;
-	/* The reply's checksum covers the whole datagram: it must all be in the frame. */
+	/* The reply's checksum covers the whole datagram: it must all be in the frame, and
+	 * in the IP packet (a datagram longer than its IP length is one the stack drops;
+	 * the reply would carry the same lie). */
 	if (udp_len < sizeof(*udp) + BPFNIC_REQ_LEN || (void *)udp + udp_len > data_end ||
-	    (void *)(r->payload + BPFNIC_REQ_LEN) > data_end)
+	    (void *)(r->payload + BPFNIC_REQ_LEN) > data_end || udp_len > l3_payload)
 		return PARSE_SHORT;
 	r->udp_len = udp_len;
 

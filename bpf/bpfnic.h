@@ -730,7 +730,7 @@ struct bpfnic_sched_stats {
 	__u64 rx;              /* frames the scheduler saw */
 	__u64 passed;          /* not ours: XDP_PASS, untouched */
 	__u64 short_payload;   /* UDP to our port but not a whole request: under 25 bytes, or
-				* a UDP length past the frame's end: passed */
+				* a UDP length past the frame's end or the IP packet's: passed */
 	__u64 requests[BPFNIC_NR_CLASSES]; /* requests by class byte */
 	__u64 redirected;      /* handed to the cpumap */
 	__u64 redirect_err;    /* bpf_redirect_map refused (no such CPU entry): dropped */

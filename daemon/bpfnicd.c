@@ -8,8 +8,10 @@
  * threads' class (workers), the control socket (control) and its methods (methods).
  *
  * Start: parse flags, validate the whole config (exit 78 on any error), load and
- * attach the programs (the bpf_link dies with us: fail-open), open the control socket,
- * READY=1, then the sd-event loop until SIGTERM/SIGINT (detach, exit 0). SIGHUP and
+ * attach the programs, or take over the running ones the service manager kept for us
+ * (daemon/handover.h), hand them to its fd store, open the control socket, READY=1,
+ * then the sd-event loop until SIGTERM/SIGINT (exit 0: the bpf_link goes with our
+ * fds unless the service manager holds it: fail-open on a stop). SIGHUP and
  * the Reload method re-read the config. The tick (IntervalMs=) closes a statistics
  * window, keeps it in the history, steps the scaler, feeds Monitor subscribers and
  * pings the watchdog.
@@ -28,6 +30,7 @@
 
 #include "clock.h"
 #include "cpulist.h"
+#include "daemon/handover.h"
 #include "daemon/httpd.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
@@ -50,6 +53,10 @@ struct bpfnicd {
 	struct bpfnicd_policy *policy;
 	struct bpfnic_dp *dp;
 	struct bpfnic_dp_info info;
+	bool handed_over;               /* the service manager holds the data path too */
+	/* The data path's fds the service manager passed: open until every module took its
+	 * own fds (the metrics endpoint reads LISTEN_FDS, which touches every one of them). */
+	struct bpfnic_dp_handover received;
 	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
 	struct bpfnicd_workers *workers;
@@ -64,7 +71,8 @@ struct bpfnicd {
 	bool stats_warned;
 	uint64_t watchdog_usec;         /* 0: no watchdog */
 	uint64_t status_usec;
-	uint64_t iface_check_usec;      /* last check that the interface still exists */
+	uint64_t iface_check_usec;      /* last check of the interface and the CPUs */
+	bool cpu_offline[BPFNIC_MAX_CPUS]; /* candidates the kernel took offline (logged) */
 	unsigned seen_policy, seen_conf; /* generations the status line was sent for */
 	char status[256];
 };
@@ -129,6 +137,42 @@ static void after_change(struct bpfnicd *d)
 	update_status(d, true);
 }
 
+/*
+ * A candidate CPU the kernel takes offline keeps its cpumap entry: the kernel moves the
+ * CPU's cpumap thread to another CPU, and nothing is lost (its requests are served,
+ * and counted, where the thread runs). The groups stay as they are. The kernel does
+ * not bind the thread back when the CPU returns: a new entry gives the CPU a thread of
+ * its own again. The change is worth a line each way.
+ */
+static void check_cpus_online(struct bpfnicd *d)
+{
+	const struct bpfnicd_config *c = config(d);
+	struct bpfnic_cpuset online;
+	int r;
+
+	if (bpfnic_cpuset_read(BPFNIC_CPUS_ONLINE_PATH, &online) < 0)
+		return;
+	for (unsigned i = 0; i < c->cpus.n; i++) {
+		unsigned cpu = c->cpus.cpu[i];
+		bool off = !online.has[cpu];
+
+		if (off == d->cpu_offline[cpu])
+			continue;
+		d->cpu_offline[cpu] = off;
+		if (off) {
+			log_warning("CPU %u went offline: its cpumap thread runs on another CPU until it "
+				    "is back; its requests are still served", cpu);
+			continue;
+		}
+		r = bpfnic_dp_restart_cpu(d->dp, cpu);
+		if (r < 0)
+			log_warning_errno(r, "CPU %u is online again, but its cpumap thread stays where "
+					  "the kernel moved it", cpu);
+		else
+			log_notice("CPU %u is online again: its cpumap thread restarted on it", cpu);
+	}
+}
+
 /* The program goes with its interface: without it there is nothing to steer. What it
  * can do may change too (a veth's ndo-xmit follows its peer). */
 static int check_interface(struct bpfnicd *d, uint64_t now)
@@ -140,6 +184,7 @@ static int check_interface(struct bpfnicd *d, uint64_t now)
 	if (now - d->iface_check_usec < IFACE_CHECK_USEC)
 		return 0;
 	d->iface_check_usec = now;
+	check_cpus_online(d);
 	if (if_indextoname((unsigned)d->info.ifindex, name) &&
 	    strcmp(name, config(d)->interface) == 0) {
 		r = bpfnic_netdev_xdp_features(d->info.ifindex, &features);
@@ -236,8 +281,9 @@ static int on_signal(sd_event_source *s, const struct signalfd_siginfo *si, void
 		after_change(d);
 		return 0;
 	}
-	log_info("received %s, detaching", strsignal((int)si->ssi_signo));
-	sd_notify(0, "STOPPING=1\nSTATUS=detaching");
+	log_info("received %s, %s", strsignal((int)si->ssi_signo),
+		 d->handed_over ? "exiting" : "detaching");
+	sd_notify(0, d->handed_over ? "STOPPING=1\nSTATUS=exiting" : "STOPPING=1\nSTATUS=detaching");
 	return sd_event_exit(d->event, 0);
 }
 
@@ -295,6 +341,8 @@ static int start_data_path(struct bpfnicd *d)
 		.n_cpus = c->cpus.n, .queue_size = c->queue_size, .addrs = c->addrs.a,
 		.n_addrs = c->addrs.n, .why = why, .why_size = sizeof(why),
 	};
+	struct bpfnic_dp_handover *received = &d->received, now;
+	struct bpfnic_dp_adopted adopted;
 	struct bpfnic_netdev *nd;
 	char cpus[256], fields[2][300];
 	const char *fv[] = { fields[0], fields[1], NULL };
@@ -309,6 +357,11 @@ static int start_data_path(struct bpfnicd *d)
 		return log_error_errno(-ENOMEM, "cannot set up the policy");
 	bpfnicd_policy_dp_opts(d->policy, &opts);
 	bpfnicd_log_route_libbpf();
+	r = bpfnicd_handover_receive(received);
+	if (r < 0)
+		log_warning_errno(r, "cannot read the fds the service manager passed");
+	opts.adopt = received->n ? received : NULL;
+	opts.adopted = &adopted;
 	r = bpfnic_dp_open(&opts, &d->dp);
 	if (r < 0 && why[0])
 		return log_error_errno(r, "cannot attach to %s: %s", c->interface, why);
@@ -318,16 +371,36 @@ static int start_data_path(struct bpfnicd *d)
 	r = bpfnic_dp_info(d->dp, &d->info);
 	if (r < 0)
 		log_warning_errno(r, "cannot query the attachment");
+	r = bpfnic_dp_handover(d->dp, &now);
+	if (r >= 0)
+		r = bpfnicd_handover_store(&now, received);
+	if (r < 0)
+		log_warning_errno(r, "cannot hand the data path to the service manager: a restart "
+				  "will attach afresh");
+	d->handed_over = r > 0;
 
 	bpfnic_cpulist_format(c->cpus.cpu, c->cpus.n, cpus, sizeof(cpus));
 	snprintf(fields[0], sizeof(fields[0]), "BPFNIC_POLICY=%s", bpfnic_policy_name(c->policy.policy));
 	snprintf(fields[1], sizeof(fields[1]), "BPFNIC_CPUS=%s", cpus);
 	bpfnicd_policy_group(d->policy, BPFNIC_GROUP_MAIN, &n);
-	bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
-			   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over %u CPUs",
-			   c->interface, d->info.ifindex,
-			   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
-			   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
+	/* What the running data path offered and could not be taken: a fall-back. */
+	if (adopted.why_not[0])
+		log_warning("the running data path on %s: %s", c->interface, adopted.why_not);
+	if (adopted.link)
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_TAKEN_OVER, fv,
+				   "took over the running data path on %s (ifindex %d, %s mode): program "
+				   "replaced in place, %s, %s; port %u, CPUs %s, policy %s over %u CPUs",
+				   c->interface, d->info.ifindex,
+				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native",
+				   adopted.maps ? "maps and counters kept" : "new maps",
+				   adopted.workers ? "worker threads kept" : "workers replaced", c->port,
+				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
+	else
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_ATTACHED, fv,
+				   "attached to %s (ifindex %d, %s mode), port %u, CPUs %s, policy %s over "
+				   "%u CPUs", c->interface, d->info.ifindex,
+				   d->info.mode == BPFNIC_XDP_GENERIC ? "generic" : "native", c->port,
+				   cpus, bpfnic_policy_name(c->policy.policy), n + opts.n_long);
 
 	/* What the interface can do, for status, and what needs an operator's eye. */
 	nd = malloc(sizeof(*nd));
@@ -435,6 +508,7 @@ static int run(struct bpfnicd *d)
 		return r;
 	bpfnicd_httpd_start(d->event, &config(d)->metrics_listen, BPFNICD_METRICS_CONTENT_TYPE,
 			    render_metrics, d, &d->httpd);
+	bpfnicd_handover_close(&d->received); /* every passed fd is taken: ours are kept */
 	update_status(d, true);
 	sd_notify(0, "READY=1");
 	r = sd_event_loop(d->event);
@@ -445,6 +519,7 @@ static int run(struct bpfnicd *d)
 
 static void cleanup(struct bpfnicd *d)
 {
+	bpfnicd_handover_close(&d->received);
 	bpfnicd_httpd_free(d->httpd);
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);
@@ -453,8 +528,13 @@ static void cleanup(struct bpfnicd *d)
 	bpfnicd_sampler_free(d->sampler);
 	if (d->dp) {
 		bpfnic_dp_close(d->dp);
-		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
-				   config(d)->interface);
+		if (d->handed_over)
+			bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_LEFT_RUNNING, NULL,
+					   "left the data path on %s to the service manager: a restart "
+					   "takes it over, a stop detaches it", config(d)->interface);
+		else
+			bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
+					   config(d)->interface);
 	}
 	bpfnicd_policy_free(d->policy);
 	bpfnicd_nic_free(d->nic);

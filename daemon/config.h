@@ -15,6 +15,10 @@
 
 #include "params.h"
 
+/* The kernel's lists of the CPUs that exist and of those online now. */
+#define BPFNIC_CPUS_PRESENT_PATH "/sys/devices/system/cpu/present"
+#define BPFNIC_CPUS_ONLINE_PATH  "/sys/devices/system/cpu/online"
+
 /*
  * Read a sysfs CPU list file (/sys/devices/system/cpu/{present,online}) into a set.
  * CPUs beyond BPFNIC_MAX_CPUS are left out: they exist, but are never candidates.

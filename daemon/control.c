@@ -207,44 +207,60 @@ static void client_start_closing(struct bpfnicd_client *c)
 	sd_event_source_set_enabled(c->idle, SD_EVENT_ONESHOT);
 }
 
-/* One complete message. */
-static enum client_fate client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
+struct json_object *bpfnicd_control_answer(const char *msg, size_t len,
+					   const struct bpfnicd_caller *who,
+					   bpfnicd_dispatch_fn dispatch, void *userdata,
+					   bool *start_monitor)
 {
-	struct bpfnicd_control *ctl = c->ctl;
 	struct json_object *obj, *reply;
 	struct bpfnic_vl_call call;
-	struct bpfnicd_caller who;
-	enum client_fate fate = CLIENT_KEEP;
 	const char *why;
-	bool start_monitor = false;
 	int r;
 
-	arm_idle(c);
+	*start_monitor = false;
 	r = bpfnic_vl_parse(msg, len, &obj);
 	if (r < 0) {
-		log_debug("control: bad message from pid %d: %s", (int)c->cred.pid, bpfnic_vl_strerror(r));
-		return client_queue_error(c, r == -EMSGSIZE ? BPFNIC_E_MESSAGE_TOO_LARGE :
-					  BPFNIC_E_INVALID_MESSAGE, bpfnic_vl_strerror(r));
+		log_debug("control: bad message from pid %d: %s", (int)who->pid, bpfnic_vl_strerror(r));
+		return bpfnic_vl_error_reason(r == -EMSGSIZE ? BPFNIC_E_MESSAGE_TOO_LARGE :
+					      BPFNIC_E_INVALID_MESSAGE, NULL, "%s",
+					      bpfnic_vl_strerror(r));
 	}
 	r = bpfnic_vl_call_from_json(obj, &call, &why);
 	if (r < 0) {
 		json_object_put(obj);
-		return client_queue_error(c, BPFNIC_E_INVALID_MESSAGE, why);
+		return bpfnic_vl_error_reason(BPFNIC_E_INVALID_MESSAGE, NULL, "%s", why);
 	}
-	who = (struct bpfnicd_caller){
+	reply = dispatch(userdata, who, &call, start_monitor);
+	if (call.oneway) {
+		json_object_put(reply);
+		reply = NULL;
+	}
+	json_object_put(obj);
+	return reply;
+}
+
+/* One complete message. */
+static enum client_fate client_handle(struct bpfnicd_client *c, const char *msg, size_t len)
+{
+	struct bpfnicd_control *ctl = c->ctl;
+	struct bpfnicd_caller who = {
 		.uid = c->cred.uid, .gid = c->cred.gid, .pid = c->cred.pid,
 		.admin = caller_is_admin(ctl, c),
 	};
-	reply = ctl->dispatch(ctl->userdata, &who, &call, &start_monitor);
+	struct json_object *reply;
+	enum client_fate fate = CLIENT_KEEP;
+	bool start_monitor;
+
+	arm_idle(c);
+	reply = bpfnicd_control_answer(msg, len, &who, ctl->dispatch, ctl->userdata, &start_monitor);
 	if (start_monitor && !c->monitor) {
 		c->monitor = true;
 		ctl->n_monitors++;
 		sd_event_source_set_enabled(c->idle, SD_EVENT_OFF);
 	}
-	if (reply && !call.oneway)
+	if (reply)
 		fate = client_queue(c, reply);
 	json_object_put(reply);
-	json_object_put(obj);
 	return fate;
 }
 
@@ -507,18 +523,20 @@ int bpfnicd_control_set_access(struct bpfnicd_control *ctl, const char *socket_g
 {
 	gid_t gid = 0;
 
-	if (lookup_group(socket_group, &gid) < 0) {
-		log_warning("control: group '%s' does not exist: %s keeps only its owner and other bits", socket_group,
-			    ctl->path);
-		gid = 0;
-		mode &= ~0070u; /* the group bits would name root's group: drop them */
-	}
 	ctl->admin_gid_valid = lookup_group(admin_group, &ctl->admin_gid) == 0;
 	if (admin_group && *admin_group && !ctl->admin_gid_valid)
 		log_warning("control: AdminGroup '%s' does not exist: only root may change state",
 			    admin_group);
-	if (chown(ctl->path, 0, gid) < 0 && geteuid() == 0)
-		return log_error_errno(-errno, "control: cannot chown %s", ctl->path);
+	if (lookup_group(socket_group, &gid) < 0) {
+		log_warning("control: group '%s' does not exist: %s keeps only its owner and other bits", socket_group,
+			    ctl->path);
+		mode &= ~0070u; /* the group bits would name whatever group it has: drop them */
+	} else if (chown(ctl->path, (uid_t)-1, gid) < 0) {
+		/* The owner stays bpfnicd's user; the group is a group it is in, unless it has
+		 * CAP_CHOWN (root has): the unit's SupplementaryGroups= makes it one. */
+		return log_error_errno(-errno, "control: cannot give %s to group %s (bpfnicd must be "
+				       "root or a member of it)", ctl->path, socket_group);
+	}
 	if (chmod(ctl->path, mode) < 0)
 		return log_error_errno(-errno, "control: cannot chmod %s", ctl->path);
 	return 0;

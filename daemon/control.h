@@ -35,6 +35,17 @@ typedef struct json_object *(*bpfnicd_dispatch_fn)(void *userdata, const struct 
 						   bool *start_monitor);
 
 /*
+ * One complete message, as the socket hands it out: parsed, taken apart as a call and
+ * dispatched. Returns what to send back (owned by the caller): the dispatcher's reply,
+ * an error for a malformed message, or NULL when the call was "oneway". Pure apart from
+ * what dispatch does: the fuzz target fuzz/fuzz_control.c drives it as the socket does.
+ */
+struct json_object *bpfnicd_control_answer(const char *msg, size_t len,
+					   const struct bpfnicd_caller *who,
+					   bpfnicd_dispatch_fn dispatch, void *userdata,
+					   bool *start_monitor);
+
+/*
  * Create the socket at path (its directory is created if missing), mode and group
  * as given; a group that does not exist leaves the socket root-only (0600) with a
  * warning. Refuses (-EADDRINUSE) when another daemon answers on path.

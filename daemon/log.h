@@ -21,6 +21,8 @@
 #define BPFNICD_MID_XDP_FALLBACK   "38353e736ea8458f9945f9fab251f823"
 #define BPFNICD_MID_TX_DROPPING    "2dc3b73a0cc94b0a95c3f79a0204b3fe"
 #define BPFNICD_MID_TX_RECOVERED   "8abc09a4d0994c678cd56e93dd27d787"
+#define BPFNICD_MID_TAKEN_OVER     "e7defb7f9b454816aaf50c3a7ee290b0"
+#define BPFNICD_MID_LEFT_RUNNING   "c3c86b8a1ff8439898bcb8e3935d6497"
 
 enum bpfnicd_log_target {
 	BPFNICD_LOG_AUTO = 0, /* the journal when stderr is connected to it, else stderr */

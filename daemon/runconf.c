@@ -23,8 +23,7 @@ struct bpfnicd_runconf {
 
 int bpfnicd_read_cpusets(struct bpfnic_cpuset *present, struct bpfnic_cpuset *online)
 {
-	static const char *const files[] = { "/sys/devices/system/cpu/present",
-					     "/sys/devices/system/cpu/online" };
+	static const char *const files[] = { BPFNIC_CPUS_PRESENT_PATH, BPFNIC_CPUS_ONLINE_PATH };
 	struct bpfnic_cpuset *sets[] = { present, online };
 
 	for (unsigned i = 0; i < 2; i++) {

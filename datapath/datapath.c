@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The data-path module: see datapath.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +27,35 @@ enum tracers {
 	TRACERS_ALL,           /* ... and the kernel's reason for a refused attach (6.5) */
 };
 
+/* Every tracer, as the handover names them (BPFNIC_DP_NAME_PREFIX "tracer." NAME). */
+#define N_TRACERS 4
+static struct bpf_program *tracer_prog(struct bpfnic_bpf *sk, unsigned i)
+{
+	struct bpf_program *p[N_TRACERS] = {
+		sk->progs.bpfnic_count_queue_drops, sk->progs.bpfnic_count_tx_drops,
+		sk->progs.bpfnic_count_tx_refused, sk->progs.bpfnic_note_attach_failure,
+	};
+
+	return p[i];
+}
+
+static struct bpf_link *tracer_link(const struct bpfnic_bpf *sk, unsigned i)
+{
+	struct bpf_link *l[N_TRACERS] = {
+		sk->links.bpfnic_count_queue_drops, sk->links.bpfnic_count_tx_drops,
+		sk->links.bpfnic_count_tx_refused, sk->links.bpfnic_note_attach_failure,
+	};
+
+	return l[i];
+}
+
 struct bpfnic_dp {
 	struct bpfnic_bpf *skel;
 	int link_fd;  /* -1 when not attached; closing it detaches the scheduler */
 	enum tracers tracers; /* the tracers attached */
+	int kept_tracer_fd[N_TRACERS]; /* tracers taken over (their links), or -1 */
+	int worker_fd;      /* the worker the cpumap entries run, when taken over; or -1 */
+	unsigned queue_size; /* each cpumap entry's */
 	enum bpfnic_xdp_mode requested;
 	char fallback[512];   /* why auto mode did not attach natively */
 	int ifindex;
@@ -121,18 +147,48 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
 	return 0;
 }
 
-static int fill_cpumap(struct bpfnic_dp *dp, unsigned queue_size, int worker_fd)
+/*
+ * One cpumap entry per candidate, none for any other CPU. An entry that is already
+ * there (a data path taken over) is kept when its queue size is right and keep_worker
+ * says its worker is ours: replacing an entry starts a new kernel thread for the CPU
+ * (the old one drains its queue first, so nothing is lost either way).
+ */
+static int fill_cpumap(struct bpfnic_dp *dp, unsigned queue_size, int worker_fd, bool keep_worker)
 {
-	for (unsigned i = 0; i < dp->n_candidates; i++) {
-		struct bpf_cpumap_val val = { .qsize = queue_size, .bpf_prog.fd = worker_fd };
-		__u32 key = dp->candidates[i];
+	struct bpf_map *cpumap = dp->skel->maps.bpfnic_cpumap;
 
+	for (__u32 cpu = 0; cpu < dp->nr_cpus; cpu++) {
+		struct bpf_cpumap_val cur, val = { .qsize = queue_size, .bpf_prog.fd = worker_fd };
+		bool has = bpf_map__lookup_elem(cpumap, &cpu, sizeof(cpu), &cur, sizeof(cur), 0) == 0;
+
+		if (!is_candidate(dp, cpu)) {
+			if (has && bpf_map__delete_elem(cpumap, &cpu, sizeof(cpu), 0) < 0)
+				return -errno;
+			continue;
+		}
+		if (has && keep_worker && cur.qsize == queue_size)
+			continue;
 		/* Creating an entry starts the CPU's kthread: done once, never per change. */
-		if (bpf_map__update_elem(dp->skel->maps.bpfnic_cpumap, &key, sizeof(key), &val,
-					 sizeof(val), BPF_ANY) < 0)
+		if (bpf_map__update_elem(cpumap, &cpu, sizeof(cpu), &val, sizeof(val), BPF_ANY) < 0)
 			return -errno;
 	}
 	return 0;
+}
+
+int bpfnic_dp_restart_cpu(struct bpfnic_dp *dp, unsigned cpu)
+{
+	struct bpf_cpumap_val val = {
+		.qsize = dp->queue_size,
+		.bpf_prog.fd = dp->worker_fd >= 0 ? dp->worker_fd :
+			       bpf_program__fd(dp->skel->progs.bpfnic_worker),
+	};
+	__u32 key = cpu;
+
+	if (!is_candidate(dp, cpu))
+		return -EINVAL;
+	/* A new entry, a new thread bound to the CPU; the old one drains its queue first. */
+	return bpf_map__update_elem(dp->skel->maps.bpfnic_cpumap, &key, sizeof(key), &val,
+				    sizeof(val), BPF_ANY) < 0 ? -errno : 0;
 }
 
 static int set_devmap(struct bpfnic_dp *dp, int ifindex)
@@ -302,6 +358,60 @@ static int attach(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *o)
 	return r;
 }
 
+/* The attach mode in use on the interface, or -errno. */
+static int attached_mode(int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query(ifindex, 0, &q) < 0)
+		return -errno;
+	return q.attach_mode == XDP_ATTACHED_SKB ? BPFNIC_XDP_GENERIC : BPFNIC_XDP_NATIVE;
+}
+
+/*
+ * Take over the link of a running data path: on our interface, in a mode that
+ * suits, its program is replaced by ours in one step (bpf_link_update: no frame
+ * sees no program). Elsewhere (the interface or the mode changed) it is detached
+ * first. 1 when taken over, 0 when detached (attach afresh), -errno.
+ */
+static int take_over_link(struct bpfnic_dp *dp, int link_fd, enum bpfnic_xdp_mode mode,
+			  struct bpfnic_dp_adopted *adopted)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int current, fd;
+
+	if (bpf_obj_get_info_by_fd(link_fd, &info, &len) < 0)
+		return -errno;
+	current = info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == dp->ifindex ?
+			  attached_mode(dp->ifindex) : -ENODEV;
+	if (current < 0 || (mode != BPFNIC_XDP_AUTO && (int)mode != current)) {
+		snprintf(adopted->why_not, sizeof(adopted->why_not), "%s: detached, attached afresh",
+			 current == -ENODEV ? "the running program is on another interface" :
+			 current < 0 ? "the running program's mode is unknown" :
+			 "XdpMode= changed");
+		return bpf_link_detach(link_fd) < 0 && errno != EINVAL ? -errno : 0;
+	}
+	if (bpf_link_update(link_fd, bpf_program__fd(dp->skel->progs.bpfnic_sched), NULL) < 0)
+		return -errno;
+	fd = fcntl(link_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	dp->link_fd = fd;
+	adopted->link = true;
+	return 1;
+}
+
+/* Two programs with the same instructions (the kernel's tag). */
+static bool same_code(int a, int b)
+{
+	struct bpf_prog_info ia = {}, ib = {};
+	__u32 la = sizeof(ia), lb = sizeof(ib);
+
+	return bpf_obj_get_info_by_fd(a, &ia, &la) == 0 && bpf_obj_get_info_by_fd(b, &ib, &lb) == 0 &&
+	       memcmp(ia.tag, ib.tag, sizeof(ia.tag)) == 0;
+}
+
 static void disable_test_progs(struct bpfnic_bpf *skel)
 {
 	bpf_program__set_autoload(skel->progs.bpfnic_worker_xdp, false);
@@ -310,11 +420,27 @@ static void disable_test_progs(struct bpfnic_bpf *skel)
 	bpf_program__set_autoload(skel->progs.bpfnic_sched_vft, false);
 }
 
-/* The addresses requests are taken for; none: any (the scheduler then skips the map). */
+/*
+ * The addresses requests are taken for; none: any (the scheduler then skips the map).
+ * A map taken over may hold addresses the configuration dropped: they go first.
+ */
 static int fill_addrs(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts)
 {
+	struct bpf_map *map = dp->skel->maps.bpfnic_addrs;
+	struct bpfnic_addr key, next;
 	__u8 one = 1;
+	bool more = bpf_map__get_next_key(map, NULL, &key, sizeof(key)) == 0;
 
+	while (more) {
+		bool wanted = false;
+
+		more = bpf_map__get_next_key(map, &key, &next, sizeof(key)) == 0;
+		for (unsigned i = 0; i < opts->n_addrs && !wanted; i++)
+			wanted = !memcmp(&opts->addrs[i], &key, sizeof(key));
+		if (!wanted && bpf_map__delete_elem(map, &key, sizeof(key), 0) < 0)
+			return -errno;
+		key = next;
+	}
 	for (unsigned i = 0; i < opts->n_addrs; i++)
 		if (bpf_map__update_elem(dp->skel->maps.bpfnic_addrs, &opts->addrs[i],
 					 sizeof(opts->addrs[i]), &one, sizeof(one), BPF_ANY) < 0)
@@ -353,7 +479,39 @@ static int set_tracer_filters(struct bpfnic_dp *dp, int reply_ifindex)
 	return 0;
 }
 
-static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, enum tracers tracers)
+static void map_name(const struct bpf_map *map, char *buf, size_t size)
+{
+	snprintf(buf, size, BPFNIC_DP_NAME_PREFIX "v%d.%s", BPFNIC_DP_LAYOUT, bpf_map__name(map));
+}
+
+/* Our maps, each the running data path's of the same name and layout when there is one. */
+static int reuse_maps(struct bpfnic_dp *dp, const struct bpfnic_dp_handover *adopt)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, dp->skel->obj) {
+		char name[BPFNIC_DP_NAME_MAX];
+		int i, r;
+
+		if (bpf_map__is_internal(map)) /* .bss, .rodata: this build's own */
+			continue;
+		map_name(map, name, sizeof(name));
+		i = bpfnic_dp_handover_find(adopt, name);
+		if (i < 0)
+			return -ENOENT;
+		r = bpf_map__reuse_fd(map, adopt->fd[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * Open and load the skeleton with the tracers asked for, on the maps of adopt when it
+ * is given (libbpf refuses maps whose type or sizes differ).
+ */
+static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, enum tracers tracers,
+		const struct bpfnic_dp_handover *adopt)
 {
 	struct bpfnic_bpf *sk;
 	int r;
@@ -366,6 +524,11 @@ static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, enum tr
 	r = bpf_map__set_max_entries(sk->maps.bpfnic_cpumap, dp->nr_cpus);
 	if (r < 0)
 		return r;
+	if (adopt) {
+		r = reuse_maps(dp, adopt);
+		if (r < 0)
+			return r;
+	}
 	sk->rodata->ref_target_cpu = dp->candidates[0];
 	sk->rodata->addr_filter = opts->n_addrs > 0;
 	if (!opts->test_progs)
@@ -395,11 +558,126 @@ static int load(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts, enum tr
 	return r;
 }
 
+/* The tracers of adopt, all of them, or none: -1 when one is missing. */
+static int find_tracers(const struct bpfnic_dp_handover *adopt, int idx[N_TRACERS],
+			const struct bpfnic_bpf *sk)
+{
+	for (unsigned i = 0; i < N_TRACERS; i++) {
+		char name[BPFNIC_DP_NAME_MAX];
+
+		snprintf(name, sizeof(name), BPFNIC_DP_NAME_PREFIX "tracer.%s",
+			 bpf_program__name(tracer_prog((struct bpfnic_bpf *)sk, i)));
+		idx[i] = bpfnic_dp_handover_find(adopt, name);
+		if (idx[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Whether adopt's link is attached to our interface: then its tracers' filters fit. */
+static bool link_on(const struct bpfnic_dp_handover *adopt, int ifindex)
+{
+	int i = bpfnic_dp_handover_find(adopt, BPFNIC_DP_NAME_PREFIX "link");
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	return i >= 0 && bpf_obj_get_info_by_fd(adopt->fd[i], &info, &len) == 0 &&
+	       info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex;
+}
+
+/*
+ * Load on the maps of opts->adopt when they fit, else on new maps. The running tracers
+ * are kept when the maps and the interface are the same (they count into those maps,
+ * filtered on them): ours are not loaded then, or both would count. Otherwise ours
+ * are loaded as far as the kernel and our capabilities allow.
+ */
+static int load_adopting(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts,
+			 struct bpfnic_dp_adopted *adopted)
+{
+	const struct bpfnic_dp_handover *adopt = opts->adopt;
+	int tracer[N_TRACERS], r = -ENOENT;
+
+	if (adopt && adopt->n) {
+		bool keep = dp->ifindex && link_on(adopt, dp->ifindex);
+
+		r = load(dp, opts, TRACERS_NONE, adopt); /* a skeleton to name the tracers */
+		keep = keep && r == 0 && find_tracers(adopt, tracer, dp->skel) == 0;
+		if (r == 0 && !keep) {
+			/* Tracing programs need CAP_PERFMON and, for the attach message, Linux
+			 * 6.5: without them drops are estimated. */
+			r = load(dp, opts, TRACERS_ALL, adopt);
+			if (r < 0)
+				r = load(dp, opts, TRACERS_DROPS, adopt);
+			if (r < 0)
+				r = load(dp, opts, TRACERS_NONE, adopt);
+		}
+		if (r == 0) {
+			adopted->maps = true;
+			for (unsigned i = 0; keep && i < N_TRACERS; i++) {
+				dp->kept_tracer_fd[i] = fcntl(adopt->fd[tracer[i]], F_DUPFD_CLOEXEC, 3);
+				if (dp->kept_tracer_fd[i] < 0)
+					return -errno;
+			}
+			/* Kept tracers count drops; the attach message is another process's. */
+			if (keep)
+				dp->tracers = TRACERS_DROPS;
+			adopted->tracer = keep;
+			return 0;
+		}
+		snprintf(adopted->why_not, sizeof(adopted->why_not), "the running data path's maps do "
+			 "not fit this version (%s): new maps, counters from zero",
+			 r == -ENOENT ? "some are missing" : strerror(-r));
+	}
+	/* Tracing programs need CAP_PERFMON and, for the attach message, Linux 6.5: without
+	 * them drops are estimated, and refusals come without the kernel's reason. A real
+	 * error fails the last attempt too. */
+	r = load(dp, opts, TRACERS_ALL, NULL);
+	if (r < 0)
+		r = load(dp, opts, TRACERS_DROPS, NULL);
+	if (r < 0)
+		r = load(dp, opts, TRACERS_NONE, NULL);
+	return r;
+}
+
+/*
+ * The worker the taken-over cpumap entries run: kept when it is ours instruction for
+ * instruction (so are its kernel threads), else the entries get ours.
+ */
+static int adopt_workers(struct bpfnic_dp *dp, const struct bpfnic_dp_opts *opts,
+			 struct bpfnic_dp_adopted *adopted)
+{
+	int w = opts->adopt ? bpfnic_dp_handover_find(opts->adopt, BPFNIC_DP_NAME_PREFIX "worker") : -1;
+
+	if (!adopted->maps || w < 0 ||
+	    !same_code(opts->adopt->fd[w], bpf_program__fd(dp->skel->progs.bpfnic_worker)))
+		return 0;
+	dp->worker_fd = fcntl(opts->adopt->fd[w], F_DUPFD_CLOEXEC, 3);
+	if (dp->worker_fd < 0)
+		return -errno;
+	adopted->workers = true;
+	return 0;
+}
+
+/* The groups' sizes as the maps have them (not zero when the maps were taken over). */
+static int read_group_sizes(struct bpfnic_dp *dp)
+{
+	for (__u32 g = 0; g < BPFNIC_NR_GROUPS; g++) {
+		__u32 n;
+
+		if (bpf_map__lookup_elem(dp->skel->maps.bpfnic_group_size, &g, sizeof(g), &n, sizeof(n),
+					 0) < 0)
+			return -errno;
+		dp->group_size[g] = n <= dp->n_candidates ? n : dp->n_candidates;
+	}
+	return 0;
+}
+
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 {
+	struct bpfnic_dp_adopted scratch, *adopted;
 	struct bpfnic_dp *dp;
 	unsigned queue_size;
-	int r, possible;
+	int r, possible, link;
 
 	*out = NULL;
 	if (!opts || !opts->cpus || opts->n_cpus == 0 || opts->n_cpus > BPFNIC_MAX_CPUS ||
@@ -415,10 +693,14 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 	if (possible < 0)
 		return possible;
 
+	adopted = opts->adopted ? opts->adopted : &scratch;
+	memset(adopted, 0, sizeof(*adopted));
 	dp = calloc(1, sizeof(*dp));
 	if (!dp)
 		return -ENOMEM;
-	dp->link_fd = -1;
+	dp->link_fd = dp->worker_fd = -1;
+	for (unsigned i = 0; i < N_TRACERS; i++)
+		dp->kept_tracer_fd[i] = -1;
 	dp->nr_cpus = (unsigned)possible;
 	for (unsigned i = 0; i < opts->n_cpus; i++) {
 		if (opts->cpus[i] >= dp->nr_cpus || opts->cpus[i] >= BPFNIC_MAX_CPUS) {
@@ -442,21 +724,22 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		}
 	}
 
-	/* Tracing programs need CAP_PERFMON and, for the attach message, Linux 6.5: without
-	 * them drops are estimated, and refusals come without the kernel's reason. A real
-	 * error fails the last attempt too. */
-	r = load(dp, opts, TRACERS_ALL);
-	if (r < 0)
-		r = load(dp, opts, TRACERS_DROPS);
-	if (r < 0)
-		r = load(dp, opts, TRACERS_NONE);
+	r = load_adopting(dp, opts, adopted);
 	if (r < 0)
 		goto fail;
 
 	r = bpfnic_dp_set_settings(dp, &opts->settings);
 	if (r < 0)
 		goto fail;
-	r = fill_cpumap(dp, queue_size, bpf_program__fd(dp->skel->progs.bpfnic_worker));
+	r = adopt_workers(dp, opts, adopted);
+	if (r < 0)
+		goto fail;
+	dp->queue_size = queue_size;
+	r = fill_cpumap(dp, queue_size, dp->worker_fd >= 0 ? dp->worker_fd :
+			bpf_program__fd(dp->skel->progs.bpfnic_worker), dp->worker_fd >= 0);
+	if (r < 0)
+		goto fail;
+	r = read_group_sizes(dp);
 	if (r < 0)
 		goto fail;
 	if (opts->ifname || opts->devmap_ifindex) {
@@ -475,7 +758,14 @@ int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out)
 		goto fail;
 
 	/* Attach last: the scheduler sees nothing half-configured. */
-	if (opts->ifname) {
+	dp->requested = opts->xdp_mode;
+	link = opts->adopt ? bpfnic_dp_handover_find(opts->adopt, BPFNIC_DP_NAME_PREFIX "link") : -1;
+	if (opts->ifname && link >= 0) {
+		r = take_over_link(dp, opts->adopt->fd[link], opts->xdp_mode, adopted);
+		if (r < 0)
+			goto fail;
+	}
+	if (opts->ifname && !adopted->link) {
 		r = attach(dp, opts);
 		if (r < 0)
 			goto fail;
@@ -508,6 +798,11 @@ void bpfnic_dp_close(struct bpfnic_dp *dp)
 		return;
 	if (dp->link_fd >= 0)
 		close(dp->link_fd);
+	for (unsigned i = 0; i < N_TRACERS; i++)
+		if (dp->kept_tracer_fd[i] >= 0)
+			close(dp->kept_tracer_fd[i]);
+	if (dp->worker_fd >= 0)
+		close(dp->worker_fd);
 	bpfnic_bpf__destroy(dp->skel);
 	free(dp->percpu_buf);
 	if (dp->loads)
@@ -656,7 +951,8 @@ int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
 	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_sched), &info->sched_prog_id);
 	if (r < 0)
 		return r;
-	r = prog_id(bpf_program__fd(dp->skel->progs.bpfnic_worker), &info->worker_prog_id);
+	r = prog_id(dp->worker_fd >= 0 ? dp->worker_fd : bpf_program__fd(dp->skel->progs.bpfnic_worker),
+		    &info->worker_prog_id);
 	if (r < 0)
 		return r;
 	if (bpf_obj_get_info_by_fd(bpf_map__fd(dp->skel->maps.bpfnic_cpumap), &minfo, &len) < 0)
@@ -681,4 +977,65 @@ int bpfnic_dp_info(struct bpfnic_dp *dp, struct bpfnic_dp_info *info)
 struct bpfnic_bpf *bpfnic_dp_skel(struct bpfnic_dp *dp)
 {
 	return dp->skel;
+}
+
+/* ---- the handover ------------------------------------------------------------------ */
+
+static int handover_add(struct bpfnic_dp_handover *h, const char *name, int fd)
+{
+	if (fd < 0)
+		return 0;
+	if (h->n == BPFNIC_DP_MAX_HANDOVER)
+		return -E2BIG;
+	snprintf(h->name[h->n], sizeof(h->name[0]), "%s", name);
+	h->fd[h->n++] = fd;
+	return 0;
+}
+
+int bpfnic_dp_handover(const struct bpfnic_dp *dp, struct bpfnic_dp_handover *out)
+{
+	struct bpf_map *map;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = handover_add(out, BPFNIC_DP_NAME_PREFIX "link", dp->link_fd);
+	for (unsigned i = 0; i < N_TRACERS && r == 0; i++) {
+		const struct bpf_link *link = tracer_link(dp->skel, i);
+		char name[BPFNIC_DP_NAME_MAX];
+
+		snprintf(name, sizeof(name), BPFNIC_DP_NAME_PREFIX "tracer.%s",
+			 bpf_program__name(tracer_prog(dp->skel, i)));
+		r = handover_add(out, name, dp->kept_tracer_fd[i] >= 0 ? dp->kept_tracer_fd[i] :
+				 link ? bpf_link__fd(link) : -1);
+	}
+	if (r == 0)
+		r = handover_add(out, BPFNIC_DP_NAME_PREFIX "worker", dp->worker_fd >= 0 ? dp->worker_fd :
+				 bpf_program__fd(dp->skel->progs.bpfnic_worker));
+	bpf_object__for_each_map(map, dp->skel->obj) {
+		char name[BPFNIC_DP_NAME_MAX];
+
+		if (r < 0 || bpf_map__is_internal(map))
+			continue;
+		map_name(map, name, sizeof(name));
+		r = handover_add(out, name, bpf_map__fd(map));
+	}
+	return r;
+}
+
+int bpfnic_dp_handover_find(const struct bpfnic_dp_handover *h, const char *name)
+{
+	for (unsigned i = 0; h && i < h->n; i++)
+		if (!strcmp(h->name[i], name))
+			return (int)i;
+	return -1;
+}
+
+bool bpfnic_dp_same_object(int a, int b)
+{
+	/* Maps, programs and links all begin their info with the type and the id. */
+	struct { __u32 type, id; } ia = { 0 }, ib = { 0 };
+	__u32 la = sizeof(ia), lb = sizeof(ib);
+
+	return bpf_obj_get_info_by_fd(a, &ia, &la) == 0 && bpf_obj_get_info_by_fd(b, &ib, &lb) == 0 &&
+	       ia.type == ib.type && ia.id == ib.id;
 }

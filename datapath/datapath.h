@@ -27,6 +27,33 @@ enum bpfnic_xdp_mode {
 #define BPFNIC_DP_DEFAULT_QUEUE_SIZE 4096 /* no suffix: also a default written as text */
 #define BPFNIC_DP_MAX_QUEUE_SIZE     16384u
 
+/*
+ * The kernel objects a running data path is made of, as fds with stable names: what
+ * bpfnicd keeps in the service manager's file descriptor store, so that the next
+ * process (a restart, an upgrade) takes the running data path over instead of
+ * building a new one. The maps' names carry BPFNIC_DP_LAYOUT: maps of another layout
+ * are never reused. Names are valid FDNAME= values (no ':').
+ */
+#define BPFNIC_DP_LAYOUT        1  /* bump when a map's key, value or meaning changes */
+#define BPFNIC_DP_MAX_HANDOVER  32
+#define BPFNIC_DP_NAME_MAX      64
+#define BPFNIC_DP_NAME_PREFIX   "bpfnic."
+
+struct bpfnic_dp_handover {
+	unsigned n;
+	char name[BPFNIC_DP_MAX_HANDOVER][BPFNIC_DP_NAME_MAX];
+	int fd[BPFNIC_DP_MAX_HANDOVER];
+};
+
+/* What bpfnic_dp_open() took over from a handover. */
+struct bpfnic_dp_adopted {
+	bool link;      /* the attachment: its program replaced in place (bpf_link_update) */
+	bool maps;      /* the maps, so the counters and the queues went on */
+	bool workers;   /* the cpumap entries kept (false: replaced, the worker changed) */
+	bool tracer;    /* the tracers kept (they count into the maps kept) */
+	char why_not[160]; /* when something offered was not taken: why */
+};
+
 struct bpfnic_dp_opts {
 	const char *ifname;          /* NULL: load and fill maps, attach nothing (tests) */
 	enum bpfnic_xdp_mode xdp_mode;
@@ -44,6 +71,14 @@ struct bpfnic_dp_opts {
 	unsigned n_addrs;            /*   0: to any address */
 	char *why;                   /* when attaching fails: why, and what to change */
 	size_t why_size;             /*   (NULL: not wanted) */
+	/*
+	 * A running data path to take over (its fds stay the caller's, to close after):
+	 * its maps are reused when their layout matches, its link gets this program
+	 * (atomically), cpumap entries are replaced only where the worker, the queue
+	 * size or the candidates changed. What was taken is said in *adopted.
+	 */
+	const struct bpfnic_dp_handover *adopt;
+	struct bpfnic_dp_adopted *adopted;
 };
 
 /*
@@ -58,8 +93,21 @@ struct bpfnic_dp_opts {
  */
 int bpfnic_dp_open(const struct bpfnic_dp_opts *opts, struct bpfnic_dp **out);
 
-/* Detach (the link goes, the interface falls back to the normal stack) and free. */
+/*
+ * Release this process's hold: the link goes, and with it the attachment (the
+ * interface falls back to the normal stack), unless another holder of its fds (the
+ * service manager's fd store) keeps it. Then free.
+ */
 void bpfnic_dp_close(struct bpfnic_dp *dp);
+
+/* The fds to hand over (borrowed: valid while dp is open), with their names. */
+int bpfnic_dp_handover(const struct bpfnic_dp *dp, struct bpfnic_dp_handover *out);
+
+/* The index of name in h, or -1. */
+int bpfnic_dp_handover_find(const struct bpfnic_dp_handover *h, const char *name);
+
+/* Whether two fds refer to the same BPF object (map, program or link). */
+bool bpfnic_dp_same_object(int a, int b);
 
 /* Replace the whole settings map entry (port, policy, service times): a live change. */
 int bpfnic_dp_set_settings(struct bpfnic_dp *dp, const struct bpfnic_settings *cfg);
@@ -80,6 +128,13 @@ int bpfnic_dp_set_group(struct bpfnic_dp *dp, enum bpfnic_group g, const unsigne
  * and leaves it at 0 (bpf/bpfnic.h).
  */
 int bpfnic_dp_clear_load(struct bpfnic_dp *dp, unsigned cpu);
+
+/*
+ * A new cpumap entry for a candidate CPU, hence a new kernel thread bound to it: for a
+ * CPU back online, whose old thread the kernel moved elsewhere for good when it went
+ * offline. Its queued frames are served first; nothing is lost.
+ */
+int bpfnic_dp_restart_cpu(struct bpfnic_dp *dp, unsigned cpu);
 
 /* Per-CPU statistics as the kernel has them now (monotonic counters). */
 struct bpfnic_dp_stats {

@@ -532,7 +532,8 @@ int bpfnic_idl_check(const struct bpfnic_idl *idl, enum bpfnic_idl_what what, co
 			if (!strncmp(c.path, t->members[i].name, n) && strchr(".[", c.path[n]))
 				*member = t->members[i].name;
 		}
-		if (!*member) { /* undeclared: name it from params */
+		if (!*member && json_object_is_type(params, json_type_object)) {
+			/* undeclared: name it from params */
 			json_object_object_foreach(params, key, val) {
 				(void)val;
 				if (!strncmp(c.path, key, strlen(key)))

@@ -665,7 +665,8 @@ static int uint_from_json(const struct bpfnic_param *p, struct json_object *v, u
 	if (!json_object_is_type(v, json_type_double))
 		return -EINVAL;
 	d = json_object_get_double(v);
-	if (d != (double)(long long)d || d < p->min || d > p->max)
+	/* The range first: converting a double out of range (1e300) is undefined. */
+	if (!(d >= p->min && d <= p->max) || (double)(unsigned)d != d)
 		return -EINVAL;
 	*out = (unsigned)d;
 	return 0;

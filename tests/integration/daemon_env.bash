@@ -106,9 +106,12 @@ status_get() { ctl --json status 2>/dev/null | jq -cr "$1"; }
 
 daemon_alive() { [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; }
 
+# D_WRAP=(cmd args...): run bpfnicd through it (it must exec bpfnicd, keeping the pid),
+# e.g. to give it a mount of its own.
+D_WRAP=()
 daemon_start() {
 	: >"$DLOG"
-	ip netns exec "$LAB_SRV_NS" "$BPFNICD" --config "$CONF" --log-target stderr \
+	ip netns exec "$LAB_SRV_NS" "${D_WRAP[@]}" "$BPFNICD" --config "$CONF" --log-target stderr \
 		--log-level debug >>"$DLOG" 2>&1 </dev/null &
 	DPID=$! # ip netns exec execs: this is bpfnicd's pid
 	on_exit daemon_stop
@@ -159,3 +162,48 @@ advance() { wait_until 20 _more_traffic "$1" && _advanced=$(status_get .totals.r
 kv() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 
 xdp_attached() { ip -n "$LAB_SRV_NS" link show dev "$LAB_SRV_IF" | grep -q 'prog/xdp'; }
+
+# The server's books since attach, from status: "requests replies drops" (drops by
+# every cause: queue, no_cpu, redirect_err, tx_err, and the replies the interface did
+# not transmit).
+server_books() {
+	status_get '.totals | "\(.requests) \(.replies) \(.drops.queue + .drops.no_cpu + .drops.redirect_err + .drops.tx_err + .drops.transmit)"'
+}
+
+# Once the queues are empty the books stop moving: wait for that (bounded), print them.
+server_books_settled() {
+	local now prev= i
+	for i in $(seq 50); do
+		now=$(server_books)
+		[ -n "$now" ] && [ "$now" = "$prev" ] && break
+		prev=$now
+		sleep 0.2
+	done
+	echo "$now"
+}
+
+xdp_prog_id() {
+	ip -n "$LAB_SRV_NS" -d link show dev "$LAB_SRV_IF" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'
+}
+
+# check_fail_open WHEN PROG_ID: the program is off the interface and freed, and the
+# stack answers in its place (IPv4 and IPv6 ping).
+check_fail_open() {
+	_fail_open_prog=$2
+	_detached() { ! xdp_attached; }
+	_prog_gone() { ! bpftool prog show id "$_fail_open_prog" >/dev/null 2>&1; }
+	check "no XDP program on the interface $1" wait_until 10 _detached
+	check "the scheduler program is freed (id $2)" wait_until 10 _prog_gone
+	check "ping works $1" ip netns exec "$LAB_CLI_NS" ping -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP4"
+	check "IPv6 ping works $1" ip netns exec "$LAB_CLI_NS" ping -6 -c 3 -i 0.2 -W 2 -q "$LAB_SRV_IP6"
+}
+
+# daemon_run_once: bpfnicd in the foreground with $CONF until it exits (bounded); prints
+# its exit status; its log is $DLOG.
+daemon_run_once() {
+	local rc=0
+	ip netns exec "$LAB_SRV_NS" timeout 30 "$BPFNICD" --config "$CONF" --log-target stderr \
+		>"$DLOG" 2>&1 </dev/null || rc=$?
+	sed 's/^/# bpfnicd: /' "$DLOG" | grep -vi libbpf | tail -n 4 >&2
+	echo "$rc"
+}

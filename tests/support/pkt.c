@@ -139,6 +139,58 @@ int pkt_parse(const uint8_t *f, size_t len, struct pkt_layout *lo)
 	return lo->payload <= len ? 0 : -1;
 }
 
+enum pkt_verdict pkt_classify(const uint8_t *f, size_t len, uint16_t port, uint8_t *class_byte)
+{
+	size_t l3 = 14, l4, ip_payload, udp_len;
+	uint16_t type;
+
+	if (len < l3)
+		return PKT_NOT_OURS;
+	type = pkt_get_be16(f + 12);
+	/* 802.1Q and 802.1ad tags, as many as a server looks through (BPFNIC_MAX_VLAN_TAGS):
+	 * a frame with more, or a tag cut short, is not a request. */
+	for (unsigned tags = 0; type == PKT_ETH_P_8021Q || type == PKT_ETH_P_8021AD; tags++) {
+		if (tags == BPFNIC_MAX_VLAN_TAGS || len < l3 + 4)
+			return PKT_NOT_OURS;
+		type = pkt_get_be16(f + l3 + 2);
+		l3 += 4;
+	}
+	switch (type) {
+	case 0x0800: {
+		size_t ihl, total;
+
+		if (len < l3 + 20 || f[l3] >> 4 != 4 || (f[l3] & 0xf) < 5 || f[l3 + 9] != IPPROTO_UDP)
+			return PKT_NOT_OURS;
+		/* More fragments, or a fragment offset: the stack reassembles. */
+		if (pkt_get_be16(f + l3 + 6) & 0x3fff)
+			return PKT_NOT_OURS;
+		ihl = (size_t)(f[l3] & 0xf) * 4;
+		total = pkt_get_be16(f + l3 + 2);
+		l4 = l3 + ihl;
+		ip_payload = total > ihl ? total - ihl : 0;
+		break;
+	}
+	case 0x86dd:
+		if (len < l3 + 40 || f[l3] >> 4 != 6 || f[l3 + 6] != IPPROTO_UDP)
+			return PKT_NOT_OURS;
+		l4 = l3 + 40;
+		ip_payload = pkt_get_be16(f + l3 + 4);
+		break;
+	default:
+		return PKT_NOT_OURS;
+	}
+	if (len < l4 + 8 || pkt_get_be16(f + l4 + 2) != port)
+		return PKT_NOT_OURS;
+	udp_len = pkt_get_be16(f + l4 + 4);
+	if (udp_len > BPFNIC_MAX_DGRAM_LEN)
+		return PKT_TOO_LONG;
+	if (udp_len < 8 + BPFNIC_REQ_LEN || l4 + udp_len > len || udp_len > ip_payload)
+		return PKT_SHORT;
+	if (class_byte)
+		*class_byte = f[l4 + 8 + BPFNIC_OFF_CLASS];
+	return PKT_REQUEST;
+}
+
 /* Ethernet (and the VLAN tag): returns where the IP header goes. */
 static uint8_t *build_eth(uint8_t *buf, const struct pkt_spec *sp)
 {

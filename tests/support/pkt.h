@@ -58,6 +58,27 @@ struct pkt_layout {
 };
 int pkt_parse(const uint8_t *frame, size_t len, struct pkt_layout *lo);
 
+/*
+ * What a frame is to a bpfnic server listening on UDP port (host order), decided from
+ * the RFCs (791, 768, 8200) and the wire format, not from bpf/: the frame fuzzer holds
+ * the data path to it.
+ *   NOT_OURS   not Ethernet + IPv4/IPv6 behind up to BPFNIC_MAX_VLAN_TAGS 802.1Q or
+ *              802.1ad tags, a header cut short or invalid (version, ihl < 5), not
+ *              UDP (IPv6: an extension header first), an IPv4 fragment, the UDP header
+ *              not in the frame, another port;
+ *   TOO_LONG   UDP to the port, the datagram (by its length field) over
+ *              BPFNIC_MAX_DGRAM_LEN;
+ *   SHORT      UDP to the port, the datagram under 8 + BPFNIC_REQ_LEN bytes, or not
+ *              all of it in the frame, or longer than the IP packet says it carries
+ *              (IPv4 total length - header, IPv6 payload length);
+ *   REQUEST    everything else: a request the scheduler must redirect (*class_byte
+ *              set). The IPv4 header checksum is not the scheduler's to verify: the
+ *              reply keeps it as it came (swapping addresses keeps it valid).
+ */
+enum pkt_verdict { PKT_NOT_OURS, PKT_TOO_LONG, PKT_SHORT, PKT_REQUEST };
+enum pkt_verdict pkt_classify(const uint8_t *frame, size_t len, uint16_t port,
+			      uint8_t *class_byte);
+
 /* The Internet checksum, computed from scratch. */
 uint16_t pkt_csum_fold(uint32_t sum);
 uint32_t pkt_csum_add(uint32_t sum, const uint8_t *p, size_t len);

@@ -9,7 +9,7 @@ unit_paths() { # unit prefix etc
 	local config=""
 	[ "$3" = /etc ] || config=" --config $3/bpfnic/bpfnicd.conf"
 	grep -qx "ExecStart=$2/sbin/bpfnicd$config" "$1" &&
-		grep -qx "ExecReload=$2/bin/bpfnicctl reload" "$1"
+		grep -qx "ExecReload=+$2/bin/bpfnicctl reload" "$1"
 }
 
 for prefix in /usr /opt/bpfnic; do

@@ -300,6 +300,11 @@ static void test_set_policy_bad(void **state)
 		   "must be an integer between 1 and 1000000");
 	expect_bad("{\"policy\":\"dynamic\",\"cooldown_ms\":1.5}", "cooldown_ms",
 		   "must be an integer between 0 and 3600000");
+	/* Far outside any integer type (converting it was undefined: fuzz/ found it). */
+	expect_bad("{\"policy\":\"dynamic\",\"threshold_us\":1e300}", "threshold_us",
+		   "must be an integer between 1 and 1000000");
+	expect_bad("{\"policy\":\"dynamic\",\"cooldown_ms\":-1e300}", "cooldown_ms",
+		   "must be an integer between 0 and 3600000");
 	expect_bad("{\"policy\":\"dynamic\",\"metric\":\"p50\"}", "metric", "must be \"avg\" or \"p99\"");
 	expect_bad("{\"policy\":\"dynamic\",\"min_cpus\":[1]}", "min_cpus",
 		   "must be an integer between 1 and 256");

@@ -23,6 +23,7 @@ ok()   { echo "ok - $*" >>"$RES"; echo "ok - $*"; }
 fail() { echo "not ok - $*" >>"$RES"; echo "not ok - $*"; }
 diag() { echo "# $*" >>"$RES"; echo "# $*"; }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1 (expected '$2', got '$3')"; fi; }
 prop() { systemctl show -P "$1" bpfnicd.service; }
 # until SECONDS COMMAND...: retry a condition for a bounded time.
 until_ok() {
@@ -100,7 +101,11 @@ cp "$CONF" "$OUT/bpfnicd.conf.good"
 check "unit passes systemd-analyze verify" \
 	bash -c 'out=$(systemd-analyze verify --man=no bpfnicd.service 2>&1); echo "$out"; [ -z "$out" ]'
 systemd-analyze security --no-pager bpfnicd.service >"$OUT/security.txt" 2>&1
+exposure=$(sed -n 's/.*Overall exposure level for bpfnicd.service: \([0-9.]*\).*/\1/p' "$OUT/security.txt")
 diag "$(grep -E 'Overall exposure level' "$OUT/security.txt")"
+# 1.7 as root with CAP_CHOWN (before the service got a user of its own).
+check "systemd-analyze security rates it better than 1.7 ($exposure)" \
+	awk -v e="${exposure:-99}" 'BEGIN { exit !(e < 1.7) }'
 completion_ok() { bash -c '. /usr/share/bash-completion/completions/bpfnicctl && complete -p bpfnicctl' >/dev/null 2>&1; }
 check "bash completion for bpfnicctl is installed and registers" completion_ok
 # bpfnic-bench as installed: its experiments from /usr/share/bpfnic, its completion.
@@ -123,6 +128,31 @@ diag "StatusText=$status_text"
 t_exec=$(prop ExecMainStartTimestampMonotonic) t_active=$(prop ActiveEnterTimestampMonotonic)
 ready_ok() { [ -n "$status_text" ] && [ "$t_exec" -gt 0 ] && [ "$t_active" -ge "$t_exec" ]; }
 check "READY=1 arrived after the daemon started (exec $t_exec us, active $t_active us, STATUS set)" ready_ok
+# ---------------------------------------------------------------- least privilege
+# Its own user, and exactly the capabilities the unit grants, ambient: the effective,
+# permitted, ambient and bounding sets of the running process all equal that set.
+pid=$(prop MainPID)
+proc_status() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; }
+check "bpfnicd runs as user bpfnic (uid $(proc_status Uid))" [ "$(id -nu "$(proc_status Uid)")" = bpfnic ]
+check "and group bpfnic" [ "$(getent group "$(proc_status Gid)" | cut -d: -f1)" = bpfnic ]
+granted=$(prop AmbientCapabilities | tr ' ' '\n' | sort | tr '\n' ' ')
+check_eq "the unit grants CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_NICE as ambient capabilities" \
+	"cap_bpf cap_net_admin cap_perfmon cap_sys_nice " "$granted"
+cap_bit() {
+	case $1 in
+	cap_chown) echo 0 ;; cap_net_admin) echo 12 ;; cap_sys_admin) echo 21 ;; cap_sys_nice) echo 23 ;;
+	cap_perfmon) echo 38 ;; cap_bpf) echo 39 ;; *) echo 63 ;;
+	esac
+}
+mask=0
+for c in $granted; do mask=$((mask | (1 << $(cap_bit "$c")))); done
+mask=$(printf '%016x' "$mask")
+for set in CapEff CapPrm CapAmb CapBnd; do
+	check_eq "its $set is exactly that set ($mask)" "$mask" "$(proc_status "$set")"
+done
+check_eq "its control socket is bpfnic:bpfnic, mode 0660" "bpfnic:bpfnic 660" \
+	"$(stat -c '%U:%G %a' /run/bpfnic/control.sock 2>&1)"
+
 wd=$(prop WatchdogUSec)
 check "watchdog armed (WatchdogUSec=$wd)" bash -c "[ '$wd' != 0 ] && [ '$wd' != infinity ]"
 check "XDP program attached to $IFACE" xdp_attached
@@ -248,9 +278,12 @@ check "bpfnicd says it serves on the socket systemd passed" \
 families=$(prop RestrictAddressFamilies)
 check "the service's sandbox still allows no Internet socket ($families)" \
 	bash -c "[ -n '$families' ] && ! grep -q INET <<<'$families'"
+# The counters go on across a restart (the data path was taken over): 5 more.
+short_total() { metrics_page | sed -n 's/^bpfnic_requests_total{class="short"} //p'; }
+base=$(short_total)
 n=$(udp_roundtrips "$SRV4" 5)
-counted() { metrics_page | grep -qx 'bpfnic_requests_total{class="short"} 5'; }
-check "bpfnic_requests_total counts the $n requests sent since the restart" until_ok 10 counted
+counted() { [ "$(short_total)" = $((${base:-0} + 5)) ]; }
+check "bpfnic_requests_total counts the $n requests sent since (${base:-0} before)" until_ok 10 counted
 metrics_page | grep -E '^bpfnic_(requests|replies)_total' | sed 's/^/# metrics: /' >>"$RES"
 
 # ---------------------------------------------------------------- reload
@@ -295,13 +328,129 @@ upgraded() { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$pid"
 check "a running daemon is restarted by the upgrade and attached again" until_ok 10 upgraded
 check "the upgrade kept the admin's Interface=$IFACE" grep -qx "Interface=$IFACE" "$CONF"
 
+# ---------------------------------------------------------------- restarts under load
+# Side by side in one run: requests lost across a restart under a steady load without
+# the fd store (FileDescriptorStoreMax=0 in a drop-in: the old behaviour, the program
+# goes with the process) and with it; across a crash restarted by Restart=on-failure;
+# across a package upgrade to a build whose scheduler program changed.
+LOAD_RATE=2000
+changed() { [ -n "$1" ] && [ "$1" != "$2" ]; }
+# "prog/xdp id 8 name bpfnic_sched tag 1f4c... jited" -> "8 1f4c..."
+prog_of() { ip -d link show dev "$IFACE" | sed -n 's/.*prog\/xdp id \([0-9]*\).* tag \([0-9a-f]*\).*/\1 \2/p'; }
+# lost_across NAME SECONDS COMMAND...: loadgen for SECONDS at LOAD_RATE, the command
+# after 2 s; prints the requests lost (sent - received, exact: the extended request).
+lost_across() {
+	local name=$1 secs=$2 lpid
+	shift 2
+	in_cli timeout $((secs + 30)) bpfnic-loadgen --target "$SRV4:$PORT" --rate "$LOAD_RATE" \
+		--arrivals constant --duration "${secs}s" --warmup 0 --drain 3s --csv "$OUT/$name.csv" \
+		>"$OUT/$name.out" 2>&1 &
+	lpid=$!
+	sleep 2
+	"$@" >"$OUT/$name.cmd" 2>&1
+	wait "$lpid"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ s += $c["sent"]; l += $c["lost"] } END { if (s > 0) print l + 0; else print "none-sent" }' \
+		"$OUT/$name.csv" 2>/dev/null || echo none-sent
+}
+version_first=$(dpkg-query -W -f='${Version}' bpfnic)
+dropin=/run/systemd/system/bpfnicd.service.d
+mkdir -p "$dropin"
+printf '[Service]\nFileDescriptorStoreMax=0\n' >"$dropin/50-no-fdstore.conf"
+systemctl daemon-reload
+timeout 60 systemctl restart bpfnicd.service
+check "a drop-in disables the fd store (FileDescriptorStoreMax=$(prop FileDescriptorStoreMax))" \
+	[ "$(prop FileDescriptorStoreMax)" = 0 ]
+lost_nostore=$(lost_across restart-nostore 6 timeout 60 systemctl restart bpfnicd.service)
+crash_restarted() { [ "$(prop NRestarts)" -gt "$restarts" ] && [ "$(prop ActiveState)" = active ]; }
+# The crash and the upgrade the old way too, for their side-by-side figures; the
+# upgrade is undone (dpkg -i of the first package: a downgrade) for the run with the
+# store. reset-failed: these starts must not reach StartLimitBurst=.
+systemctl reset-failed bpfnicd.service
+pid=$(prop MainPID) restarts=$(prop NRestarts)
+lost_crash_nostore=$(lost_across crash-nostore 6 kill -KILL "$pid")
+check "without the store too, kill -9 is restarted by Restart=on-failure" until_ok 30 crash_restarted
+systemctl reset-failed bpfnicd.service
+pid=$(prop MainPID)
+lost_upgrade_nostore=$(lost_across upgrade-nostore 12 env DEBIAN_FRONTEND=noninteractive timeout 90 \
+	dpkg -i /var/tmp/upgrade/bpfnic_*.deb)
+check "without the store too, the upgrade restarts the daemon" until_ok 10 upgraded
+rc=0; DEBIAN_FRONTEND=noninteractive timeout 90 dpkg -i /var/tmp/bpfnic_*.deb >"$OUT/downgrade.log" 2>&1 || rc=$?
+downgraded() { [ "$rc" = 0 ] && [ "$(dpkg-query -W -f='${Version}' bpfnic)" = "$version_first" ]; }
+check "the upgrade is undone for the run with the store (rc $rc, $(dpkg-query -W -f='${Version}' bpfnic))" \
+	downgraded
+systemctl reset-failed bpfnicd.service
+rm -f "$dropin/50-no-fdstore.conf"
+systemctl daemon-reload
+timeout 60 systemctl restart bpfnicd.service
+stored=$(prop NFileDescriptorStore)
+check "the daemon keeps its data path in the fd store ($stored fds)" [ "${stored:-0}" -ge 10 ]
+# How many times a daemon took the data path over with its maps and counters.
+takeovers() {
+	journalctl --no-pager -o cat -u bpfnicd.service MESSAGE_ID="${MID_TAKEN_OVER:-none}" 2>/dev/null |
+		grep -c 'counters kept'
+}
+took_over_since() { [ "$(takeovers)" -gt "$1" ]; }
+n_takeovers=$(takeovers)
+read -r prog0 _ <<<"$(prog_of)"
+lost_store=$(lost_across restart-store 6 timeout 60 systemctl restart bpfnicd.service)
+diag "requests lost across systemctl restart under $LOAD_RATE requests/s: $lost_nostore without the fd store, $lost_store with it"
+check "a restart under load loses no request ($lost_store lost; $lost_nostore without the store)" [ "$lost_store" = 0 ]
+check "the new daemon took the running data path over (MESSAGE_ID=${MID_TAKEN_OVER:-?})" \
+	until_ok 5 took_over_since "$n_takeovers"
+read -r prog1 _ <<<"$(prog_of)"
+check "its program replaced the old one in place (id $prog0 -> $prog1)" changed "$prog1" "$prog0"
+
+pid=$(prop MainPID) restarts=$(prop NRestarts)
+lost_crash=$(lost_across crash 6 kill -KILL "$pid")
+check "kill -9 is restarted by Restart=on-failure" until_ok 30 crash_restarted
+diag "requests lost across kill -9 and the restart under $LOAD_RATE requests/s: $lost_crash_nostore without the fd store, $lost_crash with it"
+check "a crash under load loses no request ($lost_crash lost; $lost_crash_nostore without the store)" [ "$lost_crash" = 0 ]
+
+read -r prog0 tag0 <<<"$(prog_of)"
+version0=$(dpkg-query -W -f='${Version}' bpfnic)
+n_takeovers=$(takeovers)
+lost_upgrade=$(lost_across upgrade 12 env DEBIAN_FRONTEND=noninteractive timeout 90 dpkg -i /var/tmp/upgrade/bpfnic_*.deb)
+version1=$(dpkg-query -W -f='${Version}' bpfnic)
+read -r prog1 tag1 <<<"$(prog_of)"
+diag "requests lost across the upgrade $version0 -> $version1 under $LOAD_RATE requests/s: $lost_upgrade_nostore without the fd store, $lost_upgrade with it"
+check "the upgrade installed ($version0 -> $version1)" [ "$version1" != "$version0" ]
+check "the upgrade's changed program runs (tag $tag0 -> $tag1)" changed "$tag1" "$tag0"
+check "the upgraded daemon took the data path over, maps and counters kept" \
+	until_ok 5 took_over_since "$n_takeovers"
+check "an upgrade under load loses no request ($lost_upgrade lost; $lost_upgrade_nostore without the store)" [ "$lost_upgrade" = 0 ]
+check "the admin's Interface=$IFACE survived the upgrade" grep -qx "Interface=$IFACE" "$CONF"
+
+# ---------------------------------------------------------------- giving up releases the store
+# StartLimitBurst=: a daemon that keeps dying is left failed, and then the store is
+# released: the program goes (fail-open), as after a stop.
+gave_up() { [ "$(prop ActiveState)" = failed ]; }
+# Restarted (another process, active) or given up on.
+moved_on() { gave_up || { [ "$(prop ActiveState)" = active ] && [ "$(prop MainPID)" != "$1" ]; }; }
+for _ in $(seq 12); do
+	gave_up && break
+	p=$(prop MainPID)
+	[ "$p" -gt 1 ] && kill -KILL "$p"
+	until_ok 15 moved_on "$p"
+done
+check "systemd gives up restarting a daemon that keeps dying (Result=$(prop Result))" gave_up
+no_program() { ! xdp_attached; }
+check "then the store is released ($(prop NFileDescriptorStore) fds) and the program goes" \
+	until_ok 10 no_program
+systemctl reset-failed bpfnicd.service
+timeout 60 systemctl start bpfnicd.service
+check "it starts again afresh after reset-failed" until_ok 10 xdp_attached
+
 # ---------------------------------------------------------------- stop
 rc=0; timeout 30 systemctl stop bpfnicd.service || rc=$?
 check "systemctl stop succeeds" [ "$rc" = 0 ]
-check "no XDP program left on $IFACE after stop" bash -c "! ip -d link show dev $IFACE | grep -q xdp"
+# systemd 252 drops the fd store once the unit is inactive with no job queued (a stop;
+# a restart queues one and keeps it): the last fd of the link goes, and the program.
+check "no XDP program left on $IFACE after stop (the store released)" until_ok 10 no_program
 diag "after stop: $(ip -d link show dev $IFACE | grep -o 'xdp.*' || echo 'no xdp')"
-check "the detach was logged (MESSAGE_ID=${MID_DETACHED:-?})" \
-	until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="${MID_DETACHED:-none}" .
+check "no fd left in the store after stop ($(prop NFileDescriptorStore))" [ "$(prop NFileDescriptorStore)" = 0 ]
+check "the daemon said it left the data path to the service manager (MESSAGE_ID=${MID_LEFT_RUNNING:-?})" \
+	until_ok 5 journal_has -u bpfnicd.service MESSAGE_ID="${MID_LEFT_RUNNING:-none}" .
 stopped_no_reply() { [ "$(udp_roundtrip "$SRV4" 2>/dev/null)" != 25 ]; }
 check "after stop, requests are no longer answered by the worker (fail-open to the stack)" stopped_no_reply
 check "control socket removed after stop" test ! -e /run/bpfnic/control.sock
