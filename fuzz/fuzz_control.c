@@ -6,7 +6,8 @@
  * and the handlers, SetPolicy's parameters (lib/params.c) and Reload included. It all
  * runs as bpfnicd runs it, through bpfnicd_control_answer(), on a daemon made for the
  * test: its own config, the in-memory data path of the unit tests, a statistics
- * window with traffic in it, a short history of windows for GetStats' since_usec.
+ * window with traffic in it, a short history of windows for GetStats' since_usec, and
+ * the worker threads' module (GetStatus, Reload's WorkerScheduling=).
  *
  * Input: byte 0 picks the caller (bit 0: admin, as root; else a reader) and how the
  * stream is cut into reads (bits 1-7: 1 to 128 bytes per read); the rest is the byte
@@ -23,6 +24,7 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/history.h"
+#include "daemon/workers.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
 #include "daemon/nic.h"
@@ -103,6 +105,7 @@ struct daemon {
 	struct bpfnicd_runconf *conf;
 	struct bpfnicd_history *history;
 	struct bpfnicd_policy *policy;
+	struct bpfnicd_workers *workers;
 	struct bpfnicd_methods *methods;
 };
 
@@ -139,10 +142,16 @@ static void daemon_start(struct daemon *d)
 	fake_dp_open(&opts);
 	fake_dp.served[1] = 1000;
 	bpfnicd_policy_attach(d->policy, FAKE_DP);
+	/* The sampler's cpumap id is -1: no thread is ours, so status says none was found
+	 * and a Reload's WorkerScheduling= has nothing to set. */
+	if (bpfnicd_workers_new(bpfnicd_sampler_kthreads(sampler), &cfg.cpus, &cfg.worker_sched, 0,
+				&d->workers) < 0)
+		abort();
 	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
+	bpfnicd_runconf_bind_workers(d->conf, d->workers);
 	deps = (struct bpfnicd_methods_deps){ .conf = d->conf, .policy = d->policy,
 					      .sampler = sampler, .history = d->history,
-					      .info = info, .nic = nic };
+					      .workers = d->workers, .info = info, .nic = nic };
 	if (bpfnicd_methods_new(&deps, &d->methods) < 0)
 		abort();
 }
@@ -150,6 +159,7 @@ static void daemon_start(struct daemon *d)
 static void daemon_stop(struct daemon *d)
 {
 	bpfnicd_methods_free(d->methods);
+	bpfnicd_workers_free(d->workers);
 	bpfnicd_policy_free(d->policy);
 	bpfnicd_history_free(d->history);
 	bpfnicd_runconf_free(d->conf);
