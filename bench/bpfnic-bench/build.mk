@@ -43,7 +43,7 @@ $(eval $(call unit_test,test_bench_model,tests/unit/test_bench_model.c \
 	bench/bpfnic-bench/runner.c bench/bpfnic-bench/spawn.c \
 	$(sort $(BENCH_PURE_SRCS) $(BENCH_MODEL_SRCS)),$(BENCH_LIBS)))
 
-# make paper: every shipped experiment in full on the lab (about 20 minutes on 2 CPUs;
+# make paper: every shipped experiment in full on the lab (about 15 minutes on 2 CPUs;
 # root), its figures and report.md in $(BUILD)/paper/.
 paper:
 	scripts/install-deps
