@@ -30,32 +30,25 @@ static uint64_t queue_drops_of(const struct bpfnic_dp_stats *s, unsigned c)
 	return handed > processed ? handed - processed : 0;
 }
 
-void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
-			    const unsigned *cpus, unsigned n, double window_ms,
-			    struct bpfnicd_window *out)
-{
-	static const struct bpfnic_worker_stats zero_worker;
-	static const struct bpfnic_sched_stats zero_sched;
-	struct bpfnic_worker_stats all = { 0 }, d;
-	struct bpfnic_load_acc acc = { 0 };
-	struct bpfnic_sched_stats sched_now = { 0 }, sched_before = { 0 }, ds;
-	uint64_t tx_now = 0, tx_before = 0; /* transmitted: tx - tx_dropped */
-	double secs = window_ms > 0 ? window_ms / 1000.0 : 0;
+/* Sums over every CPU the data path has: the schedulers' counters, transmitted replies,
+ * transmit errors and drops, and which CPUs took requests (several RX queues). */
+struct all_cpus {
+	struct bpfnic_sched_stats sched_now, sched_before;
+	uint64_t tx_now, tx_before; /* transmitted: tx - tx_dropped */
+};
 
-	memset(out, 0, sizeof(*out));
-	out->window_ms = window_ms;
-	out->n = n;
-	out->drops_queue_exact = now->queue_drops_exact;
-	out->drops_transmit_exact = now->tx_drops_exact;
+static void sum_all_cpus(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
+			 struct all_cpus *sum, struct bpfnicd_window *out)
+{
 	for (unsigned c = 0; c < now->nr_cpus; c++) {
 		uint64_t took = 0;
 
-		bpfnic_sched_stats_add(&sched_now, &now->sched[c]);
+		bpfnic_sched_stats_add(&sum->sched_now, &now->sched[c]);
 		if (before)
-			bpfnic_sched_stats_add(&sched_before, &before->sched[c]);
-		tx_now += transmitted(&now->worker[c]);
+			bpfnic_sched_stats_add(&sum->sched_before, &before->sched[c]);
+		sum->tx_now += transmitted(&now->worker[c]);
 		if (before)
-			tx_before += transmitted(&before->worker[c]);
+			sum->tx_before += transmitted(&before->worker[c]);
 		out->drops_tx_err += now->worker[c].tx_err;
 		out->drops_transmit += now->worker[c].tx_dropped;
 		for (int k = 0; k < BPFNIC_NR_CLASSES; k++)
@@ -63,102 +56,151 @@ void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfn
 		if (took && c < BPFNIC_MAX_CPUS)
 			out->rx[out->n_rx++] = (struct bpfnicd_rx_cpu){ c, took };
 	}
+}
+
+/* Adds what CPU c's load estimate got right and wrong over the window to acc. */
+static void add_estimate(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
+			 unsigned c, struct bpfnic_load_acc *acc)
+{
+	const struct bpfnic_load_acc *a = &now->acc[c];
+	const struct bpfnic_load_acc *b = before && before->acc ? &before->acc[c] : NULL;
+
+	acc->n += a->n - (b ? b->n : 0);
+	acc->est_sum_ns += a->est_sum_ns - (b ? b->est_sum_ns : 0);
+	acc->actual_sum_ns += a->actual_sum_ns - (b ? b->actual_sum_ns : 0);
+	acc->abs_err_sum_ns += a->abs_err_sum_ns - (b ? b->abs_err_sum_ns : 0);
+	acc->under += a->under - (b ? b->under : 0);
+}
+
+/* Worker CPU c's window into w; its worker counters' delta into d. */
+static void cpu_window(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
+		       unsigned c, double secs, struct bpfnicd_cpu_window *w,
+		       struct bpfnic_worker_stats *d)
+{
+	static const struct bpfnic_worker_stats zero_worker;
+	uint64_t served, handed_before, drops_before;
+
+	bpfnic_worker_stats_delta(d, &now->worker[c], before ? &before->worker[c] : &zero_worker);
+	served = bpfnic_worker_processed(d);
+	w->rps = secs > 0 ? (double)served / secs : 0;
+	w->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(d) / 1000.0;
+	w->qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(d, 0.50) / 1000.0;
+	w->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(d, 0.99) / 1000.0;
+	w->qdelay_max_us = served ? (double)d->qdelay_max_ns / 1000.0 : 0;
+	w->service_us = served ? (double)d->service_sum_ns / (double)served / 1000.0 : 0;
+	w->processed = bpfnic_worker_processed(&now->worker[c]);
+	w->qdelay_sum_ns = now->worker[c].qdelay_sum_ns;
+	w->service_sum_ns = now->worker[c].service_sum_ns;
+	w->handed = now->handed ? now->handed[c] : 0;
+	w->tx_drops = now->worker[c].tx_dropped;
+	w->queue_drops = queue_drops_of(now, c);
+	handed_before = before && before->handed ? before->handed[c] : 0;
+	w->in_rps = secs > 0 && w->handed >= handed_before ?
+		    (double)(w->handed - handed_before) / secs : 0;
+	/* The estimate can go down as requests in flight get served: never below 0. */
+	drops_before = before ? queue_drops_of(before, c) : 0;
+	w->window_queue_drops = w->queue_drops > drops_before ? w->queue_drops - drops_before : 0;
+	if (now->load) {
+		w->in_flight = bpfnic_load_inflight(&now->load[c]);
+		w->work_left_us = (double)bpfnic_load_work_left(&now->load[c], now->load_read_ns) /
+				  1000.0;
+	}
+}
+
+/* The window's estimate of the wait against the actual one, over every worker CPU. */
+static void set_estimate(const struct bpfnic_load_acc *acc, struct bpfnicd_window *out)
+{
+	/* A reloaded program restarts its counters: a window that went backwards is empty. */
+	if (!acc->n || acc->n >= (uint64_t)1 << 62)
+		return;
+	out->estimate = (struct bpfnicd_estimate){
+		.requests = acc->n,
+		.estimated_wait_us = (double)acc->est_sum_ns / (double)acc->n / 1000.0,
+		.wait_us = (double)acc->actual_sum_ns / (double)acc->n / 1000.0,
+		.abs_error_us = (double)acc->abs_err_sum_ns / (double)acc->n / 1000.0,
+		.under_pct = 100.0 * (double)acc->under / (double)acc->n,
+	};
+}
+
+/* Per class: requests served and their mean service time, from the workers' sums. */
+static void set_classes(const struct bpfnic_worker_stats *all, struct bpfnicd_window *out)
+{
+	__u64 long_ns = all->service_sum_long_ns, served_long = all->processed[BPFNIC_CLASS_LONG];
+	__u64 short_ns = all->service_sum_ns - long_ns, served_short = out->served - served_long;
+
+	out->cls[0].served = served_short;
+	out->cls[0].service_us = served_short ? (double)short_ns / (double)served_short / 1000 : 0;
+	out->cls[1].served = served_long;
+	out->cls[1].service_us = served_long ? (double)long_ns / (double)served_long / 1000 : 0;
+}
+
+/* The schedulers' side: requests by class and rates in and out, what they passed or dropped. */
+static void set_scheduler_totals(const struct all_cpus *sum, const struct bpfnic_dp_stats *before,
+				 double secs, struct bpfnicd_window *out)
+{
+	static const struct bpfnic_sched_stats zero_sched;
+	struct bpfnic_sched_stats ds;
+	uint64_t in = 0;
+
+	bpfnic_sched_stats_delta(&ds, &sum->sched_now, before ? &sum->sched_before : &zero_sched);
+	for (int k = 0; k < BPFNIC_NR_CLASSES; k++) {
+		out->requests_class[k] = sum->sched_now.requests[k];
+		out->requests += sum->sched_now.requests[k];
+		in += ds.requests[k];
+	}
+	out->in_rps = secs > 0 ? (double)in / secs : 0;
+	out->cls[1].in_rps = secs > 0 ? (double)ds.requests[BPFNIC_CLASS_LONG] / secs : 0;
+	out->cls[0].in_rps = secs > 0 ? (double)(in - ds.requests[BPFNIC_CLASS_LONG]) / secs : 0;
+	out->out_rps = secs > 0 && sum->tx_now >= sum->tx_before ?
+		       (double)(sum->tx_now - sum->tx_before) / secs : 0;
+	out->replies = sum->tx_now;
+	out->passed = sum->sched_now.passed;
+	out->other_address = sum->sched_now.other_addr;
+	out->drops_no_cpu = sum->sched_now.no_cpu;
+	out->drops_redirect_err = sum->sched_now.redirect_err;
+	out->drops_short_payload = sum->sched_now.short_payload;
+	out->drops_too_long = sum->sched_now.too_long;
+}
+
+void bpfnicd_window_compute(const struct bpfnic_dp_stats *now, const struct bpfnic_dp_stats *before,
+			    const unsigned *cpus, unsigned n, double window_ms,
+			    struct bpfnicd_window *out)
+{
+	struct bpfnic_worker_stats all = { 0 }, d;
+	struct bpfnic_load_acc acc = { 0 };
+	struct all_cpus sum = { 0 };
+	double secs = window_ms > 0 ? window_ms / 1000.0 : 0;
+
+	memset(out, 0, sizeof(*out));
+	out->window_ms = window_ms;
+	out->n = n;
+	out->drops_queue_exact = now->queue_drops_exact;
+	out->drops_transmit_exact = now->tx_drops_exact;
+	sum_all_cpus(now, before, &sum, out);
 	for (unsigned i = 0; i < n; i++) {
 		unsigned c = cpus[i];
 		struct bpfnicd_cpu_window *w = &out->cpu[i];
-		uint64_t served, handed_before, drops_before;
 
 		w->cpu = c;
 		w->kthread_util = -1;
 		w->kthread_run_ns = -1;
 		if (c >= now->nr_cpus)
 			continue;
-		bpfnic_worker_stats_delta(&d, &now->worker[c], before ? &before->worker[c] : &zero_worker);
-		served = bpfnic_worker_processed(&d);
-		w->rps = secs > 0 ? (double)served / secs : 0;
-		w->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(&d) / 1000.0;
-		w->qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(&d, 0.50) / 1000.0;
-		w->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&d, 0.99) / 1000.0;
-		w->qdelay_max_us = served ? (double)d.qdelay_max_ns / 1000.0 : 0;
-		w->service_us = served ? (double)d.service_sum_ns / (double)served / 1000.0 : 0;
-		w->processed = bpfnic_worker_processed(&now->worker[c]);
-		w->qdelay_sum_ns = now->worker[c].qdelay_sum_ns;
-		w->service_sum_ns = now->worker[c].service_sum_ns;
-		w->handed = now->handed ? now->handed[c] : 0;
-		w->tx_drops = now->worker[c].tx_dropped;
-		w->queue_drops = queue_drops_of(now, c);
-		handed_before = before && before->handed ? before->handed[c] : 0;
-		w->in_rps = secs > 0 && w->handed >= handed_before ?
-			    (double)(w->handed - handed_before) / secs : 0;
-		/* The estimate can go down as requests in flight get served: never below 0. */
-		drops_before = before ? queue_drops_of(before, c) : 0;
-		w->window_queue_drops = w->queue_drops > drops_before ? w->queue_drops - drops_before : 0;
+		cpu_window(now, before, c, secs, w, &d);
 		out->drops_queue += w->queue_drops;
-		if (now->load) {
-			w->in_flight = bpfnic_load_inflight(&now->load[c]);
-			w->work_left_us = (double)bpfnic_load_work_left(&now->load[c], now->load_read_ns) /
-					  1000.0;
-		}
-		if (now->acc) {
-			const struct bpfnic_load_acc *a = &now->acc[c], *b = before && before->acc ?
-									 &before->acc[c] : NULL;
-
-			acc.n += a->n - (b ? b->n : 0);
-			acc.est_sum_ns += a->est_sum_ns - (b ? b->est_sum_ns : 0);
-			acc.actual_sum_ns += a->actual_sum_ns - (b ? b->actual_sum_ns : 0);
-			acc.abs_err_sum_ns += a->abs_err_sum_ns - (b ? b->abs_err_sum_ns : 0);
-			acc.under += a->under - (b ? b->under : 0);
-		}
+		if (now->acc)
+			add_estimate(now, before, c, &acc);
 		bpfnic_worker_stats_add(&all, &d);
 	}
 	/* The merged window's max came from per-CPU window maxima: keep it for quantiles. */
 	out->served = bpfnic_worker_processed(&all);
 	out->traffic = out->served > 0;
-	/* A reloaded program restarts its counters: a window that went backwards is empty. */
-	if (acc.n && acc.n < (uint64_t)1 << 62) {
-		out->estimate = (struct bpfnicd_estimate){
-			.requests = acc.n,
-			.estimated_wait_us = (double)acc.est_sum_ns / (double)acc.n / 1000.0,
-			.wait_us = (double)acc.actual_sum_ns / (double)acc.n / 1000.0,
-			.abs_error_us = (double)acc.abs_err_sum_ns / (double)acc.n / 1000.0,
-			.under_pct = 100.0 * (double)acc.under / (double)acc.n,
-		};
-	}
-	{
-		__u64 long_ns = all.service_sum_long_ns, served_long = all.processed[BPFNIC_CLASS_LONG];
-		__u64 short_ns = all.service_sum_ns - long_ns, served_short = out->served - served_long;
-
-		out->cls[0].served = served_short;
-		out->cls[0].service_us = served_short ? (double)short_ns / (double)served_short / 1000 : 0;
-		out->cls[1].served = served_long;
-		out->cls[1].service_us = served_long ? (double)long_ns / (double)served_long / 1000 : 0;
-	}
+	set_estimate(&acc, out);
+	set_classes(&all, out);
 	out->qdelay_avg_us = bpfnic_worker_qdelay_avg_ns(&all) / 1000.0;
 	out->qdelay_p50_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.50) / 1000.0;
 	out->qdelay_p99_us = bpfnic_worker_qdelay_quantile_ns(&all, 0.99) / 1000.0;
-
-	bpfnic_sched_stats_delta(&ds, &sched_now, before ? &sched_before : &zero_sched);
-	for (int k = 0; k < BPFNIC_NR_CLASSES; k++) {
-		out->requests_class[k] = sched_now.requests[k];
-		out->requests += sched_now.requests[k];
-	}
-	{
-		uint64_t in = 0;
-
-		for (int k = 0; k < BPFNIC_NR_CLASSES; k++)
-			in += ds.requests[k];
-		out->in_rps = secs > 0 ? (double)in / secs : 0;
-		out->cls[1].in_rps = secs > 0 ? (double)ds.requests[BPFNIC_CLASS_LONG] / secs : 0;
-		out->cls[0].in_rps = secs > 0 ? (double)(in - ds.requests[BPFNIC_CLASS_LONG]) / secs : 0;
-	}
-	out->out_rps = secs > 0 && tx_now >= tx_before ? (double)(tx_now - tx_before) / secs : 0;
-	out->replies = tx_now;
-	out->passed = sched_now.passed;
-	out->other_address = sched_now.other_addr;
-	out->drops_no_cpu = sched_now.no_cpu;
-	out->drops_redirect_err = sched_now.redirect_err;
-	out->drops_short_payload = sched_now.short_payload;
-	out->drops_too_long = sched_now.too_long;
+	set_scheduler_totals(&sum, before, secs, out);
 }
 
 /* ---- the queuing-delay histogram in Prometheus' buckets ----------------------------- */
