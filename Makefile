@@ -132,26 +132,16 @@ programs: $(BPF_OBJS) $(SKELS) $(PROGRAMS)
 deps:
 	scripts/install-deps
 
-# check: deps first (a fresh machine has nothing), then build, then every tier.
-check:
+# check (every test tier), bench, soak and demo: deps first (a fresh machine has
+# nothing), then the build, then the script.
+RUN_check := tests/run
+RUN_bench := bench/run
+RUN_soak  := bench/soak
+RUN_demo  := scripts/demo
+check bench soak demo:
 	scripts/install-deps
 	$(MAKE) all
-	BUILD=$(abspath $(BUILD)) tests/run
-
-bench:
-	scripts/install-deps
-	$(MAKE) all
-	BUILD=$(abspath $(BUILD)) bench/run
-
-soak:
-	scripts/install-deps
-	$(MAKE) all
-	BUILD=$(abspath $(BUILD)) bench/soak
-
-demo:
-	scripts/install-deps
-	$(MAKE) all
-	BUILD=$(abspath $(BUILD)) scripts/demo
+	BUILD=$(abspath $(BUILD)) $(RUN_$@)
 
 clean:
 	rm -rf $(BUILD)
