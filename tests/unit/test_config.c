@@ -59,8 +59,8 @@ static void test_minimal_file_gets_defaults(void **state)
 	struct bpfnicd_config_errors e;
 	(void)state;
 
-	assert_int_equal(parse("[Daemon]\nInterface=veth0\n", &c, &e), 0);
-	assert_string_equal(c.interface, "veth0");
+	assert_int_equal(parse("[Daemon]\nInterface=vethA\n", &c, &e), 0);
+	assert_string_equal(c.interface, "vethA");
 	assert_int_equal(c.port, 7777);
 	assert_int_equal(c.xdp_mode, BPFNIC_XDP_AUTO);
 	assert_int_equal(c.cpus.n, 3); /* every online CPU */

@@ -52,17 +52,17 @@ static void native_needs_basic_and_redirect(void **state)
 	char why[512] = "";
 
 	(void)state;
-	assert_int_equal(bpfnic_ifcheck_native(&nd, "eth0", why, sizeof(why)), 0);
+	assert_int_equal(bpfnic_ifcheck_native(&nd, "nic9", why, sizeof(why)), 0);
 	nd.xdp_features = 0; /* what a veth reports with fewer RX queues than its peer's TX */
-	assert_int_equal(bpfnic_ifcheck_native(&nd, "eth0", why, sizeof(why)), -EOPNOTSUPP);
-	contains(why, "eth0 (driver veth) does not run XDP programs in its driver");
+	assert_int_equal(bpfnic_ifcheck_native(&nd, "nic9", why, sizeof(why)), -EOPNOTSUPP);
+	contains(why, "nic9 (driver veth) does not run XDP programs in its driver");
 	contains(why, "\"none\"");
 	nd.xdp_features = BPFNIC_XDP_ACT_BASIC;
-	assert_int_equal(bpfnic_ifcheck_native(&nd, "eth0", why, sizeof(why)), -EOPNOTSUPP);
+	assert_int_equal(bpfnic_ifcheck_native(&nd, "nic9", why, sizeof(why)), -EOPNOTSUPP);
 	contains(why, "its XDP features are \"basic\"");
 	/* A kernel that does not say: nothing to hold against the interface. */
 	nd.xdp_features_known = false;
-	assert_int_equal(bpfnic_ifcheck_native(&nd, "eth0", why, sizeof(why)), 0);
+	assert_int_equal(bpfnic_ifcheck_native(&nd, "nic9", why, sizeof(why)), 0);
 }
 
 static void replies_need_ndo_xmit(void **state)
@@ -133,25 +133,25 @@ static void names_the_program_in_the_way(void **state)
 	char why[1024];
 
 	(void)state;
-	bpfnic_ifcheck_explain_busy("eth0", &h, why, sizeof(why));
-	contains(why, "another XDP program is attached to eth0: id 42 \"xdp_dispatcher\", native mode");
-	contains(why, "ip link set dev eth0 xdpdrv off");
+	bpfnic_ifcheck_explain_busy("nic9", &h, why, sizeof(why));
+	contains(why, "another XDP program is attached to nic9: id 42 \"xdp_dispatcher\", native mode");
+	contains(why, "ip link set dev nic9 xdpdrv off");
 	contains(why, "no libxdp multi-program dispatch");
 	h.mode = "generic";
-	bpfnic_ifcheck_explain_busy("eth0", &h, why, sizeof(why));
+	bpfnic_ifcheck_explain_busy("nic9", &h, why, sizeof(why));
 	contains(why, "xdpgeneric off");
 	h.link_id = 7;
 	h.name[0] = '\0';
-	bpfnic_ifcheck_explain_busy("eth0", &h, why, sizeof(why));
+	bpfnic_ifcheck_explain_busy("nic9", &h, why, sizeof(why));
 	contains(why, "id 42 \"?\", generic mode, held by bpf_link 7");
 	contains(why, "bpftool link show id 7");
 	assert_null(strstr(why, "ip link"));
 	/* Links cannot be listed (no CAP_SYS_ADMIN): both ways out. */
 	h.link_id = 0;
 	h.link_known = false;
-	bpfnic_ifcheck_explain_busy("eth0", &h, why, sizeof(why));
+	bpfnic_ifcheck_explain_busy("nic9", &h, why, sizeof(why));
 	contains(why, "id 42 \"?\", generic mode, attached over netlink or held by a bpf_link");
-	contains(why, "ip link set dev eth0 xdpgeneric off");
+	contains(why, "ip link set dev nic9 xdpgeneric off");
 	contains(why, "stop the process that owns the link");
 }
 
@@ -173,11 +173,11 @@ static void likely_reason_for_dropped_replies(void **state)
 	assert_int_equal(bpfnic_ifcheck_cpus_beyond_queues(&nd, cpus, 4, beyond), 2);
 	assert_int_equal(beyond[0], 5);
 	assert_int_equal(beyond[1], 6);
-	bpfnic_ifcheck_tx_drop_reason(&nd, "eth0", cpus, 4, why, sizeof(why));
-	contains(why, "worker CPU 5 and others is at or above eth0's 4 TX queues");
-	contains(why, "ethtool -L eth0 combined N");
-	bpfnic_ifcheck_tx_drop_reason(&nd, "eth0", cpus, 2, why, sizeof(why));
-	contains(why, "eth0 (driver mlx5_core) refused them in its XDP transmit");
+	bpfnic_ifcheck_tx_drop_reason(&nd, "nic9", cpus, 4, why, sizeof(why));
+	contains(why, "worker CPU 5 and others is at or above nic9's 4 TX queues");
+	contains(why, "ethtool -L nic9 combined N");
+	bpfnic_ifcheck_tx_drop_reason(&nd, "nic9", cpus, 2, why, sizeof(why));
+	contains(why, "nic9 (driver mlx5_core) refused them in its XDP transmit");
 	/* A veth has no such limit (it picks a queue modulo its count). */
 	nd.hw_device = false;
 	assert_int_equal(bpfnic_ifcheck_cpus_beyond_queues(&nd, cpus, 4, beyond), 0);
@@ -187,8 +187,8 @@ static const char interrupts[] =
 	"           CPU0       CPU1\n"
 	"  0:         28          0   IO-APIC   2-edge      timer\n"
 	" 24:          0          0  PCI-MSIX-0000:00:03.0   0-edge      i40e-0000:00:03.0:misc\n"
-	" 25:       1234       5678  PCI-MSIX-0000:00:03.0   1-edge      i40e-eth0-TxRx-0\n"
-	" 26:       1234       5678  PCI-MSIX-0000:00:03.0   2-edge      i40e-eth0-TxRx-1\n"
+	" 25:       1234       5678  PCI-MSIX-0000:00:03.0   1-edge      i40e-nic9-TxRx-0\n"
+	" 26:       1234       5678  PCI-MSIX-0000:00:03.0   2-edge      i40e-nic9-TxRx-1\n"
 	" 27:          1          2  PCI-MSIX-0000:00:04.0   0-edge      virtio0-config\n"
 	" 28:          1          2  PCI-MSIX-0000:00:04.0   1-edge      virtio0-input.0\n"
 	" 29:          1          2  PCI-MSIX-0000:00:04.0   2-edge      virtio0-output.0\n"

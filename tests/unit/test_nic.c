@@ -151,13 +151,13 @@ static void says_what_is_not_known(void **state)
 
 	(void)state;
 	capture();
-	n = bpfnicd_nic_new("eth0", &nd, &cpus, &info);
+	n = bpfnicd_nic_new("nic9", &nd, &cpus, &info);
 	bpfnicd_nic_window(n, &w, SEC);
 	bpfnicd_nic_window(n, &w, 2 * SEC);
 	text = logged();
 	assert_int_equal(count(text, "the kernel does not report XDP features"), 1);
 	assert_int_equal(count(text, "drops are not exact"), 1);
-	assert_non_null(strstr(text, "eth0: driver unknown, MTU 9000"));
+	assert_non_null(strstr(text, "nic9: driver unknown, MTU 9000"));
 	assert_non_null(strstr(warnings_text(n), "they need CAP_PERFMON"));
 	o = bpfnicd_nic_json(n);
 	assert_string_equal(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
