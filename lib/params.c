@@ -28,43 +28,25 @@ _Static_assert(sizeof(enum bpfnic_xdp_mode) == sizeof(unsigned), "enum size");
 
 /* ---- policies ------------------------------------------------------------------- */
 
+/* A row a policy, on one line so that the table reads as one: id, name, the core groups it
+ * reads, whether the scaler sizes its main group, and its help. */
+#define ROW(ID, NAME, GROUPS, SCALER, HELP) \
+	[BPFNIC_POLICY_##ID] = { .name = NAME, .groups = GROUPS, .scaler = SCALER, .help = HELP }
+#define MAIN BPFNIC_GROUPS_MAIN
+#define MAIN_AND_LONG (BPFNIC_GROUPS_MAIN | BPFNIC_GROUPS_LONG)
+
 const struct bpfnic_policy_def bpfnic_policies[BPFNIC_NR_POLICIES] = {
-	[BPFNIC_POLICY_RR] = {
-		.name = "rr", .id = BPFNIC_POLICY_RR, .groups = BPFNIC_GROUPS_MAIN,
-		.help = "round-robin over every candidate CPU",
-	},
-	[BPFNIC_POLICY_LWL] = {
-		.name = "lwl", .id = BPFNIC_POLICY_LWL, .groups = BPFNIC_GROUPS_MAIN,
-		.help = "least work left: the CPU whose queued requests' service times add up "
-			"to the least",
-	},
-	[BPFNIC_POLICY_JSQ] = {
-		.name = "jsq", .id = BPFNIC_POLICY_JSQ, .groups = BPFNIC_GROUPS_MAIN,
-		.help = "join the shortest queue: the CPU with the fewest requests in flight",
-	},
-	[BPFNIC_POLICY_P2C] = {
-		.name = "p2c", .id = BPFNIC_POLICY_P2C, .groups = BPFNIC_GROUPS_MAIN,
-		.help = "power of two (or three) choices: of CPUs drawn at random, the one with "
-			"the least work left",
-	},
-	[BPFNIC_POLICY_HASH] = {
-		.name = "hash", .id = BPFNIC_POLICY_HASH, .groups = BPFNIC_GROUPS_MAIN,
-		.help = "a symmetric hash of the flow's addresses and ports, as NIC RSS does: a "
-			"flow stays on one CPU",
-	},
-	[BPFNIC_POLICY_SPLIT] = {
-		.name = "split", .id = BPFNIC_POLICY_SPLIT,
-		.groups = BPFNIC_GROUPS_MAIN | BPFNIC_GROUPS_LONG,
-		.help = "core separation: long requests round-robin over their own CPUs, "
-			"everything else over the rest",
-	},
-	[BPFNIC_POLICY_DYNAMIC] = {
-		.name = "dynamic", .id = BPFNIC_POLICY_DYNAMIC, .groups = BPFNIC_GROUPS_MAIN,
-		.scaler = true,
-		.help = "a spreading policy (round-robin unless --spread says another) over a "
-			"group the scaler grows and shrinks with the queuing delay",
-	},
+	ROW(RR, "rr", MAIN, false, "round-robin over every candidate CPU"),
+	ROW(LWL, "lwl", MAIN, false, "least work left: the CPU whose queued service times add up to the least"),
+	ROW(JSQ, "jsq", MAIN, false, "join the shortest queue: the CPU with the fewest requests in flight"),
+	ROW(P2C, "p2c", MAIN, false, "power of 2 (or 3) choices: of CPUs drawn at random, the least work left"),
+	ROW(HASH, "hash", MAIN, false, "a symmetric hash of the flow, as NIC RSS does: a flow stays on one CPU"),
+	ROW(SPLIT, "split", MAIN_AND_LONG, false, "core separation: long requests on CPUs of their own"),
+	ROW(DYNAMIC, "dynamic", MAIN, true, "--spread's policy (rr by default) over a group sized by queuing delay"),
 };
+#undef ROW
+#undef MAIN
+#undef MAIN_AND_LONG
 
 const char *bpfnic_policy_name(unsigned id)
 {

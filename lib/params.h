@@ -37,7 +37,6 @@
 
 struct bpfnic_policy_def {
 	const char *name;     /* as typed: config, SetPolicy, bpfnicctl, status */
-	enum bpfnic_policy id;
 	const char *help;     /* one line */
 	unsigned groups;      /* BPFNIC_GROUPS_* it reads */
 	bool scaler;          /* the dynamic scaler sizes its main group */
