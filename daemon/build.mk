@@ -2,7 +2,6 @@ comma := ,
 # bpfnicd, the table-derived files (the interface description, bpfnicctl's bash
 # completion), and the unit tests of the daemon's modules.
 VARLINK_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
-INIH_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 SYSTEMD_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 MHD_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
@@ -25,14 +24,14 @@ BPFNICD_MODULES := daemon/methods.c daemon/control.c daemon/log.c daemon/config.
 	daemon/runconf.c daemon/policy.c daemon/scaler.c daemon/splitsize.c daemon/sampler.c daemon/stats.c \
 	daemon/history.c daemon/kthread.c daemon/workers.c daemon/nic.c daemon/metrics.c daemon/httpd.c \
 	datapath/ifcheck.c lib/varlink.c $(IDL_SRCS) $(PARAMS_SRCS)
-BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INIH_LIBS) $(MHD_LIBS)
+BPFNICD_LIBS := $(SYSTEMD_LIBS) $(VARLINK_LIBS) $(INILINE_LIBS) $(MHD_LIBS)
 # daemon/handover.c hands the real data path over: with bpfnicd.c, not in the modules
 # that the unit tests run on their in-memory data path.
 $(eval $(call program,bpfnicd,daemon/bpfnicd.c daemon/handover.c $(BPFNICD_MODULES) $(DATAPATH_SRCS),$(DATAPATH_LIBS) $(BPFNICD_LIBS)))
 
 $(eval $(call unit_test,test_varlink,tests/unit/test_varlink.c lib/varlink.c,$(VARLINK_LIBS) -lm))
 $(eval $(call unit_test,test_params,tests/unit/test_params.c lib/idl.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))
-$(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c $(INILINE_SRCS) $(PARAMS_SRCS),$(INIH_LIBS) $(VARLINK_LIBS)))
+$(eval $(call unit_test,test_config,tests/unit/test_config.c daemon/config.c $(INILINE_SRCS) $(PARAMS_SRCS),$(INILINE_LIBS) $(VARLINK_LIBS)))
 $(eval $(call unit_test,test_scaler,tests/unit/test_scaler.c daemon/scaler.c,))
 $(eval $(call unit_test,test_splitsize,tests/unit/test_splitsize.c daemon/splitsize.c,-lm))
 $(eval $(call unit_test,test_history,tests/unit/test_history.c daemon/history.c daemon/stats.c datapath/dpstats.c lib/varlink.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))

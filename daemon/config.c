@@ -2,11 +2,8 @@
 /* bpfnicd.conf: libinih does the INI syntax, this file every key's meaning. */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <ini.h>
 
 #include "cpulist.h"
 #include "daemon/config.h"
@@ -37,7 +34,7 @@ int bpfnic_cpuset_read(const char *path, struct bpfnic_cpuset *set)
 
 struct parser {
 	struct bpfnic_ini_source src; /* the lines, counted */
-	const char *filename;
+	struct bpfnic_ini_errors log;
 	bool in_unknown_section;
 	unsigned key_line[BPFNIC_MAX_PARAMS]; /* where each parameter was set; 0 = not set */
 	bool key_invalid[BPFNIC_MAX_PARAMS];  /* already reported: do not also call it missing */
@@ -46,6 +43,9 @@ struct parser {
 	struct bpfnicd_config *c;
 	struct bpfnicd_config_errors *errs;
 };
+
+/* The file's problems go to the caller's list: see lib/iniline.h. */
+#define add_error(p, ...) bpfnic_ini_error(&(p)->log, __VA_ARGS__)
 
 static unsigned param_index(const struct bpfnic_param *p)
 {
@@ -60,17 +60,6 @@ static bool known_section(const char *s, size_t n)
 	return false;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-add_error(struct parser *p, unsigned line, const char *fmt, ...)
-{
-	struct bpfnicd_config_errors *e = p->errs;
-	va_list ap;
-
-	va_start(ap, fmt);
-	bpfnic_ini_verror(e->msg, BPFNICD_CONFIG_MAX_ERRORS, &e->n, &e->total, p->filename, line, fmt, ap);
-	va_end(ap);
-}
-
 static void on_header(void *ctx, const char *name, size_t len)
 {
 	struct parser *p = ctx;
@@ -82,7 +71,9 @@ static void on_header(void *ctx, const char *name, size_t len)
 
 static void on_syntax_error(void *ctx, unsigned line, const char *what)
 {
-	add_error(ctx, line, "%s", what);
+	struct parser *p = ctx;
+
+	add_error(p, line, "%s", what);
 }
 
 /* One Key=value: an empty value puts the default back, as in systemd's unit files. */
@@ -199,30 +190,21 @@ int bpfnicd_config_parse(FILE *f, const char *filename, const struct bpfnic_cpus
 			 const struct bpfnic_cpuset *online, struct bpfnicd_config *c,
 			 struct bpfnicd_config_errors *errs)
 {
-	struct parser *p = calloc(1, sizeof(*p));
+	/* A few kB: on the stack, so that reading a file cannot fail for memory. */
+	struct parser p = {
+		.src = { .f = f, .header = on_header, .error = on_syntax_error, .ctx = &p },
+		.log = { errs->msg, BPFNICD_CONFIG_MAX_ERRORS, &errs->n, &errs->total, filename },
+		.ctx = { present, online }, .c = c, .errs = errs,
+	};
 	int r;
 
 	memset(errs, 0, sizeof(*errs));
-	if (!p)
-		return -ENOMEM;
-	*p = (struct parser){
-		.src = { .f = f, .header = on_header, .error = on_syntax_error, .ctx = p },
-		.filename = filename, .ctx = { present, online }, .c = c, .errs = errs,
-	};
-	bpfnic_config_defaults(&p->defaults, online);
-	*c = p->defaults;
-	/* systemd's syntax: no continuation lines, no inline comments. */
-	ini_allow_multiline = false;
-	ini_allow_inline_comments = false;
-	r = ini_parse_stream(bpfnic_ini_read_line, &p->src, handler, p);
-	if (r == -1 || r == -2 || ferror(f)) {
-		free(p);
-		return r == -2 ? -ENOMEM : -EIO;
-	}
-	if (r > 0 && errs->total == 0) /* inih saw something the reader did not */
-		add_error(p, (unsigned)r, "syntax error");
-	check_whole(p);
-	free(p);
+	bpfnic_config_defaults(&p.defaults, online);
+	*c = p.defaults;
+	r = bpfnic_ini_parse(&p.src, handler, &p, &p.log);
+	if (r < 0)
+		return r;
+	check_whole(&p);
 	return errs->total ? -EINVAL : 0;
 }
 

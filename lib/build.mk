@@ -19,6 +19,7 @@ ADDRLIST_SRCS = lib/addrlist.c
 # The one table of policies and parameters, and what it takes to read text and JSON.
 PARAMS_SRCS   = lib/params.c $(CPULIST_SRCS) $(ADDRLIST_SRCS)
 INILINE_SRCS  = lib/iniline.c
+INILINE_LIBS := $(shell pkg-config --libs inih 2>/dev/null || echo -linih)
 
 # Their unit tests (the random inputs of test_hist and test_wire come from lib/arrival's
 # generator).
@@ -28,4 +29,4 @@ $(eval $(call unit_test,test_addrlist,tests/unit/test_addrlist.c $(ADDRLIST_SRCS
 $(eval $(call unit_test,test_arrival,tests/unit/test_arrival.c $(ARRIVAL_SRCS),$(ARRIVAL_LIBS)))
 $(eval $(call unit_test,test_hist,tests/unit/test_hist.c $(HIST_SRCS) $(ARRIVAL_SRCS),$(HIST_LIBS) $(ARRIVAL_LIBS)))
 $(eval $(call unit_test,test_wire,tests/unit/test_wire.c $(WIRE_SRCS) $(ARRIVAL_SRCS),$(ARRIVAL_LIBS)))
-$(eval $(call unit_test,test_iniline,tests/unit/test_iniline.c $(INILINE_SRCS),))
+$(eval $(call unit_test,test_iniline,tests/unit/test_iniline.c $(INILINE_SRCS),$(INILINE_LIBS)))

@@ -3,6 +3,10 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <errno.h>
+
+#include <ini.h>
+
 #include "iniline.h"
 
 /* The next line into str (at most num - 1 bytes); false at the end, *too_long when cut. */
@@ -90,18 +94,36 @@ blank:
 	return str;
 }
 
-void bpfnic_ini_verror(char (*msg)[BPFNIC_INI_MSG_SIZE], unsigned max, unsigned *n,
-		       unsigned *total, const char *filename, unsigned line, const char *fmt,
-		       va_list ap)
+void bpfnic_ini_error(const struct bpfnic_ini_errors *e, unsigned line, const char *fmt, ...)
 {
 	char text[200];
+	va_list ap;
 
-	++*total;
-	if (*n >= max)
+	++*e->total;
+	if (*e->n >= e->max)
 		return;
+	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
 	if (line)
-		snprintf(msg[(*n)++], BPFNIC_INI_MSG_SIZE, "%s:%u: %s", filename, line, text);
+		snprintf(e->msg[(*e->n)++], BPFNIC_INI_MSG_SIZE, "%s:%u: %s", e->filename, line, text);
 	else
-		snprintf(msg[(*n)++], BPFNIC_INI_MSG_SIZE, "%s: %s", filename, text);
+		snprintf(e->msg[(*e->n)++], BPFNIC_INI_MSG_SIZE, "%s: %s", e->filename, text);
+}
+
+int bpfnic_ini_parse(struct bpfnic_ini_source *src, bpfnic_ini_handler handler, void *user,
+		     const struct bpfnic_ini_errors *log)
+{
+	int r;
+
+	ini_allow_multiline = false;
+	ini_allow_inline_comments = false;
+	r = ini_parse_stream(bpfnic_ini_read_line, src, handler, user);
+	if (r == -2)
+		return -ENOMEM;
+	if (r == -1 || (src->f && ferror(src->f)))
+		return -EIO;
+	if (r > 0 && *log->total == 0) /* inih saw something the reader did not */
+		bpfnic_ini_error(log, (unsigned)r, "syntax error");
+	return 0;
 }

@@ -30,12 +30,29 @@ struct bpfnic_ini_source {
 char *bpfnic_ini_read_line(char *str, int num, void *stream);
 
 /*
- * The readers' list of problems: "FILE:LINE: what" ("FILE: what" for line 0) into
- * msg[*n] while *n < max; *total counts them all.
+ * Where a reader lists its problems: "FILE:LINE: what" ("FILE: what" for line 0) into
+ * msg[*n] while *n < max; *total counts them all. The list itself is the caller's.
  */
 #define BPFNIC_INI_MSG_SIZE 256
-void bpfnic_ini_verror(char (*msg)[BPFNIC_INI_MSG_SIZE], unsigned max, unsigned *n,
-		       unsigned *total, const char *filename, unsigned line, const char *fmt,
-		       va_list ap);
+struct bpfnic_ini_errors {
+	char (*msg)[BPFNIC_INI_MSG_SIZE];
+	unsigned max;
+	unsigned *n, *total;
+	const char *filename;
+};
+
+void bpfnic_ini_error(const struct bpfnic_ini_errors *e, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Runs inih over src with systemd's syntax (no continuation lines, no comments after a
+ * value): handler(user, section, key, value) for each Key=value, src's callbacks for
+ * the rest, and a line inih rejects that src did not is a "syntax error" in log.
+ * Returns 0 (the file's problems are in log), -ENOMEM, or -EIO for a stream that failed.
+ */
+typedef int (*bpfnic_ini_handler)(void *user, const char *section, const char *key,
+				  const char *value);
+int bpfnic_ini_parse(struct bpfnic_ini_source *src, bpfnic_ini_handler handler, void *user,
+		     const struct bpfnic_ini_errors *log);
 
 #endif

@@ -11,7 +11,7 @@ BENCH_PURE_SRCS = bench/bpfnic-bench/experiment.c bench/bpfnic-bench/mcqueue.c \
 	bench/bpfnic-bench/output.c bench/bpfnic-bench/plot.c bench/bpfnic-bench/envinfo.c \
 	bench/bpfnic-bench/compare.c \
 	loadgen/options.c $(PARAMS_SRCS) $(INILINE_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS)
-BENCH_LIBS = -ljson-c -linih -lm $(MODEL_LIBS)
+BENCH_LIBS = -ljson-c $(INILINE_LIBS) -lm $(MODEL_LIBS)
 # The model backend (--model) and the queuing model it runs; sorted: one object each
 # where the two lists share lib/ modules.
 BENCH_MODEL_SRCS = bench/bpfnic-bench/model.c $(MODEL_SRCS)

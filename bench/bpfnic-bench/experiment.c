@@ -3,12 +3,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
 #include <json-c/json.h>
 
 #include "bench/bpfnic-bench/experiment.h"
@@ -37,7 +35,7 @@ static const char *const section_names[] = {
 
 struct parser {
 	struct bpfnic_ini_source src; /* the lines, counted */
-	const char *filename;
+	struct bpfnic_ini_errors log;
 	enum section sec;
 	unsigned index;           /* of the [Policy] or [Figure] being read */
 	struct {
@@ -58,19 +56,10 @@ struct parser {
 	bool mix_set;
 	bool bound_set;
 	struct bench_experiment *e;
-	struct bench_errors *errs;
 };
 
-static void __attribute__((format(printf, 3, 4)))
-add_error(struct parser *p, unsigned line, const char *fmt, ...)
-{
-	struct bench_errors *e = p->errs;
-	va_list ap;
-
-	va_start(ap, fmt);
-	bpfnic_ini_verror(e->msg, BENCH_MAX_ERRORS, &e->n, &e->total, p->filename, line, fmt, ap);
-	va_end(ap);
-}
+/* The file's problems go to the caller's list: see lib/iniline.h. */
+#define add_error(p, ...) bpfnic_ini_error(&(p)->log, __VA_ARGS__)
 
 /* ---- small value parsers ------------------------------------------------------------ */
 
@@ -215,7 +204,9 @@ static void on_header(void *ctx, const char *name, size_t len)
 
 static void on_syntax_error(void *ctx, unsigned line, const char *what)
 {
-	add_error(ctx, line, "%s", what);
+	struct parser *p = ctx;
+
+	add_error(p, line, "%s", what);
 }
 
 /* Refuses a key set twice in the same section. */
@@ -772,31 +763,22 @@ static void defaults(struct bench_experiment *e, const char *filename)
 int bench_experiment_parse(const char *text, const char *filename, struct bench_experiment *e,
 			   struct bench_errors *errs)
 {
-	struct parser *p = calloc(1, sizeof(*p));
+	/* A few kB: on the stack, so that reading a file cannot fail for memory. */
+	struct parser p = {
+		.src = { .text = text, .header = on_header, .error = on_syntax_error, .ctx = &p },
+		.log = { errs->msg, BENCH_MAX_ERRORS, &errs->n, &errs->total, filename }, .e = e,
+	};
 	int r;
 
 	memset(errs, 0, sizeof(*errs));
-	if (!p)
-		return -ENOMEM;
 	defaults(e, filename);
-	*p = (struct parser){
-		.src = { .text = text, .header = on_header, .error = on_syntax_error, .ctx = p },
-		.filename = filename, .e = e, .errs = errs,
-	};
-	/* bpfnicd.conf's syntax: no continuation lines, no comments after a value. */
-	ini_allow_multiline = false;
-	ini_allow_inline_comments = false;
-	r = ini_parse_stream(bpfnic_ini_read_line, &p->src, handler, p);
-	if (r == -2) {
-		free(p);
-		return -ENOMEM;
-	}
-	if (r > 0 && errs->total == 0) /* inih saw something the reader did not */
-		add_error(p, (unsigned)r, "syntax error");
+	/* bpfnicd.conf's syntax. */
+	r = bpfnic_ini_parse(&p.src, handler, &p, &p.log);
+	if (r < 0)
+		return r;
 	if (!e->name[0])
-		add_error(p, 0, "no Name= in [Experiment], and the file's name is not one");
-	check_whole(p);
-	free(p);
+		add_error(&p, 0, "no Name= in [Experiment], and the file's name is not one");
+	check_whole(&p);
 	return errs->total ? -EINVAL : 0;
 }
 

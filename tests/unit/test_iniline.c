@@ -87,21 +87,14 @@ static void string_and_stream_agree(void **state)
 static char msg[2][BPFNIC_INI_MSG_SIZE];
 static unsigned n_msg, total_msg;
 
-static void __attribute__((format(printf, 2, 3))) error(unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	bpfnic_ini_verror(msg, 2, &n_msg, &total_msg, "f.ini", line, fmt, ap);
-	va_end(ap);
-}
+static const struct bpfnic_ini_errors errors = { msg, 2, &n_msg, &total_msg, "f.ini" };
 
 static void errors_are_listed_with_their_line(void **state)
 {
 	(void)state;
-	error(3, "Key=%s: %d", "x", 7);
-	error(0, "whole file");
-	error(9, "dropped");
+	bpfnic_ini_error(&errors, 3, "Key=%s: %d", "x", 7);
+	bpfnic_ini_error(&errors, 0, "whole file");
+	bpfnic_ini_error(&errors, 9, "dropped");
 	assert_int_equal(n_msg, 2);
 	assert_int_equal(total_msg, 3);
 	assert_string_equal(msg[0], "f.ini:3: Key=x: 7");
