@@ -517,25 +517,37 @@ static int run(struct bpfnicd *d)
 	return r < 0 ? log_error_errno(r, "event loop failed") : 0;
 }
 
-static void cleanup(struct bpfnicd *d)
+/* First what clients reach, so that no request comes in while the rest goes. */
+static void stop_serving(struct bpfnicd *d)
 {
 	bpfnicd_handover_close(&d->received);
 	bpfnicd_httpd_free(d->httpd);
 	bpfnicd_control_free(d->control);
 	bpfnicd_methods_free(d->methods);
+}
+
+/* Then the windows that read the data path, and the data path. */
+static void stop_data_path(struct bpfnicd *d)
+{
 	sd_event_source_disable_unref(d->tick);
 	bpfnicd_workers_free(d->workers);
 	bpfnicd_sampler_free(d->sampler);
-	if (d->dp) {
-		bpfnic_dp_close(d->dp);
-		if (d->handed_over)
-			bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_LEFT_RUNNING, NULL,
-					   "left the data path on %s to the service manager: a restart "
-					   "takes it over, a stop detaches it", config(d)->interface);
-		else
-			bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
-					   config(d)->interface);
-	}
+	if (!d->dp)
+		return;
+	bpfnic_dp_close(d->dp);
+	if (d->handed_over)
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_LEFT_RUNNING, NULL,
+				   "left the data path on %s to the service manager: a restart "
+				   "takes it over, a stop detaches it", config(d)->interface);
+	else
+		bpfnicd_log_struct(LOG_NOTICE, 0, BPFNICD_MID_DETACHED, NULL, "detached from %s",
+				   config(d)->interface);
+}
+
+static void cleanup(struct bpfnicd *d)
+{
+	stop_serving(d);
+	stop_data_path(d);
 	bpfnicd_policy_free(d->policy);
 	bpfnicd_nic_free(d->nic);
 	bpfnicd_history_free(d->history);
