@@ -46,6 +46,16 @@ struct bpfnicd_history {
 	struct bpfnicd_change *chg; /* [changes.cap] */
 };
 
+void bpfnicd_history_free(struct bpfnicd_history *h)
+{
+	if (!h)
+		return;
+	free(h->win);
+	free(h->cpu);
+	free(h->chg);
+	free(h);
+}
+
 int bpfnicd_history_new(const struct bpfnic_cpus *cpus, unsigned max_windows,
 			unsigned max_changes, struct bpfnicd_history **out)
 {
@@ -69,16 +79,6 @@ int bpfnicd_history_new(const struct bpfnic_cpus *cpus, unsigned max_windows,
 	}
 	*out = h;
 	return 0;
-}
-
-void bpfnicd_history_free(struct bpfnicd_history *h)
-{
-	if (!h)
-		return;
-	free(h->win);
-	free(h->cpu);
-	free(h->chg);
-	free(h);
 }
 
 /* The slot of the i-th entry held, oldest first. */
