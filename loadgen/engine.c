@@ -126,12 +126,11 @@ int lg_engine_open(struct lg_engine **ep, const struct lg_config *c, unsigned ma
 	if (!e)
 		return -ENOMEM;
 	r = engine_connect(e, flows);
-	if (r) {
+	if (r == 0)
+		*ep = e;
+	else
 		lg_engine_close(e);
-		return r;
-	}
-	*ep = e;
-	return 0;
+	return r;
 }
 
 void lg_engine_close(struct lg_engine *e)
