@@ -1,35 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The daemon's scaler, for the model: see daemon_glue.h. */
-#include <errno.h>
-#include <stdlib.h>
-
-#include "daemon/scaler.h"
-#include "daemon/splitsize.h"
 #include "model/daemon_glue.h"
 
-struct bpfnic_model_scaler {
-	struct bpfnic_scaler_state state;
-};
-
-/* As daemon/policy.c hands them over. */
-int bpfnic_model_scaler_new(const struct bpfnic_policy_params *p, uint64_t now_ms,
-			    unsigned *size, struct bpfnic_model_scaler **out)
+/* As daemon/policy.c starts it. */
+void bpfnic_model_scaler_start(struct bpfnic_model_scaler *s, const struct bpfnic_policy_params *p,
+			       uint64_t now_ms, unsigned *size)
 {
 	struct bpfnic_scaler_params sp = bpfnic_scaler_params_of(p);
-	struct bpfnic_model_scaler *s = calloc(1, sizeof(*s));
 
-	*out = NULL;
-	if (!s)
-		return -ENOMEM;
 	bpfnic_scaler_init(&s->state, now_ms);
 	*size = bpfnic_scaler_clamp(&sp, *size);
-	*out = s;
-	return 0;
-}
-
-void bpfnic_model_scaler_free(struct bpfnic_model_scaler *s)
-{
-	free(s);
 }
 
 enum bpfnic_model_scale bpfnic_model_scaler_step(struct bpfnic_model_scaler *s,
@@ -53,25 +33,9 @@ enum bpfnic_model_scale bpfnic_model_scaler_step(struct bpfnic_model_scaler *s,
 	return BPFNIC_MODEL_HOLD;
 }
 
-struct bpfnic_model_split {
-	struct bpfnic_split_state state;
-};
-
-int bpfnic_model_split_new(uint64_t now_ms, struct bpfnic_model_split **out)
+void bpfnic_model_split_start(struct bpfnic_model_split *s, uint64_t now_ms)
 {
-	struct bpfnic_model_split *s = calloc(1, sizeof(*s));
-
-	*out = NULL;
-	if (!s)
-		return -ENOMEM;
 	bpfnic_split_init(&s->state, now_ms);
-	*out = s;
-	return 0;
-}
-
-void bpfnic_model_split_free(struct bpfnic_model_split *s)
-{
-	free(s);
 }
 
 /* As daemon/policy.c's split_tick hands the window over. */

@@ -73,9 +73,10 @@ struct bpfnic_model {
 	struct bpfnic_rng pick_rng; /* p2c's random bits */
 	struct mcpu *cpu;
 	struct mclient *client;
-	struct bpfnic_model_scaler *scaler;
+	struct bpfnic_model_scaler scaler;
 	bool scaled; /* the scaler sizes the main group */
-	struct bpfnic_model_split *split; /* split --long-cpus auto sizes the long group */
+	struct bpfnic_model_split split;
+	bool split_auto; /* split --long-cpus auto sizes the long group */
 	uint64_t win_arrived[2];   /* requests that arrived in the window, per class */
 
 	uint64_t now_ns;
@@ -160,28 +161,24 @@ static void set_groups(struct bpfnic_model *m, unsigned n_main, unsigned n_long)
 
 /* The groups at start: dynamic at MinCpus=, split --long-cpus auto at half of the CPUs
  * (daemon/policy.c). */
-static int make_groups(struct bpfnic_model *m)
+static void make_groups(struct bpfnic_model *m)
 {
 	const struct bpfnic_policy_params *p = &m->c.policy;
 	unsigned n = m->c.cpus, n_long = 0;
-	int r;
 
 	if (p->policy == BPFNIC_POLICY_SPLIT) {
 		n_long = p->long_cpus;
 		if (p->long_cpus == BPFNIC_LONG_CPUS_AUTO) {
 			n_long = n / 2 ? n / 2 : 1;
-			if ((r = bpfnic_model_split_new(0, &m->split)) < 0)
-				return r;
+			m->split_auto = true;
+			bpfnic_model_split_start(&m->split, 0);
 		}
 	}
 	set_groups(m, n - n_long, n_long);
 	if (m->scaled) {
 		m->group_size[BPFNIC_GROUP_MAIN] = p->min_cpus;
-		r = bpfnic_model_scaler_new(p, 0, &m->group_size[BPFNIC_GROUP_MAIN], &m->scaler);
-		if (r < 0)
-			return r;
+		bpfnic_model_scaler_start(&m->scaler, p, 0, &m->group_size[BPFNIC_GROUP_MAIN]);
 	}
-	return 0;
 }
 
 /* A client thread's flow as the lab has it: 198.18.0.2, an ephemeral port drawn from
@@ -247,8 +244,7 @@ int bpfnic_model_new(const struct bpfnic_model_config *c, struct bpfnic_model **
 		m->client[i].rxq = i % m->n_rxq;
 		m->client[i].flow_hash = client_flow_hash(c->seed, i);
 	}
-	if ((r = make_groups(m)) < 0)
-		goto fail;
+	make_groups(m);
 	*out = m;
 	return 0;
 fail:
@@ -263,8 +259,6 @@ void bpfnic_model_free(struct bpfnic_model *m)
 	if (m->cpu)
 		for (unsigned i = 0; i < m->c.cpus; i++)
 			free(m->cpu[i].ring);
-	bpfnic_model_scaler_free(m->scaler);
-	bpfnic_model_split_free(m->split);
 	free(m->loads);
 	free(m->cpu);
 	free(m->cpu_win);
@@ -526,7 +520,7 @@ static void split_window(struct bpfnic_model *m, struct bpfnic_model_window *w, 
 	for (int k = 0; k < 2; k++)
 		rps[k] = secs > 0 ? (double)m->win_arrived[k] / secs : 0;
 	m->reason[0] = '\0';
-	next = bpfnic_model_split_step(m->split, &m->c.policy, end / NS_PER_MS, rps, service_us,
+	next = bpfnic_model_split_step(&m->split, &m->c.policy, end / NS_PER_MS, rps, service_us,
 				       served, (unsigned)n, (unsigned)n_long, m->reason,
 				       sizeof(m->reason));
 	if (next == n_long)
@@ -588,7 +582,7 @@ static void window_end(struct bpfnic_model *m)
 		metric_us = m->c.policy.metric == BPFNIC_METRIC_P99 ? w.qdelay_p99_us :
 								       w.qdelay_avg_us;
 		m->reason[0] = '\0';
-		w.change = bpfnic_model_scaler_step(m->scaler, &m->c.policy, end / NS_PER_MS, w.out > 0,
+		w.change = bpfnic_model_scaler_step(&m->scaler, &m->c.policy, end / NS_PER_MS, w.out > 0,
 						    metric_us, &after, m->reason, sizeof(m->reason));
 		if (w.change != BPFNIC_MODEL_HOLD) {
 			bool grow = w.change == BPFNIC_MODEL_GROW;
@@ -601,7 +595,7 @@ static void window_end(struct bpfnic_model *m)
 				*(grow ? &m->res->grows : &m->res->shrinks) += 1;
 		}
 	}
-	if (m->split)
+	if (m->split_auto)
 		split_window(m, &w, end);
 	memcpy(w.group_size, m->group_size, sizeof(w.group_size));
 	m->win_no_cpu = 0;
