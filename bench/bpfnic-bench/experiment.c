@@ -128,10 +128,54 @@ static int parse_range(const char *s, double v[3])
 
 /* ---- sections ------------------------------------------------------------------------ */
 
+/* A [Policy NAME] or [Figure ID]: a new arm or figure, or -EINVAL (said). */
+static int open_named(struct parser *p, bool policy, const char *name, size_t nn)
+{
+	struct bench_experiment *e = p->e;
+	const char *kind = policy ? "Policy" : "Figure";
+	unsigned n = policy ? e->n_arms : e->n_figures;
+	unsigned max = policy ? BENCH_MAX_ARMS : BENCH_MAX_FIGURES;
+	char id[BENCH_NAME_MAX] = "";
+
+	if (!valid_name(name, nn, policy ? BENCH_NAME_MAX : sizeof(e->figures[0].id))) {
+		if (policy)
+			add_error(p, p->src.line, "[Policy %.*s]: a name is 1-%u letters, digits, '.', "
+				  "'-' or '_'", (int)nn, name, BENCH_NAME_MAX - 1);
+		else
+			add_error(p, p->src.line, "[Figure %.*s]: an id is like 5.1 (letters, digits, "
+				  "'.', '-', '_')", (int)nn, name);
+		return -EINVAL;
+	}
+	memcpy(id, name, nn);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned line = policy ? e->arms[i].line : e->figures[i].line;
+
+		if (!strcmp(policy ? e->arms[i].name : e->figures[i].id, id)) {
+			add_error(p, p->src.line, "[%s %s] given twice (first on line %u)", kind, id, line);
+			return -EINVAL;
+		}
+	}
+	if (n == max) {
+		add_error(p, p->src.line, "more than %u [%s] sections", max, kind);
+		return -EINVAL;
+	}
+	if (policy) {
+		p->index = e->n_arms++;
+		memcpy(e->arms[p->index].name, id, sizeof(e->arms[0].name));
+		e->arms[p->index].line = p->src.line;
+	} else {
+		p->index = e->n_figures++;
+		memcpy(e->figures[p->index].id, id, sizeof(e->figures[0].id));
+		e->figures[p->index].line = p->src.line;
+		e->figures[p->index].pct = BENCH_P99;
+		e->figures[p->index].cls = -1;
+	}
+	return 0;
+}
+
 /* A header "[Policy rr]": kind and name. Creates the arm or figure. */
 static void open_section(struct parser *p, const char *s, size_t n)
 {
-	struct bench_experiment *e = p->e;
 	const char *space = memchr(s, ' ', n);
 	size_t kn = space ? (size_t)(space - s) : n;
 	const char *name = space ? space + 1 : NULL;
@@ -153,47 +197,8 @@ static void open_section(struct parser *p, const char *s, size_t n)
 			  (int)n, s, section_names[k]);
 		return;
 	}
-	if (k == SEC_POLICY) {
-		if (!valid_name(name, nn, BENCH_NAME_MAX)) {
-			add_error(p, p->src.line, "[Policy %.*s]: a name is 1-%u letters, digits, '.', '-' "
-				  "or '_'", (int)nn, name, BENCH_NAME_MAX - 1);
-			return;
-		}
-		for (unsigned i = 0; i < e->n_arms; i++)
-			if (strlen(e->arms[i].name) == nn && !memcmp(e->arms[i].name, name, nn)) {
-				add_error(p, p->src.line, "[Policy %.*s] given twice (first on line %u)",
-					  (int)nn, name, e->arms[i].line);
-				return;
-			}
-		if (e->n_arms == BENCH_MAX_ARMS) {
-			add_error(p, p->src.line, "more than %u [Policy] sections", BENCH_MAX_ARMS);
-			return;
-		}
-		p->index = e->n_arms++;
-		memcpy(e->arms[p->index].name, name, nn);
-		e->arms[p->index].line = p->src.line;
-	} else if (k == SEC_FIGURE) {
-		if (!valid_name(name, nn, sizeof(e->figures[0].id))) {
-			add_error(p, p->src.line, "[Figure %.*s]: an id is like 5.1 (letters, digits, '.', "
-				  "'-', '_')", (int)nn, name);
-			return;
-		}
-		for (unsigned i = 0; i < e->n_figures; i++)
-			if (strlen(e->figures[i].id) == nn && !memcmp(e->figures[i].id, name, nn)) {
-				add_error(p, p->src.line, "[Figure %.*s] given twice (first on line %u)",
-					  (int)nn, name, e->figures[i].line);
-				return;
-			}
-		if (e->n_figures == BENCH_MAX_FIGURES) {
-			add_error(p, p->src.line, "more than %u [Figure] sections", BENCH_MAX_FIGURES);
-			return;
-		}
-		p->index = e->n_figures++;
-		memcpy(e->figures[p->index].id, name, nn);
-		e->figures[p->index].line = p->src.line;
-		e->figures[p->index].pct = BENCH_P99;
-		e->figures[p->index].cls = -1;
-	}
+	if ((k == SEC_POLICY || k == SEC_FIGURE) && open_named(p, k == SEC_POLICY, name, nn) < 0)
+		return;
 	p->sec = (enum section)k;
 }
 
@@ -227,6 +232,43 @@ static bool first_time(struct parser *p, const char *key)
 	return true;
 }
 
+/* value as one of names[n] for key: its index, or -1 after "KEY=value: expected a, b or c". */
+static int choose_value(struct parser *p, const char *key, const char *value,
+			const char *const names[], unsigned n)
+{
+	int k = choose(value, names, n);
+	char list[96] = "";
+
+	if (k >= 0)
+		return k;
+	for (unsigned i = 0; i < n; i++) {
+		size_t used = strlen(list);
+
+		snprintf(list + used, sizeof(list) - used, "%s%s",
+			 i == 0 ? "" : i + 1 < n ? ", " : " or ", names[i]);
+	}
+	add_error(p, p->src.line, "%s=%.40s: expected %s", key, value, list);
+	return -1;
+}
+
+/* The keys whose value is free text, kept as written: where the current section keeps
+ * key's text, or NULL when key is not one of them. */
+static char *text_key(struct parser *p, const char *key, size_t *size)
+{
+	struct bench_experiment *e = p->e;
+	char *dst = NULL;
+
+	if (p->sec == SEC_EXPERIMENT && !strcmp(key, "Title"))
+		dst = e->title, *size = sizeof(e->title);
+	else if (p->sec == SEC_EXPERIMENT && !strcmp(key, "Thesis"))
+		dst = e->thesis, *size = sizeof(e->thesis);
+	else if (p->sec == SEC_POLICY && !strcmp(key, "Label"))
+		dst = e->arms[p->index].label, *size = sizeof(e->arms[0].label);
+	else if (p->sec == SEC_FIGURE && !strcmp(key, "Title"))
+		dst = e->figures[p->index].title, *size = sizeof(e->figures[0].title);
+	return dst;
+}
+
 static void copy_text(struct parser *p, const char *key, const char *value, char *dst, size_t size)
 {
 	if (strlen(value) >= size) {
@@ -251,10 +293,6 @@ static void set_experiment(struct parser *p, const char *key, const char *value)
 				  sizeof(e->name) - 1);
 		else
 			snprintf(e->name, sizeof(e->name), "%s", value);
-	} else if (!strcmp(key, "Title")) {
-		copy_text(p, key, value, e->title, sizeof(e->title));
-	} else if (!strcmp(key, "Thesis")) {
-		copy_text(p, key, value, e->thesis, sizeof(e->thesis));
 	} else {
 		unknown_key(p, key);
 	}
@@ -279,10 +317,7 @@ static void set_traffic(struct parser *p, const char *key, const char *value)
 		else
 			snprintf(e->service_text, sizeof(e->service_text), "%s", value);
 	} else if (!strcmp(key, "Arrivals")) {
-		k = choose(value, bpfnic_arrivals_names, 2);
-		if (k < 0)
-			add_error(p, p->src.line, "Arrivals=%.40s: expected poisson or constant", value);
-		else
+		if ((k = choose_value(p, key, value, bpfnic_arrivals_names, 2)) >= 0)
 			e->arrivals = (enum bpfnic_arrivals)k;
 	} else if (!strcmp(key, "Threads")) {
 		if (bpfnic_parse_uint(value, 1, LG_MAX_THREADS, &e->threads))
@@ -337,11 +372,9 @@ static void set_timing(struct parser *p, const char *key, const char *value, str
 			add_error(p, p->src.line, "Repetitions=%.40s: expected an integer between 1 and 100",
 				  value);
 	} else if (p->sec == SEC_LOAD && !strcmp(key, "Unit")) {
-		int k = choose(value, bench_load_unit_names, 3);
+		int k = choose_value(p, key, value, bench_load_unit_names, 3);
 
-		if (k < 0)
-			add_error(p, p->src.line, "Unit=%.40s: expected rps, capacity or clients", value);
-		else
+		if (k >= 0)
 			p->e->unit = (enum bench_load_unit)k;
 	} else if (p->sec == SEC_LOAD && !strcmp(key, "RatePerClient")) {
 		if (parse_double(value, &p->e->rate_per_client) || p->e->rate_per_client <= 0)
@@ -454,8 +487,6 @@ static void set_policy(struct parser *p, const char *key, const char *value)
 		}
 		a->policy = (enum bpfnic_policy)id;
 		a->policy_set = true;
-	} else if (!strcmp(key, "Label")) {
-		copy_text(p, key, value, a->label, sizeof(a->label));
 	} else if (!strcmp(key, "Governor")) {
 		if (!valid_name(value, strlen(value), sizeof(a->governor)))
 			add_error(p, p->src.line, "Governor=%.40s: a cpufreq governor name like performance "
@@ -483,22 +514,13 @@ static void set_figure(struct parser *p, const char *key, const char *value)
 	int k;
 
 	if (!strcmp(key, "Plot")) {
-		k = choose(value, plots, 2);
-		if (k < 0)
-			add_error(p, p->src.line, "Plot=%.40s: expected qdelay or inout", value);
-		else
+		if ((k = choose_value(p, key, value, plots, 2)) >= 0)
 			f->plot = (enum bench_plot)k;
 	} else if (!strcmp(key, "Class")) {
-		k = choose(value, classes, 3);
-		if (k < 0)
-			add_error(p, p->src.line, "Class=%.40s: expected short, long or all", value);
-		else
+		if ((k = choose_value(p, key, value, classes, 3)) >= 0)
 			f->cls = k == 2 ? -1 : k;
 	} else if (!strcmp(key, "Percentile")) {
-		k = choose(value, bench_pct_names, BENCH_NR_PCTS);
-		if (k < 0)
-			add_error(p, p->src.line, "Percentile=%.40s: expected p50, p90, p99 or p99.9", value);
-		else
+		if ((k = choose_value(p, key, value, bench_pct_names, BENCH_NR_PCTS)) >= 0)
 			f->pct = (enum bench_pct)k;
 	} else if (!strcmp(key, "LogY") || !strcmp(key, "Changes")) {
 		bool b;
@@ -518,8 +540,6 @@ static void set_figure(struct parser *p, const char *key, const char *value)
 		p->figure_policies[p->n_figure_policies].line = p->src.line;
 		snprintf(p->figure_policies[p->n_figure_policies++].names,
 			 sizeof(p->figure_policies[0].names), "%s", value);
-	} else if (!strcmp(key, "Title")) {
-		copy_text(p, key, value, f->title, sizeof(f->title));
 	} else {
 		unknown_key(p, key);
 	}
@@ -552,6 +572,8 @@ static void set_shape(struct parser *p, const char *key, const char *value)
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
+	size_t size;
+	char *text;
 
 	(void)section; /* the reader tracks it, with the index of a [Policy] or [Figure] */
 	if (p->sec == SEC_UNKNOWN)
@@ -564,6 +586,10 @@ static int handler(void *user, const char *section, const char *name, const char
 		return 1;
 	if (!*value) {
 		add_error(p, p->src.line, "%s=: empty value", name);
+		return 1;
+	}
+	if ((text = text_key(p, name, &size))) {
+		copy_text(p, name, value, text, size);
 		return 1;
 	}
 	switch (p->sec) {
