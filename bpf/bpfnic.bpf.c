@@ -137,6 +137,9 @@ struct {
 	__uint(max_entries, 1);
 } bpfnic_load_acc SEC(".maps");
 
+/* The entry of a map of one entry (of a per-CPU one: this CPU's), or NULL. */
+#define single_entry(map) ({ __u32 key_ = 0; bpf_map_lookup_elem(&(map), &key_); })
+
 /* ---------------------------------------------------------------------------------
  * Parsing
  */
@@ -465,8 +468,7 @@ __noinline __u64 walk_group(const struct bpfnic_group_cpus *g, const struct bpfn
 /* p2c's random bits (bpfnic_rng). */
 static __always_inline __u64 random_bits(void)
 {
-	__u32 zero = 0;
-	__u64 *state = bpf_map_lookup_elem(&bpfnic_rng, &zero);
+	__u64 *state = single_entry(bpfnic_rng);
 
 	if (!state)
 		return bpf_get_prandom_u32();
@@ -504,7 +506,7 @@ static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st
 						   bool vft)
 {
 	__u8 policy = cfg->policy;
-	__u32 group = bpfnic_pick_group(policy, class), slot, cpu, zero = 0;
+	__u32 group = bpfnic_pick_group(policy, class), slot, cpu;
 	struct bpfnic_group_cpus *g;
 	struct bpfnic_loads *loads;
 	struct bpfnic_cpu_load *l;
@@ -515,7 +517,7 @@ static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st
 	size = bpf_map_lookup_elem(&bpfnic_group_size, &group);
 	cursor = bpf_map_lookup_elem(&bpfnic_rr, &group);
 	g = bpf_map_lookup_elem(&bpfnic_group_cpus, &group);
-	loads = bpf_map_lookup_elem(&bpfnic_cpu_load, &zero);
+	loads = single_entry(bpfnic_cpu_load);
 	if (!size || !cursor || !g || !loads)
 		return XDP_ABORTED;
 	if (*size == 0) {
@@ -570,15 +572,12 @@ static __always_inline int sched_pick_and_redirect(struct bpfnic_sched_stats *st
 /* The scheduler; vft: the virtual-finish-time twin's bookkeeping for lwl. */
 static __always_inline int sched_run(struct xdp_md *ctx, bool vft)
 {
-	struct bpfnic_sched_stats *st;
-	struct bpfnic_settings *cfg;
+	struct bpfnic_sched_stats *st = single_entry(bpfnic_sched_stats);
+	struct bpfnic_settings *cfg = single_entry(bpfnic_settings);
 	struct request r;
-	__u32 zero = 0;
 	__u64 now;
 	__u8 class;
 
-	st = bpf_map_lookup_elem(&bpfnic_sched_stats, &zero);
-	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!st || !cfg)
 		return XDP_PASS;
 	st->rx++;
@@ -675,7 +674,6 @@ static __always_inline void record_estimate(const struct request *r, struct bpfn
 					    __u64 qdelay)
 {
 	struct bpfnic_load_acc *acc;
-	__u32 zero = 0;
 	__u64 e;
 
 	if (!r->ext)
@@ -685,7 +683,7 @@ static __always_inline void record_estimate(const struct request *r, struct bpfn
 		return;
 	if (e & BPFNIC_EST_VFT)
 		bpfnic_vft_pickup(l, qdelay, e & 0xffffffffull);
-	acc = bpf_map_lookup_elem(&bpfnic_load_acc, &zero);
+	acc = single_entry(bpfnic_load_acc);
 	if (acc)
 		bpfnic_load_acc_record(acc, e >> 32 & BPFNIC_EST_MAX, qdelay);
 }
@@ -697,17 +695,14 @@ static __always_inline void record_estimate(const struct request *r, struct bpfn
 static __always_inline int worker_serve(struct xdp_md *ctx, bool reply, __u64 pickup,
 					struct bpfnic_cpu_load *l)
 {
-	struct bpfnic_worker_stats *st;
-	struct bpfnic_settings *cfg;
+	struct bpfnic_worker_stats *st = single_entry(bpfnic_worker_stats);
+	struct bpfnic_settings *cfg = single_entry(bpfnic_settings);
 	struct spin_ctx spin;
 	struct request r;
 	__u64 arrival, qdelay, service, finish;
-	__u32 zero = 0;
 	__u8 class;
 	long ret;
 
-	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
-	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
 	if (!st || !cfg)
 		return XDP_PASS;
 	if (parse_request(ctx, cfg->port, false, &r) != PARSE_REQUEST) {
@@ -766,10 +761,9 @@ static __always_inline int worker_run(struct xdp_md *ctx, bool reply)
 	__u64 pickup = bpf_ktime_get_ns();
 	struct bpfnic_loads *loads;
 	struct bpfnic_cpu_load *l;
-	__u32 zero = 0;
 	int ret;
 
-	loads = bpf_map_lookup_elem(&bpfnic_cpu_load, &zero);
+	loads = single_entry(bpfnic_cpu_load);
 	if (!loads)
 		return XDP_PASS;
 	l = cpu_load(loads, bpf_get_smp_processor_id());
@@ -795,7 +789,7 @@ SEC("tp_btf/xdp_cpumap_enqueue")
 int BPF_PROG(bpfnic_count_queue_drops, int map_id, unsigned int processed, unsigned int drops,
 	     int to_cpu)
 {
-	__u32 cpu = (__u32)to_cpu, zero = 0;
+	__u32 cpu = (__u32)to_cpu;
 	struct bpfnic_loads *loads;
 	__u64 *count;
 
@@ -806,7 +800,7 @@ int BPF_PROG(bpfnic_count_queue_drops, int map_id, unsigned int processed, unsig
 		*count += drops;
 	/* Dropped requests never reach their worker: take back their count (their work
 	 * stays until the CPU drains, bpfnic_load_done). */
-	loads = bpf_map_lookup_elem(&bpfnic_cpu_load, &zero);
+	loads = single_entry(bpfnic_cpu_load);
 	if (loads)
 		bpfnic_load_forget(cpu_load(loads, cpu), drops);
 	return 0;
@@ -836,12 +830,11 @@ int BPF_PROG(bpfnic_count_tx_refused, const void *dev, const void *xdp, const vo
 	     enum bpf_map_type map_type, __u32 map_id, __u32 index)
 {
 	struct bpfnic_worker_stats *st;
-	__u32 zero = 0;
 
 	(void)dev, (void)xdp, (void)tgt, (void)err, (void)map_type, (void)index;
 	if (!bpfnic_devmap_id || map_id != bpfnic_devmap_id)
 		return 0;
-	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
+	st = single_entry(bpfnic_worker_stats);
 	if (st)
 		st->tx_dropped++;
 	return 0;
@@ -879,13 +872,12 @@ int BPF_PROG(bpfnic_count_tx_drops, const struct net_device *from_dev,
 	     const struct net_device *to_dev, int sent, int drops, int err)
 {
 	struct bpfnic_worker_stats *st;
-	__u32 zero = 0;
 
 	(void)sent, (void)err;
 	if (drops <= 0 || !bpfnic_ifindex || !is_our_interface(to_dev) ||
 	    !is_our_interface(from_dev))
 		return 0;
-	st = bpf_map_lookup_elem(&bpfnic_worker_stats, &zero);
+	st = single_entry(bpfnic_worker_stats);
 	if (st)
 		st->tx_dropped += (__u64)drops;
 	return 0;
@@ -960,9 +952,8 @@ int bpfnic_ref_sched(struct xdp_md *ctx)
 	struct iphdr *iph;
 	struct udphdr *udp;
 	__u8 *payload;
-	__u32 zero = 0;
 
-	cfg = bpf_map_lookup_elem(&bpfnic_settings, &zero);
+	cfg = single_entry(bpfnic_settings);
 	if (!cfg)
 		return XDP_PASS;
 	iph = (void *)(eth + 1);
