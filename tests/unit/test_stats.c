@@ -24,10 +24,7 @@ static void alloc(struct bpfnic_dp_stats *s)
 		.queue_drops = calloc(NCPU, sizeof(*s->queue_drops)),
 		.queue_drops_exact = false,
 	};
-	assert_non_null(s->sched);
-	assert_non_null(s->worker);
-	assert_non_null(s->handed);
-	assert_non_null(s->queue_drops);
+	assert_true(s->sched && s->worker && s->handed && s->queue_drops);
 }
 
 static void release(struct bpfnic_dp_stats *s)
