@@ -41,36 +41,28 @@ printf '{"method":"io.bpfnic.GetStatus\xff\xfe"}\0' | input
 raw "invalid UTF-8" io.bpfnic.InvalidMessage
 printf '{"method":"io.bpfnic.GetStatus","parameters":{"x":"\xc0\xaf"}}\0' | input
 raw "overlong UTF-8" io.bpfnic.InvalidMessage
-call 'hello, daemon'
-raw "not JSON" io.bpfnic.InvalidMessage
-call '{"method":"io.bpfnic.GetStatus"} trailing'
-raw "trailing garbage" io.bpfnic.InvalidMessage
-call '[1,2,3]'
-raw "JSON that is not an object" io.bpfnic.InvalidMessage
-call '{"parameters":{}}'
-raw "call without a method" any
-call '{"method":"io.bpfnic.GetStatus","parameters":[]}'
-raw "parameters not an object" any
-call '{"method":"io.bpfnic.NoSuchMethod"}'
-raw "unknown method" org.varlink.service.MethodNotFound
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":5}}'
-raw "wrong parameter type (policy: number)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":"20"}}'
-raw "wrong parameter type (threshold_us: string)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":20.5}}'
-raw "wrong parameter type (threshold_us: fraction)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"fifo"}}'
-raw "out of range (policy: fifo)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":-1}}'
-raw "out of range (threshold_us: -1)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","min_cpus":99}}'
-raw "out of range (min_cpus: 99)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"split","long_cpus":99999999999}}'
-raw "out of range (long_cpus: huge)" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"rr","bogus":1}}'
-raw "unknown parameter" org.varlink.service.InvalidParameter
-call '{"method":"io.bpfnic.Monitor"}'
-raw "Monitor without more" org.varlink.service.ExpectedMore
+# The well-framed requests, a line each: NAME, EXPECT (as raw takes them) and the
+# request, separated by tabs.
+while IFS=$'\t' read -r -u 3 name expect request; do
+	call "$request"
+	raw "$name" "$expect"
+done 3<<'EOF'
+not JSON	io.bpfnic.InvalidMessage	hello, daemon
+trailing garbage	io.bpfnic.InvalidMessage	{"method":"io.bpfnic.GetStatus"} trailing
+JSON that is not an object	io.bpfnic.InvalidMessage	[1,2,3]
+call without a method	any	{"parameters":{}}
+parameters not an object	any	{"method":"io.bpfnic.GetStatus","parameters":[]}
+unknown method	org.varlink.service.MethodNotFound	{"method":"io.bpfnic.NoSuchMethod"}
+wrong parameter type (policy: number)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":5}}
+wrong parameter type (threshold_us: string)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":"20"}}
+wrong parameter type (threshold_us: fraction)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":20.5}}
+out of range (policy: fifo)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"fifo"}}
+out of range (threshold_us: -1)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","threshold_us":-1}}
+out of range (min_cpus: 99)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"dynamic","min_cpus":99}}
+out of range (long_cpus: huge)	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"split","long_cpus":99999999999}}
+unknown parameter	org.varlink.service.InvalidParameter	{"method":"io.bpfnic.SetPolicy","parameters":{"policy":"rr","bogus":1}}
+Monitor without more	org.varlink.service.ExpectedMore	{"method":"io.bpfnic.Monitor"}
+EOF
 printf '{"method":"io.bpfnic.GetSt' | input
 raw "half a message, then hang-up" closed --shut-wr
 check_eq "after all that, the policy is unchanged" rr "$(status_get .policy.name)"
