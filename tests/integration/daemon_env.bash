@@ -138,8 +138,10 @@ send() { ip netns exec "$LAB_CLI_NS" "$UDPSEND" --dst "$LAB_SRV_IP4" --drain-ms 
 
 # steady_load N_SHORT N_LONG: short requests at 3000/s and long ones at 300/s, in the
 # background, a rate both lab CPUs carry easily, bounded in count; their outputs go
-# to $TMPD/short.out and $TMPD/long.out, wait for them with wait_load.
+# to $TMPD/short.out and $TMPD/long.out, wait for them with wait_load (or
+# check_load_lossless).
 steady_load() {
+	_load_short=$1
 	send --count "$1" --rate 3000 --drain-ms 5000 >"$TMPD/short.out" &
 	LOAD_PIDS=($!)
 	send --count "$2" --rate 300 --class 1 --drain-ms 5000 >"$TMPD/long.out" &
@@ -148,6 +150,22 @@ steady_load() {
 	_advanced=0
 }
 wait_load() { wait "${LOAD_PIDS[@]}"; }
+
+# check_load_lossless WHAT: wait for steady_load's senders; every short request was
+# sent, none of either class was lost across WHAT (the changes made under the load),
+# and none was answered twice.
+check_load_lossless() {
+	local rs rl
+	wait_load
+	rs=$(cat "$TMPD/short.out")
+	rl=$(cat "$TMPD/long.out")
+	diag "short: $rs"
+	diag "long:  $rl"
+	check_eq "short requests: all sent" "$_load_short" "$(kv sent "$rs")"
+	check_eq "short requests: zero lost across $1" 0 "$(kv lost "$rs")"
+	check_eq "long requests: zero lost across $1" 0 "$(kv lost "$rl")"
+	check_eq "no duplicate replies" "0 0" "$(kv dup "$rs") $(kv dup "$rl")"
+}
 
 # advance N: wait until N more requests have passed the scheduler than at the last
 # call (the load goes on); 1 when they did not within 20 s.

@@ -46,15 +46,7 @@ ctl policy dynamic --spread split 2>"$TMPD/err"
 check_eq "dynamic --spread split: refused (usage, exit 2)" 2 "$?"
 check "the refusal lists the spreading policies" grep -q "rr, lwl, jsq, p2c or hash" "$TMPD/err"
 
-wait_load
-rs=$(cat "$TMPD/short.out")
-rl=$(cat "$TMPD/long.out")
-diag "short: $rs"
-diag "long:  $rl"
-check_eq "short requests: all sent" 45000 "$(kv sent "$rs")"
-check_eq "short requests: zero lost across the switches" 0 "$(kv lost "$rs")"
-check_eq "long requests: zero lost across the switches" 0 "$(kv lost "$rl")"
-check_eq "no duplicate replies" "0 0" "$(kv dup "$rs") $(kv dup "$rl")"
+check_load_lossless "the switches"
 
 # hash: every request of a flow on one CPU (a sender is one socket: one flow).
 check "policy hash" ctl_ok policy hash

@@ -36,13 +36,5 @@ ctl --json policy split --long-cpus 1 >"$TMPD/reply.json"
 check_eq "policy --json prints the reply's policy object" split "$(jq -r .policy.name "$TMPD/reply.json")"
 check "policy rr (again)" ctl_ok policy rr
 
-wait_load
-rs=$(cat "$TMPD/short.out")
-rl=$(cat "$TMPD/long.out")
-diag "short: $rs"
-diag "long:  $rl"
-check_eq "short requests: all sent" 36000 "$(kv sent "$rs")"
-check_eq "short requests: zero lost across four switches" 0 "$(kv lost "$rs")"
-check_eq "long requests: zero lost across four switches" 0 "$(kv lost "$rl")"
-check_eq "no duplicate replies" "0 0" "$(kv dup "$rs") $(kv dup "$rl")"
+check_load_lossless "four switches"
 check "bpfnicd still running" daemon_alive
