@@ -29,24 +29,7 @@
 #define PORT 7777
 #define SHORT_NS 2000 /* dpt_default_settings(): short requests' service time */
 
-static struct dpt T;
 static uint8_t frame[PKT_MAX], out[PKT_MAX];
-static const unsigned both[] = { 0, 1 };
-
-static int group_setup(void **state)
-{
-	struct bpfnic_settings cfg = dpt_default_settings();
-
-	(void)state;
-	return dpt_group_open(&T, &cfg, both, 2, 0);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	dpt_close(&T);
-	return 0;
-}
 
 /* ------------------------------------------------------------------------------
  * Writing the state
@@ -57,21 +40,22 @@ static void set_settings(enum bpfnic_policy policy, unsigned choices)
 
 	cfg.policy = (__u8)policy;
 	cfg.choices = (__u8)choices;
-	assert_int_equal(bpfnic_dp_set_settings(T.dp, &cfg), 0);
+	assert_int_equal(bpfnic_dp_set_settings(dpt_fixture.dp, &cfg), 0);
 }
 
 /* The main group as slots naming CPUs (one CPU in several slots too: the data path's
  * own bpfnic_dp_set_group() admits each CPU once, so straight into the maps). */
 static void set_group(const unsigned *cpus, unsigned n)
 {
+	struct bpfnic_bpf *skel = dpt_fixture.skel;
 	struct bpfnic_group_cpus g = { 0 };
 	__u32 key = BPFNIC_GROUP_MAIN, size = n;
 
 	for (unsigned i = 0; i < n; i++)
 		g.cpu[i] = cpus[i];
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(T.skel->maps.bpfnic_group_cpus), &key, &g,
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.bpfnic_group_cpus), &key, &g,
 					     BPF_ANY), 0);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(T.skel->maps.bpfnic_group_size), &key,
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.bpfnic_group_size), &key,
 					     &size, BPF_ANY), 0);
 }
 
@@ -80,9 +64,9 @@ static void set_percpu(struct bpf_map *map, __u32 key, const void *v, size_t siz
 {
 	uint8_t vals[BPFNIC_MAX_CPUS * 8];
 
-	assert_true(size <= 8 && T.nr_cpus <= BPFNIC_MAX_CPUS);
+	assert_true(size <= 8 && dpt_fixture.nr_cpus <= BPFNIC_MAX_CPUS);
 	memset(vals, 0, sizeof(vals));
-	for (unsigned c = 0; c < T.nr_cpus; c++)
+	for (unsigned c = 0; c < dpt_fixture.nr_cpus; c++)
 		memcpy(vals + c * 8, v, size);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(map), &key, vals, BPF_ANY), 0);
 }
@@ -91,7 +75,7 @@ static void set_cursor(unsigned cursor)
 {
 	__u32 v = cursor;
 
-	set_percpu(T.skel->maps.bpfnic_rr, BPFNIC_GROUP_MAIN, &v, sizeof(v));
+	set_percpu(dpt_fixture.skel->maps.bpfnic_rr, BPFNIC_GROUP_MAIN, &v, sizeof(v));
 }
 
 static struct bpfnic_loads loads;
@@ -104,15 +88,16 @@ static void set_loads(const struct pickref_load by_cpu[PICKREF_CPUS])
 	memset(&loads, 0, sizeof(loads));
 	for (unsigned c = 0; c < PICKREF_CPUS; c++)
 		pickref_set_load(&loads.cpu[c], &by_cpu[c], now);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(T.skel->maps.bpfnic_cpu_load), &zero, &loads,
-					     BPF_ANY), 0);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(dpt_fixture.skel->maps.bpfnic_cpu_load),
+					     &zero, &loads, BPF_ANY), 0);
 }
 
 static void get_loads(struct bpfnic_loads *l)
 {
 	__u32 zero = 0;
 
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(T.skel->maps.bpfnic_cpu_load), &zero, l), 0);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(dpt_fixture.skel->maps.bpfnic_cpu_load),
+					     &zero, l), 0);
 }
 
 /* ------------------------------------------------------------------------------
@@ -135,13 +120,14 @@ static int schedule(size_t len)
 	uint32_t ret = 0;
 	int target = -1;
 
-	assert_int_equal(dpt_read(&T, &a), 0);
-	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
-	assert_int_equal(dpt_read(&T, &b), 0);
+	assert_int_equal(dpt_read(&dpt_fixture, &a), 0);
+	assert_int_equal(dpt_run(dpt_prog_fd_sched(&dpt_fixture), frame, len, out, &out_len, &ret,
+				 NULL), 0);
+	assert_int_equal(dpt_read(&dpt_fixture, &b), 0);
 	if (ret == XDP_DROP)
 		return -1;
 	assert_int_equal(ret, XDP_REDIRECT);
-	for (unsigned c = 0; c < T.nr_cpus && c < BPFNIC_MAX_CPUS; c++)
+	for (unsigned c = 0; c < dpt_fixture.nr_cpus && c < BPFNIC_MAX_CPUS; c++)
 		if (b.handed[c] != a.handed[c])
 			target = (int)c;
 	return target;
@@ -189,7 +175,7 @@ static void test_p2c_draws(void **state)
 			int want, got;
 
 			set_loads(by_cpu);
-			set_percpu(T.skel->maps.bpfnic_rng, 0, &state_bits, sizeof(state_bits));
+			set_percpu(dpt_fixture.skel->maps.bpfnic_rng, 0, &state_bits, sizeof(state_bits));
 			rnd = bpfnic_xorshift64(&rnd);
 			want = (int)cpus[pickref_p2c(cpus, 6, choices, rnd, by_cpu)];
 			got = schedule(request(4, 40000, BPFNIC_CLASS_SHORT));
@@ -261,7 +247,8 @@ static void run_worker(void)
 	size_t len = worker_request(), out_len = sizeof(out);
 	uint32_t ret = 0;
 
-	assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&T), frame, len, out, &out_len, &ret, NULL), 0);
+	assert_int_equal(dpt_run(dpt_prog_fd_worker_xdp(&dpt_fixture), frame, len, out, &out_len,
+				 &ret, NULL), 0);
 	assert_int_equal(ret, XDP_REDIRECT);
 }
 
@@ -320,12 +307,12 @@ static void test_clear_load(void **state)
 
 	(void)state;
 	set_loads(busy);
-	assert_int_equal(bpfnic_dp_clear_load(T.dp, 0), 0);
+	assert_int_equal(bpfnic_dp_clear_load(dpt_fixture.dp, 0), 0);
 	get_loads(&l);
 	assert_int_equal(l.cpu[0].outstanding, 0);
 	assert_int_equal(l.cpu[0].busy_until_ns, 0);
 	assert_int_equal(l.cpu[1].outstanding, loads.cpu[1].outstanding);
-	assert_int_equal(bpfnic_dp_clear_load(T.dp, BPFNIC_MAX_CPUS), -EINVAL);
+	assert_int_equal(bpfnic_dp_clear_load(dpt_fixture.dp, BPFNIC_MAX_CPUS), -EINVAL);
 }
 
 int main(void)
@@ -346,6 +333,6 @@ int main(void)
 						  .test_func = test_case,
 						  .initial_state = (void *)&pickref_cases[i] };
 	memcpy(tests + n, fixed, sizeof(fixed));
-	return _cmocka_run_group_tests("bpfnic_picks", tests, n + N_FIXED, group_setup,
-				       group_teardown);
+	return _cmocka_run_group_tests("bpfnic_picks", tests, n + N_FIXED, dpt_fixture_setup,
+				       dpt_fixture_teardown);
 }

@@ -85,6 +85,24 @@ int dpt_group_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsig
 	return 0;
 }
 
+struct dpt dpt_fixture;
+
+int dpt_fixture_setup(void **state)
+{
+	static const unsigned both[] = { 0, 1 };
+	struct bpfnic_settings cfg = dpt_default_settings();
+
+	(void)state;
+	return dpt_group_open(&dpt_fixture, &cfg, both, 2, 0);
+}
+
+int dpt_fixture_teardown(void **state)
+{
+	(void)state;
+	dpt_close(&dpt_fixture);
+	return 0;
+}
+
 int dpt_run(int prog_fd, const uint8_t *in, size_t len, uint8_t *out, size_t *out_len,
 	    uint32_t *retval, uint32_t *duration_ns)
 {

@@ -43,6 +43,16 @@ void dpt_close(struct dpt *t);
 int dpt_group_open(struct dpt *t, const struct bpfnic_settings *cfg, const unsigned *cpus,
 		   unsigned n, unsigned pin_cpu);
 
+/*
+ * The cmocka group fixture of the BPF tests that run on the default settings with
+ * candidates {0, 1}, pinned to CPU 0: dpt_fixture_setup opens dpt_fixture (by
+ * dpt_group_open), dpt_fixture_teardown closes it. A test that needs another data path
+ * for a while may swap dpt_fixture out and back.
+ */
+extern struct dpt dpt_fixture;
+int dpt_fixture_setup(void **state);
+int dpt_fixture_teardown(void **state);
+
 /* Run prog_fd once on in[0..len); out gets the frame afterwards. 0 or -errno. */
 int dpt_run(int prog_fd, const uint8_t *in, size_t len, uint8_t *out, size_t *out_len,
 	    uint32_t *retval, uint32_t *duration_ns);
