@@ -24,33 +24,17 @@
 
 #define PORT 7777
 
-static struct dpt T;
 static uint8_t frame[PKT_MAX], out[PKT_MAX];
 static const unsigned both[] = { 0, 1 }, rev[] = { 1, 0 }, cpu0[] = { 0 }, cpu1[] = { 1 };
 
 /* ------------------------------------------------------------------------------ */
-
-static int group_setup(void **state)
-{
-	struct bpfnic_settings cfg = dpt_default_settings();
-
-	(void)state;
-	return dpt_group_open(&T, &cfg, both, 2, 0);
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	dpt_close(&T);
-	return 0;
-}
 
 /* Every test starts from the default config, main group {0,1}, no long group and
  * round-robin cursors at slot 0 (written on every CPU). */
 static void set_cursors_zero(void)
 {
 	__u32 zeros[BPFNIC_MAX_CPUS] = { 0 };
-	int fd = bpf_map__fd(T.skel->maps.bpfnic_rr);
+	int fd = bpf_map__fd(dpt_fixture.skel->maps.bpfnic_rr);
 
 	for (__u32 g = 0; g < BPFNIC_NR_GROUPS; g++)
 		assert_int_equal(bpf_map_update_elem(fd, &g, zeros, BPF_ANY), 0);
@@ -61,9 +45,9 @@ static int test_setup(void **state)
 	struct bpfnic_settings cfg = dpt_default_settings();
 
 	(void)state;
-	if (bpfnic_dp_set_settings(T.dp, &cfg) < 0 ||
-	    bpfnic_dp_set_group(T.dp, BPFNIC_GROUP_MAIN, both, 2) < 0 ||
-	    bpfnic_dp_set_group(T.dp, BPFNIC_GROUP_LONG, NULL, 0) < 0)
+	if (bpfnic_dp_set_settings(dpt_fixture.dp, &cfg) < 0 ||
+	    bpfnic_dp_set_group(dpt_fixture.dp, BPFNIC_GROUP_MAIN, both, 2) < 0 ||
+	    bpfnic_dp_set_group(dpt_fixture.dp, BPFNIC_GROUP_LONG, NULL, 0) < 0)
 		return -1;
 	set_cursors_zero();
 	return 0;
@@ -75,17 +59,27 @@ static void set_policy(uint8_t policy, uint16_t port)
 
 	cfg.policy = policy;
 	cfg.port = port;
-	assert_int_equal(bpfnic_dp_set_settings(T.dp, &cfg), 0);
+	assert_int_equal(bpfnic_dp_set_settings(dpt_fixture.dp, &cfg), 0);
 }
 
 static void set_group(enum bpfnic_group g, const unsigned *cpus, unsigned n)
 {
-	assert_int_equal(bpfnic_dp_set_group(T.dp, g, cpus, n), 0);
+	assert_int_equal(bpfnic_dp_set_group(dpt_fixture.dp, g, cpus, n), 0);
+}
+
+/* split: short requests to the main group main_cpus[0..n_main), long ones to the long group
+ * long_cpus[0..n_long) (n_long 0: empty). */
+static void set_split(const unsigned *main_cpus, unsigned n_main, const unsigned *long_cpus,
+		      unsigned n_long)
+{
+	set_policy(BPFNIC_POLICY_SPLIT, PORT);
+	set_group(BPFNIC_GROUP_MAIN, main_cpus, n_main);
+	set_group(BPFNIC_GROUP_LONG, long_cpus, n_long);
 }
 
 static void read_sums(struct dpt_sums *s)
 {
-	assert_int_equal(dpt_read(&T, s), 0);
+	assert_int_equal(dpt_read(&dpt_fixture, s), 0);
 }
 
 static uint64_t total_requests(const struct bpfnic_sched_stats *s)
@@ -262,15 +256,52 @@ static size_t f_long6_udplen(void)
 	return n;
 }
 
-enum pass_counter { C_PASSED, C_SHORT, C_TOO_LONG, C_OTHER_ADDR };
+/* Requests: stamped and redirected (run_request), counted in their class. */
+static size_t f_req4_paper(void) { return udp_frame(4, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_SHORT); }
+static size_t f_req6_paper(void) { return udp_frame(6, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_LONG); }
+static size_t f_req4_ext(void) { return udp_frame(4, PORT, BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_LONG); }
+static size_t f_req6_ext(void) { return udp_frame(6, PORT, BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_SHORT); }
+/* A request with bytes after the extension is still a request. */
+static size_t f_req4_longer(void) { return udp_frame(4, PORT, BPFNIC_REQ_EXT_LEN + 9, 0); }
+/* Linux sets DF on UDP: DF alone is not a fragment. */
+static size_t f_req4_df(void) { return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .frag = 0x4000 }); }
+static size_t f_req4_no_csum(void) { return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .no_udp_csum = true }); }
+static size_t f_req4_ihl6(void) { return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 6 }); }
+static size_t f_req4_ihl7_ext(void)
+{
+	pkt_fill_request(req_payload, true, BPFNIC_CLASS_LONG, 99, 1, 0);
+	return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 7,
+					     .payload = req_payload, .payload_len = BPFNIC_REQ_EXT_LEN });
+}
+static size_t f_req4_ihl15(void) { return build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 15 }); }
+/*
+ * Tagged requests: the scheduler looks through an 802.1Q tag, or an 802.1ad one with
+ * an 802.1Q one inside (QinQ), and leaves them in place (run_request checks that no
+ * byte but the arrival stamp moved), so the reply leaves on the request's VLAN.
+ */
+static size_t f_req_vlan4(void) { return build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT }); }
+static size_t f_req_vlan6_ext(void)
+{
+	pkt_fill_request(req_payload, true, BPFNIC_CLASS_LONG, 99, 1, 0);
+	return build_spec((struct pkt_spec){ .family = 6, .vlan = true, .vlan_id = 4094, .dport = PORT,
+					     .payload = req_payload, .payload_len = BPFNIC_REQ_EXT_LEN });
+}
+static size_t f_req_qinq4_options(void)
+{
+	return build_spec((struct pkt_spec){ .family = 4, .vlan = true, .qinq = true, .ihl = 7, .dport = PORT });
+}
+static size_t f_req_qinq6(void) { return build_spec((struct pkt_spec){ .family = 6, .vlan = true, .qinq = true, .dport = PORT }); }
 
-struct pass_case {
+/* Which statistic counts a frame: why it was passed, or the class of a request. */
+enum counted_as { C_PASSED, C_SHORT, C_TOO_LONG, C_OTHER_ADDR, C_REQUEST_SHORT, C_REQUEST_LONG };
+
+struct frame_case {
 	const char *name;
 	size_t (*build)(void);
-	enum pass_counter counter; /* which statistic counts it */
+	enum counted_as counter;
 };
 
-static const struct pass_case pass_cases[] = {
+static const struct frame_case frame_cases[] = {
 	{ "pass: ARP request", f_arp, C_PASSED },
 	{ "pass: ICMPv4 echo", f_icmp4, C_PASSED },
 	{ "pass: ICMPv6 echo", f_icmp6, C_PASSED },
@@ -308,12 +339,26 @@ static const struct pass_case pass_cases[] = {
 	{ "short: QinQ-tagged UDPv6 to the port, 24-byte payload", f_vlan_short6, C_SHORT },
 	{ "too long: UDPv4 length 1 past the longest served", f_long4_udplen, C_TOO_LONG },
 	{ "too long: UDPv6 length 65535", f_long6_udplen, C_TOO_LONG },
+	{ "request: IPv4 25 bytes stamped, redirected", f_req4_paper, C_REQUEST_SHORT },
+	{ "request: IPv6 25 bytes class 1 stamped, redirected", f_req6_paper, C_REQUEST_LONG },
+	{ "request: IPv4 extended stamped, redirected", f_req4_ext, C_REQUEST_LONG },
+	{ "request: IPv6 extended stamped, redirected", f_req6_ext, C_REQUEST_SHORT },
+	{ "request: IPv4 with bytes after the extension", f_req4_longer, C_REQUEST_SHORT },
+	{ "request: IPv4 with DF set (not a fragment)", f_req4_df, C_REQUEST_SHORT },
+	{ "request: IPv4 without UDP checksum keeps 0", f_req4_no_csum, C_REQUEST_SHORT },
+	{ "request: IPv4 ihl 6 parsed via ihl", f_req4_ihl6, C_REQUEST_SHORT },
+	{ "request: IPv4 ihl 7 extended, class 1", f_req4_ihl7_ext, C_REQUEST_LONG },
+	{ "request: IPv4 ihl 15 (40 bytes of options)", f_req4_ihl15, C_REQUEST_SHORT },
+	{ "request: 802.1Q-tagged IPv4 stamped, redirected, tag kept", f_req_vlan4, C_REQUEST_SHORT },
+	{ "request: 802.1Q-tagged IPv6 extended (VID 4094), tag kept", f_req_vlan6_ext, C_REQUEST_LONG },
+	{ "request: QinQ-tagged IPv4 with options, tags kept", f_req_qinq4_options, C_REQUEST_SHORT },
+	{ "request: QinQ-tagged IPv6, tags kept", f_req_qinq6, C_REQUEST_SHORT },
 };
 
 /* ------------------------------------------------------------------------------
  * Expectations
  */
-static void expect_pass(size_t len, enum pass_counter counter)
+static void expect_pass(size_t len, enum counted_as counter)
 {
 	struct dpt_sums a, b;
 	size_t out_len = sizeof(out);
@@ -323,7 +368,8 @@ static void expect_pass(size_t len, enum pass_counter counter)
 	assert_true(len >= 14 && len <= sizeof(orig));
 	memcpy(orig, frame, len);
 	read_sums(&a);
-	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
+	assert_int_equal(dpt_run(dpt_prog_fd_sched(&dpt_fixture), frame, len, out, &out_len, &ret,
+				 NULL), 0);
 	read_sums(&b);
 	assert_int_equal(ret, XDP_PASS);
 	assert_int_equal(out_len, len);
@@ -335,13 +381,6 @@ static void expect_pass(size_t len, enum pass_counter counter)
 	assert_int_equal(b.sched.short_payload - a.sched.short_payload, counter == C_SHORT);
 	assert_int_equal(b.sched.too_long - a.sched.too_long, counter == C_TOO_LONG);
 	assert_int_equal(b.sched.other_addr - a.sched.other_addr, counter == C_OTHER_ADDR);
-}
-
-static void test_pass_case(void **state)
-{
-	const struct pass_case *c = *state;
-
-	expect_pass(c->build(), c->counter);
 }
 
 /*
@@ -364,7 +403,8 @@ static int run_request(size_t len, unsigned class_slot, bool expect_drop)
 	assert_int_equal(pkt_parse(orig, len, &lo), 0);
 	read_sums(&a);
 	t0 = bpfnic_mono_ns();
-	assert_int_equal(dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL), 0);
+	assert_int_equal(dpt_run(dpt_prog_fd_sched(&dpt_fixture), frame, len, out, &out_len, &ret,
+				 NULL), 0);
 	t1 = bpfnic_mono_ns();
 	read_sums(&b);
 
@@ -389,7 +429,7 @@ static int run_request(size_t len, unsigned class_slot, bool expect_drop)
 	}
 	assert_int_equal(ret, XDP_REDIRECT);
 	assert_int_equal(b.sched.redirected - a.sched.redirected, 1);
-	for (unsigned c = 0; c < T.nr_cpus && c < BPFNIC_MAX_CPUS; c++) {
+	for (unsigned c = 0; c < dpt_fixture.nr_cpus && c < BPFNIC_MAX_CPUS; c++) {
 		uint64_t d = b.handed[c] - a.handed[c];
 
 		assert_true(d <= 1);
@@ -402,124 +442,28 @@ static int run_request(size_t len, unsigned class_slot, bool expect_drop)
 	return target;
 }
 
+static void test_frame_case(void **state)
+{
+	const struct frame_case *c = *state;
+	size_t len = c->build();
+
+	if (c->counter == C_REQUEST_SHORT)
+		run_request(len, BPFNIC_CLASS_SHORT, false);
+	else if (c->counter == C_REQUEST_LONG)
+		run_request(len, BPFNIC_CLASS_LONG, false);
+	else
+		expect_pass(len, c->counter);
+}
+
 /* ------------------------------------------------------------------------------
  * Requests
  */
-static void test_req4_paper(void **state)
-{
-	(void)state;
-	run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_SHORT), BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req6_paper(void **state)
-{
-	(void)state;
-	run_request(udp_frame(6, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_LONG), BPFNIC_CLASS_LONG, false);
-}
-
-static void test_req4_ext(void **state)
-{
-	(void)state;
-	run_request(udp_frame(4, PORT, BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_LONG), BPFNIC_CLASS_LONG, false);
-}
-
-static void test_req6_ext(void **state)
-{
-	(void)state;
-	run_request(udp_frame(6, PORT, BPFNIC_REQ_EXT_LEN, BPFNIC_CLASS_SHORT), BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req4_longer(void **state)
-{
-	(void)state;
-	/* A request with bytes after the extension is still a request. */
-	run_request(udp_frame(4, PORT, BPFNIC_REQ_EXT_LEN + 9, 0), BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req4_df(void **state)
-{
-	(void)state;
-	/* Linux sets DF on UDP: DF alone is not a fragment. */
-	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .frag = 0x4000 }),
-		    BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req4_no_csum(void **state)
-{
-	(void)state;
-	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .no_udp_csum = true }),
-		    BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req4_ihl6(void **state)
-{
-	(void)state;
-	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 6 }),
-		    BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req4_ihl7_ext(void **state)
-{
-	(void)state;
-	pkt_fill_request(req_payload, true, BPFNIC_CLASS_LONG, 99, 1, 0);
-	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 7,
-						  .payload = req_payload,
-						  .payload_len = BPFNIC_REQ_EXT_LEN }),
-		    BPFNIC_CLASS_LONG, false);
-}
-
-static void test_req4_ihl15(void **state)
-{
-	(void)state;
-	run_request(build_spec((struct pkt_spec){ .family = 4, .dport = PORT, .ihl = 15 }),
-		    BPFNIC_CLASS_SHORT, false);
-}
-
-/*
- * Tagged requests: the scheduler looks through an 802.1Q tag, or an 802.1ad one with
- * an 802.1Q one inside (QinQ), and leaves them in place (run_request checks that no
- * byte but the arrival stamp moved), so the reply leaves on the request's VLAN.
- */
-static void test_req_vlan4(void **state)
-{
-	(void)state;
-	run_request(build_spec((struct pkt_spec){ .family = 4, .vlan = true, .dport = PORT }),
-		    BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req_vlan6_ext(void **state)
-{
-	(void)state;
-	pkt_fill_request(req_payload, true, BPFNIC_CLASS_LONG, 99, 1, 0);
-	run_request(build_spec((struct pkt_spec){ .family = 6, .vlan = true, .vlan_id = 4094,
-						  .dport = PORT, .payload = req_payload,
-						  .payload_len = BPFNIC_REQ_EXT_LEN }),
-		    BPFNIC_CLASS_LONG, false);
-}
-
-static void test_req_qinq4_options(void **state)
-{
-	(void)state;
-	run_request(build_spec((struct pkt_spec){ .family = 4, .vlan = true, .qinq = true, .ihl = 7,
-						  .dport = PORT }),
-		    BPFNIC_CLASS_SHORT, false);
-}
-
-static void test_req_qinq6(void **state)
-{
-	(void)state;
-	run_request(build_spec((struct pkt_spec){ .family = 6, .vlan = true, .qinq = true,
-						  .dport = PORT }),
-		    BPFNIC_CLASS_SHORT, false);
-}
 
 static void test_req_unknown_class(void **state)
 {
 	(void)state;
 	/* Served as short: rr and split both send it to the main group. */
-	set_policy(BPFNIC_POLICY_SPLIT, PORT);
-	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
-	set_group(BPFNIC_GROUP_LONG, cpu1, 1);
+	set_split(cpu0, 1, cpu1, 1);
 	assert_int_equal(run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, 7), BPFNIC_CLASS_UNKNOWN, false), 0);
 	assert_int_equal(run_request(udp_frame(6, PORT, BPFNIC_REQ_EXT_LEN, 255), BPFNIC_CLASS_UNKNOWN, false), 0);
 }
@@ -632,9 +576,7 @@ static void test_split(void **state)
 	static const unsigned short_want[] = { 0, 0, 0 }, long_want[] = { 1, 1, 1 };
 
 	(void)state;
-	set_policy(BPFNIC_POLICY_SPLIT, PORT);
-	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
-	set_group(BPFNIC_GROUP_LONG, cpu1, 1);
+	set_split(cpu0, 1, cpu1, 1);
 	expect_targets(4, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 3);
 	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 3);
 	expect_targets(6, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 2);
@@ -646,9 +588,7 @@ static void test_split_swapped_groups(void **state)
 	static const unsigned short_want[] = { 1, 1 }, long_want[] = { 0, 0 };
 
 	(void)state;
-	set_policy(BPFNIC_POLICY_SPLIT, PORT);
-	set_group(BPFNIC_GROUP_MAIN, cpu1, 1);
-	set_group(BPFNIC_GROUP_LONG, cpu0, 1);
+	set_split(cpu1, 1, cpu0, 1);
 	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 2);
 	expect_targets(4, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 2);
 }
@@ -659,9 +599,7 @@ static void test_split_rr_within_group(void **state)
 
 	(void)state;
 	/* Each group keeps its own cursor: short requests in between do not move it. */
-	set_policy(BPFNIC_POLICY_SPLIT, PORT);
-	set_group(BPFNIC_GROUP_MAIN, cpu0, 1);
-	set_group(BPFNIC_GROUP_LONG, rev, 2);
+	set_split(cpu0, 1, rev, 2);
 	set_cursors_zero();
 	expect_targets(4, BPFNIC_CLASS_LONG, BPFNIC_CLASS_LONG, long_want, 2);
 	expect_targets(4, BPFNIC_CLASS_SHORT, BPFNIC_CLASS_SHORT, short_want, 2);
@@ -673,8 +611,7 @@ static void test_split_long_group_empty(void **state)
 	struct dpt_sums a, b;
 
 	(void)state;
-	set_policy(BPFNIC_POLICY_SPLIT, PORT);
-	set_group(BPFNIC_GROUP_MAIN, both, 2);
+	set_split(both, 2, NULL, 0);
 	read_sums(&a);
 	run_request(udp_frame(4, PORT, BPFNIC_REQ_LEN, BPFNIC_CLASS_LONG), BPFNIC_CLASS_LONG, true);
 	read_sums(&b);
@@ -686,7 +623,7 @@ static void test_split_long_group_empty(void **state)
 static void test_redirect_error_counted(void **state)
 {
 	struct bpfnic_settings cfg = dpt_default_settings();
-	struct dpt saved = T, only0;
+	struct dpt saved = dpt_fixture, only0;
 	struct dpt_sums a, b;
 	struct bpfnic_group_cpus cpus = { .cpu = { 1 } };
 	__u32 group = BPFNIC_GROUP_MAIN;
@@ -698,14 +635,14 @@ static void test_redirect_error_counted(void **state)
 	assert_int_equal(dpt_open(&only0, &cfg, cpu0, 1, 1), 0);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(only0.skel->maps.bpfnic_group_cpus), &group,
 					     &cpus, BPF_ANY), 0);
-	T = only0;
+	dpt_fixture = only0;
 	read_sums(&a);
 	size_t len = udp_frame(4, PORT, BPFNIC_REQ_LEN, 0);
 	size_t out_len = sizeof(out);
 	uint32_t ret = 0;
-	r = dpt_run(dpt_prog_fd_sched(&T), frame, len, out, &out_len, &ret, NULL);
+	r = dpt_run(dpt_prog_fd_sched(&dpt_fixture), frame, len, out, &out_len, &ret, NULL);
 	read_sums(&b);
-	T = saved;
+	dpt_fixture = saved;
 	dpt_close(&only0);
 	assert_int_equal(r, 0);
 	assert_int_not_equal(ret, XDP_REDIRECT);
@@ -731,7 +668,7 @@ static int addr_group_setup(void **state)
 
 	(void)state;
 	/* The first group left libbpf silenced and this thread on CPU 0. */
-	return dpt_open_addrs(&T, &cfg, both, 2, 1, ours, 2) < 0 ? -1 : 0;
+	return dpt_open_addrs(&dpt_fixture, &cfg, both, 2, 1, ours, 2) < 0 ? -1 : 0;
 }
 
 static size_t to_address(int family, const uint8_t *dst, uint16_t dport, size_t payload_len)
@@ -788,40 +725,30 @@ static void test_checksum_vectors(void **state)
 
 int main(void)
 {
-	static const struct CMUnitTest fixed[] = {
-		{ "the test's own checksum matches published vectors", test_checksum_vectors, NULL, NULL, NULL },
-		{ "request: IPv4 25 bytes stamped, redirected", test_req4_paper, test_setup, NULL, NULL },
-		{ "request: IPv6 25 bytes class 1 stamped, redirected", test_req6_paper, test_setup, NULL, NULL },
-		{ "request: IPv4 extended stamped, redirected", test_req4_ext, test_setup, NULL, NULL },
-		{ "request: IPv6 extended stamped, redirected", test_req6_ext, test_setup, NULL, NULL },
-		{ "request: IPv4 with bytes after the extension", test_req4_longer, test_setup, NULL, NULL },
-		{ "request: IPv4 with DF set (not a fragment)", test_req4_df, test_setup, NULL, NULL },
-		{ "request: IPv4 without UDP checksum keeps 0", test_req4_no_csum, test_setup, NULL, NULL },
-		{ "request: IPv4 ihl 6 parsed via ihl", test_req4_ihl6, test_setup, NULL, NULL },
-		{ "request: IPv4 ihl 7 extended, class 1", test_req4_ihl7_ext, test_setup, NULL, NULL },
-		{ "request: IPv4 ihl 15 (40 bytes of options)", test_req4_ihl15, test_setup, NULL, NULL },
-		{ "request: 802.1Q-tagged IPv4 stamped, redirected, tag kept", test_req_vlan4, test_setup, NULL, NULL },
-		{ "request: 802.1Q-tagged IPv6 extended (VID 4094), tag kept", test_req_vlan6_ext, test_setup, NULL, NULL },
-		{ "request: QinQ-tagged IPv4 with options, tags kept", test_req_qinq4_options, test_setup, NULL, NULL },
-		{ "request: QinQ-tagged IPv6, tags kept", test_req_qinq6, test_setup, NULL, NULL },
-		{ "request: class 7/255 served as short, counted unknown", test_req_unknown_class, test_setup, NULL, NULL },
-		{ "config: port 0 touches nothing", test_port_zero, test_setup, NULL, NULL },
-		{ "config: port change is live", test_port_change, test_setup, NULL, NULL },
-		{ "rr: group {0,1} visited in slot order", test_rr_order, test_setup, NULL, NULL },
-		{ "rr: group {1,0} visited in slot order", test_rr_order_reversed, test_setup, NULL, NULL },
-		{ "rr: class 1 stays in the one group", test_rr_ignores_class, test_setup, NULL, NULL },
-		{ "dynamic: round-robin over the main group", test_dynamic_is_rr, test_setup, NULL, NULL },
-		{ "group: size changes between runs (grow, shrink, wrap)", test_group_resize, test_setup, NULL, NULL },
-		{ "group: empty group drops, counted no_cpu", test_group_empty, test_setup, NULL, NULL },
-		{ "split: class 1 -> long group, class 0 -> short group", test_split, test_setup, NULL, NULL },
-		{ "split: groups swapped follow the maps", test_split_swapped_groups, test_setup, NULL, NULL },
-		{ "split: each group keeps its own cursor", test_split_rr_within_group, test_setup, NULL, NULL },
-		{ "split: empty long group counted no_cpu", test_split_long_group_empty, test_setup, NULL, NULL },
-		{ "redirect: CPU without cpumap entry counted redirect_err", test_redirect_error_counted, test_setup, NULL, NULL },
+	/* The tests beyond the frame table; every one starts from test_setup's state. */
+	static const struct {
+		const char *name;
+		CMUnitTestFunction test;
+	} fixed[] = {
+		{ "the test's own checksum matches published vectors", test_checksum_vectors },
+		{ "request: class 7/255 served as short, counted unknown", test_req_unknown_class },
+		{ "config: port 0 touches nothing", test_port_zero },
+		{ "config: port change is live", test_port_change },
+		{ "rr: group {0,1} visited in slot order", test_rr_order },
+		{ "rr: group {1,0} visited in slot order", test_rr_order_reversed },
+		{ "rr: class 1 stays in the one group", test_rr_ignores_class },
+		{ "dynamic: round-robin over the main group", test_dynamic_is_rr },
+		{ "group: size changes between runs (grow, shrink, wrap)", test_group_resize },
+		{ "group: empty group drops, counted no_cpu", test_group_empty },
+		{ "split: class 1 -> long group, class 0 -> short group", test_split },
+		{ "split: groups swapped follow the maps", test_split_swapped_groups },
+		{ "split: each group keeps its own cursor", test_split_rr_within_group },
+		{ "split: empty long group counted no_cpu", test_split_long_group_empty },
+		{ "redirect: CPU without cpumap entry counted redirect_err", test_redirect_error_counted },
 	};
-	enum { N_PASS = sizeof(pass_cases) / sizeof(pass_cases[0]),
+	enum { N_FRAME = sizeof(frame_cases) / sizeof(frame_cases[0]),
 	       N_FIXED = sizeof(fixed) / sizeof(fixed[0]) };
-	struct CMUnitTest tests[N_PASS + N_FIXED];
+	struct CMUnitTest tests[N_FRAME + N_FIXED];
 
 	static const struct CMUnitTest addr_tests[] = {
 		{ "address: requests to Address= taken (IPv4, IPv6, QinQ)", test_addr_ours_taken, test_setup, NULL, NULL },
@@ -829,14 +756,16 @@ int main(void)
 	};
 	int failed;
 
-	for (size_t i = 0; i < N_PASS; i++)
-		tests[i] = (struct CMUnitTest){ .name = pass_cases[i].name, .test_func = test_pass_case,
+	for (size_t i = 0; i < N_FRAME; i++)
+		tests[i] = (struct CMUnitTest){ .name = frame_cases[i].name, .test_func = test_frame_case,
 						.setup_func = test_setup,
-						.initial_state = (void *)&pass_cases[i] };
-	memcpy(tests + N_PASS, fixed, sizeof(fixed));
-	failed = _cmocka_run_group_tests("bpfnic_sched", tests, N_PASS + N_FIXED, group_setup,
-					 group_teardown);
+						.initial_state = (void *)&frame_cases[i] };
+	for (size_t i = 0; i < N_FIXED; i++)
+		tests[N_FRAME + i] = (struct CMUnitTest){ .name = fixed[i].name, .test_func = fixed[i].test,
+							  .setup_func = test_setup };
+	failed = _cmocka_run_group_tests("bpfnic_sched", tests, N_FRAME + N_FIXED, dpt_fixture_setup,
+					 dpt_fixture_teardown);
 	failed += cmocka_run_group_tests_name("bpfnic_sched_address", addr_tests, addr_group_setup,
-					      group_teardown);
+					      dpt_fixture_teardown);
 	return failed;
 }
