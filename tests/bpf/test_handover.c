@@ -76,6 +76,18 @@ static void traffic(struct bpfnic_dp *dp, unsigned n)
 					 len, NULL, NULL, &ret, NULL), 0);
 }
 
+/* What a stopping daemon leaves behind: a data path that scheduled n frames, its
+ * handover kept (the fds keep the maps alive, as the store does), the data path closed. */
+static void left_behind(struct bpfnic_dp_handover *h, unsigned n)
+{
+	struct bpfnic_dp *first = open_dp(NULL, NULL);
+
+	traffic(first, n);
+	assert_int_equal(scheduled(first), n);
+	keep(first, h);
+	bpfnic_dp_close(first);
+}
+
 static int named(const struct bpfnic_dp_handover *h, const char *name)
 {
 	int i = bpfnic_dp_handover_find(h, name);
@@ -112,15 +124,11 @@ static void test_takeover_keeps_counters_and_workers(void **state)
 {
 	struct bpfnic_dp_adopted a;
 	struct bpfnic_dp_handover h, h2;
-	struct bpfnic_dp *first = open_dp(NULL, NULL), *second;
+	struct bpfnic_dp *second;
 	int settings;
 	(void)state;
 
-	traffic(first, 5);
-	assert_int_equal(scheduled(first), 5);
-	keep(first, &h);
-	bpfnic_dp_close(first); /* the handover's fds keep the maps alive, as the store does */
-
+	left_behind(&h, 5);
 	second = open_dp(&h, &a);
 	assert_true(a.maps);
 	assert_true(a.workers);
@@ -169,13 +177,11 @@ static void test_takeover_refuses_other_layouts(void **state)
 {
 	struct bpfnic_dp_adopted a;
 	struct bpfnic_dp_handover h;
-	struct bpfnic_dp *first = open_dp(NULL, NULL), *second;
+	struct bpfnic_dp *second;
 	int settings, rr;
 	(void)state;
 
-	traffic(first, 3);
-	keep(first, &h);
-	bpfnic_dp_close(first);
+	left_behind(&h, 3);
 	/* Another layout's name: not ours to reuse. */
 	settings = named(&h, BPFNIC_DP_NAME_PREFIX "v1.bpfnic_settings");
 	snprintf(h.name[settings], sizeof(h.name[0]), BPFNIC_DP_NAME_PREFIX "v0.bpfnic_settings");
