@@ -281,33 +281,28 @@ static void test_qdelay_histogram_clamps(void **state)
 	assert_true(sv.after.worker.qdelay_max_ns >= q.qdelay_ns);
 }
 
-static void test_v4_ihl6_reply(void **state)
+/*
+ * Requests that need no more than serve()'s checks (the reply's bytes, checksums, stamps
+ * and statistics) and, extended ones, at least the service time they ask for.
+ */
+static const struct req v4_ihl6 = { .family = 4, .ihl = 6, .class = BPFNIC_CLASS_SHORT,
+				    .qdelay_ns = 10 };
+static const struct req v4_ihl7_ext = { .family = 4, .ihl = 7, .ext = true,
+					.class = BPFNIC_CLASS_SHORT, .service_ns = 30000,
+					.qdelay_ns = 7777 };
+static const struct req v4_ihl15_ext = { .family = 4, .ihl = 15, .ext = true,
+					 .class = BPFNIC_CLASS_SHORT };
+static const struct req v6_ext = { .family = 6, .ext = true, .class = BPFNIC_CLASS_SHORT,
+				   .service_ns = 40000, .qdelay_ns = 2000 };
+
+static void test_reply(void **state)
 {
-	struct req q = { .family = 4, .ihl = 6, .class = BPFNIC_CLASS_SHORT, .qdelay_ns = 10 };
+	const struct req *q = *state;
 	struct served sv;
 
-	(void)state;
-	serve(make_request(&q), false, &sv);
-}
-
-static void test_v4_ihl7_ext_reply(void **state)
-{
-	struct req q = { .family = 4, .ihl = 7, .ext = true, .class = BPFNIC_CLASS_SHORT,
-			 .service_ns = 30000, .qdelay_ns = 7777 };
-	struct served sv;
-
-	(void)state;
-	serve(make_request(&q), true, &sv);
-	assert_true(sv.finish - sv.pickup >= 30000);
-}
-
-static void test_v4_ihl15_ext_reply(void **state)
-{
-	struct req q = { .family = 4, .ihl = 15, .ext = true, .class = BPFNIC_CLASS_SHORT };
-	struct served sv;
-
-	(void)state;
-	serve(make_request(&q), true, &sv);
+	serve(make_request(q), q->ext, &sv);
+	if (q->ext)
+		assert_true(sv.finish - sv.pickup >= q->service_ns);
 }
 
 static void test_v4_no_udp_csum_gets_one(void **state)
@@ -548,17 +543,6 @@ static void test_fields_little_endian_bytes(void **state)
 	}
 }
 
-static void test_v6_ext_reply(void **state)
-{
-	struct req q = { .family = 6, .ext = true, .class = BPFNIC_CLASS_SHORT,
-			 .service_ns = 40000, .qdelay_ns = 2000 };
-	struct served sv;
-
-	(void)state;
-	serve(make_request(&q), true, &sv);
-	assert_true(sv.finish - sv.pickup >= 40000);
-}
-
 /* Many arrival values and payload contents: the computed UDP checksum must agree with
  * the independent one whatever the carries do. */
 static void test_checksum_many(void **state)
@@ -769,16 +753,18 @@ static const int ipv4 = 4, ipv6 = 6;
 #define T(name, fn) { name, fn, test_setup, NULL, NULL }
 /* A test run once per IP version: the state is the family. */
 #define T_FAMILY(name, fn, family) { name, fn, test_setup, NULL, (void *)&(family) }
+/* test_reply on one of the requests above. */
+#define T_REPLY(name, req) { name, test_reply, test_setup, NULL, (void *)&(req) }
 
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		T("worker: IPv4 25-byte request -> reply, checksums, stats", test_v4_paper_reply),
 		T("worker: IPv6 25-byte request -> reply, checksums, stats", test_v6_paper_reply),
-		T("worker: IPv4 ihl 6 request -> reply", test_v4_ihl6_reply),
+		T_REPLY("worker: IPv4 ihl 6 request -> reply", v4_ihl6),
 		T("worker: an 80 s queuing delay lands in the last bucket", test_qdelay_histogram_clamps),
-		T("worker: IPv4 ihl 7 extended request -> reply", test_v4_ihl7_ext_reply),
-		T("worker: IPv4 ihl 15 extended request -> reply", test_v4_ihl15_ext_reply),
+		T_REPLY("worker: IPv4 ihl 7 extended request -> reply", v4_ihl7_ext),
+		T_REPLY("worker: IPv4 ihl 15 extended request -> reply", v4_ihl15_ext),
 		T("worker: IPv4 request without UDP checksum gets one", test_v4_no_udp_csum_gets_one),
 		T("worker: v4/v6, both formats, full/zero/partial/garbage checksum, 0-40 bytes after",
 		  test_checksum_kinds_and_lengths),
@@ -791,7 +777,7 @@ int main(void)
 			 test_computed_zero, ipv4),
 		T_FAMILY("worker: IPv6 reply whose checksum computes to 0 carries 0xffff",
 			 test_computed_zero, ipv6),
-		T("worker: IPv6 extended request -> reply, cpu, finish", test_v6_ext_reply),
+		T_REPLY("worker: IPv6 extended request -> reply, cpu, finish", v6_ext),
 		T("worker: 64 varied requests, UDP checksum always right", test_checksum_many),
 		T("worker: extended request's service time honoured", test_ext_service_requested),
 		T("worker: requested service time capped by max", test_ext_service_capped),
