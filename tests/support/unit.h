@@ -5,6 +5,7 @@
  * as one group:
  *
  *   UNIT_TEST_MAIN(cmocka_unit_test(parses), cmocka_unit_test(refuses))
+ *   UNIT_TEST_MAIN_GROUP(setup, teardown, cmocka_unit_test(parses))
  */
 #ifndef BPFNIC_TEST_UNIT_H
 #define BPFNIC_TEST_UNIT_H
@@ -15,11 +16,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#define UNIT_TEST_MAIN(...)                                              \
-	int main(void)                                                    \
-	{                                                                 \
-		const struct CMUnitTest unit_tests[] = { __VA_ARGS__ };   \
-		return cmocka_run_group_tests(unit_tests, NULL, NULL);    \
+#define UNIT_TEST_MAIN(...) UNIT_TEST_MAIN_GROUP(NULL, NULL, __VA_ARGS__)
+
+/* The same with a group setup and teardown (either may be NULL). */
+#define UNIT_TEST_MAIN_GROUP(setup, teardown, ...)                         \
+	int main(void)                                                      \
+	{                                                                   \
+		const struct CMUnitTest unit_tests[] = { __VA_ARGS__ };     \
+		return cmocka_run_group_tests(unit_tests, setup, teardown); \
 	}
 
 #endif

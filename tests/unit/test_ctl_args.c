@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* bpfnicctl's argument parser: every rule, and the one-line error naming the culprit. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/support/unit.h"
 
 #include "bpfnic.h"
 #include "ctl/args.h"
@@ -311,24 +306,19 @@ static void test_version(void **state)
 	assert_null(ctl_command_name(CTL_CMD_NONE));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_global_options_anywhere),
-		cmocka_unit_test(test_socket_from_environment),
-		cmocka_unit_test(test_missing_and_unknown_command),
-		cmocka_unit_test(test_option_errors_name_the_option),
-		cmocka_unit_test(test_stats),
-		cmocka_unit_test(test_stats_since),
-		cmocka_unit_test(test_policy_rr),
-		cmocka_unit_test(test_policy_split),
-		cmocka_unit_test(test_policy_dynamic),
-		cmocka_unit_test(test_policy_errors),
-		cmocka_unit_test(test_help),
-		cmocka_unit_test(test_policy_help),
-		cmocka_unit_test(test_version),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(test_defaults),
+	cmocka_unit_test(test_global_options_anywhere),
+	cmocka_unit_test(test_socket_from_environment),
+	cmocka_unit_test(test_missing_and_unknown_command),
+	cmocka_unit_test(test_option_errors_name_the_option),
+	cmocka_unit_test(test_stats),
+	cmocka_unit_test(test_stats_since),
+	cmocka_unit_test(test_policy_rr),
+	cmocka_unit_test(test_policy_split),
+	cmocka_unit_test(test_policy_dynamic),
+	cmocka_unit_test(test_policy_errors),
+	cmocka_unit_test(test_help),
+	cmocka_unit_test(test_policy_help),
+	cmocka_unit_test(test_version)
+)

@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* bpfnicctl's tables: exact output for synthetic replies, and no crash on bad ones. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tests/support/unit.h"
 
 #include "ctl/format.h"
 
@@ -38,7 +33,8 @@ static void assert_contains(const char *hay, const char *needle)
 		fail_msg("expected \"%s\" in:\n%s", needle, hay);
 }
 
-static void test_fmt_us(void **state)
+/* The scalar formatters: microseconds, durations, rates. */
+static void test_fmt_numbers(void **state)
 {
 	char b[32];
 
@@ -51,6 +47,15 @@ static void test_fmt_us(void **state)
 	assert_string_equal(ctl_fmt_us(b, sizeof(b), 1204.4), "1204");
 	assert_string_equal(ctl_fmt_us(b, sizeof(b), -1), "-");
 	assert_string_equal(ctl_fmt_us(b, sizeof(b), 0.0 / 0.0), "-");
+	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 42), "42s");
+	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 125), "2m 05s");
+	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 3720), "1h 02m");
+	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 3 * 86400 + 4 * 3600 + 5), "3d 04h");
+	assert_string_equal(ctl_fmt_duration(b, sizeof(b), -1), "-");
+	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 0), "0");
+	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 949.6), "950");
+	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 12345), "12.3k");
+	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 1.2e6), "1.20M");
 }
 
 static void test_fmt_json_values(void **state)
@@ -88,22 +93,6 @@ static void test_fmt_cpulist(void **state)
 	assert_string_equal(ctl_fmt_cpulist(b, sizeof(b), o2), "-");
 	json_object_put(o2);
 	json_object_put(o);
-}
-
-static void test_fmt_duration_rate(void **state)
-{
-	char b[32];
-
-	(void)state;
-	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 42), "42s");
-	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 125), "2m 05s");
-	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 3720), "1h 02m");
-	assert_string_equal(ctl_fmt_duration(b, sizeof(b), 3 * 86400 + 4 * 3600 + 5), "3d 04h");
-	assert_string_equal(ctl_fmt_duration(b, sizeof(b), -1), "-");
-	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 0), "0");
-	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 949.6), "950");
-	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 12345), "12.3k");
-	assert_string_equal(ctl_fmt_rate(b, sizeof(b), 1.2e6), "1.20M");
 }
 
 static void test_display_width(void **state)
@@ -298,22 +287,16 @@ static void test_stats(void **state)
 		"  1  -          0                -         -         -         -             -          0.0       0          0         -          -               -\n");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fmt_us),
-		cmocka_unit_test(test_fmt_json_values),
-		cmocka_unit_test(test_fmt_cpulist),
-		cmocka_unit_test(test_fmt_duration_rate),
-		cmocka_unit_test(test_display_width),
-		cmocka_unit_test(test_table_alignment),
-		cmocka_unit_test(test_status),
-		cmocka_unit_test(test_status_missing_and_mistyped),
-		cmocka_unit_test(test_since),
-		cmocka_unit_test(test_policy_lines),
-		cmocka_unit_test(test_reload_reply),
-		cmocka_unit_test(test_stats),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TEST_MAIN(
+	cmocka_unit_test(test_fmt_numbers),
+	cmocka_unit_test(test_fmt_json_values),
+	cmocka_unit_test(test_fmt_cpulist),
+	cmocka_unit_test(test_display_width),
+	cmocka_unit_test(test_table_alignment),
+	cmocka_unit_test(test_status),
+	cmocka_unit_test(test_status_missing_and_mistyped),
+	cmocka_unit_test(test_since),
+	cmocka_unit_test(test_policy_lines),
+	cmocka_unit_test(test_reload_reply),
+	cmocka_unit_test(test_stats)
+)

@@ -258,13 +258,8 @@ static void test_without_reading(void **state)
 	free(text);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_figures),
-		cmocka_unit_test(test_buckets_are_cumulative),
-		cmocka_unit_test(test_without_reading),
-	};
-
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_TEST_MAIN_GROUP(setup, teardown,
+	cmocka_unit_test(test_figures),
+	cmocka_unit_test(test_buckets_are_cumulative),
+	cmocka_unit_test(test_without_reading)
+)

@@ -175,13 +175,8 @@ static int setup(void **state)
 	return 0;
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(drops_logged_once_per_episode),
-		cmocka_unit_test(lost_ndo_xmit_matters_in_native_mode_only),
-		cmocka_unit_test(says_what_is_not_known),
-	};
-
-	return cmocka_run_group_tests(tests, setup, NULL);
-}
+UNIT_TEST_MAIN_GROUP(setup, NULL,
+	cmocka_unit_test(drops_logged_once_per_episode),
+	cmocka_unit_test(lost_ndo_xmit_matters_in_native_mode_only),
+	cmocka_unit_test(says_what_is_not_known)
+)
