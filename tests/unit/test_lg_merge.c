@@ -30,6 +30,13 @@ static void replace(char *s, size_t size, const char *from, const char *to)
 	sprintf(at, "%s%s", to, rest);
 }
 
+/* step with its first from replaced by to, into dst (size: dst's buffer). */
+static void edited(char *dst, size_t size, const char *step, const char *from, const char *to)
+{
+	snprintf(dst, size, "%s", step);
+	replace(dst, size, from, to);
+}
+
 /*
  * A run's document with one step per steps[] entry: the step's JSON members besides
  * those every step has here (a short class whose counts and histograms are given).
@@ -52,26 +59,29 @@ static json_object *doc(const char *const *steps, unsigned n)
 	return o;
 }
 
+/* One host's step: its clients and rates, its windows (ns), the replies outside the
+ * measured window, and a short class with its counts and histograms. */
+#define STEP(clients, offered_rps, achieved_rps, warmup_start, wall_start, wall_end, stale,     \
+	     warmup_replies, send_lag, sent, received, lost, invalid, rtt, qdelay)                \
+	"\"clients\":" #clients ",\"offered_rps\":" #offered_rps ",\"achieved_rps\":"          \
+	#achieved_rps ",\"duration_s\":1.000,\"warmup_start_ns\":" #warmup_start                 \
+	",\"wall_start_ns\":" #wall_start ",\"wall_end_ns\":" #wall_end ",\"stale_replies\":"    \
+	#stale ",\"warmup_replies\":" #warmup_replies ",\"client_rx_drops\":0,\"valid\":true,"   \
+	"\"reason\":\"\",\"kernel_rx_timestamps\":true,\"send_lag_hist\":" send_lag ","         \
+	"\"classes\":{\"short\":{\"sent\":" #sent ",\"received\":" #received ",\"lost\":"     \
+	#lost ",\"invalid\":" #invalid ",\"send_failures\":0,\"rtt_hist\":" rtt ","               \
+	"\"qdelay_hist\":" qdelay "}}"
+
 /* Host A: 2 clients at 2000/s, 4 replies at 100 ns and one at 120 ns. */
-static const char step_a[] =
-	"\"clients\":2,\"offered_rps\":2000,\"achieved_rps\":5.0,\"duration_s\":1.000,"
-	"\"warmup_start_ns\":900,\"wall_start_ns\":1000,\"wall_end_ns\":2000,\"stale_replies\":1,"
-	"\"warmup_replies\":2,\"client_rx_drops\":0,\"valid\":true,\"reason\":\"\","
-	"\"kernel_rx_timestamps\":true,"
-	"\"send_lag_hist\":" HIST(5, 10, 40, 80, "[[10,4],[40,1]]") ","
-	"\"classes\":{\"short\":{\"sent\":6,\"received\":5,\"lost\":1,\"invalid\":0,\"send_failures\":0,"
-	"\"rtt_hist\":" HIST(5, 100, 120, 520, "[[100,4],[120,1]]") ","
-	"\"qdelay_hist\":" HIST(5, 3, 3, 15, "[[3,5]]") "}}";
+static const char step_a[] = STEP(2, 2000, 5.0, 900, 1000, 2000, 1, 2,
+				  HIST(5, 10, 40, 80, "[[10,4],[40,1]]"), 6, 5, 1, 0,
+				  HIST(5, 100, 120, 520, "[[100,4],[120,1]]"),
+				  HIST(5, 3, 3, 15, "[[3,5]]"));
 /* Host B: 1 client at 1000/s, started earlier and ended later, 3 replies at 120 ns. */
-static const char step_b[] =
-	"\"clients\":1,\"offered_rps\":1000,\"achieved_rps\":3.0,\"duration_s\":1.000,"
-	"\"warmup_start_ns\":800,\"wall_start_ns\":990,\"wall_end_ns\":2010,\"stale_replies\":0,"
-	"\"warmup_replies\":1,\"client_rx_drops\":0,\"valid\":true,\"reason\":\"\","
-	"\"kernel_rx_timestamps\":true,"
-	"\"send_lag_hist\":" HIST(3, 10, 10, 30, "[[10,3]]") ","
-	"\"classes\":{\"short\":{\"sent\":3,\"received\":3,\"lost\":0,\"invalid\":2,\"send_failures\":0,"
-	"\"rtt_hist\":" HIST(3, 120, 120, 360, "[[120,3]]") ","
-	"\"qdelay_hist\":" HIST(3, 7, 7, 21, "[[7,3]]") "}}";
+static const char step_b[] = STEP(1, 1000, 3.0, 800, 990, 2010, 0, 1,
+				  HIST(3, 10, 10, 30, "[[10,3]]"), 3, 3, 0, 2,
+				  HIST(3, 120, 120, 360, "[[120,3]]"),
+				  HIST(3, 7, 7, 21, "[[7,3]]"));
 
 static const char *const names[] = { "A.json", "B.json", "C.json" };
 
@@ -139,8 +149,7 @@ static void test_an_invalid_input_stays_invalid(void **state)
 	char err[256];
 	(void)state;
 
-	snprintf(bad_b, sizeof(bad_b), "%s", step_b);
-	replace(bad_b, sizeof(bad_b), "\"valid\":true,\"reason\":\"\"", "\"valid\":false,\"reason\":\"x\"");
+	edited(bad_b, sizeof(bad_b), step_b, "\"valid\":true,\"reason\":\"\"", "\"valid\":false,\"reason\":\"x\"");
 	docs[0] = doc(sa, 1);
 	docs[1] = doc(sb, 1);
 	assert_int_equal(lg_merge(docs, names, 2, &m, err, sizeof(err)), 0);
@@ -199,12 +208,9 @@ static void test_refusals(void **state)
 	char err[256];
 	(void)state;
 
-	snprintf(other, sizeof(other), "%s", step_b);
-	replace(other, sizeof(other), "\"duration_s\":1.000", "\"duration_s\":2.000");
-	snprintf(nohist, sizeof(nohist), "%s", step_a);
-	replace(nohist, sizeof(nohist), "\"rtt_hist\"", "\"rtt_hisx\"");
-	snprintf(badsum, sizeof(badsum), "%s", step_a);
-	replace(badsum, sizeof(badsum), "[[100,4],[120,1]]", "[[100,3],[120,1]]");
+	edited(other, sizeof(other), step_b, "\"duration_s\":1.000", "\"duration_s\":2.000");
+	edited(nohist, sizeof(nohist), step_a, "\"rtt_hist\"", "\"rtt_hisx\"");
+	edited(badsum, sizeof(badsum), step_a, "[[100,4],[120,1]]", "[[100,3],[120,1]]");
 	docs[0] = doc(one, 1);
 	docs[1] = doc(two, 2);
 	docs[2] = doc(longer, 1);
