@@ -72,11 +72,13 @@ static int teardown(void **state)
 static struct bpfnicd_history *history;
 
 /* The running policy on the fake maps, as bpfnicd starts it. */
-static struct bpfnicd_policy *start_policy(void)
+/* The policy module started on the config text, over the in-memory data path. */
+static struct bpfnicd_policy *start_policy(const char *config_text)
 {
 	struct bpfnic_dp_opts opts = { 0 };
 	struct bpfnicd_policy *p;
 
+	load_config(config_text);
 	assert_int_equal(bpfnicd_history_new(&cfg.cpus, cfg.history_windows, cfg.history_changes,
 					     &history), 0);
 	p = bpfnicd_policy_new(&cfg, 0, history);
@@ -137,8 +139,7 @@ static void test_apply_and_groups(void **state)
 	struct bpfnic_policy_params next;
 	(void)state;
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\n[Split]\nLongCpus=1\n");
-	p = start_policy();
+	p = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\n[Split]\nLongCpus=1\n");
 	expect_state(p, "0,1,2,3", "", BPFNIC_POLICY_RR);
 	next = with_policy(BPFNIC_POLICY_SPLIT);
 	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
@@ -172,8 +173,7 @@ static void test_apply_rolls_back(void **state)
 	unsigned gen;
 	(void)state;
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\n[Split]\nLongCpus=2\n");
-	p = start_policy();
+	p = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\n[Split]\nLongCpus=2\n");
 	gen = bpfnicd_policy_generation(p);
 	/* rr -> split writes the long group, the main group, the settings: fail each. */
 	for (unsigned fail = 1; fail <= 3; fail++) {
@@ -202,6 +202,17 @@ static void test_apply_rolls_back(void **state)
 	stop_policy(p);
 }
 
+/* A window whose fail_at-th map write fails with err (the writes after it succeed). */
+static void tick_failing(struct bpfnicd_policy *p, const struct bpfnicd_window *w, uint64_t now_ms,
+			 unsigned fail_at, int err)
+{
+	fake_dp.writes = 0;
+	fake_dp.fail_at = fail_at;
+	fake_dp.fail_err = err;
+	bpfnicd_policy_tick(p, w, now_ms);
+	fake_dp.fail_at = 0;
+}
+
 static void test_scaler_grows_the_prefix(void **state)
 {
 	struct bpfnicd_policy *p;
@@ -209,17 +220,13 @@ static void test_scaler_grows_the_prefix(void **state)
 	const struct bpfnicd_change *h;
 	(void)state;
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=2,0,3\n[Policy]\nPolicy=dynamic\n"
-		    "[Dynamic]\nThresholdUs=20\nCooldownMs=0\n");
-	p = start_policy();
+	p = start_policy("[Daemon]\nInterface=eth9\nCpus=2,0,3\n[Policy]\nPolicy=dynamic\n"
+			 "[Dynamic]\nThresholdUs=20\nCooldownMs=0\n");
 	expect_state(p, "2", "", BPFNIC_POLICY_DYNAMIC);
 	/* A failed write: no change, and the next window tries again. */
-	fake_dp.writes = 0;
-	fake_dp.fail_at = 1;
-	bpfnicd_policy_tick(p, &w, 10000);
+	tick_failing(p, &w, 10000, 1, -EIO);
 	expect_state(p, "2", "", BPFNIC_POLICY_DYNAMIC);
 	assert_int_equal(bpfnicd_history_n_changes(history), 0);
-	fake_dp.fail_at = 0;
 	bpfnicd_policy_tick(p, &w, 10200);
 	expect_state(p, "2,0", "", BPFNIC_POLICY_DYNAMIC);
 	bpfnicd_policy_tick(p, &w, 10400);
@@ -255,9 +262,8 @@ static void test_split_auto_moves_cpus(void **state)
 	const struct bpfnicd_change *h;
 	(void)state;
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\n[Policy]\nPolicy=split\n"
-		    "[Split]\nLongCpus=auto\n[Dynamic]\nCooldownMs=0\n");
-	p = start_policy();
+	p = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\n[Policy]\nPolicy=split\n"
+			 "[Split]\nLongCpus=auto\n[Dynamic]\nCooldownMs=0\n");
 	expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT); /* half at start */
 	/* The thesis' mix: 4 * 60 / 114 = 2.1 long CPUs: stays. */
 	w = class_window(900, 100);
@@ -267,13 +273,9 @@ static void test_split_auto_moves_cpus(void **state)
 	/* Half and half: 4 * 300 / 330 = 3.6, so 3 (one CPU stays short). A failed write
 	 * first: nothing changes. */
 	w = class_window(500, 500);
-	fake_dp.writes = 0;
-	fake_dp.fail_at = 2;
-	fake_dp.fail_err = -ENOSPC;
-	bpfnicd_policy_tick(p, &w, 2000);
+	tick_failing(p, &w, 2000, 2, -ENOSPC);
 	expect_state(p, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
 	assert_int_equal(bpfnicd_history_n_changes(history), 0);
-	fake_dp.fail_at = 0;
 	bpfnicd_policy_tick(p, &w, 3000);
 	expect_state(p, "0", "1,2,3", BPFNIC_POLICY_SPLIT);
 	h = bpfnicd_history_change(history, 0);
@@ -317,8 +319,7 @@ static void test_idle_window_clears_phantom_load(void **state)
 	struct bpfnicd_window w = { .n = 2 };
 	(void)state;
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-1\n");
-	p = start_policy();
+	p = start_policy("[Daemon]\nInterface=eth9\nCpus=0-1\n");
 	memset(fake_dp.cleared, 0, sizeof(fake_dp.cleared));
 	w.cpu[0] = (struct bpfnicd_cpu_window){ .cpu = 0, .in_flight = 3, .work_left_us = 18 };
 	w.cpu[1] = (struct bpfnicd_cpu_window){ .cpu = 1 };
@@ -345,8 +346,7 @@ static void test_dynamic_spread_reaches_the_data_path(void **state)
 	struct bpfnic_policy_params next;
 	(void)state;
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\n");
-	p = start_policy();
+	p = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\n");
 	next = with_policy(BPFNIC_POLICY_DYNAMIC);
 	next.spread = BPFNIC_POLICY_LWL;
 	assert_int_equal(bpfnicd_policy_apply(p, &cfg, &next, "test"), 0);
@@ -389,10 +389,9 @@ static void daemon_start(struct daemon *d)
 	struct bpfnicd_methods_deps deps;
 	char err[200];
 
-	load_config("[Daemon]\nInterface=eth9\nCpus=0-3\nAdminGroup=wheel\n"
-		    "Address=198.18.0.1 2001:2::1\n");
+	d->policy = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\nAdminGroup=wheel\n"
+				 "Address=198.18.0.1 2001:2::1\n");
 	assert_int_equal(bpfnicd_runconf_new(conf_path, &cfg, &d->conf), 0);
-	d->policy = start_policy();
 	assert_int_equal(bpfnicd_sampler_new(FAKE_DP, &cfg.cpus, -1, bpfnic_mono_usec(), &d->sampler), 0);
 	/* cpumap id -1: no thread is ever ours, so status says none was found. */
 	assert_int_equal(bpfnicd_workers_new(bpfnicd_sampler_kthreads(d->sampler), &cfg.cpus,
