@@ -53,6 +53,10 @@ static void expect_error(const char *text, const char *want)
 	}
 }
 
+struct bad_file {
+	const char *text, *want;
+};
+
 static void test_minimal_file_gets_defaults(void **state)
 {
 	struct bpfnicd_config c;
@@ -164,80 +168,65 @@ static void test_missing_interface(void **state)
 
 #define D "[Daemon]\nInterface=eth9\n"
 
-static void test_bad_values(void **state)
+/* Each refused with exactly its message. */
+static const struct bad_file bad_files[] = {
+	/* one bad value each */
+	{ D "Port=0\n", "t.conf:3: Port=0: must be an integer between 1 and 65535" },
+	{ D "Port=70000\n", "t.conf:3: Port=70000: must be an integer between 1 and 65535" },
+	{ D "Port=12ab\n", "t.conf:3: Port=12ab: must be an integer between 1 and 65535" },
+	{ D "Port=-5\n", "t.conf:3: Port=-5: must be an integer between 1 and 65535" },
+	{ D "Port=80 # web\n", "t.conf:3: Port=80 # web: must be an integer between 1 and 65535" },
+	{ D "XdpMode=turbo\n", "t.conf:3: XdpMode=turbo: must be auto, native or generic" },
+	{ D "Cpus=7\n", "t.conf:3: Cpus=7: CPU 7 does not exist" },
+	{ D "Cpus=1-2\n", "t.conf:3: Cpus=1-2: CPU 2 is offline" },
+	{ D "Cpus=1,x\n", "t.conf:3: Cpus=1,x: expected CPU numbers and ranges like 1-3,6 (each CPU once, at most 256)" },
+	{ D "Cpus=0,300\n", "t.conf:3: Cpus=0,300: CPU 300 is beyond what bpfnic supports (CPUs 0-255)" },
+	{ D "QueueSize=100000\n", "t.conf:3: QueueSize=100000: must be an integer between 1 and 16384" },
+	{ D "ControlSocket=run/x\n", "t.conf:3: ControlSocket=run/x: must be an absolute path" },
+	{ D "AdminGroup=Bad Group\n", "t.conf:3: AdminGroup=Bad Group: not a valid group name" },
+	{ D "SocketGroup=Bad Group\n", "t.conf:3: SocketGroup=Bad Group: not a valid group name" },
+	{ D "SocketMode=0777\n", "t.conf:3: SocketMode=0777: must be an octal mode like 0660 with read and write for the owner and no execute or special bits" },
+	{ "[Daemon]\nInterface=a/b\n", "t.conf:2: Interface=a/b: not a valid interface name (1-15 characters, no '/', ':' or spaces)" },
+	{ "[Daemon]\nInterface=abcdefghijklmnopq\n", "t.conf:2: Interface=abcdefghijklmnopq: not a valid interface name (1-15 characters, no '/', ':' or spaces)" },
+	{ D "[Workload]\nShortUs=200000\n", "t.conf:4: ShortUs=200000: must be an integer between 0 and 10000" },
+	{ D "[Policy]\nPolicy=fifo\n", "t.conf:4: Policy=fifo: must be rr, lwl, jsq, p2c, hash, split or dynamic" },
+	{ D "[Dynamic]\nMetric=p50\n", "t.conf:4: Metric=p50: must be avg or p99" },
+	{ D "[Dynamic]\nThresholdUs=0\n", "t.conf:4: ThresholdUs=0: must be an integer between 1 and 1000000" },
+	{ D "[Dynamic]\nIntervalMs=5\n", "t.conf:4: IntervalMs=5: must be an integer between 10 and 60000" },
+	{ D "[Dynamic]\nCooldownMs=1.5\n", "t.conf:4: CooldownMs=1.5: must be an integer between 0 and 3600000" },
+	/* values right alone, wrong together */
+	{ D "[Workload]\nLongUs=600\nMaxUs=500\n", "t.conf:5: MaxUs=500: must be at least ShortUs= (6) and LongUs= (600)" },
+	{ D "[Dynamic]\nThresholdUs=20\nShrinkBelowUs=20\n", "t.conf:5: ShrinkBelowUs=: must be below threshold_us (20)" },
+	{ D "[Dynamic]\nMaxCpus=4\n", "t.conf:4: MaxCpus=: must be between 1 and 3, the number of CPUs in Cpus=" },
+	{ D "[Dynamic]\nMinCpus=3\nMaxCpus=2\n", "t.conf:4: MinCpus=: must be between 1 and max_cpus (2)" },
+	{ D "Cpus=1\n[Policy]\nPolicy=split\n", "t.conf:5: Policy=: split needs at least two CPUs in Cpus=, there is 1" },
+	{ D "Cpus=0-1\n[Split]\nLongCpus=2\n", "t.conf:5: LongCpus=: must be between 1 and 1 (Cpus= has 2 CPUs, one at least serves short requests) or auto" },
+	{ D "[Split]\nLongCpus=256\n", "t.conf:4: LongCpus=256: must be an integer between 1 and 255 or auto" },
+	/* not a key of its section, or not INI */
+	{ D "Bogus=1\n", "t.conf:3: Bogus=: unknown key in [Daemon]" },
+	{ D "port=1\n", "t.conf:3: port=: unknown key in [Daemon]" }, /* case matters */
+	{ D "[Workload]\nPort=1\n", "t.conf:4: Port=: unknown key in [Workload]" },
+	{ "Port=1\n" D, "t.conf:1: Port=: key outside of a section" },
+	{ D "[Extra]\nA=1\nB=2\n", "t.conf:3: unknown section [Extra]" },
+	{ D "[Daemon\n", "t.conf:3: malformed section header (expected [Section])" },
+	{ D "just words\n", "t.conf:3: expected Key=Value, [Section] or a # comment" },
+	{ D "=5\n", "t.conf:3: missing key name before '='" },
+	{ D "Interface=eth1\n", "t.conf:3: Interface=: set twice (first on line 2)" },
+	{ D "  Port=1\n  continued\n", "t.conf:4: expected Key=Value, [Section] or a # comment" },
+};
+
+static void test_bad_files(void **state)
 {
 	(void)state;
-	expect_error(D "Port=0\n", "t.conf:3: Port=0: must be an integer between 1 and 65535");
-	expect_error(D "Port=70000\n", "t.conf:3: Port=70000: must be an integer between 1 and 65535");
-	expect_error(D "Port=12ab\n", "t.conf:3: Port=12ab: must be an integer between 1 and 65535");
-	expect_error(D "Port=-5\n", "t.conf:3: Port=-5: must be an integer between 1 and 65535");
-	expect_error(D "Port=80 # web\n",
-		     "t.conf:3: Port=80 # web: must be an integer between 1 and 65535");
-	expect_error(D "XdpMode=turbo\n", "t.conf:3: XdpMode=turbo: must be auto, native or generic");
-	expect_error(D "Cpus=7\n", "t.conf:3: Cpus=7: CPU 7 does not exist");
-	expect_error(D "Cpus=1-2\n", "t.conf:3: Cpus=1-2: CPU 2 is offline");
-	expect_error(D "Cpus=1,x\n", "t.conf:3: Cpus=1,x: expected CPU numbers and ranges like 1-3,6 (each CPU once, at most 256)");
-	expect_error(D "Cpus=0,300\n",
-		     "t.conf:3: Cpus=0,300: CPU 300 is beyond what bpfnic supports (CPUs 0-255)");
-	expect_error(D "QueueSize=100000\n",
-		     "t.conf:3: QueueSize=100000: must be an integer between 1 and 16384");
-	expect_error(D "ControlSocket=run/x\n", "t.conf:3: ControlSocket=run/x: must be an absolute path");
-	expect_error(D "AdminGroup=Bad Group\n", "t.conf:3: AdminGroup=Bad Group: not a valid group name");
-	expect_error(D "SocketGroup=Bad Group\n", "t.conf:3: SocketGroup=Bad Group: not a valid group name");
-	expect_error(D "SocketMode=0777\n", "t.conf:3: SocketMode=0777: must be an octal mode like 0660 "
-		     "with read and write for the owner and no execute or special bits");
-	expect_error("[Daemon]\nInterface=a/b\n", "t.conf:2: Interface=a/b: not a valid interface "
-		     "name (1-15 characters, no '/', ':' or spaces)");
-	expect_error("[Daemon]\nInterface=abcdefghijklmnopq\n", "t.conf:2: Interface=abcdefghijklmnopq: "
-		     "not a valid interface name (1-15 characters, no '/', ':' or spaces)");
-	expect_error(D "[Workload]\nShortUs=200000\n",
-		     "t.conf:4: ShortUs=200000: must be an integer between 0 and 10000");
-	expect_error(D "[Policy]\nPolicy=fifo\n", "t.conf:4: Policy=fifo: must be rr, lwl, jsq, p2c, hash, split or dynamic");
-	expect_error(D "[Dynamic]\nMetric=p50\n", "t.conf:4: Metric=p50: must be avg or p99");
-	expect_error(D "[Dynamic]\nThresholdUs=0\n",
-		     "t.conf:4: ThresholdUs=0: must be an integer between 1 and 1000000");
-	expect_error(D "[Dynamic]\nIntervalMs=5\n",
-		     "t.conf:4: IntervalMs=5: must be an integer between 10 and 60000");
-	expect_error(D "[Dynamic]\nCooldownMs=1.5\n",
-		     "t.conf:4: CooldownMs=1.5: must be an integer between 0 and 3600000");
+	for (unsigned i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++)
+		expect_error(bad_files[i].text, bad_files[i].want);
 }
 
-static void test_cross_checks(void **state)
+static void test_line_too_long(void **state)
 {
-	(void)state;
-	expect_error(D "[Workload]\nLongUs=600\nMaxUs=500\n",
-		     "t.conf:5: MaxUs=500: must be at least ShortUs= (6) and LongUs= (600)");
-	expect_error(D "[Dynamic]\nThresholdUs=20\nShrinkBelowUs=20\n",
-		     "t.conf:5: ShrinkBelowUs=: must be below threshold_us (20)");
-	expect_error(D "[Dynamic]\nMaxCpus=4\n",
-		     "t.conf:4: MaxCpus=: must be between 1 and 3, the number of CPUs in Cpus=");
-	expect_error(D "[Dynamic]\nMinCpus=3\nMaxCpus=2\n",
-		     "t.conf:4: MinCpus=: must be between 1 and max_cpus (2)");
-	expect_error(D "Cpus=1\n[Policy]\nPolicy=split\n",
-		     "t.conf:5: Policy=: split needs at least two CPUs in Cpus=, there is 1");
-	expect_error(D "Cpus=0-1\n[Split]\nLongCpus=2\n",
-		     "t.conf:5: LongCpus=: must be between 1 and 1 (Cpus= has 2 CPUs, one at least "
-		     "serves short requests) or auto");
-	expect_error(D "[Split]\nLongCpus=256\n",
-		     "t.conf:4: LongCpus=256: must be an integer between 1 and 255 or auto");
-}
-
-static void test_structure_errors(void **state)
-{
-	(void)state;
-	expect_error(D "Bogus=1\n", "t.conf:3: Bogus=: unknown key in [Daemon]");
-	expect_error(D "port=1\n", "t.conf:3: port=: unknown key in [Daemon]"); /* case matters */
-	expect_error(D "[Workload]\nPort=1\n", "t.conf:4: Port=: unknown key in [Workload]");
-	expect_error("Port=1\n" D, "t.conf:1: Port=: key outside of a section");
-	expect_error(D "[Extra]\nA=1\nB=2\n", "t.conf:3: unknown section [Extra]");
-	expect_error(D "[Daemon\n", "t.conf:3: malformed section header (expected [Section])");
-	expect_error(D "just words\n", "t.conf:3: expected Key=Value, [Section] or a # comment");
-	expect_error(D "=5\n", "t.conf:3: missing key name before '='");
-	expect_error(D "Interface=eth1\n", "t.conf:3: Interface=: set twice (first on line 2)");
-	expect_error(D "  Port=1\n  continued\n",
-		     "t.conf:4: expected Key=Value, [Section] or a # comment");
-
 	char longline[400] = D "ControlSocket=/";
+	(void)state;
+
 	memset(longline + strlen(longline), 'x', 250);
 	strcat(longline, "\nPort=1\n");
 	expect_error(longline, "t.conf:3: line longer than 197 characters");
@@ -323,9 +312,8 @@ int main(void)
 		cmocka_unit_test(test_minimal_file_gets_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_missing_interface),
-		cmocka_unit_test(test_bad_values),
-		cmocka_unit_test(test_cross_checks),
-		cmocka_unit_test(test_structure_errors),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_restart_needed),
 		cmocka_unit_test(test_load_missing_file),
