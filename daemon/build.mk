@@ -42,7 +42,7 @@ $(eval $(call unit_test,test_log,tests/unit/test_log.c daemon/log.c $(CAPTURE_SR
 $(eval $(call unit_test,test_nic,tests/unit/test_nic.c daemon/nic.c daemon/log.c datapath/ifcheck.c $(CPULIST_SRCS) $(CAPTURE_SRCS),$(SYSTEMD_LIBS) $(VARLINK_LIBS) -lbpf))
 # The daemon's modules on a fake data path (tests/unit/fake_datapath.c), which can be
 # made to fail: policy changes and their rollback, every method against the IDL.
-$(eval $(call unit_test,test_daemon,tests/unit/test_daemon.c tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))
+$(eval $(call unit_test,test_daemon,tests/unit/test_daemon.c tests/unit/fake_datapath.c tests/unit/methods_daemon.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))
 # The Prometheus exposition of synthetic readings (the sampler is linked, not used: on
 # the fake data path).
 $(eval $(call unit_test,test_metrics,tests/unit/test_metrics.c tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))

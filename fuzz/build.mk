@@ -42,7 +42,7 @@ $(eval $(call fuzz_target,idl,lib/idl.c,$(VARLINK_LIBS) -lm))
 $(eval $(call fuzz_target,config,daemon/config.c $(INILINE_SRCS) $(PARAMS_SRCS),$(INILINE_LIBS) $(VARLINK_LIBS)))
 $(eval $(call fuzz_target,ctl_args,ctl/args.c $(PARAMS_SRCS),$(VARLINK_LIBS) -lm))
 $(eval $(call fuzz_target,lg_options,loadgen/options.c $(CPULIST_SRCS) $(ARRIVAL_SRCS) $(WIRE_SRCS),-lm))
-$(eval $(call fuzz_target,control,tests/unit/fake_datapath.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))
+$(eval $(call fuzz_target,control,tests/unit/fake_datapath.c tests/unit/methods_daemon.c $(BPFNICD_MODULES) datapath/dpstats.c,$(BPFNICD_LIBS) -lbpf -lm))
 $(eval $(call fuzz_target,frame,$(FRAMEFUZZ_SRCS),$(TEST_DP_LIBS) $(ARRIVAL_LIBS)))
 
 .PHONY: fuzz fuzz-build

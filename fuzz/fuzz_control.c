@@ -24,11 +24,11 @@
 #include "daemon/config.h"
 #include "daemon/control.h"
 #include "daemon/history.h"
-#include "daemon/workers.h"
 #include "daemon/log.h"
 #include "daemon/methods.h"
 #include "daemon/nic.h"
 #include "tests/unit/fake_datapath.h"
+#include "tests/unit/methods_daemon.h"
 
 /* What Reload reads: written once, valid on any machine (CPU 0 exists). */
 static char conf_path[] = "/tmp/bpfnic-fuzz-control.XXXXXX";
@@ -102,11 +102,8 @@ static void start_nic(void)
 
 /* What a call can change, fresh per input as bpfnicd starts: a finding replays alone. */
 struct daemon {
-	struct bpfnicd_runconf *conf;
+	struct methods_daemon core; /* the running config, policy, worker threads, methods */
 	struct bpfnicd_history *history;
-	struct bpfnicd_policy *policy;
-	struct bpfnicd_workers *workers;
-	struct bpfnicd_methods *methods;
 };
 
 /* A small history, so that GetStats' since_usec meets full rings and budgets: windows
@@ -128,41 +125,29 @@ static void fill_history(struct daemon *d)
 static void daemon_start(struct daemon *d)
 {
 	struct bpfnic_dp_opts opts = { 0 };
-	struct bpfnicd_methods_deps deps;
+	struct bpfnicd_policy *policy;
 
-	if (bpfnicd_runconf_new(conf_path, &cfg, &d->conf) < 0)
-		abort();
 	if (bpfnicd_history_new(&cfg.cpus, HISTORY_WINDOWS, HISTORY_CHANGES, &d->history) < 0)
 		abort();
 	fill_history(d);
-	d->policy = bpfnicd_policy_new(&cfg, 0, d->history);
-	if (!d->policy)
+	policy = bpfnicd_policy_new(&cfg, 0, d->history);
+	if (!policy)
 		abort();
-	bpfnicd_policy_dp_opts(d->policy, &opts);
+	bpfnicd_policy_dp_opts(policy, &opts);
 	fake_dp_open(&opts);
 	fake_dp.served[1] = 1000;
-	bpfnicd_policy_attach(d->policy, FAKE_DP);
-	/* The sampler's cpumap id is -1: no thread is ours, so status says none was found
-	 * and a Reload's WorkerScheduling= has nothing to set. */
-	if (bpfnicd_workers_new(bpfnicd_sampler_kthreads(sampler), &cfg.cpus, &cfg.worker_sched, 0,
-				&d->workers) < 0)
-		abort();
-	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
-	bpfnicd_runconf_bind_workers(d->conf, d->workers);
-	deps = (struct bpfnicd_methods_deps){ .conf = d->conf, .policy = d->policy,
-					      .sampler = sampler, .history = d->history,
-					      .workers = d->workers, .info = info, .nic = nic };
-	if (bpfnicd_methods_new(&deps, &d->methods) < 0)
+	bpfnicd_policy_attach(policy, FAKE_DP);
+	if (methods_daemon_start(&d->core, conf_path, &cfg, policy,
+				 (struct bpfnicd_methods_deps){ .sampler = sampler,
+								.history = d->history,
+								.info = info, .nic = nic }) < 0)
 		abort();
 }
 
 static void daemon_stop(struct daemon *d)
 {
-	bpfnicd_methods_free(d->methods);
-	bpfnicd_workers_free(d->workers);
-	bpfnicd_policy_free(d->policy);
+	methods_daemon_stop(&d->core);
 	bpfnicd_history_free(d->history);
-	bpfnicd_runconf_free(d->conf);
 }
 
 /* The IDL a qualified name ("io.bpfnic.GetStatus") belongs to, and its short name. */
@@ -232,13 +217,13 @@ static void answer(struct daemon *d, const struct bpfnicd_caller *who, const cha
 	bool monitor, oneway;
 	const char *method = method_of(msg, len, &obj, &oneway);
 
-	reply = bpfnicd_control_answer(msg, len, who, bpfnicd_methods_dispatch, d->methods, &monitor);
+	reply = bpfnicd_control_answer(msg, len, who, bpfnicd_methods_dispatch, d->core.methods, &monitor);
 	FUZZ_ASSERT((reply == NULL) == oneway);
 	if (reply)
 		check_reply(reply, method);
 	/* A subscriber gets Monitor's samples, each what GetStats replies. */
 	if (monitor) {
-		struct json_object *sample = bpfnicd_methods_monitor_sample(d->methods);
+		struct json_object *sample = bpfnicd_methods_monitor_sample(d->core.methods);
 		struct json_object *wrapped = bpfnic_vl_reply_new(sample, true);
 
 		check_reply(wrapped, "io.bpfnic.Monitor");

@@ -28,6 +28,7 @@
 #include "daemon/log.h"
 #include "daemon/methods.h"
 #include "tests/unit/fake_datapath.h"
+#include "tests/unit/methods_daemon.h"
 
 static struct bpfnicd_config cfg;
 static char conf_path[] = "/tmp/bpfnic-test-daemon.XXXXXX";
@@ -366,12 +367,9 @@ static void test_dynamic_spread_reaches_the_data_path(void **state)
 /* ---- the methods ------------------------------------------------------------------------- */
 
 struct daemon {
-	struct bpfnicd_runconf *conf;
-	struct bpfnicd_policy *policy;
+	struct methods_daemon core; /* the running config, policy, worker threads, methods */
 	struct bpfnicd_nic *nic;
 	struct bpfnicd_sampler *sampler;
-	struct bpfnicd_workers *workers;
-	struct bpfnicd_methods *methods;
 	struct bpfnic_idl *idl[2];
 };
 
@@ -386,37 +384,29 @@ static void daemon_start(struct daemon *d)
 				    .irq_cpu = { [3] = true } };
 	struct bpfnic_dp_info info = { .ifindex = 7, .mode = BPFNIC_XDP_NATIVE,
 				       .requested = BPFNIC_XDP_AUTO };
-	struct bpfnicd_methods_deps deps;
+	struct bpfnicd_policy *policy;
 	char err[200];
 
-	d->policy = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\nAdminGroup=wheel\n"
-				 "Address=198.18.0.1 2001:2::1\n");
-	assert_int_equal(bpfnicd_runconf_new(conf_path, &cfg, &d->conf), 0);
+	policy = start_policy("[Daemon]\nInterface=eth9\nCpus=0-3\nAdminGroup=wheel\n"
+			      "Address=198.18.0.1 2001:2::1\n");
 	assert_int_equal(bpfnicd_sampler_new(FAKE_DP, &cfg.cpus, -1, bpfnic_mono_usec(), &d->sampler), 0);
-	/* cpumap id -1: no thread is ever ours, so status says none was found. */
-	assert_int_equal(bpfnicd_workers_new(bpfnicd_sampler_kthreads(d->sampler), &cfg.cpus,
-					     &cfg.worker_sched, bpfnic_mono_usec(), &d->workers), 0);
-	bpfnicd_runconf_bind(d->conf, d->policy, NULL);
-	bpfnicd_runconf_bind_workers(d->conf, d->workers);
 	d->nic = bpfnicd_nic_new("eth9", &nd, &cfg.cpus, &info);
 	assert_non_null(d->nic);
-	deps = (struct bpfnicd_methods_deps){
-		.conf = d->conf, .policy = d->policy, .sampler = d->sampler, .history = history,
-		.workers = d->workers, .info = info, .nic = d->nic, .start_usec = bpfnic_mono_usec(),
-	};
-	assert_int_equal(bpfnicd_methods_new(&deps, &d->methods), 0);
+	assert_int_equal(methods_daemon_start(&d->core, conf_path, &cfg, policy,
+					      (struct bpfnicd_methods_deps){
+						.sampler = d->sampler, .history = history, .info = info,
+						.nic = d->nic, .start_usec = bpfnic_mono_usec() }), 0);
 	assert_int_equal(bpfnic_idl_parse(bpfnic_idl_io_bpfnic, &d->idl[0], err, sizeof(err)), 0);
 	assert_int_equal(bpfnic_idl_parse(bpfnic_idl_varlink_service, &d->idl[1], err, sizeof(err)), 0);
 }
 
 static void daemon_stop(struct daemon *d)
 {
-	bpfnicd_methods_free(d->methods);
-	bpfnicd_workers_free(d->workers);
+	methods_daemon_stop(&d->core);
 	bpfnicd_nic_free(d->nic);
 	bpfnicd_sampler_free(d->sampler);
-	stop_policy(d->policy);
-	bpfnicd_runconf_free(d->conf);
+	bpfnicd_history_free(history);
+	history = NULL;
 	bpfnic_idl_free(d->idl[0]);
 	bpfnic_idl_free(d->idl[1]);
 }
@@ -437,7 +427,7 @@ static struct json_object *call(struct daemon *d, const char *method, const char
 	char reason[300];
 	int i;
 
-	*msg = bpfnicd_methods_dispatch(d->methods, &who, &c, &monitor);
+	*msg = bpfnicd_methods_dispatch(d->core.methods, &who, &c, &monitor);
 	json_object_put(p);
 	assert_non_null(*msg);
 	assert_int_equal(bpfnic_vl_reply_from_json(*msg, &reply, &why), 0);
@@ -471,7 +461,7 @@ static void test_every_method_against_the_idl(void **state)
 	fake_dp.served[1] = 1000;
 	assert_int_equal(bpfnicd_sampler_tick(d.sampler, bpfnic_mono_usec() + 200000), 0);
 	/* As bpfnicd keeps every window it closes. */
-	bpfnicd_policy_cpu_groups(d.policy, cfg.cpus.cpu, cfg.cpus.n, group);
+	bpfnicd_policy_cpu_groups(d.core.policy, cfg.cpus.cpu, cfg.cpus.n, group);
 	bpfnicd_history_add_window(history, 1000, bpfnicd_sampler_window(d.sampler),
 				   BPFNIC_POLICY_RR, group);
 	call(&d, "org.varlink.service.GetInfo", NULL, false, false, NULL, &msg);
@@ -520,19 +510,19 @@ static void test_every_method_against_the_idl(void **state)
 	json_object_put(msg);
 	call(&d, "io.bpfnic.Monitor", NULL, false, true, NULL, &msg);
 	json_object_put(msg);
-	msg = bpfnicd_methods_monitor_sample(d.methods);
+	msg = bpfnicd_methods_monitor_sample(d.core.methods);
 	assert_int_equal(bpfnic_idl_check(d.idl[0], BPFNIC_IDL_OUT, "Monitor", msg, (const char **)&p,
 					  (char[200]){ 0 }, 200), 0);
 	json_object_put(msg);
 	p = call(&d, "io.bpfnic.SetPolicy", "{\"policy\":\"split\",\"long_cpus\":2}", true, false,
 		 NULL, &msg);
 	json_object_put(msg);
-	expect_state(d.policy, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
+	expect_state(d.core.policy, "0,1", "2,3", BPFNIC_POLICY_SPLIT);
 	p = call(&d, "io.bpfnic.Reload", NULL, true, false, NULL, &msg);
 	assert_true(json_object_object_get_ex(p, "restart_needed", &v));
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 0)), "Interface");
 	json_object_put(msg);
-	expect_state(d.policy, "0,1,2,3", "", BPFNIC_POLICY_RR); /* the file's policy */
+	expect_state(d.core.policy, "0,1,2,3", "", BPFNIC_POLICY_RR); /* the file's policy */
 	/* The history: the window, and both policy changes (SetPolicy, then the reload). */
 	p = call(&d, "io.bpfnic.GetStats", "{\"since_usec\":0}", false, false, NULL, &msg);
 	assert_true(json_object_object_get_ex(p, "windows", &v));
@@ -681,7 +671,7 @@ static void test_refusals_against_the_idl(void **state)
 	call(&d, "io.bpfnic.SetPolicy", "{\"policy\":\"split\"}", true, false, "io.bpfnic.Failed", &msg);
 	json_object_put(msg);
 	fake_dp.fail_at = 0;
-	expect_state(d.policy, "0,1,2,3", "", BPFNIC_POLICY_RR);
+	expect_state(d.core.policy, "0,1,2,3", "", BPFNIC_POLICY_RR);
 	/* A reload the data path refuses: ReloadFailed, the running policy kept. */
 	call(&d, "io.bpfnic.SetPolicy", "{\"policy\":\"split\"}", true, false, NULL, &msg);
 	json_object_put(msg);
@@ -692,7 +682,7 @@ static void test_refusals_against_the_idl(void **state)
 	assert_int_equal(json_object_array_length(v), 1);
 	json_object_put(msg);
 	fake_dp.fail_at = 0;
-	expect_state(d.policy, "0,1,2", "3", BPFNIC_POLICY_SPLIT);
+	expect_state(d.core.policy, "0,1,2", "3", BPFNIC_POLICY_SPLIT);
 	daemon_stop(&d);
 }
 
