@@ -181,60 +181,83 @@ static void expect_error(const char *text, const char *want)
 #define BASE "[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=100\n"
 #define ARM "[Policy a]\nPolicy=rr\n"
 
+/* Refused files, each with an error containing want (file:line first). */
+struct bad_file {
+	const char *text, *want;
+};
+
+/* Lines after a valid experiment (BASE ARM, 8 lines). */
+static const struct bad_file after_valid[] = {
+	{ "[Nope]\n", "t.ini:9: unknown section [Nope]" },
+	{ "[Policy]\n", "t.ini:9: [Policy] needs a name" },
+	{ "[Knee x]\n", "t.ini:9: [Knee x]: no name" },
+	{ "[Policy a b]\n", "t.ini:9: [Policy a b]: a name is" },
+	{ "[Policy a]\n", "t.ini:9: [Policy a] given twice (first on line 7)" },
+	{ "[Experiment\n", "t.ini:9: malformed section header" },
+	{ "Frobnicate=1\n", "t.ini:9: Frobnicate=: unknown key in [Policy a]" },
+	{ "just words\n", "t.ini:9: expected Key=Value" },
+	{ "=1\n", "t.ini:9: missing key name" },
+	{ "Label=\n", "t.ini:9: Label=: empty value" },
+	{ "[Figure 5.1]\nPlot=pie\n", "t.ini:10: Plot=pie: expected qdelay or inout" },
+	{ "[Figure 5.1]\nPolicies=a b\n", "t.ini:10: Policies=: no [Policy b]" },
+	{ "[Shape]\nExpect=knee short a > b\n", "t.ini:10: Expect=knee short a > b: no [Policy b]" },
+	{ "[Shape]\nExpect=knee a > a\n", "t.ini:10: Expect=knee a > a: expected" },
+	{ "[Shape]\nExpect=p99 short a = a\n", "t.ini:10: Expect=p99 short a = a: expected" },
+	{ "[Shape]\nExpect=knee tiny a > a\n", "t.ini:10: Expect=knee tiny a > a: class 'tiny'" },
+};
+
+/* The lines of [Policy a] after BASE (its header on line 7). */
+static const struct bad_file in_policy[] = {
+	{ "Policy=fastest\n", "t.ini:8: Policy=fastest: expected rr, lwl, jsq, p2c, hash, split or dynamic" },
+	{ "Policy=rr\nLongCpus=1\n", "t.ini:9: LongCpus= does not apply to policy rr" },
+	{ "Policy=split\nLongCpus=0\n", "t.ini:9: LongCpus=0: must be" },
+	{ "Policy=split\nLongCpus=150%\n", "t.ini:9: LongCpus=150%: a share" },
+	{ "Policy=dynamic\nThresholdUs=50%\n", "t.ini:9: ThresholdUs=50%:" },
+	{ "Policy=dynamic\nMetric=max\n", "t.ini:9: Metric=max: " },
+	{ "", "t.ini:7: [Policy a]: Policy= is required" },
+};
+
+/* Whole files: a key before any section, a section missing, or a bad value in [Traffic],
+ * [Load] or [Knee]. */
+static const struct bad_file whole_files[] = {
+	{ "Mix=short=1\n" BASE ARM, "t.ini:1: Mix=: key outside of a section" },
+	{ "[Traffic]\nMix=short=1\nMix=short=2\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:3: Mix=: set twice (first on line 2)" },
+	{ "[Traffic]\nMix=short=0,long=0\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:2: Mix=short=0,long=0: expected short=W,long=W" },
+	{ "[Traffic]\nMix=short=1\nService=short=11ms\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:3: Service=short=11ms" },
+	{ "[Traffic]\nMix=short=1\nFlows=0\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:3: Flows=0: expected an integer between 1 and 1024" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nSteps=2:1:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:4: Steps=2:1:1: expected START:STOP:STEP" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nSteps=1:2\n[Knee]\nBoundUs=1\n" ARM, "t.ini:4: [Load] Steps=: needs START:STOP:STEP for Unit=rps" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\nDuration=2 s\n[Knee]\nBoundUs=1\n" ARM, "t.ini:5: Duration=2 s: expected a time" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\nUnit=watts\n[Knee]\nBoundUs=1\n" ARM, "t.ini:5: Unit=watts: expected rps, capacity or clients" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\n" ARM, "t.ini: [Knee] BoundUs= is required" },
+	{ "[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini: [Traffic] Mix= is required" },
+	{ "[Traffic]\nMix=short=1\n[Knee]\nBoundUs=1\n" ARM, "t.ini: [Load] Steps= is required" },
+	{ BASE, "t.ini: no [Policy NAME] section" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nUnit=clients\nSteps=1:2\n[Knee]\nBoundUs=1\n" ARM, "t.ini: [Load] Unit=clients needs RatePerClient=" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nUnit=clients\nSteps=0.5:2\nRatePerClient=1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:5: [Load] Steps=: client counts are whole" },
+	{ "[Traffic]\nMix=short=1\n[Load]\nSteps=1:1000:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini:4: [Load] Steps=: more than 200 steps" },
+	{ BASE "[Knee]\nRatio=1.2:0.5\n" ARM, "t.ini:8: Ratio=1.2:0.5: expected LOW:HIGH" },
+};
+
+/* Each of the n cases, its text after prefix. */
+static void expect_errors(const char *prefix, const struct bad_file *cases, size_t n)
+{
+	char text[1024];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(text, sizeof(text), "%s%s", prefix, cases[i].text);
+		expect_error(text, cases[i].want);
+	}
+}
+
+#define N_CASES(a) (sizeof(a) / sizeof((a)[0]))
+
 static void bad_files_say_where(void **state)
 {
 	(void)state;
-	expect_error(BASE ARM "[Nope]\n", "t.ini:9: unknown section [Nope]");
-	expect_error(BASE ARM "[Policy]\n", "t.ini:9: [Policy] needs a name");
-	expect_error(BASE ARM "[Knee x]\n", "t.ini:9: [Knee x]: no name");
-	expect_error(BASE ARM "[Policy a b]\n", "t.ini:9: [Policy a b]: a name is");
-	expect_error(BASE ARM "[Policy a]\n", "t.ini:9: [Policy a] given twice (first on line 7)");
-	expect_error(BASE ARM "[Experiment\n", "t.ini:9: malformed section header");
-	expect_error("Mix=short=1\n" BASE ARM, "t.ini:1: Mix=: key outside of a section");
-	expect_error(BASE ARM "Frobnicate=1\n", "t.ini:9: Frobnicate=: unknown key in [Policy a]");
-	expect_error(BASE ARM "just words\n", "t.ini:9: expected Key=Value");
-	expect_error(BASE ARM "=1\n", "t.ini:9: missing key name");
-	expect_error(BASE ARM "Label=\n", "t.ini:9: Label=: empty value");
-	expect_error("[Traffic]\nMix=short=1\nMix=short=2\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:3: Mix=: set twice (first on line 2)");
-	expect_error("[Traffic]\nMix=short=0,long=0\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:2: Mix=short=0,long=0: expected short=W,long=W");
-	expect_error("[Traffic]\nMix=short=1\nService=short=11ms\n[Load]\nSteps=1:2:1\n[Knee]\n"
-		     "BoundUs=1\n" ARM, "t.ini:3: Service=short=11ms");
-	expect_error("[Traffic]\nMix=short=1\nFlows=0\n[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:3: Flows=0: expected an integer between 1 and 1024");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=2:1:1\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:4: Steps=2:1:1: expected START:STOP:STEP");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:2\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:4: [Load] Steps=: needs START:STOP:STEP for Unit=rps");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\nDuration=2 s\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:5: Duration=2 s: expected a time");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\nUnit=watts\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:5: Unit=watts: expected rps, capacity or clients");
-	expect_error(BASE "[Policy a]\nPolicy=fastest\n", "t.ini:8: Policy=fastest: expected rr, lwl, jsq, p2c, hash, split or dynamic");
-	expect_error(BASE "[Policy a]\nPolicy=rr\nLongCpus=1\n", "t.ini:9: LongCpus= does not apply to policy rr");
-	expect_error(BASE "[Policy a]\nPolicy=split\nLongCpus=0\n", "t.ini:9: LongCpus=0: must be");
-	expect_error(BASE "[Policy a]\nPolicy=split\nLongCpus=150%\n", "t.ini:9: LongCpus=150%: a share");
-	expect_error(BASE "[Policy a]\nPolicy=dynamic\nThresholdUs=50%\n", "t.ini:9: ThresholdUs=50%:");
-	expect_error(BASE "[Policy a]\nPolicy=dynamic\nMetric=max\n", "t.ini:9: Metric=max: ");
-	expect_error(BASE "[Policy a]\n", "t.ini:7: [Policy a]: Policy= is required");
-	expect_error(BASE ARM "[Figure 5.1]\nPlot=pie\n", "t.ini:10: Plot=pie: expected qdelay or inout");
-	expect_error(BASE ARM "[Figure 5.1]\nPolicies=a b\n", "t.ini:10: Policies=: no [Policy b]");
-	expect_error(BASE ARM "[Shape]\nExpect=knee short a > b\n", "t.ini:10: Expect=knee short a > b: no [Policy b]");
-	expect_error(BASE ARM "[Shape]\nExpect=knee a > a\n", "t.ini:10: Expect=knee a > a: expected");
-	expect_error(BASE ARM "[Shape]\nExpect=p99 short a = a\n", "t.ini:10: Expect=p99 short a = a: expected");
-	expect_error(BASE ARM "[Shape]\nExpect=knee tiny a > a\n", "t.ini:10: Expect=knee tiny a > a: class 'tiny'");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:2:1\n" ARM, "t.ini: [Knee] BoundUs= is required");
-	expect_error("[Load]\nSteps=1:2:1\n[Knee]\nBoundUs=1\n" ARM, "t.ini: [Traffic] Mix= is required");
-	expect_error("[Traffic]\nMix=short=1\n[Knee]\nBoundUs=1\n" ARM, "t.ini: [Load] Steps= is required");
-	expect_error(BASE, "t.ini: no [Policy NAME] section");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nUnit=clients\nSteps=1:2\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini: [Load] Unit=clients needs RatePerClient=");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nUnit=clients\nSteps=0.5:2\nRatePerClient=1\n"
-		     "[Knee]\nBoundUs=1\n" ARM, "t.ini:5: [Load] Steps=: client counts are whole");
-	expect_error("[Traffic]\nMix=short=1\n[Load]\nSteps=1:1000:1\n[Knee]\nBoundUs=1\n" ARM,
-		     "t.ini:4: [Load] Steps=: more than 200 steps");
-	expect_error(BASE "[Knee]\nRatio=1.2:0.5\n" ARM, "t.ini:8: Ratio=1.2:0.5: expected LOW:HIGH");
+	expect_errors(BASE ARM, after_valid, N_CASES(after_valid));
+	expect_errors(BASE "[Policy a]\n", in_policy, N_CASES(in_policy));
+	expect_errors("", whole_files, N_CASES(whole_files));
 	{
 		char longline[400];
 
