@@ -350,6 +350,24 @@ static void step(struct bpfnic_model *m, double rate, double n, double warm, uin
 	assert_int_equal(bpfnic_model_run_step(m, &s, r), 0);
 }
 
+/* One step of c, on a model of its own, into r. */
+static void run_once(const struct bpfnic_model_config *c, double rate, double n, double warm,
+		     struct bpfnic_model_result *r)
+{
+	struct bpfnic_model *m = model(c);
+
+	step(m, rate, n, warm, 0, r);
+	bpfnic_model_free(m);
+}
+
+/* R's first class: count requests measured, each waiting from min_ns to max_ns. */
+static void expect_waits(uint64_t count, uint64_t min_ns, uint64_t max_ns)
+{
+	assert_int_equal(R.cls[0].qdelay.count, count);
+	assert_int_equal(R.cls[0].qdelay.min, min_ns);
+	assert_int_equal(R.cls[0].qdelay.max, max_ns);
+}
+
 static void expect_close(const char *what, double got, double want, double tolerance)
 {
 	double err = (got - want) / want;
@@ -363,12 +381,8 @@ static void expect_close(const char *what, double got, double want, double toler
 /* The mean queuing delay (us) of a single-class run through queueing on cpus CPUs. */
 static double mean_wait_us(struct bpfnic_model_config *c, double rate, double n)
 {
-	struct bpfnic_model *m;
-
 	c->queue_len = BPFNIC_MODEL_MAX_QUEUE_LEN; /* no drops: the closed forms have none */
-	m = model(c);
-	step(m, rate, n, n / 50, 0, &R);
-	bpfnic_model_free(m);
+	run_once(c, rate, n, n / 50, &R);
 	assert_int_equal(R.cls[0].drop_queue, 0);
 	return bpfnic_hist_mean(&R.cls[0].qdelay) / 1e3;
 }
@@ -493,9 +507,7 @@ static void drops_exactly_what_overflows(void **state)
 	assert_int_equal(R.cls[0].sent, 1000);
 	assert_int_equal(R.cls[0].drop_queue, 892);
 	assert_int_equal(R.cls[0].drop_no_cpu, 0);
-	assert_int_equal(R.cls[0].qdelay.count, 108);
-	assert_int_equal(R.cls[0].qdelay.max, 80 * US);
-	assert_int_equal(R.cls[0].qdelay.min, 0);
+	expect_waits(108, 0, 80 * US);
 	bpfnic_model_totals(m, &t);
 	assert_int_equal(t.drop_queue[0], 892);
 	assert_int_equal(t.served[0], 108);
@@ -505,34 +517,24 @@ static void drops_exactly_what_overflows(void **state)
 static void wakeup_and_overhead(void **state)
 {
 	struct bpfnic_model_config c = config(1, BPFNIC_POLICY_RR, 10);
-	struct bpfnic_model *m;
 
 	(void)state;
 	c.arrivals = BPFNIC_ARRIVALS_CONSTANT;
 	/* Every request finds the worker idle: it waits the wake-up, exactly. */
 	c.wakeup_ns = 5 * US;
-	m = model(&c);
-	step(m, 1e4, 100, 0, 0, &R);
-	assert_int_equal(R.cls[0].qdelay.count, 100);
-	assert_int_equal(R.cls[0].qdelay.min, 5 * US);
-	assert_int_equal(R.cls[0].qdelay.max, 5 * US);
-	bpfnic_model_free(m);
+	run_once(&c, 1e4, 100, 0, &R);
+	expect_waits(100, 5 * US, 5 * US);
 	/* 10 us of work and 50 of overhead every 50 us: each waits 10 us more than the last. */
 	c.wakeup_ns = 0;
 	c.overhead_ns = 50 * US;
-	m = model(&c);
-	step(m, 2e4, 10, 0, 0, &R);
-	assert_int_equal(R.cls[0].qdelay.count, 10);
-	assert_int_equal(R.cls[0].qdelay.min, 0);
-	assert_int_equal(R.cls[0].qdelay.max, 90 * US);
+	run_once(&c, 2e4, 10, 0, &R);
+	expect_waits(10, 0, 90 * US);
 	assert_true(fabs(bpfnic_hist_mean(&R.cls[0].qdelay) - 45 * US) < 1e-6);
-	bpfnic_model_free(m);
 }
 
 static void cursor_per_rx_queue(void **state)
 {
 	struct bpfnic_model_config c = config(2, BPFNIC_POLICY_RR, 15);
-	struct bpfnic_model *m;
 
 	(void)state;
 	/*
@@ -543,19 +545,12 @@ static void cursor_per_rx_queue(void **state)
 	 */
 	c.arrivals = BPFNIC_ARRIVALS_CONSTANT;
 	c.clients = 2;
-	m = model(&c);
-	step(m, 1e5, 1000, 0, 0, &R);
-	assert_int_equal(R.cls[0].qdelay.count, 1000);
-	assert_int_equal(R.cls[0].qdelay.max, 0);
-	bpfnic_model_free(m);
+	run_once(&c, 1e5, 1000, 0, &R);
+	expect_waits(1000, 0, 0);
 	c.rx_queues = 2;
-	m = model(&c);
-	step(m, 1e5, 1000, 0, 0, &R);
-	assert_int_equal(R.cls[0].qdelay.count, 1000);
+	run_once(&c, 1e5, 1000, 0, &R);
+	expect_waits(1000, 0, 5 * US);
 	assert_int_equal(R.cls[0].qdelay.buckets[0], 500);
-	assert_int_equal(R.cls[0].qdelay.max, 5 * US);
-	assert_int_equal(R.cls[0].qdelay.min, 0);
-	bpfnic_model_free(m);
 }
 
 /* ------------------------------------------------------------------------------
@@ -737,13 +732,8 @@ static double worst_p99_us(const struct bpfnic_model_result *r)
 static void same_waits(const struct bpfnic_model_config *a, const struct bpfnic_model_config *b,
 		       double rate, double n)
 {
-	struct bpfnic_model *m = model(a);
-
-	step(m, rate, n, n / 10, 0, &R);
-	bpfnic_model_free(m);
-	m = model(b);
-	step(m, rate, n, n / 10, 0, &R2);
-	bpfnic_model_free(m);
+	run_once(a, rate, n, n / 10, &R);
+	run_once(b, rate, n, n / 10, &R2);
 	for (int k = 0; k < 2; k++)
 		assert_memory_equal(&R.cls[k].qdelay, &R2.cls[k].qdelay, sizeof(R.cls[k].qdelay));
 }
@@ -780,10 +770,8 @@ static void lwl_beats_the_thesis_policies_at_16(void **state)
 	(void)state;
 	for (int i = 0; i < 3; i++) {
 		struct bpfnic_model_config c = bimodal(16, policies[i]);
-		struct bpfnic_model *m = model(&c);
 
-		step(m, rate, 1500000, 100000, 0, &R);
-		bpfnic_model_free(m);
+		run_once(&c, rate, 1500000, 100000, &R);
 		worst[i] = worst_p99_us(&R);
 	}
 	printf("# 16 CPUs, 70 %%: worst-class p99 rr %.0f us, split %.0f us, lwl %.0f us\n",
@@ -838,24 +826,19 @@ static void bookkeeping_drains_to_zero(void **state)
 static void split_auto_sizes_by_the_work(void **state)
 {
 	struct bpfnic_model_config c = bimodal(16, BPFNIC_POLICY_SPLIT);
-	struct bpfnic_model *m;
 
 	(void)state;
 	c.policy.long_cpus = BPFNIC_LONG_CPUS_AUTO;
 	c.policy.cooldown_ms = 200;
-	m = model(&c);
-	step(m, 0.5 * 16 / 114e-6, 20000, 20000, 0, &R);
+	run_once(&c, 0.5 * 16 / 114e-6, 20000, 20000, &R);
 	assert_int_equal(R.group_end[BPFNIC_GROUP_LONG], 8);
 	assert_int_equal(R.group_end[BPFNIC_GROUP_MAIN], 8);
-	bpfnic_model_free(m);
 	c.mix[0] = c.mix[1] = 50;
-	m = model(&c);
-	step(m, 0.5 * 16 / 330e-6, 20000, 20000, 0, &R);
+	run_once(&c, 0.5 * 16 / 330e-6, 20000, 20000, &R);
 	printf("# split auto, 16 CPUs: 90/10 -> 8 long, 50/50 -> %u long\n",
 	       R.group_end[BPFNIC_GROUP_LONG]);
 	assert_int_equal(R.group_end[BPFNIC_GROUP_LONG], 15);
 	assert_int_equal(R.group_end[BPFNIC_GROUP_MAIN], 1);
-	bpfnic_model_free(m);
 }
 
 /* ------------------------------------------------------------------------------
