@@ -59,6 +59,16 @@ static void set_group(struct sched *s, enum bpfnic_group g, const uint32_t *cpus
 	s->size[g] = n;
 }
 
+/* s as the scheduler finds it after a policy change: both groups set, cursors at 0. */
+static void start(struct sched *s, uint8_t policy, const uint32_t *main_cpus, uint32_t n_main,
+		  const uint32_t *long_cpus, uint32_t n_long)
+{
+	*s = (struct sched){ .policy = policy };
+	set_group(s, BPFNIC_GROUP_MAIN, main_cpus, n_main);
+	if (n_long)
+		set_group(s, BPFNIC_GROUP_LONG, long_cpus, n_long);
+}
+
 static void expect_targets(struct sched *s, uint8_t cls, const int *want, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -74,22 +84,18 @@ static const uint32_t both[] = { 0, 1 }, rev[] = { 1, 0 }, cpu0[] = { 0 }, cpu1[
 static void pick_rr_orders(void **state)
 {
 	static const int alt[] = { 0, 1, 0, 1, 0, 1 }, alt_rev[] = { 1, 0, 1, 0, 1 }, zeros[] = { 0, 0, 0 };
-	struct sched s = { .policy = BPFNIC_POLICY_RR };
+	struct sched s;
 
 	(void)state;
-	set_group(&s, BPFNIC_GROUP_MAIN, both, 2);
+	start(&s, BPFNIC_POLICY_RR, both, 2, NULL, 0);
 	expect_targets(&s, BPFNIC_CLASS_SHORT, alt, 6);
-	s = (struct sched){ .policy = BPFNIC_POLICY_RR };
-	set_group(&s, BPFNIC_GROUP_MAIN, rev, 2);
+	start(&s, BPFNIC_POLICY_RR, rev, 2, NULL, 0);
 	expect_targets(&s, BPFNIC_CLASS_SHORT, alt_rev, 5);
 	/* rr: a long request stays in the one group, even when a long group exists. */
-	s = (struct sched){ .policy = BPFNIC_POLICY_RR };
-	set_group(&s, BPFNIC_GROUP_MAIN, cpu0, 1);
-	set_group(&s, BPFNIC_GROUP_LONG, cpu1, 1);
+	start(&s, BPFNIC_POLICY_RR, cpu0, 1, cpu1, 1);
 	expect_targets(&s, BPFNIC_CLASS_LONG, zeros, 3);
 	/* dynamic is round-robin over the main group. */
-	s = (struct sched){ .policy = BPFNIC_POLICY_DYNAMIC };
-	set_group(&s, BPFNIC_GROUP_MAIN, both, 2);
+	start(&s, BPFNIC_POLICY_DYNAMIC, both, 2, NULL, 0);
 	expect_targets(&s, BPFNIC_CLASS_SHORT, alt, 4);
 }
 
@@ -120,11 +126,10 @@ static void pick_group_resize(void **state)
 static void pick_split(void **state)
 {
 	static const int zeros[] = { 0, 0, 0 }, ones[] = { 1, 1, 1 }, long_want[] = { 1, 0, 1, 0 };
-	struct sched s = { .policy = BPFNIC_POLICY_SPLIT };
+	struct sched s;
 
 	(void)state;
-	set_group(&s, BPFNIC_GROUP_MAIN, cpu0, 1);
-	set_group(&s, BPFNIC_GROUP_LONG, cpu1, 1);
+	start(&s, BPFNIC_POLICY_SPLIT, cpu0, 1, cpu1, 1);
 	expect_targets(&s, BPFNIC_CLASS_SHORT, zeros, 3);
 	expect_targets(&s, BPFNIC_CLASS_LONG, ones, 3);
 	/* Any class byte but long is served as short. */
@@ -136,9 +141,7 @@ static void pick_split(void **state)
 	expect_targets(&s, BPFNIC_CLASS_LONG, zeros, 2);
 	expect_targets(&s, BPFNIC_CLASS_SHORT, ones, 2);
 	/* Each group keeps its own cursor: short requests in between do not move it. */
-	s = (struct sched){ .policy = BPFNIC_POLICY_SPLIT };
-	set_group(&s, BPFNIC_GROUP_MAIN, cpu0, 1);
-	set_group(&s, BPFNIC_GROUP_LONG, rev, 2);
+	start(&s, BPFNIC_POLICY_SPLIT, cpu0, 1, rev, 2);
 	expect_targets(&s, BPFNIC_CLASS_LONG, long_want, 2);
 	expect_targets(&s, BPFNIC_CLASS_SHORT, zeros, 2);
 	expect_targets(&s, BPFNIC_CLASS_LONG, long_want + 2, 2);
