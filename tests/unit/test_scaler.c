@@ -16,6 +16,15 @@ static const struct bpfnic_scaler_params P = {
 	.threshold_us = 20, .shrink_below_us = 10, .min_cpus = 1, .max_cpus = 4, .cooldown_ms = 1000,
 };
 
+/* P with other bounds and cooldown. */
+static struct bpfnic_scaler_params bounded(unsigned min_cpus, unsigned max_cpus, uint64_t cooldown_ms)
+{
+	return (struct bpfnic_scaler_params){ .threshold_us = P.threshold_us,
+					      .shrink_below_us = P.shrink_below_us,
+					      .min_cpus = min_cpus, .max_cpus = max_cpus,
+					      .cooldown_ms = cooldown_ms };
+}
+
 struct run {
 	struct bpfnic_scaler_state s;
 	unsigned size; /* the group, as the caller applies the decisions */
@@ -58,11 +67,30 @@ static enum bpfnic_scaler_action step(struct run *r, const struct bpfnic_scaler_
 	return a;
 }
 
-/* Start (again) at size, clamped as the policy module does. */
+/* n windows alike. */
+static void run_windows(struct run *r, const struct bpfnic_scaler_params *p, int n, bool traffic,
+			double metric)
+{
+	for (int i = 0; i < n; i++)
+		step(r, p, traffic, metric);
+}
+
+/* n windows alike, each decided as want. */
+static void expect_actions(struct run *r, const struct bpfnic_scaler_params *p, int n, bool traffic,
+			   double metric, enum bpfnic_scaler_action want)
+{
+	for (int i = 0; i < n; i++)
+		assert_int_equal(step(r, p, traffic, metric), want);
+}
+
+/* Start (again) at size, clamped as the policy module does; the counts and the check of
+ * the cooldown between changes start afresh. */
 static void start(struct run *r, const struct bpfnic_scaler_params *p, unsigned size, uint64_t now)
 {
 	bpfnic_scaler_init(&r->s, now);
 	r->size = bpfnic_scaler_clamp(p, size);
+	r->grows = r->shrinks = 0;
+	r->changed = false;
 }
 
 static void test_grows_under_load_up_to_max(void **state)
@@ -71,12 +99,10 @@ static void test_grows_under_load_up_to_max(void **state)
 	(void)state;
 
 	start(&r, &P, 1, 0);
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(step(&r, &P, true, 50), BPFNIC_SCALER_HOLD); /* cooldown since start */
+	expect_actions(&r, &P, 4, true, 50, BPFNIC_SCALER_HOLD); /* cooldown since start */
 	assert_int_equal(step(&r, &P, true, 50), BPFNIC_SCALER_GROW);
 	assert_string_equal(r.reason, "queuing delay 50.0 us above threshold 20 us");
-	for (int i = 0; i < 100; i++)
-		step(&r, &P, true, 50);
+	run_windows(&r, &P, 100, true, 50);
 	assert_int_equal(r.size, 4);
 	assert_int_equal(r.grows, 3);
 	assert_int_equal(r.shrinks, 0);
@@ -84,23 +110,17 @@ static void test_grows_under_load_up_to_max(void **state)
 
 static void test_cooldown_respected(void **state)
 {
-	struct bpfnic_scaler_params p = P;
+	struct bpfnic_scaler_params p = bounded(1, 64, 3000);
 	struct run r = { 0 };
 	(void)state;
 
-	p.max_cpus = 64;
-	p.cooldown_ms = 3000;
 	start(&r, &p, 1, 0);
-	for (int i = 0; i < 150; i++) /* 30 s of overload: one grow per 3 s */
-		step(&r, &p, true, 1000);
+	run_windows(&r, &p, 150, true, 1000); /* 30 s of overload: one grow per 3 s */
 	assert_int_equal(r.grows, 10);
 	/* cooldown 0: one step per window. */
 	p.cooldown_ms = 0;
 	start(&r, &p, 1, r.t);
-	r.grows = 0;
-	r.changed = false;
-	for (int i = 0; i < 5; i++)
-		assert_int_equal(step(&r, &p, true, 1000), BPFNIC_SCALER_GROW);
+	expect_actions(&r, &p, 5, true, 1000, BPFNIC_SCALER_GROW);
 }
 
 static void test_no_oscillation_on_noise_at_threshold(void **state)
@@ -125,8 +145,7 @@ static void test_no_oscillation_on_noise_at_threshold(void **state)
 	struct run q = { 0 };
 
 	start(&q, &P, 2, 0);
-	for (int i = 0; i < 1500; i++)
-		assert_int_equal(step(&q, &P, true, 15), BPFNIC_SCALER_HOLD);
+	expect_actions(&q, &P, 1500, true, 15, BPFNIC_SCALER_HOLD);
 }
 
 static void test_shrinks_after_load_stops(void **state)
@@ -136,58 +155,46 @@ static void test_shrinks_after_load_stops(void **state)
 	(void)state;
 
 	start(&r, &P, 1, 0);
-	for (int i = 0; i < 50; i++)
-		step(&r, &P, true, 80);
+	run_windows(&r, &P, 50, true, 80);
 	assert_int_equal(r.size, 4);
 	stop = r.t;
 	/* Load stops: windows without traffic. One CPU back per cooldown, down to MinCpus. */
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(step(&r, &P, false, 0), BPFNIC_SCALER_HOLD);
+	expect_actions(&r, &P, 4, false, 0, BPFNIC_SCALER_HOLD);
 	assert_int_equal(step(&r, &P, false, 0), BPFNIC_SCALER_SHRINK);
 	assert_string_equal(r.reason, "no traffic or queuing delay below 10 us for 1000 ms");
-	for (int i = 0; i < 100; i++)
-		step(&r, &P, false, 0);
+	run_windows(&r, &P, 100, false, 0);
 	assert_int_equal(r.size, 1);
 	assert_int_equal(r.shrinks, 3);
 	assert_true(r.last_change - stop >= 3 * P.cooldown_ms);
 
 	/* Low but non-zero traffic shrinks too; one window above the low mark restarts the wait. */
 	start(&r, &P, 3, r.t);
-	r.changed = false;
-	for (int i = 0; i < 4; i++)
-		step(&r, &P, true, 2);
+	run_windows(&r, &P, 4, true, 2);
 	assert_int_equal(step(&r, &P, true, 12), BPFNIC_SCALER_HOLD); /* between the marks */
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(step(&r, &P, true, 2), BPFNIC_SCALER_HOLD);
+	expect_actions(&r, &P, 4, true, 2, BPFNIC_SCALER_HOLD);
 	assert_int_equal(step(&r, &P, true, 2), BPFNIC_SCALER_SHRINK);
 	assert_string_equal(r.reason, "queuing delay below 10 us for 1000 ms (now 2.0 us)");
 }
 
 static void test_bounds(void **state)
 {
-	struct bpfnic_scaler_params p = P;
+	struct bpfnic_scaler_params p = bounded(2, 3, P.cooldown_ms);
 	struct run r = { 0 };
 	(void)state;
 
-	p.min_cpus = 2;
-	p.max_cpus = 3;
 	start(&r, &p, 1, 0);
 	assert_int_equal(r.size, 2);
 	start(&r, &p, 9, 0);
 	assert_int_equal(r.size, 3);
-	for (int i = 0; i < 100; i++)
-		step(&r, &p, true, 500);
+	run_windows(&r, &p, 100, true, 500);
 	assert_int_equal(r.size, 3);
-	for (int i = 0; i < 100; i++)
-		step(&r, &p, false, 0);
+	run_windows(&r, &p, 100, false, 0);
 	assert_int_equal(r.size, 2);
 
 	/* Bounds tightened under a running group: brought back at once, cooldown or not. */
-	p.min_cpus = 1;
-	p.max_cpus = 4;
+	p = bounded(1, 4, P.cooldown_ms);
 	start(&r, &p, 4, r.t);
 	p.max_cpus = 2;
-	r.changed = false;
 	assert_int_equal(step(&r, &p, true, 500), BPFNIC_SCALER_SHRINK);
 	assert_string_equal(r.reason, "group of 4 is above MaxCpus=2");
 	assert_int_equal(step(&r, &p, true, 500), BPFNIC_SCALER_SHRINK);
