@@ -56,74 +56,113 @@ static void ideal_by_hand(void **state)
 	assert_true(bpfnic_split_ideal_long(100, 0, 0, 600, 8) < 0);
 }
 
+/* A window (at t ms, rates and mean service times, served per class) sized on k CPUs
+ * from n_long long ones: want long ones after it. */
+struct sizing {
+	uint64_t t;
+	double rps_s, us_s, rps_l, us_l;
+	uint64_t served;
+	unsigned k, n_long, want;
+};
+
+/* The windows one after the other on s. */
+static void expect_sizes(struct bpfnic_split_state *s, const struct sizing *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned got = step(s, win(c[i].t, c[i].rps_s, c[i].us_s, c[i].rps_l, c[i].us_l, c[i].served),
+				    c[i].k, c[i].n_long);
+
+		if (got != c[i].want)
+			fail_msg("window at %llu ms: %u long CPUs, expected %u", (unsigned long long)c[i].t,
+				 got, c[i].want);
+	}
+}
+
+#define N_SIZINGS(a) (sizeof(a) / sizeof((a)[0]))
+
 static void thesis_load_at_16_and_2(void **state)
 {
+	static const struct sizing at_16[] = {
+		/* Within the cooldown of the start: hold. */
+		{ 500, 900, 60, 100, 600, 100, 16, 1, 1 },
+		/* 8.42 is 7.42 away from 1: round to 8. */
+		{ 1000, 900, 60, 100, 600, 100, 16, 1, 8 },
+		/* At 8, the same load holds: 0.42 is within 0.5 + 0.25. */
+		{ 3000, 900, 60, 100, 600, 100, 16, 8, 8 },
+	}, at_2[] = {
+		/* 2 CPUs: 2 * 60 / 114 = 1.05 long, so one each, whatever the start. */
+		{ 5000, 900, 60, 100, 600, 100, 2, 1, 1 },
+	};
 	struct bpfnic_split_state s = { 0 };
 
 	(void)state;
 	bpfnic_split_init(&s, 0);
-	/* Within the cooldown of the start: hold. */
-	assert_int_equal(step(&s, win(500, 900, 60, 100, 600, 100), 16, 1), 1);
-	/* 8.42 is 7.42 away from 1: round to 8. */
-	assert_int_equal(step(&s, win(1000, 900, 60, 100, 600, 100), 16, 1), 8);
-	/* At 8, the same load holds: 0.42 is within 0.5 + 0.25. */
-	assert_int_equal(step(&s, win(3000, 900, 60, 100, 600, 100), 16, 8), 8);
-
-	/* 2 CPUs: 2 * 60 / 114 = 1.05 long, so one each, whatever the start. */
+	expect_sizes(&s, at_16, N_SIZINGS(at_16));
 	bpfnic_split_init(&s, 0);
-	assert_int_equal(step(&s, win(5000, 900, 60, 100, 600, 100), 2, 1), 1);
+	expect_sizes(&s, at_2, N_SIZINGS(at_2));
 }
 
 static void hysteresis_and_cooldown(void **state)
 {
+	static const struct sizing windows[] = {
+		/* k = 16, at 8. Long share 0.544 -> ideal 8.7: within 0.75 of 8, hold. With
+		 * short 54 per request: long work x, 16 x / (54 + x) = 8.7 -> x = 64.6. */
+		{ 2000, 900, 60, 100, 646, 100, 16, 8, 8 },
+		/* ideal 8.8 (x = 66.0): beyond, so 9. */
+		{ 3000, 900, 60, 100, 660, 100, 16, 8, 9 },
+		/* The load drops back at once: within the cooldown, hold ... */
+		{ 3500, 900, 60, 100, 600, 100, 16, 9, 9 },
+		/* ... after it, 8.42 is 0.58 from 9: within the margin, hold still. */
+		{ 4500, 900, 60, 100, 600, 100, 16, 9, 9 },
+		/* Long work halves (300 us): 16 * 30 / 84 = 5.71, so 6. */
+		{ 5000, 900, 60, 100, 300, 100, 16, 9, 6 },
+	};
 	struct bpfnic_split_state s = { 0 };
 
 	(void)state;
 	bpfnic_split_init(&s, 0);
-	/* k = 16, at 8. Long share 0.544 -> ideal 8.7: within 0.75 of 8, hold. With
-	 * short 54 per request: long work x, 16 x / (54 + x) = 8.7 -> x = 64.6. */
-	assert_int_equal(step(&s, win(2000, 900, 60, 100, 646, 100), 16, 8), 8);
-	/* ideal 8.8 (x = 66.0): beyond, so 9. */
-	assert_int_equal(step(&s, win(3000, 900, 60, 100, 660, 100), 16, 8), 9);
-	/* The load drops back at once: within the cooldown, hold ... */
-	assert_int_equal(step(&s, win(3500, 900, 60, 100, 600, 100), 16, 9), 9);
-	/* ... after it, 8.42 is 0.58 from 9: within the margin, hold still. */
-	assert_int_equal(step(&s, win(4500, 900, 60, 100, 600, 100), 16, 9), 9);
-	/* Long work halves (300 us): 16 * 30 / 84 = 5.71, so 6. */
-	assert_int_equal(step(&s, win(5000, 900, 60, 100, 300, 100), 16, 9), 6);
+	expect_sizes(&s, windows, N_SIZINGS(windows));
 }
 
 static void each_group_keeps_a_cpu(void **state)
 {
+	/* Only long requests: ideal 4 of 4, but short requests need a CPU: 3. */
+	static const struct sizing only_long = { 1000, 0, 0, 100, 600, 100, 4, 1, 3 };
+	/* Only short requests (service time known from before): ideal 0, but long requests
+	 * keep one CPU. */
+	static const struct sizing only_short = { 3000, 900, 60, 0, 0, 100, 4, 3, 1 };
 	struct bpfnic_split_state s = { 0 };
 
 	(void)state;
 	bpfnic_split_init(&s, 0);
-	/* Only long requests: ideal 4 of 4, but short requests need a CPU: 3. */
-	assert_int_equal(step(&s, win(1000, 0, 0, 100, 600, 100), 4, 1), 3);
-	/* Only short requests (service time known from before): ideal 0, but long requests
-	 * keep one CPU. */
+	expect_sizes(&s, &only_long, 1);
 	s.service_us[1] = 600;
-	assert_int_equal(step(&s, win(3000, 900, 60, 0, 0, 100), 4, 3), 1);
+	expect_sizes(&s, &only_short, 1);
 }
 
 static void service_times_need_requests(void **state)
 {
+	/* Long requests arrive but too few were served to measure them: hold. */
+	static const struct sizing too_few = { 1000, 900, 60, 100, 600, BPFNIC_SPLIT_MIN_SERVED - 1, 16, 1, 1 };
+	/* Once measured, the measurement is kept through windows that serve few. */
+	static const struct sizing measured[] = {
+		{ 2000, 900, 60, 100, 600, BPFNIC_SPLIT_MIN_SERVED, 16, 1, 8 },
+		{ 4000, 900, 60, 100, 9999, 1, 16, 8, 8 },
+	}, held[] = {
+		/* No arrivals at all: hold. */
+		{ 6000, 0, 0, 0, 0, 0, 16, 8, 8 },
+		/* Fewer than two CPUs: nothing to size. */
+		{ 8000, 900, 60, 100, 600, 100, 1, 1, 1 },
+	};
 	struct bpfnic_split_state s = { 0 };
 
 	(void)state;
 	bpfnic_split_init(&s, 0);
-	/* Long requests arrive but too few were served to measure them: hold. */
-	assert_int_equal(step(&s, win(1000, 900, 60, 100, 600, BPFNIC_SPLIT_MIN_SERVED - 1), 16, 1), 1);
+	expect_sizes(&s, &too_few, 1);
 	assert_float_equal(s.service_us[1], 0, 0);
-	/* Once measured, the measurement is kept through windows that serve few. */
-	assert_int_equal(step(&s, win(2000, 900, 60, 100, 600, BPFNIC_SPLIT_MIN_SERVED), 16, 1), 8);
-	assert_int_equal(step(&s, win(4000, 900, 60, 100, 9999, 1), 16, 8), 8);
+	expect_sizes(&s, measured, N_SIZINGS(measured));
 	assert_float_equal(s.service_us[1], 600, 0);
-	/* No arrivals at all: hold. */
-	assert_int_equal(step(&s, win(6000, 0, 0, 0, 0, 0), 16, 8), 8);
-	/* Fewer than two CPUs: nothing to size. */
-	assert_int_equal(step(&s, win(8000, 900, 60, 100, 600, 100), 1, 1), 1);
+	expect_sizes(&s, held, N_SIZINGS(held));
 }
 
 UNIT_TEST_MAIN(cmocka_unit_test(ideal_by_hand), cmocka_unit_test(thesis_load_at_16_and_2),
