@@ -161,9 +161,32 @@ static struct bench_experiment two_arms(void)
 	return e;
 }
 
+/* What a shape check is given besides the Expect= line: the steps, the daemon's series
+ * and the arms' spans. */
+struct checked_run {
+	const struct bench_step_result *r;
+	unsigned n;
+	const struct bench_series *s;
+	const struct bench_span *spans;
+	unsigned n_spans;
+};
+
+enum verdict { UNDECIDED, HOLDS, FAILS };
+
+/* Checks x against run under two_arms(), wants the verdict want; returns the figures
+ * compared (good until the next call). */
+static const char *check(const struct checked_run *run, const struct bench_expect *x, enum verdict want)
+{
+	static struct bench_expect_result out;
+	struct bench_experiment e = two_arms();
+
+	bench_check_expect(&e, x, run->r, run->n, run->s, run->spans, run->n_spans, &out);
+	assert_int_equal(!out.decided ? UNDECIDED : out.holds ? HOLDS : FAILS, want);
+	return out.detail;
+}
+
 static void shape_checks_compare_knees_and_curves(void **state)
 {
-	struct bench_experiment e = two_arms();
 	/* a crosses the bound at its third step, b at its second. */
 	struct bench_step_result r[] = {
 		res(0, 0, 0, 1000, 10, 100, 0), res(0, 1, 0, 2000, 20, 100, 0),
@@ -171,48 +194,39 @@ static void shape_checks_compare_knees_and_curves(void **state)
 		res(1, 1, 0, 2000, 300, 100, 0), res(1, 2, 0, 3000, 900, 100, 0),
 	};
 	struct bench_series s = { .supported = true };
+	const struct checked_run run = { .r = r, .n = 6, .s = &s };
 	struct bench_expect x = { .kind = BENCH_EXPECT_KNEE, .cls = 0, .a = 0, .b = 1, .op = '>' };
-	struct bench_expect_result out;
 
 	(void)state;
-	bench_check_expect(&e, &x, r, 6, &s, NULL, 0, &out);
-	assert_true(out.decided && out.holds);
-	assert_non_null(strstr(out.detail, "a 2000"));
+	assert_non_null(strstr(check(&run, &x, HOLDS), "a 2000"));
 	x.a = 1, x.b = 0;
-	bench_check_expect(&e, &x, r, 6, &s, NULL, 0, &out);
-	assert_true(out.decided && !out.holds);
+	check(&run, &x, FAILS);
 	/* Equal within one step. */
 	x.op = '=';
-	bench_check_expect(&e, &x, r, 6, &s, NULL, 0, &out);
-	assert_true(out.decided && out.holds);
+	check(&run, &x, HOLDS);
 	/* b's p99 above a's at every step. */
 	x = (struct bench_expect){ .kind = BENCH_EXPECT_P99, .cls = -1, .a = 1, .b = 0, .op = '>' };
-	bench_check_expect(&e, &x, r, 6, &s, NULL, 0, &out);
-	assert_true(out.decided && out.holds);
-	assert_non_null(strstr(out.detail, "3 of 3"));
+	assert_non_null(strstr(check(&run, &x, HOLDS), "3 of 3"));
 }
 
 static void shape_checks_say_when_they_cannot_tell(void **state)
 {
-	struct bench_experiment e = two_arms();
 	/* Neither crosses: the order of their knees is beyond the range tried. */
 	struct bench_step_result r[] = {
 		res(0, 0, 0, 1000, 10, 100, 0), res(1, 0, 0, 1000, 20, 100, 0),
 	};
 	struct bench_series s = { .supported = false };
+	struct checked_run run = { .r = r, .n = 2, .s = &s };
 	struct bench_expect x = { .kind = BENCH_EXPECT_KNEE, .cls = 0, .a = 0, .b = 1, .op = '>' };
-	struct bench_expect_result out;
 
 	(void)state;
-	bench_check_expect(&e, &x, r, 2, &s, NULL, 0, &out);
-	assert_false(out.decided);
+	check(&run, &x, UNDECIDED);
 	x = (struct bench_expect){ .kind = BENCH_EXPECT_GROWS, .a = 0 };
-	bench_check_expect(&e, &x, r, 2, &s, NULL, 0, &out);
-	assert_false(out.decided);
+	check(&run, &x, UNDECIDED);
 	/* p99 with one arm never run: nothing to compare. */
 	x = (struct bench_expect){ .kind = BENCH_EXPECT_P99, .cls = 0, .a = 0, .b = 1, .op = '>' };
-	bench_check_expect(&e, &x, r, 1, &s, NULL, 0, &out);
-	assert_false(out.decided);
+	run.n = 1;
+	check(&run, &x, UNDECIDED);
 }
 
 /* The best per step: the lowest worst class (over both classes in the mix), hand-worked;
@@ -259,25 +273,22 @@ static void best_per_step_takes_each_arms_worst_class(void **state)
 
 static void grows_counts_changes_within_the_arm(void **state)
 {
-	struct bench_experiment e = two_arms();
 	struct bench_change c[] = {
 		{ .time_usec = 150, .action = "grow" }, { .time_usec = 160, .action = "shrink" },
 		{ .time_usec = 250, .action = "grow" }, { .time_usec = 400, .action = "grow" },
 	};
 	struct bench_series s = { .c = c, .nc = 4, .supported = true };
 	struct bench_span spans[] = { { 0, 0, 100, 200 }, { 0, 1, 200, 300 }, { 1, 0, 350, 450 } };
+	const struct checked_run run = { .s = &s, .spans = spans, .n_spans = 3 };
 	struct bench_expect x = { .kind = BENCH_EXPECT_GROWS, .a = 0 };
-	struct bench_expect_result out;
 
 	(void)state;
 	assert_int_equal(bench_grows(&s, spans, 3, 0), 2);
 	assert_int_equal(bench_grows(&s, spans, 3, 1), 1);
-	bench_check_expect(&e, &x, NULL, 0, &s, spans, 3, &out);
-	assert_true(out.decided && out.holds);
+	check(&run, &x, HOLDS);
 	s.nc = 2;
 	x.a = 1;
-	bench_check_expect(&e, &x, NULL, 0, &s, spans, 3, &out);
-	assert_true(out.decided && !out.holds);
+	check(&run, &x, FAILS);
 }
 
 UNIT_TEST_MAIN(
