@@ -16,6 +16,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+/* How many elements the array a holds (an array, not a pointer). */
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
 #define UNIT_TEST_MAIN(...) UNIT_TEST_MAIN_GROUP(NULL, NULL, __VA_ARGS__)
 
 /* The same with a group setup and teardown (either may be NULL). */

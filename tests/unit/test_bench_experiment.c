@@ -250,14 +250,12 @@ static void expect_errors(const char *prefix, const struct bad_file *cases, size
 	}
 }
 
-#define N_CASES(a) (sizeof(a) / sizeof((a)[0]))
-
 static void bad_files_say_where(void **state)
 {
 	(void)state;
-	expect_errors(BASE ARM, after_valid, N_CASES(after_valid));
-	expect_errors(BASE "[Policy a]\n", in_policy, N_CASES(in_policy));
-	expect_errors("", whole_files, N_CASES(whole_files));
+	expect_errors(BASE ARM, after_valid, N_ELEMENTS(after_valid));
+	expect_errors(BASE "[Policy a]\n", in_policy, N_ELEMENTS(in_policy));
+	expect_errors("", whole_files, N_ELEMENTS(whole_files));
 	{
 		char longline[400];
 

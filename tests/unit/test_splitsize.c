@@ -78,8 +78,6 @@ static void expect_sizes(struct bpfnic_split_state *s, const struct sizing *c, s
 	}
 }
 
-#define N_SIZINGS(a) (sizeof(a) / sizeof((a)[0]))
-
 static void thesis_load_at_16_and_2(void **state)
 {
 	static const struct sizing at_16[] = {
@@ -97,9 +95,9 @@ static void thesis_load_at_16_and_2(void **state)
 
 	(void)state;
 	bpfnic_split_init(&s, 0);
-	expect_sizes(&s, at_16, N_SIZINGS(at_16));
+	expect_sizes(&s, at_16, N_ELEMENTS(at_16));
 	bpfnic_split_init(&s, 0);
-	expect_sizes(&s, at_2, N_SIZINGS(at_2));
+	expect_sizes(&s, at_2, N_ELEMENTS(at_2));
 }
 
 static void hysteresis_and_cooldown(void **state)
@@ -121,7 +119,7 @@ static void hysteresis_and_cooldown(void **state)
 
 	(void)state;
 	bpfnic_split_init(&s, 0);
-	expect_sizes(&s, windows, N_SIZINGS(windows));
+	expect_sizes(&s, windows, N_ELEMENTS(windows));
 }
 
 static void each_group_keeps_a_cpu(void **state)
@@ -160,9 +158,9 @@ static void service_times_need_requests(void **state)
 	bpfnic_split_init(&s, 0);
 	expect_sizes(&s, &too_few, 1);
 	assert_float_equal(s.service_us[1], 0, 0);
-	expect_sizes(&s, measured, N_SIZINGS(measured));
+	expect_sizes(&s, measured, N_ELEMENTS(measured));
 	assert_float_equal(s.service_us[1], 600, 0);
-	expect_sizes(&s, held, N_SIZINGS(held));
+	expect_sizes(&s, held, N_ELEMENTS(held));
 }
 
 UNIT_TEST_MAIN(cmocka_unit_test(ideal_by_hand), cmocka_unit_test(thesis_load_at_16_and_2),
