@@ -53,7 +53,7 @@ static void refuses_with_a_reason(void **state)
 	char why[160];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		why[0] = '\0';
 		assert_int_equal(bpfnic_addrs_parse(bad[i].text, &l, why, sizeof(why)), -EINVAL);
 		assert_string_equal(why, bad[i].why);

@@ -22,7 +22,7 @@ static void poisson_mean_rate_within_one_percent(void **state)
 	struct bpfnic_arrival a;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(rates); i++) {
 		uint64_t start = 1000000000ull, first, last = 0;
 		double achieved;
 

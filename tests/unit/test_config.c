@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* daemon/config: good files, and every kind of bad file with its message. */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 
 #include "daemon/config.h"
 
@@ -218,7 +214,7 @@ static const struct bad_file bad_files[] = {
 static void test_bad_files(void **state)
 {
 	(void)state;
-	for (unsigned i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++)
+	for (unsigned i = 0; i < N_ELEMENTS(bad_files); i++)
 		expect_error(bad_files[i].text, bad_files[i].want);
 }
 

@@ -143,7 +143,7 @@ static void test_stats_since(void **state)
 	static const char *const bad[] = { "-", "yesterday", "--60s", "-60m", "1e9", "-1h",
 					   "1764160000.", "+5", "-100000" /* over a day */ };
 	(void)state;
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(good); i++) {
 		assert_int_equal(parse("stats", "--since", good[i].text), 0);
 		assert_true(a.since.set);
 		assert_int_equal(a.since.relative, good[i].relative);
@@ -154,7 +154,7 @@ static void test_stats_since(void **state)
 	assert_true(a.json && a.since.set && a.since.relative);
 	assert_int_equal(parse("stats"), 0);
 	assert_false(a.since.set);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		char quoted[64];
 
 		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);

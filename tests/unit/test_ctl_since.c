@@ -60,7 +60,7 @@ static void test_bad_pages(void **state)
 	};
 	(void)state;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		struct json_object *acc = NULL;
 		uint64_t next = 7;
 

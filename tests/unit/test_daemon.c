@@ -8,10 +8,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +16,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 
 #include "clock.h"
 #include "idl.h"
@@ -656,7 +652,7 @@ static void test_refusals_against_the_idl(void **state)
 	};
 
 	daemon_start(&d);
-	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(refusals); i++) {
 		p = call(&d, refusals[i].method, refusals[i].params, refusals[i].admin, refusals[i].more,
 			 refusals[i].error, &msg);
 		if (refusals[i].parameter) {

@@ -65,7 +65,7 @@ static void quantiles_within_ten_percent(void **state)
 		record(w, vals[i]);
 	}
 	qsort(vals, N, sizeof(*vals), cmp_u64);
-	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(qs); i++) {
 		double exact = (double)vals[(size_t)ceil(qs[i] * N) - 1];
 		double got = bpfnic_worker_qdelay_quantile_ns(w, qs[i]);
 

@@ -58,7 +58,7 @@ static void check_against_sort(uint64_t (*draw)(struct bpfnic_rng *))
 		bpfnic_hist_record(h, v[i]);
 	}
 	qsort(v, N, sizeof(*v), cmp_u64);
-	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(qs); i++) {
 		size_t rank = (size_t)ceil(qs[i] * N); /* 1-based */
 		double exact = (double)v[rank - 1], got = bpfnic_hist_quantile(h, qs[i]);
 

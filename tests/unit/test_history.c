@@ -184,7 +184,7 @@ static void test_rings_drop_the_oldest(void **state)
 			add_change(h, 100 * k + 50, BPFNICD_CHANGE_GROW); /* 150 250 350 */
 	}
 	assert_int_equal(bpfnicd_history_n_changes(h), 2);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		struct json_object *p = since(h, cases[i].since, 1 << 20, 0);
 
 		times(p, "windows", got, sizeof(got));

@@ -217,7 +217,7 @@ static void test_refusals(void **state)
 	docs[3] = json_tokener_parse("{\"tool\":\"sockperf\",\"steps\":[]}");
 	docs[4] = doc(missing, 1);
 	docs[5] = doc(broken, 1);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		json_object *pair[] = { docs[cases[i].first], docs[cases[i].second] };
 
 		err[0] = '\0';

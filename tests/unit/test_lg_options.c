@@ -152,7 +152,7 @@ static void bad_input_is_one_line_naming_it(void **state)
 	char err[256];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad_values) / sizeof(bad_values[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad_values); i++) {
 		const struct bad_values *b = &bad_values[i];
 
 		for (const char *const *v = b->values; *v; v++) {
@@ -164,7 +164,7 @@ static void bad_input_is_one_line_naming_it(void **state)
 		}
 	}
 	/* A flag without its value, and flags that do not exist. */
-	for (size_t i = 0; i < sizeof(missing_or_unknown) / sizeof(missing_or_unknown[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(missing_or_unknown); i++)
 		check_refused(parse(&c, err, sizeof(err), "--target", "198.18.0.1:7777",
 				    missing_or_unknown[i], NULL), err, missing_or_unknown[i], NULL);
 	/* One class only is a valid (unimodal) mix. */
@@ -188,7 +188,7 @@ static void conflicting_flags(void **state)
 	char err[256];
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		char *argv[8] = { "bpfnic-loadgen", "--target", "198.18.0.1:7777" };
 		int argc = 3, r;
 
@@ -279,7 +279,7 @@ static void merge_arguments(void **state)
 	assert_string_equal(m.json_path, "m.json");
 	assert_string_equal(m.csv_path, "m.csv");
 	assert_true(m.quiet);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		int argc = 0;
 
 		while (bad[i].argv[argc])

@@ -37,7 +37,7 @@ static void test_rule(void **state)
 	char reason[320];
 	(void)state;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		bool valid = lg_validity(&cases[i].in, reason, sizeof(reason));
 
 		if (valid != cases[i].valid || !strstr(reason, cases[i].reason) ||

@@ -901,7 +901,7 @@ static void bad_steps_refused(void **state)
 	struct bpfnic_model *m = model(&c);
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		assert_int_equal(bpfnic_model_run_step(m, &bad[i], &R), -EINVAL);
 	assert_int_equal(bpfnic_model_run_step(m, &huge, &R), -E2BIG);
 	/* The model is as it was: a good step still runs from time 0. */

@@ -27,7 +27,7 @@ static void rejects_syntax_and_range(void **state)
 	unsigned u = 42;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		assert_int_equal(bpfnic_parse_u64(bad[i], 0, 100, &v), -EINVAL);
 	assert_int_equal(bpfnic_parse_u64(NULL, 0, 100, &v), -EINVAL);
 	assert_int_equal(bpfnic_parse_u64("101", 0, 100, &v), -ERANGE);
@@ -71,11 +71,11 @@ static void fixed_point(void **state)
 	uint64_t v = 42;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(good); i++) {
 		assert_int_equal(bpfnic_parse_fixed(good[i].text, good[i].decimals, UINT64_MAX, &v), 0);
 		assert_true(v == good[i].want);
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++)
 		assert_int_equal(bpfnic_parse_fixed(bad[i], 6, UINT64_MAX, &v), -EINVAL);
 	assert_int_equal(bpfnic_parse_fixed("1.5", 3, 1499, &v), -ERANGE);
 	assert_int_equal(bpfnic_parse_fixed("1.5", 3, 1500, &v), 0);
@@ -96,7 +96,7 @@ static void durations(void **state)
 	uint64_t ns;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(good); i++) {
 		assert_int_equal(bpfnic_parse_duration_ns(good[i].text, &ns), 0);
 		assert_true(ns == good[i].ns);
 	}

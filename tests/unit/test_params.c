@@ -7,14 +7,10 @@
  */
 #include <errno.h>
 #include <sched.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 
 #include <json-c/json.h>
 
@@ -124,7 +120,7 @@ static void test_worker_scheduling(void **state)
 	assert_false(p->restart); /* a reload applies it */
 	assert_int_equal(running.worker_sched.policy, SCHED_FIFO); /* the default: real-time */
 	assert_int_equal(running.worker_sched.priority, 49);
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(good); i++) {
 		c.worker_sched.policy = -1;
 		assert_int_equal(bpfnic_param_set_text(p, &c, good[i].text, NULL, why, sizeof(why)), 0);
 		assert_int_equal(c.worker_sched.policy, good[i].policy);
@@ -133,7 +129,7 @@ static void test_worker_scheduling(void **state)
 		assert_string_equal(bpfnic_worker_sched_format(&c.worker_sched, text, sizeof(text)),
 				    good[i].text);
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		c = running;
 		if (bpfnic_param_set_text(p, &c, bad[i], NULL, why, sizeof(why)) != -EINVAL) {
 			print_message("# WorkerScheduling=%s accepted\n", bad[i]);
@@ -208,7 +204,7 @@ static void test_listen_values(void **state)
 	(void)state;
 
 	assert_non_null(listen);
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		struct bpfnicd_config c = running;
 		int r = bpfnic_param_set_text(listen, &c, cases[i].text, NULL, why, sizeof(why));
 

@@ -143,7 +143,7 @@ static void test_exact_queue_drops(void **state)
 	s.handed[1] += 9; /* 9 in flight or dropped */
 	s.handed[2] += 4;
 	s.queue_drops[2] = 3;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(cases); i++) {
 		s.queue_drops_exact = cases[i].exact;
 		bpfnicd_window_compute(&s, NULL, cpus, 2, 0, &w);
 		assert_int_equal(w.drops_queue_exact, cases[i].exact);

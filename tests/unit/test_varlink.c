@@ -1,14 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* lib/varlink: framing, limits, parsing and request validation. */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "tests/support/unit.h"
 
 #include "varlink.h"
 
@@ -174,7 +170,7 @@ static void test_call(void **state)
 		"{}", "{\"method\":1}", "{\"method\":\"\"}", "{\"method\":\"m\",\"parameters\":[]}",
 		"{\"method\":\"m\",\"more\":\"yes\"}", "{\"method\":\"m\",\"oneway\":1}",
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < N_ELEMENTS(bad); i++) {
 		why = NULL;
 		assert_int_equal(parse(bad[i], &o), 0);
 		assert_int_equal(bpfnic_vl_call_from_json(o, &call, &why), -EBADMSG);
