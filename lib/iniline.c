@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* The INI line source: see iniline.h. */
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
-
-#include <errno.h>
 
 #include <ini.h>
 

@@ -5,7 +5,8 @@
  * its buffer, a malformed [Section] header, a line that is not Key=Value, an empty
  * key) it reports itself, with the line's number, and hands inih an empty line
  * instead. Well-formed headers go to a callback that decides what they mean. Reads a
- * stream or a string the caller gives; no other I/O.
+ * stream or a string the caller gives; no other I/O. Also the one way the readers run
+ * inih and list their problems.
  */
 #ifndef BPFNIC_INILINE_H
 #define BPFNIC_INILINE_H
