@@ -318,14 +318,8 @@ const char *ctl_policy_value(const struct ctl_args *a, const char *json)
 
 const char *ctl_policy_names(char *buf, size_t size)
 {
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < BPFNIC_NR_POLICIES && used < size; i++)
-		used += (size_t)snprintf(buf + used, size - used, "%s%s",
-					 i == 0 ? "" : i + 1 == BPFNIC_NR_POLICIES ? " or " : ", ",
-					 bpfnic_policies[i].name);
-	return buf;
+	return bpfnic_why_names(buf, size, &bpfnic_policies[0].name, sizeof(bpfnic_policies[0]),
+				BPFNIC_NR_POLICIES, "");
 }
 
 struct json_object *ctl_policy_params(const struct ctl_args *a)

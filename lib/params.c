@@ -455,8 +455,6 @@ bool bpfnic_param_applies(const struct bpfnic_param *p, enum bpfnic_policy polic
 
 const char *bpfnic_param_accepts(const struct bpfnic_param *p, char *buf, size_t size)
 {
-	size_t used = 0;
-
 	buf[0] = '\0';
 	switch (p->type) {
 	case BPFNIC_PARAM_UINT:
@@ -464,10 +462,7 @@ const char *bpfnic_param_accepts(const struct bpfnic_param *p, char *buf, size_t
 			 p->word ? " or " : "", p->word ? p->word : "");
 		break;
 	case BPFNIC_PARAM_ENUM:
-		for (unsigned i = 0; i < p->n_names && used < size; i++)
-			used += (size_t)snprintf(buf + used, size - used, "%s%s",
-						 i == 0 ? "" : i + 1 == p->n_names ? " or " : ", ",
-						 bpfnic_param_name(p, i));
+		bpfnic_why_names(buf, size, p->names, p->names_stride, p->n_names, "");
 		break;
 	case BPFNIC_PARAM_TEXT:
 		snprintf(buf, size, "%s", p->help);
@@ -669,16 +664,11 @@ static int param_from_json(const struct bpfnic_param *p, struct bpfnicd_config *
 	else if (json_object_is_type(v, json_type_string))
 		return bpfnic_param_set_text(p, c, json_object_get_string(v), NULL, why, why_size);
 	if (r < 0) {
-		if (p->type == BPFNIC_PARAM_ENUM) {
-			size_t used = 0;
-
-			for (unsigned i = 0; i < p->n_names && used < sizeof(accepts); i++)
-				used += (size_t)snprintf(accepts + used, sizeof(accepts) - used,
-							 "%s\"%s\"", i == 0 ? "" : i + 1 == p->n_names ?
-							 " or " : ", ", bpfnic_param_name(p, i));
-		} else {
+		if (p->type == BPFNIC_PARAM_ENUM)
+			bpfnic_why_names(accepts, sizeof(accepts), p->names, p->names_stride,
+					 p->n_names, "\"");
+		else
 			bpfnic_param_accepts(p, accepts, sizeof(accepts));
-		}
 		return bpfnic_why(why, why_size, "must be %s", accepts);
 	}
 	*uint_at(p, c) = x;

@@ -13,6 +13,7 @@
 #include "iniline.h"
 #include "loadgen/options.h"
 #include "numparse.h"
+#include "why.h"
 
 const char *const bench_class_names[BENCH_NR_CLASSES] = { "short", "long" };
 const char *const bench_load_unit_names[3] = { "rps", "capacity", "clients" };
@@ -237,18 +238,12 @@ static int choose_value(struct parser *p, const char *key, const char *value,
 			const char *const names[], unsigned n)
 {
 	int k = choose(value, names, n);
-	char list[96] = "";
+	char list[96];
 
-	if (k >= 0)
-		return k;
-	for (unsigned i = 0; i < n; i++) {
-		size_t used = strlen(list);
-
-		snprintf(list + used, sizeof(list) - used, "%s%s",
-			 i == 0 ? "" : i + 1 < n ? ", " : " or ", names[i]);
-	}
-	add_error(p, p->src.line, "%s=%.40s: expected %s", key, value, list);
-	return -1;
+	if (k < 0)
+		add_error(p, p->src.line, "%s=%.40s: expected %s", key, value,
+			  bpfnic_why_names(list, sizeof(list), names, sizeof(names[0]), n, ""));
+	return k;
 }
 
 /* The keys whose value is free text, kept as written: where the current section keeps
