@@ -236,7 +236,7 @@ static void test_policy_dynamic(void **state)
 static void test_policy_errors(void **state)
 {
 	(void)state;
-	assert_usage(parse("policy"), "missing policy");
+	assert_usage(parse("policy"), "missing policy (expected rr, lwl, jsq, p2c, hash, split or dynamic)");
 	assert_usage(parse("policy", "fifo"), "'fifo'");
 	assert_usage(parse("policy", "rr", "split"), "'split'");
 	assert_usage(parse("policy", "rr", "--long-cpus", "1"), "'--long-cpus'");
